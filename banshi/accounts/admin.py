@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from banshi.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "phone", "is_staff", "is_active"]
+    search_fields = ["username", "display_name", "phone"]
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Resident"), {"fields": ["phone", "display_name"]}))

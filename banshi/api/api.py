@@ -1,0 +1,69 @@
+"""The JSON API, assembled from the apps' operations. Errors come out in one shape:
+`{"errors": [{"field": "...", "message": "..."}]}` with 400, 401, 404 or 409."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from banshi.accounts.selectors import user_for_api_key
+from banshi.lib.errors import Conflict, FieldErrors, NotFound
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = user_for_api_key(key=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Banshi API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerToken(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _errors(request, status: int, errors: list[dict]):
+    return api.create_response(request, {"errors": errors}, status=status)
+
+
+@api.exception_handler(FieldErrors)
+def _field_errors(request, exc: FieldErrors):
+    return _errors(request, 400, [{"field": f, "message": m} for f, m in exc.errors.items()])
+
+
+@api.exception_handler(ValidationError)
+def _validation_errors(request, exc: ValidationError):
+    errors = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        errors.append({"field": ".".join(loc), "message": error.get("msg", "is invalid")})
+    return _errors(request, 400, errors)
+
+
+@api.exception_handler(Conflict)
+def _conflict(request, exc: Conflict):
+    return _errors(request, 409, [{"field": "", "message": str(exc) or "conflict"}])
+
+
+@api.exception_handler(NotFound)
+def _not_found(request, exc: NotFound):
+    return _errors(request, 404, [{"field": "", "message": "not found"}])
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorised(request, exc):
+    return _errors(request, 401, [{"field": "", "message": "a valid bearer token is required"}])
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _errors(request, exc.status_code, [{"field": "", "message": str(exc)}])
+
+
+from banshi.api import routes  # noqa: E402,F401  (registers the operations)

@@ -1,0 +1,33 @@
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from banshi.audit.models import Event
+
+
+def event_record(
+    *,
+    actor: Any,
+    subject: models.Model,
+    event_type: str,
+    old_state: str = "",
+    new_state: str = "",
+    reason: str = "",
+    extra: dict | None = None,
+    at: datetime | None = None,
+) -> Event:
+    """Record an audit event. Call inside the transaction of the change it describes. Never put
+    personal data (ID numbers, phones, addresses) in `reason` or `extra`."""
+    return Event.objects.create(
+        created_at=at or timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        event_type=event_type,
+        old_state=old_state,
+        new_state=new_state,
+        reason=reason,
+        extra=extra or {},
+    )

@@ -1,0 +1,168 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from banshi.catalog.models import Bundle, BundleVersion
+from banshi.directory.models import Agency, Window
+
+
+class Counter(models.Model):
+    """Named sequences for document and application numbers, safe under concurrent writers."""
+
+    key = models.CharField(max_length=80, unique=True)
+    value = models.BigIntegerField(default=0)
+
+
+class Upload(models.Model):
+    """A file a person uploaded, stored once outside the web root and shared by every service that
+    needs it."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=200)
+    path = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("uploaded file")
+        verbose_name_plural = _("uploaded files")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.kind})"
+
+    @property
+    def content_type(self) -> str:
+        return {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}[self.kind]
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("in progress")
+        CORRECTION_NEEDED = "correction_needed", _("correction needed")
+        COMPLETE = "complete", _("complete")
+        CLOSED = "closed", _("closed with refusals")
+
+    TRANSITIONS = {
+        Status.IN_PROGRESS: {Status.CORRECTION_NEEDED, Status.COMPLETE, Status.CLOSED},
+        Status.CORRECTION_NEEDED: {Status.IN_PROGRESS},
+        Status.COMPLETE: set(),
+        Status.CLOSED: set(),
+    }
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("online")
+        WINDOW = "window", _("at a window")
+        VIDEO = "video", _("by video")
+
+    number = models.CharField(_("application number"), max_length=24, unique=True)
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications_submitted"
+    )
+    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="applications")
+    bundle_version = models.ForeignKey(BundleVersion, on_delete=models.PROTECT, related_name="applications")
+    answers = models.JSONField(default=dict)
+    values = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"))
+    deadline = models.DateTimeField(_("promised by"))
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    idempotency_key = models.CharField(max_length=80, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"], condition=~Q(idempotency_key=""), name="application_idempotent"
+            )
+        ]
+        indexes = [models.Index(fields=["applicant", "-submitted_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def spec(self):
+        return self.bundle_version.spec
+
+
+class Task(models.Model):
+    """One service of an application, worked by one agency."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting for other services")
+        READY = "ready", _("ready")
+        CLAIMED = "claimed", _("being handled")
+        RETURNED = "returned", _("returned for correction")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        CANCELLED = "cancelled", _("cancelled")
+
+    TRANSITIONS = {
+        Status.WAITING: {Status.READY, Status.CANCELLED},
+        Status.READY: {Status.CLAIMED, Status.CANCELLED},
+        Status.CLAIMED: {Status.READY, Status.APPROVED, Status.RETURNED, Status.REJECTED},
+        Status.RETURNED: {Status.READY},
+        Status.APPROVED: set(),
+        Status.REJECTED: set(),
+        Status.CANCELLED: set(),
+    }
+    OPEN = (Status.WAITING, Status.READY, Status.CLAIMED, Status.RETURNED)
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="tasks")
+    service = models.CharField(_("service"), max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tasks")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.WAITING)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks_claimed"
+    )
+    ready_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_remaining = models.DurationField(null=True, blank=True)
+    outputs = models.JSONField(default=dict, blank=True)
+    return_reason = models.TextField(blank=True)
+    return_items = models.JSONField(default=list, blank=True)
+    decision_reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["application_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["application", "service"], name="task_one_per_service")]
+        indexes = [models.Index(fields=["agency", "status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.application.number}/{self.service}"
+
+    @property
+    def spec(self):
+        return self.application.spec.services[self.service]
+
+
+class ApplicationMaterial(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="materials")
+    key = models.CharField(max_length=60)
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="+")
+    replaced = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "key"], condition=Q(replaced=False), name="one_current_material_per_key"
+            )
+        ]

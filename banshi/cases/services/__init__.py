@@ -1,0 +1,15 @@
+from banshi.cases.services.correct import application_correct
+from banshi.cases.services.decide import task_approve, task_claim, task_reject, task_release, task_return
+from banshi.cases.services.materials import upload_create
+from banshi.cases.services.submit import application_submit
+
+__all__ = [
+    "application_correct",
+    "application_submit",
+    "task_approve",
+    "task_claim",
+    "task_reject",
+    "task_release",
+    "task_return",
+    "upload_create",
+]

@@ -1,0 +1,231 @@
+"""An officer's moves on a task: claim, release, approve, return for correction, reject."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from banshi.cases.models import Task
+from banshi.cases.services.flow import application_advance, audit_event, check_move, lock_application, write_events
+from banshi.cases.services.numbers import citizen_id_number, document_number
+from banshi.directory.selectors import agency_ids_for_officer
+from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.notify.services import notification_send
+from banshi.worktime.hours import working_time_between
+
+S = Task.Status
+
+
+def _locked_task(*, actor, task_id: int) -> tuple[Task, list[Task]]:
+    agency_ids = agency_ids_for_officer(user=actor)
+    application_id = (
+        Task.objects.filter(pk=task_id, agency_id__in=agency_ids).values_list("application_id", flat=True).first()
+    )
+    if application_id is None:
+        raise NotFound()
+    application, tasks = lock_application(application_id)
+    task = next(t for t in tasks if t.pk == task_id)
+    return task, tasks
+
+
+def _require_claimer(task: Task, actor) -> None:
+    if task.status == S.CLAIMED and task.claimed_by_id != actor.pk:
+        raise Conflict(_("this task is being handled by another officer"))
+
+
+def task_claim(*, actor, task_id: int) -> Task:
+    """Compare-and-set, so two officers can never hold the same task."""
+    agency_ids = agency_ids_for_officer(user=actor)
+    with transaction.atomic():
+        now = timezone.now()
+        claimed = Task.objects.filter(pk=task_id, agency_id__in=agency_ids, status=S.READY).update(
+            status=S.CLAIMED, claimed_by=actor
+        )
+        task = Task.objects.filter(pk=task_id, agency_id__in=agency_ids).select_related("application").first()
+        if task is None:
+            raise NotFound()
+        if not claimed:
+            if task.status == S.CLAIMED and task.claimed_by_id == actor.pk:
+                return task
+            check_move(Task, task.status, S.CLAIMED)
+            raise Conflict(_("this task was claimed by someone else"))
+        write_events([audit_event(actor=actor, subject=task, event_type="task.claimed", old=S.READY, new=S.CLAIMED, at=now)])
+    return task
+
+
+def task_release(*, actor, task_id: int) -> Task:
+    with transaction.atomic():
+        now = timezone.now()
+        task, _tasks = _locked_task(actor=actor, task_id=task_id)
+        _require_claimer(task, actor)
+        check_move(Task, task.status, S.READY)
+        task.status, task.claimed_by = S.READY, None
+        task.save(update_fields=["status", "claimed_by"])
+        write_events([audit_event(actor=actor, subject=task, event_type="task.released", old=S.CLAIMED, new=S.READY, at=now)])
+    return task
+
+
+def task_approve(*, actor, task_id: int, outputs: Any = None) -> Task:
+    """Approve and record the outputs; those the catalogue can generate are generated when left out.
+    Downstream tasks whose inputs now all exist become ready in the same transaction."""
+    outputs = {} if outputs is None else outputs
+    if not isinstance(outputs, dict):
+        raise FieldErrors({"outputs": _("must be an object of output: value")})
+    with transaction.atomic():
+        now = timezone.now()
+        task, tasks = _locked_task(actor=actor, task_id=task_id)
+        _require_claimer(task, actor)
+        check_move(Task, task.status, S.APPROVED)
+        recorded = _outputs(task, outputs, now)
+        old = task.status
+        task.status, task.outputs, task.decided_at = S.APPROVED, recorded, now
+        task.save(update_fields=["status", "outputs", "decided_at"])
+        events = [
+            audit_event(
+                actor=actor, subject=task, event_type="task.approved", old=old, new=S.APPROVED, at=now,
+                extra={"outputs": sorted(recorded)},
+            )
+        ]
+        application = task.application
+        events += application_advance(application=application, tasks=tasks, actor=actor, now=now)
+        write_events(events)
+        if any(output.document for output in task.spec.produces.values()):
+            notification_send(
+                user=application.applicant,
+                title=_("%(service)s is ready") % {"service": task.spec.name},
+                body=_("Application %(number)s") % {"number": application.number},
+                url=reverse("application_detail", args=[application.number]),
+            )
+    return task
+
+
+def _outputs(task: Task, given: dict[str, Any], now: datetime) -> dict[str, str]:
+    spec = task.spec
+    errors = {f"outputs.{key}": _("is not an output of this service") for key in given if key not in spec.produces}
+    recorded: dict[str, str] = {}
+    for key, output in spec.produces.items():
+        value = given.get(key)
+        if value not in (None, ""):
+            if not isinstance(value, str) or len(value) > 60:
+                errors[f"outputs.{key}"] = _("must be text of at most 60 characters")
+            else:
+                recorded[key] = value.strip()
+        elif output.generate == "number":
+            recorded[key] = document_number(output.prefix, timezone.localdate(now))
+        elif output.generate == "id_number":
+            try:
+                recorded[key] = _generated_id(task, output)
+            except ValueError as problem:
+                errors[f"outputs.{key}"] = str(problem)
+        else:
+            errors[f"outputs.{key}"] = _("is required")
+    if errors:
+        raise FieldErrors(errors)
+    return recorded
+
+
+def _generated_id(task: Task, output) -> str:
+    values = task.application.values
+    region = str(values.get(output.area_field or "", ""))
+    raw_birth = str(values.get(output.birth_field or "", ""))
+    birth = _as_date(raw_birth)
+    if len(region) != 6 or not region.isdigit() or birth is None:
+        raise ValueError(_("cannot be generated from this application's data; enter it"))
+    male = values.get(output.sex_field or "") == output.male_value
+    return citizen_id_number(region=region, birth_date=birth, male=male)
+
+
+def _as_date(raw: str) -> date | None:
+    moment = parse_datetime(raw)
+    if moment is not None:
+        return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    try:
+        return parse_date(raw)
+    except ValueError:
+        return None
+
+
+def task_return(*, actor, task_id: int, reason: Any, items: Any) -> Task:
+    """Send the task back to the resident, naming exactly the fields and materials to fix. The clock
+    stops until the resident corrects them."""
+    with transaction.atomic():
+        now = timezone.now()
+        task, tasks = _locked_task(actor=actor, task_id=task_id)
+        _require_claimer(task, actor)
+        check_move(Task, task.status, S.RETURNED)
+        allowed = returnable_items(task)
+        errors = {}
+        if not isinstance(reason, str) or not reason.strip():
+            errors["reason"] = _("is required")
+        if not isinstance(items, list) or not items:
+            errors["items"] = _("name at least one field or material to fix")
+        else:
+            unknown = [str(item) for item in items if item not in allowed]
+            if unknown:
+                errors["items"] = _("not needed by this service: %(items)s") % {"items": ", ".join(unknown)}
+        if errors:
+            raise FieldErrors(errors)
+        old = task.status
+        task.status, task.return_reason, task.return_items = S.RETURNED, reason.strip(), list(dict.fromkeys(items))
+        task.paused_at = now
+        task.paused_remaining = working_time_between(now, task.deadline) if task.deadline else None
+        task.save(update_fields=["status", "return_reason", "return_items", "paused_at", "paused_remaining"])
+        events = [
+            audit_event(
+                actor=actor, subject=task, event_type="task.returned", old=old, new=S.RETURNED, at=now,
+                reason=task.return_reason, extra={"items": task.return_items},
+            )
+        ]
+        application = task.application
+        events += application_advance(application=application, tasks=tasks, actor=actor, now=now)
+        write_events(events)
+        notification_send(
+            user=application.applicant,
+            title=_("Application %(number)s needs a correction") % {"number": application.number},
+            body=str(task.spec.name),
+            url=reverse("application_detail", args=[application.number]),
+        )
+    return task
+
+
+def returnable_items(task: Task) -> list[str]:
+    """The fields (`fields.x`) and materials (`materials.x`) of the application that this task uses."""
+    spec = task.application.spec
+    plan = spec.plan(task.application.answers)
+    service = spec.services[task.service]
+    needed: set[str] = set()
+    for need in service.needs:
+        needed.update(spec.expand_need(need))
+    fields = [f"fields.{key}" for key in plan.fields if key in needed]
+    materials = [f"materials.{key}" for key in plan.materials if f"materials.{key}" in needed]
+    return fields + materials
+
+
+def task_reject(*, actor, task_id: int, reason: Any) -> Task:
+    with transaction.atomic():
+        now = timezone.now()
+        task, tasks = _locked_task(actor=actor, task_id=task_id)
+        _require_claimer(task, actor)
+        check_move(Task, task.status, S.REJECTED)
+        if not isinstance(reason, str) or not reason.strip():
+            raise FieldErrors({"reason": _("is required")})
+        old = task.status
+        task.status, task.decision_reason, task.decided_at = S.REJECTED, reason.strip(), now
+        task.save(update_fields=["status", "decision_reason", "decided_at"])
+        events = [
+            audit_event(actor=actor, subject=task, event_type="task.rejected", old=old, new=S.REJECTED, at=now, reason=reason)
+        ]
+        application = task.application
+        events += application_advance(application=application, tasks=tasks, actor=actor, now=now)
+        write_events(events)
+        notification_send(
+            user=application.applicant,
+            title=_("%(service)s was refused") % {"service": task.spec.name},
+            body=task.decision_reason,
+            url=reverse("application_detail", args=[application.number]),
+        )
+    return task

@@ -1,0 +1,129 @@
+"""The orchestrator: which tasks an application's state unlocks, and the application's own state as
+it follows from its tasks. Called inside the transaction of each change, with the application locked."""
+
+from datetime import datetime, timedelta
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from banshi.audit.models import Event
+from banshi.cases.models import Application, Task
+from banshi.lib.errors import Conflict
+from banshi.notify.services import notification_send
+from banshi.worktime.hours import add_working_time
+
+S = Task.Status
+TERMINAL = {S.APPROVED, S.REJECTED, S.CANCELLED}
+
+
+def check_move(model, old: str, new: str) -> None:
+    if new not in model.TRANSITIONS[old]:
+        raise Conflict(
+            _("cannot go from %(old)s to %(new)s")
+            % {"old": model.Status(old).label, "new": model.Status(new).label}
+        )
+
+
+def audit_event(*, actor, subject, event_type, old="", new="", reason="", extra=None, at) -> Event:
+    return Event(
+        created_at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        event_type=event_type,
+        old_state=old,
+        new_state=new,
+        reason=reason,
+        extra=extra or {},
+    )
+
+
+def task_deadline(task: Task, start: datetime) -> datetime:
+    return add_working_time(start, timedelta(hours=task.spec.time_limit.working_hours))
+
+
+def application_advance(*, application: Application, tasks: list[Task], actor, now: datetime) -> list[Event]:
+    """Move waiting tasks whose upstream services are all approved to ready (or cancel them when an
+    upstream service was refused), then bring the application's status in line. Saves what changed
+    and returns the audit events to write."""
+    spec = application.spec
+    by_service = {task.service: task for task in tasks}
+    events: list[Event] = []
+    changed = True
+    while changed:
+        changed = False
+        for task in tasks:
+            if task.status != S.WAITING:
+                continue
+            upstream = [by_service[code] for code in spec.services[task.service].depends_on if code in by_service]
+            if any(up.status in (S.REJECTED, S.CANCELLED) for up in upstream):
+                new = S.CANCELLED
+            elif all(up.status == S.APPROVED for up in upstream):
+                new = S.READY
+            else:
+                continue
+            old, task.status = task.status, new
+            fields = ["status"]
+            if new == S.READY:
+                task.ready_at, task.deadline = now, task_deadline(task, now)
+                fields += ["ready_at", "deadline"]
+            else:
+                task.decided_at, task.decision_reason = now, _("an earlier service was refused")
+                fields += ["decided_at", "decision_reason"]
+            task.save(update_fields=fields)
+            events.append(audit_event(actor=None, subject=task, event_type=f"task.{new}", old=old, new=new, at=now))
+            changed = True
+    events += _application_status(application=application, tasks=tasks, actor=actor, now=now)
+    return events
+
+
+def _application_status(*, application: Application, tasks: list[Task], actor, now: datetime) -> list[Event]:
+    A = Application.Status
+    if any(task.status == S.RETURNED for task in tasks):
+        new = A.CORRECTION_NEEDED
+    elif all(task.status in TERMINAL for task in tasks):
+        new = A.COMPLETE if all(task.status == S.APPROVED for task in tasks) else A.CLOSED
+    else:
+        new = A.IN_PROGRESS
+    old = application.status
+    if new == old:
+        return []
+    check_move(Application, old, new)
+    application.status = new
+    fields = ["status"]
+    if new in (A.COMPLETE, A.CLOSED):
+        application.completed_at = now
+        fields.append("completed_at")
+    application.save(update_fields=fields)
+    url = reverse("application_detail", args=[application.number])
+    if new == A.COMPLETE:
+        notification_send(
+            user=application.applicant,
+            title=_("Application %(number)s is complete") % {"number": application.number},
+            body=_("Every certificate is ready."),
+            url=url,
+        )
+    elif new == A.CLOSED:
+        notification_send(
+            user=application.applicant,
+            title=_("Application %(number)s is finished") % {"number": application.number},
+            body=_("Some services were refused; see the reasons on the status page."),
+            url=url,
+        )
+    return [audit_event(actor=actor, subject=application, event_type=f"application.{new}", old=old, new=new, at=now)]
+
+
+def lock_application(application_id: int) -> tuple[Application, list[Task]]:
+    """Lock the application row (serialising every change to one application) and load its tasks."""
+    application = (
+        Application.objects.select_for_update().select_related("bundle_version", "applicant").get(pk=application_id)
+    )
+    tasks = list(Task.objects.filter(application=application).order_by("position"))
+    for task in tasks:
+        task.application = application
+    return application, tasks
+
+
+def write_events(events: list[Event]) -> None:
+    if events:
+        Event.objects.bulk_create(events)

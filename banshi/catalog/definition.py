@@ -1,0 +1,319 @@
+"""The bundle definition: the schema of a bundle file, its validation, and the plan of one application
+(which services, fields and materials apply for a resident's answers)."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from django.utils.translation import get_language
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+FieldType = Literal[
+    "text", "integer", "decimal", "date", "datetime", "choice", "boolean", "id_number", "phone", "address",
+    "bank_account", "email", "area",
+]
+KEY = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
+CODE = r"^[a-z][a-z0-9_]*$"
+PERSONAL_TYPES = {"id_number", "phone", "address", "bank_account", "email"}
+
+
+class Text(BaseModel):
+    """A text in every shipped language; zh-hans is required, others fall back to it."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    zh_hans: str = Field(alias="zh-hans", min_length=1)
+    en: str = ""
+    zh_hant: str = Field("", alias="zh-hant")
+
+    def __str__(self) -> str:
+        language = (get_language() or "zh-hans").lower()
+        if language.startswith("en") and self.en:
+            return self.en
+        if language in ("zh-hant", "zh-tw", "zh-hk") and self.zh_hant:
+            return self.zh_hant
+        return self.zh_hans
+
+
+Condition = dict[str, str | list[str]]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Question(Strict):
+    label: Text
+    hint: Text | None = None
+    options: dict[str, Text] = Field(min_length=2)
+
+
+class FieldDef(Strict):
+    type: FieldType
+    label: Text
+    hint: Text | None = None
+    required: bool = True
+    when: Condition = {}
+    options: dict[str, Text] = {}
+    max_length: int | None = Field(None, ge=1, le=4000)
+    min: Decimal | None = None
+    max: Decimal | None = None
+    past: bool = False
+    max_age_days: int | None = Field(None, ge=1)
+    personal: bool = False
+
+    @model_validator(mode="after")
+    def _options_match_type(self) -> FieldDef:
+        if self.type == "choice" and len(self.options) < 2:
+            raise ValueError("a choice field needs at least two options")
+        if self.type != "choice" and self.options:
+            raise ValueError("only a choice field has options")
+        return self
+
+    @property
+    def is_personal(self) -> bool:
+        return self.personal or self.type in PERSONAL_TYPES
+
+
+class MaterialDef(Strict):
+    label: Text
+    hint: Text | None = None
+    accept: list[Literal["pdf", "jpeg", "png"]] = ["pdf", "jpeg", "png"]
+    required: bool = True
+    when: Condition = {}
+
+
+class OutputDef(Strict):
+    label: Text
+    generate: Literal["number", "id_number", "none"] = "none"
+    prefix: str = Field("", pattern=r"^[A-Z0-9]{0,8}$")
+    document: bool = False
+    # For `generate: id_number`: the fields the number is made of.
+    area_field: str | None = None
+    birth_field: str | None = None
+    sex_field: str | None = None
+    male_value: str = "male"
+
+
+class TimeLimit(Strict):
+    working_hours: int = Field(ge=1, le=2000)
+
+
+class ServiceDef(Strict):
+    name: Text
+    agency: str = Field(pattern=CODE)
+    needs: list[str] = []
+    depends_on: list[str] = []
+    produces: dict[str, OutputDef] = {}
+    time_limit: TimeLimit = TimeLimit(working_hours=8)
+    when: Condition = {}
+    decide: Literal["officer", "automatic"] = "officer"
+
+
+class Promise(Strict):
+    working_days: int = Field(ge=1, le=365)
+
+
+class BundleDef(Strict):
+    code: str = Field(pattern=CODE)
+    name: Text
+    summary: Text
+    before_you_start: list[Text] = []
+    promise: Promise
+    questions: dict[str, Question] = {}
+    fields: dict[str, FieldDef]
+    materials: dict[str, MaterialDef] = {}
+    services: dict[str, ServiceDef] = Field(min_length=1)
+
+    @field_validator("questions", "materials", "services")
+    @classmethod
+    def _codes(cls, value: dict) -> dict:
+        for key in value:
+            if not re.match(CODE, key):
+                raise ValueError(f"{key!r} is not a valid code (lower-case letters, digits and _)")
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _keys(cls, value: dict) -> dict:
+        for key in value:
+            if not re.match(KEY, key):
+                raise ValueError(f"{key!r} is not a valid field key (e.g. mother.id_number)")
+        return value
+
+    @model_validator(mode="after")
+    def _graph(self) -> BundleDef:
+        problems = graph_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # --- reading the definition -------------------------------------------------------------------
+
+    def output_owner(self) -> dict[str, str]:
+        return {key: code for code, service in self.services.items() for key in service.produces}
+
+    def expand_need(self, need: str) -> list[str]:
+        if need.endswith("*"):
+            return [key for key in self.fields if fnmatch.fnmatchcase(key, need)]
+        return [need]
+
+    def service_order(self) -> list[str]:
+        """Services in dependency order (a service after everything it depends on), file order otherwise."""
+        done: list[str] = []
+
+        def visit(code: str) -> None:
+            if code in done:
+                return
+            for upstream in self.services[code].depends_on:
+                visit(upstream)
+            done.append(code)
+
+        for code in self.services:
+            visit(code)
+        return done
+
+    def upstream_of(self, code: str) -> set[str]:
+        seen: set[str] = set()
+        stack = list(self.services[code].depends_on)
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(self.services[current].depends_on)
+        return seen
+
+    def plan(self, answers: dict[str, str]) -> Plan:
+        services = [code for code in self.service_order() if matches(self.services[code].when, answers)]
+        needed_by: dict[str, list[str]] = {}
+        for code in services:
+            for need in self.services[code].needs:
+                for key in self.expand_need(need):
+                    needed_by.setdefault(key, []).append(code)
+        fields = [
+            key for key, spec in self.fields.items() if key in needed_by and matches(spec.when, answers)
+        ]
+        materials = [
+            key
+            for key, spec in self.materials.items()
+            if f"materials.{key}" in needed_by and matches(spec.when, answers)
+        ]
+        return Plan(services=services, fields=fields, materials=materials, needed_by=needed_by)
+
+
+@dataclass
+class Plan:
+    services: list[str]
+    fields: list[str]
+    materials: list[str]
+    needed_by: dict[str, list[str]] = field(default_factory=dict)
+
+
+def matches(condition: Condition, answers: dict[str, str]) -> bool:
+    for question, expected in condition.items():
+        allowed = expected if isinstance(expected, list) else [expected]
+        if answers.get(question) not in allowed:
+            return False
+    return True
+
+
+def _cycle(services: dict[str, ServiceDef]) -> list[str] | None:
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(code: str) -> list[str] | None:
+        state[code] = 1
+        path.append(code)
+        for upstream in services[code].depends_on:
+            if upstream not in services:
+                continue
+            if state.get(upstream) == 1:
+                return path[path.index(upstream):] + [upstream]
+            if upstream not in state and (found := visit(upstream)):
+                return found
+        path.pop()
+        state[code] = 2
+        return None
+
+    for code in services:
+        if code not in state and (found := visit(code)):
+            return found
+    return None
+
+
+def graph_problems(bundle: BundleDef) -> list[str]:
+    problems: list[str] = []
+    owners: dict[str, str] = {}
+    for code, service in bundle.services.items():
+        for key in service.produces:
+            if key in owners:
+                problems.append(f"services.{code}.produces.{key}: also produced by {owners[key]!r}")
+            owners[key] = code
+            if key in bundle.fields:
+                problems.append(
+                    f"services.{code}.produces.{key}: is also a field; an output is never asked of the resident"
+                )
+    for code, service in bundle.services.items():
+        for upstream in service.depends_on:
+            if upstream not in bundle.services:
+                problems.append(f"services.{code}.depends_on: unknown service {upstream!r}")
+    cycle = _cycle(bundle.services)
+    if cycle:
+        problems.append("services: the dependencies form a cycle: " + " -> ".join(cycle))
+        return problems
+    for code, service in bundle.services.items():
+        upstream = bundle.upstream_of(code)
+        for need in service.needs:
+            if need.startswith("materials."):
+                if need.removeprefix("materials.") not in bundle.materials:
+                    problems.append(f"services.{code}.needs: unknown material {need!r}")
+            elif need.endswith("*"):
+                if not bundle.expand_need(need):
+                    problems.append(f"services.{code}.needs: {need!r} matches no field")
+            elif need in owners:
+                if owners[need] not in upstream:
+                    problems.append(
+                        f"services.{code}.needs: {need!r} is produced by {owners[need]!r}, "
+                        "which is not among its depends_on"
+                    )
+            elif need not in bundle.fields:
+                problems.append(f"services.{code}.needs: unknown field or output {need!r}")
+    questions = bundle.questions
+    conditions = [(f"fields.{k}.when", f.when) for k, f in bundle.fields.items()]
+    conditions += [(f"materials.{k}.when", m.when) for k, m in bundle.materials.items()]
+    conditions += [(f"services.{k}.when", s.when) for k, s in bundle.services.items()]
+    for where, condition in conditions:
+        for question, expected in condition.items():
+            if question not in questions:
+                problems.append(f"{where}: unknown question {question!r}")
+                continue
+            for value in expected if isinstance(expected, list) else [expected]:
+                if value not in questions[question].options:
+                    problems.append(f"{where}: {value!r} is not an option of question {question!r}")
+    return problems
+
+
+class BundleError(ValueError):
+    """A bundle file that cannot be used, with every problem as `where: what`."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {problem}" for problem in problems))
+
+
+def parse_bundle(data: object, *, source: str) -> BundleDef:
+    if not isinstance(data, dict):
+        raise BundleError(source, ["the file must hold a mapping (code, name, fields, services, ...)"])
+    try:
+        return BundleDef.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(f"{where}: {message}")
+        raise BundleError(source, problems) from None

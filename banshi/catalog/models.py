@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Bundle(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    current = models.ForeignKey(
+        "BundleVersion", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("current version")
+    )
+    active = models.BooleanField(_("open for applications"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("bundle")
+        verbose_name_plural = _("bundles")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class BundleVersion(models.Model):
+    """An immutable definition of a bundle. Applications point at the version they were submitted
+    under, so editing the catalogue never changes a case in flight."""
+
+    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="versions")
+    digest = models.CharField(max_length=64, unique=True)
+    definition = models.JSONField()
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bundle version")
+        verbose_name_plural = _("bundle versions")
+
+    def __str__(self) -> str:
+        return f"{self.bundle.code}@{self.digest[:8]}"
+
+    @property
+    def spec(self):
+        from banshi.catalog.loader import definition_from_version
+
+        return definition_from_version(self)

@@ -1,0 +1,197 @@
+"""Shared test set-up: the catalogue, named personas, and a valid newborn submission."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+
+from banshi.accounts.models import User
+from banshi.accounts.personal import id_check_digit
+from banshi.directory.models import Agency, Membership
+
+PASSWORD = "correct horse battery"
+
+
+def make_id(region: str = "500103", birth: str = "19900307", sequence: str = "123") -> str:
+    first17 = f"{region}{birth}{sequence}"
+    return first17 + id_check_digit(first17)
+
+
+MOTHER_ID = make_id(birth="19920514", sequence="042")
+FATHER_ID = make_id(birth="19900307", sequence="123")
+
+
+@pytest.fixture(autouse=True)
+def _materials_dir(settings, tmp_path):
+    settings.MATERIALS_DIR = tmp_path / "materials"
+
+
+@pytest.fixture
+def catalog(db):
+    call_command("load_directory", verbosity=0, stdout=io.StringIO())
+    call_command("load_catalog", verbosity=0, stdout=io.StringIO())
+
+
+def _user(username: str, phone: str | None = None) -> User:
+    return User.objects.create_user(username=username, phone=phone, password=PASSWORD, display_name=username)
+
+
+def _officer(username: str, agency_code: str) -> User:
+    user = _user(username)
+    Membership.objects.create(user=user, role=Membership.Role.OFFICER, agency=Agency.objects.get(code=agency_code))
+    return user
+
+
+@pytest.fixture
+def resident(catalog):
+    return _user("13800000001", phone="13800000001")
+
+
+@pytest.fixture
+def other_resident(catalog):
+    return _user("13900000002", phone="13900000002")
+
+
+@pytest.fixture
+def outsider(catalog):
+    """Signed in, but neither the applicant nor an officer of any agency."""
+    return _user("outsider")
+
+
+@pytest.fixture
+def health_officer(catalog):
+    return _officer("health", "health_commission")
+
+
+@pytest.fixture
+def police_officer(catalog):
+    return _officer("police", "public_security")
+
+
+@pytest.fixture
+def insurance_officer(catalog):
+    return _officer("insurance", "medical_insurance")
+
+
+@pytest.fixture
+def hrss_officer(catalog):
+    return _officer("hrss", "hrss")
+
+
+@pytest.fixture
+def officers(health_officer, police_officer, insurance_officer, hrss_officer):
+    return {
+        "health_commission": health_officer,
+        "public_security": police_officer,
+        "medical_insurance": insurance_officer,
+        "hrss": hrss_officer,
+    }
+
+
+def png_bytes(color: str = "red") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(out, "PNG")
+    return out.getvalue()
+
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+ANSWERS = {"register_with": "father", "collector": "mother", "maternity_reimbursement": "no", "card_delivery": "window"}
+
+
+def newborn_values(**overrides) -> dict:
+    birth = timezone.localtime() - timedelta(days=2)
+    values = {
+        "newborn.name": "王小明",
+        "newborn.sex": "male",
+        "newborn.birth_datetime": birth.strftime("%Y-%m-%d %H:%M"),
+        "newborn.birth_place": "重庆医科大学附属第一医院",
+        "newborn.gestational_weeks": "39",
+        "newborn.weight_grams": "3300",
+        "newborn.length_cm": "50.5",
+        "mother.name": "张丽",
+        "mother.id_number": MOTHER_ID,
+        "mother.ethnicity": "汉族",
+        "mother.phone": "13800000001",
+        "father.name": "王强",
+        "father.id_number": FATHER_ID,
+        "father.ethnicity": "汉族",
+        "household.area": "500103",
+        "household.head_name": "王强",
+        "household.address": "重庆市渝中区解放碑街道民族路100号",
+    }
+    values.update(overrides)
+    return values
+
+
+NEWBORN_MATERIALS = ["mother_id_card", "father_id_card", "hukou_book", "marriage_certificate"]
+
+
+@pytest.fixture
+def uploads(resident):
+    """One upload per material the default answers need, owned by the resident."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from banshi.cases.services import upload_create
+
+    colors = ["red", "green", "blue", "yellow"]
+    return {
+        key: upload_create(owner=resident, file=SimpleUploadedFile(f"{key}.png", png_bytes(color))).id
+        for key, color in zip(NEWBORN_MATERIALS, colors, strict=True)
+    }
+
+
+@pytest.fixture
+def submit(resident, uploads):
+    """Submit a valid newborn application for the resident (answers and values overridable)."""
+    from banshi.cases.services import application_submit
+
+    def _submit(answers=None, values=None, materials=None, **kwargs):
+        return application_submit(
+            actor=resident,
+            applicant=resident,
+            bundle_code="newborn",
+            answers=answers or ANSWERS,
+            values=values or newborn_values(),
+            materials=materials or uploads,
+            **kwargs,
+        )
+
+    return _submit
+
+
+class ApiClient:
+    """A JSON client that carries a bearer token."""
+
+    def __init__(self, user: User | None = None):
+        self.client = Client()
+        self.headers: dict[str, str] = {}
+        if user is not None:
+            response = self.client.post(
+                "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+            )
+            assert response.status_code == 200, response.content
+            self.headers["Authorization"] = f"Bearer {response.json()['token']}"
+
+    def get(self, path: str, **params):
+        return self.client.get(path, params, headers=self.headers)
+
+    def post(self, path: str, data=None, headers=None):
+        return self.client.post(
+            path, data if data is not None else {}, content_type="application/json", headers={**self.headers, **(headers or {})}
+        )
+
+    def upload(self, path: str, files: dict):
+        return self.client.post(path, files, headers=self.headers)
+
+
+@pytest.fixture
+def api_as():
+    return ApiClient

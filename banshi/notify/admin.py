@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from banshi.notify.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "title", "read_at"]
