@@ -26,14 +26,25 @@ FATHER_ID = make_id(birth="19900307", sequence="123")
 
 
 @pytest.fixture(autouse=True)
-def _materials_dir(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     settings.MATERIALS_DIR = tmp_path / "materials"
+    # Password hashing is deliberately slow; the tests check behaviour, not hashing cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
 def catalog(db):
-    call_command("load_directory", verbosity=0, stdout=io.StringIO())
+    if not Agency.objects.exists():
+        call_command("load_directory", verbosity=0, stdout=io.StringIO())
     call_command("load_catalog", verbosity=0, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The directory and the catalogue are loaded once; each test's transaction leaves them as they are."""
+    with django_db_blocker.unblock():
+        call_command("load_directory", verbosity=0, stdout=io.StringIO())
+        call_command("load_catalog", verbosity=0, stdout=io.StringIO())
 
 
 def _user(username: str, phone: str | None = None) -> User:

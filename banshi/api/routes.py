@@ -3,7 +3,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.utils import timezone
-from ninja import File, Header, Schema
+from ninja import File, Header, Schema, Status
 from ninja.files import UploadedFile
 
 from banshi.accounts.services import api_token_issue
@@ -186,7 +186,7 @@ class UploadOut(Schema):
 @api.post("/uploads", response={201: UploadOut, 400: Errors}, tags=["applications"])
 def upload_create(request, file: File[UploadedFile]):
     upload = services.upload_create(owner=request.auth, file=file)
-    return 201, {"id": upload.id, "kind": upload.kind, "size": upload.size}
+    return Status(201, {"id": upload.id, "kind": upload.kind, "size": upload.size})
 
 
 # --- applications ------------------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def application_create(request, payload: ApplicationIn, idempotency_key: str = H
         materials=payload.materials,
         idempotency_key=idempotency_key,
     )
-    return 201, _application(application_for_owner(user=request.auth, pk=application.pk))
+    return Status(201, _application(application_for_owner(user=request.auth, pk=application.pk)))
 
 
 @api.get("/applications/{application_id}", response={200: ApplicationOut, 404: Errors}, tags=["applications"])

@@ -181,7 +181,7 @@ class BundleDef(Strict):
         stack = list(self.services[code].depends_on)
         while stack:
             current = stack.pop()
-            if current not in seen:
+            if current not in seen and current in self.services:
                 seen.add(current)
                 stack.extend(self.services[current].depends_on)
         return seen
@@ -257,12 +257,21 @@ def graph_problems(bundle: BundleDef) -> list[str]:
                     f"services.{code}.produces.{key}: is also a field; an output is never asked of the resident"
                 )
     for code, service in bundle.services.items():
+        for key, output in service.produces.items():
+            if output.generate != "id_number":
+                continue
+            for attribute in ("area_field", "birth_field", "sex_field"):
+                source = getattr(output, attribute)
+                if source is None or source not in bundle.fields:
+                    problems.append(
+                        f"services.{code}.produces.{key}.{attribute}: must name a field of the bundle"
+                    )
         for upstream in service.depends_on:
             if upstream not in bundle.services:
                 problems.append(f"services.{code}.depends_on: unknown service {upstream!r}")
     cycle = _cycle(bundle.services)
     if cycle:
-        problems.append("services: the dependencies form a cycle: " + " -> ".join(cycle))
+        problems.append("services: the dependencies form a cycle (each depends on the next): " + " -> ".join(cycle))
         return problems
     for code, service in bundle.services.items():
         upstream = bundle.upstream_of(code)
@@ -313,7 +322,7 @@ def parse_bundle(data: object, *, source: str) -> BundleDef:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+            where = ".".join(str(part) for part in error["loc"])
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(f"{where}: {message}")
+            problems.extend(f"{where}: {part}" if where else part for part in message.split("; "))
         raise BundleError(source, problems) from None

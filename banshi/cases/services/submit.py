@@ -96,7 +96,6 @@ def application_submit(
             if existing:
                 return existing
         raise
-    application._prefetched_objects_cache = {"tasks": tasks}
     return application
 
 

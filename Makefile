@@ -1,0 +1,65 @@
+# Banshi: `make run` serves the demo on SQLite; `make test` runs the whole suite.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BANSHI_DATA_DIR ?= $(CURDIR)/var
+export BANSHI_DATA_DIR
+DEBIAN_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools iproute2 util-linux
+# Browser tests run in a private network namespace: as root `unshare -n`, otherwise a user namespace too.
+UNSHARE := $(if $(filter 0,$(shell id -u)),unshare -n,unshare -rn)
+
+.PHONY: install debian run setup test test-unit test-browser bench lint messages clean
+
+install: $(VENV)/.installed debian
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $@
+
+debian:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
+	else \
+		echo "The browser tests need Debian packages; run as root: apt-get install -y$$missing"; \
+	fi
+
+setup: install
+	mkdir -p $(BANSHI_DATA_DIR)
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_directory
+	$(PY) manage.py load_catalog
+	BANSHI_DEMO=1 $(PY) manage.py seed_demo
+
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/"
+	BANSHI_DEMO=1 $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 4 banshi.wsgi:application
+
+test: test-unit test-browser
+
+test-unit: install
+	mkdir -p $(BANSHI_DATA_DIR)
+	$(PY) -m pytest -m "not browser" banshi
+
+test-browser: install
+	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install -y chromium fonts-noto-cjk"; exit 1; }
+	mkdir -p $(BANSHI_DATA_DIR)
+	$(UNSHARE) sh -c 'ip link set lo up && DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser banshi'
+
+bench: install
+	$(PY) bench/run.py
+
+lint: install
+	$(VENV)/bin/ruff check banshi bench
+	$(VENV)/bin/ruff format --check banshi bench
+
+messages: install
+	cd banshi && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,70 @@
+"""The number of queries of a submission and of an officer's queue page must not grow with the tables."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from banshi.conftest import ANSWERS, newborn_values
+
+
+def _queries_of(action) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _describe(few: list[str], many: list[str]) -> str:
+    lines = [f"{len(few)} queries with few rows, {len(many)} with many"]
+    lines += [f"  few:  {sql}" for sql in few]
+    lines += [f"  many: {sql}" for sql in many]
+    return "\n".join(lines)
+
+
+def _submit_many(submit, count: int) -> None:
+    for _ in range(count):
+        submit()
+
+
+def test_submitting_a_newborn_application_takes_as_many_queries_with_thirty_applications_as_with_one(
+    resident, uploads
+):
+    from banshi.cases.services import application_submit
+
+    def submit_one():
+        application_submit(
+            actor=resident,
+            applicant=resident,
+            bundle_code="newborn",
+            answers=ANSWERS,
+            values=newborn_values(),
+            materials=uploads,
+        )
+
+    submit_one()  # the first of the day creates the day's application counter
+    few = _queries_of(submit_one)
+    _submit_many(submit_one, 30)
+    many = _queries_of(submit_one)
+    assert len(many) == len(few), _describe(few, many)
+
+
+def test_an_officers_ready_queue_takes_as_many_queries_with_thirty_applications_as_with_one(
+    submit, health_officer, api_as
+):
+    api = api_as(health_officer)
+    submit()
+    first = api.get("/api/v1/tasks", status="ready")
+    assert first.status_code == 200, first.content
+    per_application = len(first.json())
+    assert per_application >= 1
+
+    few = _queries_of(lambda: api.get("/api/v1/tasks", status="ready"))
+    _submit_many(submit, 30)
+    response = None
+
+    def list_queue():
+        nonlocal response
+        response = api.get("/api/v1/tasks", status="ready")
+
+    many = _queries_of(list_queue)
+    assert response.status_code == 200, response.content
+    assert len(response.json()) == 31 * per_application
+    assert len(many) == len(few), _describe(few, many)

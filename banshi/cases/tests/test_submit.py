@@ -1,0 +1,110 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from banshi.audit.models import Event
+from banshi.cases.models import Application, ApplicationMaterial, Task
+from banshi.cases.services import application_submit, upload_create
+from banshi.conftest import ANSWERS, newborn_values, png_bytes
+from banshi.lib.errors import FieldErrors
+
+TABLES = (Application, Task, ApplicationMaterial, Event)
+
+
+def row_counts():
+    return {model.__name__: model.objects.count() for model in TABLES}
+
+
+def test_submission_creates_one_task_per_applicable_service_with_the_first_ones_ready(submit):
+    application = submit()
+    tasks = {t.service: t for t in application.tasks.all()}
+    assert set(tasks) == {
+        "birth_medical_certificate", "vaccination_certificate", "hukou_registration",
+        "medical_insurance_enrolment", "insurance_premium", "social_security_card",
+    }
+    assert tasks["birth_medical_certificate"].status == Task.Status.READY
+    assert tasks["vaccination_certificate"].status == Task.Status.READY
+    assert tasks["hukou_registration"].status == Task.Status.WAITING
+    assert tasks["birth_medical_certificate"].deadline is not None
+    assert tasks["hukou_registration"].deadline is None
+    assert application.number.startswith("BS")
+    assert application.bundle_version.definition["code"] == "newborn"
+    assert ApplicationMaterial.objects.filter(application=application).count() == 4
+    submitted = Event.objects.get(event_type="application.submitted", subject_id=str(application.pk))
+    assert submitted.extra["bundle"] == "newborn"
+    assert Event.objects.filter(event_type="task.ready").count() == 2
+
+
+def test_maternity_reimbursement_is_a_task_only_when_asked_for(submit):
+    values = newborn_values(**{"mother.bank_account": "6222021234567890123", "mother.bank_branch": "工行解放碑支行"})
+    application = submit(answers={**ANSWERS, "maternity_reimbursement": "yes"}, values=values)
+    assert application.tasks.filter(service="maternity_reimbursement").exists()
+    assert application.values["mother.bank_account"] == "6222021234567890123"
+
+
+def test_answers_that_do_not_apply_are_not_stored(submit):
+    values = newborn_values(**{"mother.bank_account": "6222021234567890123"})
+    application = submit(values=values)
+    assert "mother.bank_account" not in application.values
+
+
+@pytest.mark.parametrize(
+    ("override", "field", "words"),
+    [
+        ({"mother.id_number": "500103199205140421"}, "fields.mother.id_number", "check digit"),
+        ({"father.id_number": "500103199002300123"}, "fields.father.id_number", "impossible birth date"),
+        ({"newborn.name": ""}, "fields.newborn.name", "required"),
+        ({"newborn.sex": "unknown"}, "fields.newborn.sex", "allowed choices"),
+        ({"newborn.weight_grams": "heavy"}, "fields.newborn.weight_grams", "whole number"),
+        ({"newborn.birth_datetime": "2026-02-30 10:00"}, "fields.newborn.birth_datetime", "real date"),
+        ({"newborn.birth_datetime": "2099-01-01 10:00"}, "fields.newborn.birth_datetime", "future"),
+        ({"mother.phone": "12345"}, "fields.mother.phone", "mobile"),
+        ({"household.area": "999999"}, "fields.household.area", "district"),
+    ],
+)
+def test_a_bad_value_is_refused_naming_the_field_and_nothing_is_written(submit, override, field, words):
+    before = row_counts()
+    with pytest.raises(FieldErrors) as caught:
+        submit(values=newborn_values(**override))
+    assert field in caught.value.errors
+    assert words in caught.value.errors[field]
+    assert row_counts() == before
+
+
+def test_every_problem_is_reported_at_once(submit):
+    values = newborn_values(**{"newborn.name": "", "mother.phone": "1"})
+    with pytest.raises(FieldErrors) as caught:
+        submit(answers={**ANSWERS, "card_delivery": "drone"}, values=values, materials={"hukou_book": 1})
+    assert {"fields.newborn.name", "fields.mother.phone", "answers.card_delivery"} <= set(caught.value.errors)
+
+
+def test_a_missing_material_and_an_unknown_field_are_refused(submit, uploads):
+    partial = {k: v for k, v in uploads.items() if k != "hukou_book"}
+    with pytest.raises(FieldErrors) as caught:
+        submit(values={**newborn_values(), "pet.name": "Mimi"}, materials=partial)
+    assert caught.value.errors["materials.hukou_book"] == "is required"
+    assert caught.value.errors["fields.pet.name"] == "is not a field of this bundle"
+    assert not Application.objects.exists()
+
+
+def test_another_persons_upload_cannot_be_attached(submit, uploads, other_resident):
+    theirs = upload_create(owner=other_resident, file=SimpleUploadedFile("id.png", png_bytes("black")))
+    with pytest.raises(FieldErrors) as caught:
+        submit(materials={**uploads, "hukou_book": theirs.id})
+    assert caught.value.errors["materials.hukou_book"] == "is not one of your uploads"
+    assert not Application.objects.exists()
+
+
+def test_a_repeated_idempotency_key_returns_the_first_application(submit):
+    first = submit(idempotency_key="retry-1")
+    again = submit(idempotency_key="retry-1")
+    assert again.pk == first.pk
+    assert Application.objects.count() == 1
+    assert Task.objects.count() == 6
+    other = submit(idempotency_key="retry-2")
+    assert other.pk != first.pk
+
+
+def test_an_unknown_bundle_is_refused(resident):
+    with pytest.raises(FieldErrors) as caught:
+        application_submit(actor=resident, applicant=resident, bundle_code="nothing", answers={}, values={}, materials={})
+    assert "bundle" in caught.value.errors
