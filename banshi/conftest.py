@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from banshi.accounts.models import User
@@ -30,6 +30,13 @@ def _test_settings(settings, tmp_path):
     settings.MATERIALS_DIR = tmp_path / "materials"
     # Password hashing is deliberately slow; the tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in the source language; pages and the API pick theirs per request."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -182,7 +189,7 @@ class ApiClient:
     """A JSON client that carries a bearer token."""
 
     def __init__(self, user: User | None = None):
-        self.client = Client()
+        self.client = Client(headers={"Accept-Language": "en"})
         self.headers: dict[str, str] = {}
         if user is not None:
             response = self.client.post(

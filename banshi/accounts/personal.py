@@ -3,6 +3,8 @@
 import re
 from datetime import date
 
+from django.utils.translation import gettext_noop
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
@@ -18,15 +20,15 @@ def id_number_problem(value: str, *, today: date | None = None) -> str | None:
     """Why `value` is not a valid 18-digit resident ID number, or None when it is."""
     value = value.strip().upper()
     if not _ID_SHAPE.match(value):
-        return "must be 18 characters: 17 digits and a final digit or X"
+        return gettext_noop("must be 18 characters: 17 digits and a final digit or X")
     try:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return "contains an impossible birth date"
+        return gettext_noop("contains an impossible birth date")
     if birth < date(1900, 1, 1) or birth > (today or date.today()):
-        return "contains a birth date outside the possible range"
+        return gettext_noop("contains a birth date outside the possible range")
     if id_check_digit(value[:17]) != value[17]:
-        return "has a wrong check digit"
+        return gettext_noop("has a wrong check digit")
     return None
 
 
@@ -36,7 +38,7 @@ def normalise_id_number(value: str) -> str:
 
 def phone_problem(value: str) -> str | None:
     if not _PHONE_SHAPE.match(value.strip()):
-        return "must be an 11-digit mainland mobile number starting with 1"
+        return gettext_noop("must be an 11-digit mainland mobile number starting with 1")
     return None
 
 

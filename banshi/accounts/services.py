@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from banshi.accounts.models import ApiToken, User
 from banshi.audit.services import event_record
@@ -20,10 +21,10 @@ def resident_signup(*, phone: str, password: str, display_name: str = "") -> Use
 
     phone = phone.strip()
     if problem := phone_problem(phone):
-        raise SignupError("phone", problem)
+        raise SignupError("phone", gettext(problem))
     with transaction.atomic():
         if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
-            raise SignupError("phone", "is already registered")
+            raise SignupError("phone", gettext("is already registered"))
         user = User.objects.create_user(username=phone, phone=phone, password=password, display_name=display_name)
         event_record(actor=user, subject=user, event_type="user.signed_up")
     return user
