@@ -60,7 +60,9 @@ def _user(username: str, phone: str | None = None) -> User:
 
 def _officer(username: str, agency_code: str) -> User:
     user = _user(username)
-    Membership.objects.create(user=user, role=Membership.Role.OFFICER, agency=Agency.objects.get(code=agency_code))
+    Membership.objects.create(
+        user=user, role=Membership.Role.OFFICER, agency=Agency.objects.get(code=agency_code)
+    )
     return user
 
 
@@ -121,7 +123,12 @@ PDF_BYTES = (
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
-ANSWERS = {"register_with": "father", "collector": "mother", "maternity_reimbursement": "no", "card_delivery": "window"}
+ANSWERS = {
+    "register_with": "father",
+    "collector": "mother",
+    "maternity_reimbursement": "no",
+    "card_delivery": "window",
+}
 
 
 def newborn_values(**overrides) -> dict:
@@ -193,7 +200,9 @@ class ApiClient:
         self.headers: dict[str, str] = {}
         if user is not None:
             response = self.client.post(
-                "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+                "/api/v1/auth/token",
+                {"username": user.username, "password": PASSWORD},
+                content_type="application/json",
             )
             assert response.status_code == 200, response.content
             self.headers["Authorization"] = f"Bearer {response.json()['token']}"
@@ -203,7 +212,10 @@ class ApiClient:
 
     def post(self, path: str, data=None, headers=None):
         return self.client.post(
-            path, data if data is not None else {}, content_type="application/json", headers={**self.headers, **(headers or {})}
+            path,
+            data if data is not None else {},
+            content_type="application/json",
+            headers={**self.headers, **(headers or {})},
         )
 
     def upload(self, path: str, files: dict):

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from banshi.lib.env import env_bool, env_int, env_list, env_str
 

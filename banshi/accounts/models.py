@@ -40,6 +40,9 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
+    def __str__(self) -> str:
+        return f"token {self.pk} of {self.user_id}"
+
     @staticmethod
     def new_key() -> str:
         return secrets.token_urlsafe(32)

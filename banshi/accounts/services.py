@@ -25,7 +25,9 @@ def resident_signup(*, phone: str, password: str, display_name: str = "") -> Use
     with transaction.atomic():
         if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
             raise SignupError("phone", gettext("is already registered"))
-        user = User.objects.create_user(username=phone, phone=phone, password=password, display_name=display_name)
+        user = User.objects.create_user(
+            username=phone, phone=phone, password=password, display_name=display_name
+        )
         event_record(actor=user, subject=user, event_type="user.signed_up")
     return user
 
@@ -35,7 +37,11 @@ def api_token_issue(*, user: User) -> tuple[str, ApiToken]:
     now = timezone.now()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, digest=ApiToken.digest_of(key), expires_at=now + timedelta(hours=settings.API_TOKEN_TTL_HOURS)
+            user=user,
+            digest=ApiToken.digest_of(key),
+            expires_at=now + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
         )
-        event_record(actor=user, subject=user, event_type="api_token.issued", extra={"token_id": token.id}, at=now)
+        event_record(
+            actor=user, subject=user, event_type="api_token.issued", extra={"token_id": token.id}, at=now
+        )
     return key, token

@@ -145,19 +145,29 @@ def bundle_detail(request, code: str):
     return {
         **_summary(bundle),
         "questions": [
-            {"key": key, "label": str(q.label), "options": _options(q.options)} for key, q in spec.questions.items()
+            {"key": key, "label": str(q.label), "options": _options(q.options)}
+            for key, q in spec.questions.items()
         ],
         "fields": [
             {
-                "key": key, "label": str(f.label), "type": f.type, "required": f.required,
-                "options": _options(f.options), "when": f.when, "services": needed_by.get(key, []),
+                "key": key,
+                "label": str(f.label),
+                "type": f.type,
+                "required": f.required,
+                "options": _options(f.options),
+                "when": f.when,
+                "services": needed_by.get(key, []),
             }
             for key, f in spec.fields.items()
             if key in needed_by
         ],
         "materials": [
             {
-                "key": key, "label": str(m.label), "accept": m.accept, "required": m.required, "when": m.when,
+                "key": key,
+                "label": str(m.label),
+                "accept": m.accept,
+                "required": m.required,
+                "when": m.when,
                 "services": needed_by.get(f"materials.{key}", []),
             }
             for key, m in spec.materials.items()
@@ -165,9 +175,15 @@ def bundle_detail(request, code: str):
         ],
         "services": [
             {
-                "code": code_, "name": str(s.name), "agency": s.agency, "depends_on": s.depends_on,
-                "outputs": [{"key": k, "label": str(o.label), "document": o.document} for k, o in s.produces.items()],
-                "when": s.when, "time_limit_working_hours": s.time_limit.working_hours,
+                "code": code_,
+                "name": str(s.name),
+                "agency": s.agency,
+                "depends_on": s.depends_on,
+                "outputs": [
+                    {"key": k, "label": str(o.label), "document": o.document} for k, o in s.produces.items()
+                ],
+                "when": s.when,
+                "time_limit_working_hours": s.time_limit.working_hours,
             }
             for code_, s in ((c, spec.services[c]) for c in spec.service_order())
         ],
@@ -249,7 +265,9 @@ def _application(application) -> dict:
 
 
 @api.post("/applications", response={201: ApplicationOut, 400: Errors}, tags=["applications"])
-def application_create(request, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
+def application_create(
+    request, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")
+):
     """Submit a bundle. A retried request with the same `Idempotency-Key` returns the first
     application and never creates a second."""
     application = services.application_submit(
@@ -285,7 +303,10 @@ class CorrectionIn(Schema):
 )
 def application_correct(request, application_id: int, payload: CorrectionIn):
     services.application_correct(
-        actor=request.auth, application_id=application_id, task_id=payload.task, values=payload.fields,
+        actor=request.auth,
+        application_id=application_id,
+        task_id=payload.task,
+        values=payload.fields,
         materials=payload.materials,
     )
     return _application(application_for_owner(user=request.auth, pk=application_id))
@@ -333,7 +354,9 @@ def _queue_task(task, now) -> dict:
         "agency": task.agency.code,
         "status": task.status,
         "deadline": task.deadline,
-        "overdue": bool(task.deadline and task.deadline < now and task.status in (Task.Status.READY, Task.Status.CLAIMED)),
+        "overdue": bool(
+            task.deadline and task.deadline < now and task.status in (Task.Status.READY, Task.Status.CLAIMED)
+        ),
         "claimed_by": task.claimed_by.username if task.claimed_by else None,
     }
 
@@ -344,7 +367,10 @@ def task_list(request, status: str = Task.Status.READY):
     if status != "open" and status not in Task.Status.values:
         raise FieldErrors({"status": "must be one of: open, " + ", ".join(Task.Status.values)})
     now = timezone.now()
-    return [_queue_task(t, now) for t in queue_for_officer(user=request.auth, status=None if status == "open" else status)]
+    return [
+        _queue_task(t, now)
+        for t in queue_for_officer(user=request.auth, status=None if status == "open" else status)
+    ]
 
 
 def _task_detail(request, task_id: int) -> dict:

@@ -5,7 +5,15 @@ from banshi.audit.models import Event
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "event_type", "subject_type", "subject_id", "actor", "old_state", "new_state"]
+    list_display = [
+        "created_at",
+        "event_type",
+        "subject_type",
+        "subject_id",
+        "actor",
+        "old_state",
+        "new_state",
+    ]
     list_filter = ["event_type", "subject_type"]
     search_fields = ["subject_id", "event_type"]
     date_hierarchy = "created_at"

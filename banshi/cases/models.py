@@ -13,6 +13,9 @@ class Counter(models.Model):
     key = models.CharField(max_length=80, unique=True)
     value = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
 
 class Upload(models.Model):
     """A file a person uploaded, stored once outside the web root and shared by every service that
@@ -63,7 +66,9 @@ class Application(models.Model):
         VIDEO = "video", _("by video")
 
     number = models.CharField(_("application number"), max_length=24, unique=True)
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications_submitted"
     )
@@ -84,7 +89,9 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         constraints = [
             models.UniqueConstraint(
-                fields=["applicant", "idempotency_key"], condition=~Q(idempotency_key=""), name="application_idempotent"
+                fields=["applicant", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="application_idempotent",
             )
         ]
         indexes = [models.Index(fields=["applicant", "-submitted_at"])]
@@ -126,7 +133,11 @@ class Task(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tasks")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.WAITING)
     claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks_claimed"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks_claimed",
     )
     ready_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
@@ -142,7 +153,9 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["application_id", "position"]
-        constraints = [models.UniqueConstraint(fields=["application", "service"], name="task_one_per_service")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "service"], name="task_one_per_service")
+        ]
         indexes = [models.Index(fields=["agency", "status", "deadline"])]
 
     def __str__(self) -> str:
@@ -163,6 +176,8 @@ class ApplicationMaterial(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "key"], condition=Q(replaced=False), name="one_current_material_per_key"
+                fields=["application", "key"],
+                condition=Q(replaced=False),
+                name="one_current_material_per_key",
             )
         ]

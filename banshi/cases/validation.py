@@ -84,7 +84,9 @@ def check_materials(
         if upload is None:
             errors[f"materials.{key}"] = _("is not one of your uploads")
         elif upload.kind not in material.accept:
-            errors[f"materials.{key}"] = _("must be one of: %(kinds)s") % {"kinds": ", ".join(material.accept)}
+            errors[f"materials.{key}"] = _("must be one of: %(kinds)s") % {
+                "kinds": ", ".join(material.accept)
+            }
         else:
             clean[key] = upload_id
     return clean, errors

@@ -13,8 +13,19 @@ from django.utils.translation import get_language
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 FieldType = Literal[
-    "text", "integer", "decimal", "date", "datetime", "choice", "boolean", "id_number", "phone", "address",
-    "bank_account", "email", "area",
+    "text",
+    "integer",
+    "decimal",
+    "date",
+    "datetime",
+    "choice",
+    "boolean",
+    "id_number",
+    "phone",
+    "address",
+    "bank_account",
+    "email",
+    "area",
 ]
 KEY = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
 CODE = r"^[a-z][a-z0-9_]*$"
@@ -231,7 +242,7 @@ def _cycle(services: dict[str, ServiceDef]) -> list[str] | None:
             if upstream not in services:
                 continue
             if state.get(upstream) == 1:
-                return path[path.index(upstream):] + [upstream]
+                return path[path.index(upstream) :] + [upstream]
             if upstream not in state and (found := visit(upstream)):
                 return found
         path.pop()
@@ -254,7 +265,8 @@ def graph_problems(bundle: BundleDef) -> list[str]:
             owners[key] = code
             if key in bundle.fields:
                 problems.append(
-                    f"services.{code}.produces.{key}: is also a field; an output is never asked of the resident"
+                    f"services.{code}.produces.{key}: is also a field; "
+                    "an output is never asked of the resident"
                 )
     for code, service in bundle.services.items():
         for key, output in service.produces.items():
@@ -271,7 +283,9 @@ def graph_problems(bundle: BundleDef) -> list[str]:
                 problems.append(f"services.{code}.depends_on: unknown service {upstream!r}")
     cycle = _cycle(bundle.services)
     if cycle:
-        problems.append("services: the dependencies form a cycle (each depends on the next): " + " -> ".join(cycle))
+        problems.append(
+            "services: the dependencies form a cycle (each depends on the next): " + " -> ".join(cycle)
+        )
         return problems
     for code, service in bundle.services.items():
         upstream = bundle.upstream_of(code)

@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class Bundle(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     current = models.ForeignKey(
-        "BundleVersion", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("current version")
+        "BundleVersion",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("current version"),
     )
     active = models.BooleanField(_("open for applications"), default=True)
 

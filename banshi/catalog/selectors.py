@@ -2,7 +2,9 @@ from banshi.catalog.models import Bundle
 
 
 def bundles_open():
-    return Bundle.objects.filter(active=True, current__isnull=False).select_related("current").order_by("code")
+    return (
+        Bundle.objects.filter(active=True, current__isnull=False).select_related("current").order_by("code")
+    )
 
 
 def bundle_open(*, code: str) -> Bundle | None:

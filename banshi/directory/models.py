@@ -15,7 +15,9 @@ class Area(models.Model):
     code = models.CharField(_("GB/T 2260 code"), max_length=6, unique=True)
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -75,8 +77,12 @@ class Membership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
-    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    window = models.ForeignKey(
+        Window, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
 
     class Meta:
         verbose_name = _("staff membership")

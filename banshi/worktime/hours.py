@@ -38,10 +38,13 @@ def add_working_hours(start: datetime, hours: float) -> datetime:
 
 
 def hours_per_working_day() -> float:
-    return sum(
-        (datetime.combine(datetime.min, closes) - datetime.combine(datetime.min, opens)).total_seconds()
-        for opens, closes in OFFICE_HOURS
-    ) / 3600
+    return (
+        sum(
+            (datetime.combine(datetime.min, closes) - datetime.combine(datetime.min, opens)).total_seconds()
+            for opens, closes in OFFICE_HOURS
+        )
+        / 3600
+    )
 
 
 def working_time_between(start: datetime, end: datetime) -> timedelta:

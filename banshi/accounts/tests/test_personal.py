@@ -4,7 +4,12 @@ import pytest
 
 from banshi.accounts.models import User
 from banshi.accounts.personal import (
-    id_check_digit, id_number_problem, mask_id_number, mask_name, mask_phone, phone_problem,
+    id_check_digit,
+    id_number_problem,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    phone_problem,
 )
 from banshi.accounts.services import SignupError, resident_signup
 from banshi.audit.models import Event

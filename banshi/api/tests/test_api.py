@@ -1,8 +1,8 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from banshi.cases.models import Application, Task
 from banshi.conftest import ANSWERS, PDF_BYTES, newborn_values, png_bytes
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 
 @pytest.fixture
@@ -89,7 +89,9 @@ def test_a_retried_submission_with_the_same_idempotency_key_creates_nothing_new(
 
 
 def test_bad_fields_come_back_as_400_naming_each_field_and_write_nothing(as_resident, payload):
-    payload["fields"] = newborn_values(**{"mother.id_number": "500103199205140420", "newborn.weight_grams": "-1"})
+    payload["fields"] = newborn_values(
+        **{"mother.id_number": "500103199205140420", "newborn.weight_grams": "-1"}
+    )
     payload["answers"] = {**ANSWERS, "card_delivery": "teleport"}
     response = as_resident.post("/api/v1/applications", payload)
     assert response.status_code == 400
@@ -119,7 +121,9 @@ def test_another_resident_cannot_see_the_application(as_resident, api_as, other_
     assert as_resident.get("/api/v1/applications/999999").status_code == 404
 
 
-def test_officers_see_only_their_agencys_ready_tasks(as_resident, api_as, payload, health_officer, police_officer, outsider):
+def test_officers_see_only_their_agencys_ready_tasks(
+    as_resident, api_as, payload, health_officer, police_officer, outsider
+):
     as_resident.post("/api/v1/applications", payload)
     health = api_as(health_officer).get("/api/v1/tasks", status="ready").json()
     assert sorted(t["service"] for t in health) == ["birth_medical_certificate", "vaccination_certificate"]
@@ -151,7 +155,9 @@ def test_the_whole_flow_through_the_api(as_resident, api_as, payload, officers):
 def test_a_task_detail_shows_only_what_the_service_needs(as_resident, api_as, payload, health_officer):
     as_resident.post("/api/v1/applications", payload)
     client = api_as(health_officer)
-    vaccination = next(t for t in client.get("/api/v1/tasks").json() if t["service"] == "vaccination_certificate")
+    vaccination = next(
+        t for t in client.get("/api/v1/tasks").json() if t["service"] == "vaccination_certificate"
+    )
     detail = client.get(f"/api/v1/tasks/{vaccination['id']}").json()
     keys = {f["key"] for f in detail["fields"]}
     assert "newborn.name" in keys
@@ -185,23 +191,30 @@ def test_return_and_correction_through_the_api(as_resident, api_as, payload, hea
     health.post(f"{url}/claim")
     bad = health.post(f"{url}/return", {"reason": "x", "items": ["fields.household.address"]})
     assert bad.status_code == 400 and "items" in errors_of(bad)
-    returned = health.post(f"{url}/return", {"reason": "Weight looks wrong", "items": ["fields.newborn.weight_grams"]})
+    returned = health.post(
+        f"{url}/return", {"reason": "Weight looks wrong", "items": ["fields.newborn.weight_grams"]}
+    )
     assert returned.status_code == 200 and returned.json()["status"] == "returned"
     seen = as_resident.get(f"/api/v1/applications/{application_id}").json()
     mine = next(t for t in seen["tasks"] if t["id"] == task["id"])
-    assert mine["return_reason"] == "Weight looks wrong" and mine["return_items"] == ["fields.newborn.weight_grams"]
+    assert mine["return_reason"] == "Weight looks wrong" and mine["return_items"] == [
+        "fields.newborn.weight_grams"
+    ]
     assert seen["status"] == "correction_needed"
     wrong = as_resident.post(
-        f"/api/v1/applications/{application_id}/corrections", {"task": task["id"], "fields": {"newborn.weight_grams": "x"}}
+        f"/api/v1/applications/{application_id}/corrections",
+        {"task": task["id"], "fields": {"newborn.weight_grams": "x"}},
     )
     assert wrong.status_code == 400 and "fields.newborn.weight_grams" in errors_of(wrong)
     fixed = as_resident.post(
-        f"/api/v1/applications/{application_id}/corrections", {"task": task["id"], "fields": {"newborn.weight_grams": "3350"}}
+        f"/api/v1/applications/{application_id}/corrections",
+        {"task": task["id"], "fields": {"newborn.weight_grams": "3350"}},
     )
     assert fixed.status_code == 200 and fixed.json()["status"] == "in_progress"
     assert health.get(url).json()["status"] == "ready"
     again = as_resident.post(
-        f"/api/v1/applications/{application_id}/corrections", {"task": task["id"], "fields": {"newborn.weight_grams": "3350"}}
+        f"/api/v1/applications/{application_id}/corrections",
+        {"task": task["id"], "fields": {"newborn.weight_grams": "3350"}},
     )
     assert again.status_code == 409
 

@@ -5,7 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
-from banshi.cases.services.flow import application_advance, audit_event, check_move, lock_application, write_events
+from banshi.cases.services.flow import (
+    application_advance,
+    audit_event,
+    check_move,
+    lock_application,
+    write_events,
+)
 from banshi.cases.validation import check_materials, check_values
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.worktime.hours import add_working_time
@@ -33,8 +39,12 @@ def application_correct(*, actor, application_id: int, task_id: int, values: Any
         check_move(Task, task.status, S.READY)
         spec = application.spec
         plan = spec.plan(application.answers)
-        field_keys = [item.removeprefix("fields.") for item in task.return_items if item.startswith("fields.")]
-        material_keys = [item.removeprefix("materials.") for item in task.return_items if item.startswith("materials.")]
+        field_keys = [
+            item.removeprefix("fields.") for item in task.return_items if item.startswith("fields.")
+        ]
+        material_keys = [
+            item.removeprefix("materials.") for item in task.return_items if item.startswith("materials.")
+        ]
         errors: dict[str, str] = {}
         for key in values:
             if key not in field_keys:
@@ -44,9 +54,15 @@ def application_correct(*, actor, application_id: int, task_id: int, values: Any
                 errors[f"materials.{key}"] = _("was not asked to be corrected")
         extra_values = {k: v for k, v in values.items() if k in field_keys}
         clean_values, value_errors = check_values(spec, plan, extra_values, only=field_keys)
-        uploads = {u.id: u for u in Upload.objects.filter(owner_id__in={actor.pk, application.submitted_by_id})}
+        uploads = {
+            u.id: u for u in Upload.objects.filter(owner_id__in={actor.pk, application.submitted_by_id})
+        }
         clean_materials, material_errors = check_materials(
-            spec, plan, {k: v for k, v in materials.items() if k in material_keys}, uploads=uploads, only=material_keys
+            spec,
+            plan,
+            {k: v for k, v in materials.items() if k in material_keys},
+            uploads=uploads,
+            only=material_keys,
         )
         errors |= value_errors | material_errors
         if errors:
@@ -57,11 +73,14 @@ def application_correct(*, actor, application_id: int, task_id: int, values: Any
                 application.values.pop(key, None)
         application.save(update_fields=["values"])
         if clean_materials:
-            ApplicationMaterial.objects.filter(application=application, key__in=clean_materials, replaced=False).update(
-                replaced=True
-            )
+            ApplicationMaterial.objects.filter(
+                application=application, key__in=clean_materials, replaced=False
+            ).update(replaced=True)
             ApplicationMaterial.objects.bulk_create(
-                [ApplicationMaterial(application=application, key=k, upload_id=v) for k, v in clean_materials.items()]
+                [
+                    ApplicationMaterial(application=application, key=k, upload_id=v)
+                    for k, v in clean_materials.items()
+                ]
             )
         old = task.status
         task.status, task.claimed_by = S.READY, None
@@ -71,7 +90,12 @@ def application_correct(*, actor, application_id: int, task_id: int, values: Any
         task.save(update_fields=["status", "claimed_by", "deadline", "paused_at", "paused_remaining"])
         events = [
             audit_event(
-                actor=actor, subject=task, event_type="task.corrected", old=old, new=S.READY, at=now,
+                actor=actor,
+                subject=task,
+                event_type="task.corrected",
+                old=old,
+                new=S.READY,
+                at=now,
                 extra={"items": task.return_items},
             )
         ]

@@ -10,7 +10,13 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from banshi.cases.models import Task
-from banshi.cases.services.flow import application_advance, audit_event, check_move, lock_application, write_events
+from banshi.cases.services.flow import (
+    application_advance,
+    audit_event,
+    check_move,
+    lock_application,
+    write_events,
+)
 from banshi.cases.services.numbers import citizen_id_number, document_number
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
@@ -23,7 +29,9 @@ S = Task.Status
 def _locked_task(*, actor, task_id: int) -> tuple[Task, list[Task]]:
     agency_ids = agency_ids_for_officer(user=actor)
     application_id = (
-        Task.objects.filter(pk=task_id, agency_id__in=agency_ids).values_list("application_id", flat=True).first()
+        Task.objects.filter(pk=task_id, agency_id__in=agency_ids)
+        .values_list("application_id", flat=True)
+        .first()
     )
     if application_id is None:
         raise NotFound()
@@ -53,7 +61,13 @@ def task_claim(*, actor, task_id: int) -> Task:
                 return task
             check_move(Task, task.status, S.CLAIMED)
             raise Conflict(_("this task was claimed by someone else"))
-        write_events([audit_event(actor=actor, subject=task, event_type="task.claimed", old=S.READY, new=S.CLAIMED, at=now)])
+        write_events(
+            [
+                audit_event(
+                    actor=actor, subject=task, event_type="task.claimed", old=S.READY, new=S.CLAIMED, at=now
+                )
+            ]
+        )
     return task
 
 
@@ -65,7 +79,13 @@ def task_release(*, actor, task_id: int) -> Task:
         check_move(Task, task.status, S.READY)
         task.status, task.claimed_by = S.READY, None
         task.save(update_fields=["status", "claimed_by"])
-        write_events([audit_event(actor=actor, subject=task, event_type="task.released", old=S.CLAIMED, new=S.READY, at=now)])
+        write_events(
+            [
+                audit_event(
+                    actor=actor, subject=task, event_type="task.released", old=S.CLAIMED, new=S.READY, at=now
+                )
+            ]
+        )
     return task
 
 
@@ -86,7 +106,12 @@ def task_approve(*, actor, task_id: int, outputs: Any = None) -> Task:
         task.save(update_fields=["status", "outputs", "decided_at"])
         events = [
             audit_event(
-                actor=actor, subject=task, event_type="task.approved", old=old, new=S.APPROVED, at=now,
+                actor=actor,
+                subject=task,
+                event_type="task.approved",
+                old=old,
+                new=S.APPROVED,
+                at=now,
                 extra={"outputs": sorted(recorded)},
             )
         ]
@@ -105,7 +130,9 @@ def task_approve(*, actor, task_id: int, outputs: Any = None) -> Task:
 
 def _outputs(task: Task, given: dict[str, Any], now: datetime) -> dict[str, str]:
     spec = task.spec
-    errors = {f"outputs.{key}": _("is not an output of this service") for key in given if key not in spec.produces}
+    errors = {
+        f"outputs.{key}": _("is not an output of this service") for key in given if key not in spec.produces
+    }
     recorded: dict[str, str] = {}
     for key, output in spec.produces.items():
         value = given.get(key)
@@ -170,14 +197,24 @@ def task_return(*, actor, task_id: int, reason: Any, items: Any) -> Task:
         if errors:
             raise FieldErrors(errors)
         old = task.status
-        task.status, task.return_reason, task.return_items = S.RETURNED, reason.strip(), list(dict.fromkeys(items))
+        task.status, task.return_reason, task.return_items = (
+            S.RETURNED,
+            reason.strip(),
+            list(dict.fromkeys(items)),
+        )
         task.paused_at = now
         task.paused_remaining = working_time_between(now, task.deadline) if task.deadline else None
         task.save(update_fields=["status", "return_reason", "return_items", "paused_at", "paused_remaining"])
         events = [
             audit_event(
-                actor=actor, subject=task, event_type="task.returned", old=old, new=S.RETURNED, at=now,
-                reason=task.return_reason, extra={"items": task.return_items},
+                actor=actor,
+                subject=task,
+                event_type="task.returned",
+                old=old,
+                new=S.RETURNED,
+                at=now,
+                reason=task.return_reason,
+                extra={"items": task.return_items},
             )
         ]
         application = task.application
@@ -217,7 +254,15 @@ def task_reject(*, actor, task_id: int, reason: Any) -> Task:
         task.status, task.decision_reason, task.decided_at = S.REJECTED, reason.strip(), now
         task.save(update_fields=["status", "decision_reason", "decided_at"])
         events = [
-            audit_event(actor=actor, subject=task, event_type="task.rejected", old=old, new=S.REJECTED, at=now, reason=reason)
+            audit_event(
+                actor=actor,
+                subject=task,
+                event_type="task.rejected",
+                old=old,
+                new=S.REJECTED,
+                at=now,
+                reason=reason,
+            )
         ]
         application = task.application
         events += application_advance(application=application, tasks=tasks, actor=actor, now=now)

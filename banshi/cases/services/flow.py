@@ -55,7 +55,9 @@ def application_advance(*, application: Application, tasks: list[Task], actor, n
         for task in tasks:
             if task.status != S.WAITING:
                 continue
-            upstream = [by_service[code] for code in spec.services[task.service].depends_on if code in by_service]
+            upstream = [
+                by_service[code] for code in spec.services[task.service].depends_on if code in by_service
+            ]
             if any(up.status in (S.REJECTED, S.CANCELLED) for up in upstream):
                 new = S.CANCELLED
             elif all(up.status == S.APPROVED for up in upstream):
@@ -71,7 +73,9 @@ def application_advance(*, application: Application, tasks: list[Task], actor, n
                 task.decided_at, task.decision_reason = now, _("an earlier service was refused")
                 fields += ["decided_at", "decision_reason"]
             task.save(update_fields=fields)
-            events.append(audit_event(actor=None, subject=task, event_type=f"task.{new}", old=old, new=new, at=now))
+            events.append(
+                audit_event(actor=None, subject=task, event_type=f"task.{new}", old=old, new=new, at=now)
+            )
             changed = True
     events += _application_status(application=application, tasks=tasks, actor=actor, now=now)
     return events
@@ -110,13 +114,19 @@ def _application_status(*, application: Application, tasks: list[Task], actor, n
             body=_("Some services were refused; see the reasons on the status page."),
             url=url,
         )
-    return [audit_event(actor=actor, subject=application, event_type=f"application.{new}", old=old, new=new, at=now)]
+    return [
+        audit_event(
+            actor=actor, subject=application, event_type=f"application.{new}", old=old, new=new, at=now
+        )
+    ]
 
 
 def lock_application(application_id: int) -> tuple[Application, list[Task]]:
     """Lock the application row (serialising every change to one application) and load its tasks."""
     application = (
-        Application.objects.select_for_update().select_related("bundle_version", "applicant").get(pk=application_id)
+        Application.objects.select_for_update()
+        .select_related("bundle_version", "applicant")
+        .get(pk=application_id)
     )
     tasks = list(Task.objects.filter(application=application).order_by("position"))
     for task in tasks:

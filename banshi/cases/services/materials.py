@@ -23,7 +23,12 @@ _SIGNATURES = (
     (b"\xff\xd8\xff", Upload.Kind.JPEG),
     (b"\x89PNG\r\n\x1a\n", Upload.Kind.PNG),
 )
-_EXTENSIONS = {".pdf": Upload.Kind.PDF, ".jpg": Upload.Kind.JPEG, ".jpeg": Upload.Kind.JPEG, ".png": Upload.Kind.PNG}
+_EXTENSIONS = {
+    ".pdf": Upload.Kind.PDF,
+    ".jpg": Upload.Kind.JPEG,
+    ".jpeg": Upload.Kind.JPEG,
+    ".png": Upload.Kind.PNG,
+}
 Image.MAX_IMAGE_PIXELS = 40_000_000
 
 
@@ -63,7 +68,9 @@ def upload_create(*, owner, file: UploadedFile, field: str = "file") -> Upload:
     name = os.path.basename(file.name or "upload")[:200]
     claimed = _EXTENSIONS.get(Path(name).suffix.lower())
     if claimed != kind:
-        raise FieldErrors({field: _("is not what its name says: the content is %(kind)s") % {"kind": kind.upper()}})
+        raise FieldErrors(
+            {field: _("is not what its name says: the content is %(kind)s") % {"kind": kind.upper()}}
+        )
     if kind == Upload.Kind.PDF:
         if b"%%EOF" not in data[-2048:]:
             raise FieldErrors({field: _("is not a complete PDF file")})
@@ -85,7 +92,9 @@ def upload_create(*, owner, file: UploadedFile, field: str = "file") -> Upload:
             upload = Upload.objects.create(
                 owner=owner, kind=kind, size=len(data), sha256=digest, original_name=name, path=str(relative)
             )
-            event_record(actor=owner, subject=upload, event_type="upload.created", extra={"kind": kind}, at=now)
+            event_record(
+                actor=owner, subject=upload, event_type="upload.created", extra={"kind": kind}, at=now
+            )
     except Exception:
         target.unlink(missing_ok=True)
         raise

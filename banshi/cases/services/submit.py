@@ -49,7 +49,9 @@ def application_submit(
     errors |= value_errors | material_errors
     if errors:
         raise FieldErrors(errors)
-    agencies = {a.code: a for a in Agency.objects.filter(code__in={spec.services[c].agency for c in plan.services})}
+    agencies = {
+        a.code: a for a in Agency.objects.filter(code__in={spec.services[c].agency for c in plan.services})
+    }
     try:
         with transaction.atomic():
             now = timezone.now()
@@ -69,12 +71,20 @@ def application_submit(
             )
             tasks = Task.objects.bulk_create(
                 [
-                    Task(application=application, service=code, position=i, agency=agencies[spec.services[code].agency])
+                    Task(
+                        application=application,
+                        service=code,
+                        position=i,
+                        agency=agencies[spec.services[code].agency],
+                    )
                     for i, code in enumerate(plan.services)
                 ]
             )
             ApplicationMaterial.objects.bulk_create(
-                [ApplicationMaterial(application=application, key=k, upload_id=v) for k, v in clean_materials.items()]
+                [
+                    ApplicationMaterial(application=application, key=k, upload_id=v)
+                    for k, v in clean_materials.items()
+                ]
             )
             for task in tasks:
                 task.application = application
@@ -92,7 +102,9 @@ def application_submit(
             write_events(events)
     except IntegrityError:
         if idempotency_key:
-            existing = Application.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+            existing = Application.objects.filter(
+                applicant=applicant, idempotency_key=idempotency_key
+            ).first()
             if existing:
                 return existing
         raise

@@ -15,7 +15,9 @@ def approve(officer, application, service: str, **outputs) -> Task:
 def work_everything(application, officers) -> None:
     """Let each agency approve whatever is ready until nothing is."""
     for _ in range(20):
-        ready = list(Task.objects.filter(application=application, status=Task.Status.READY).select_related("agency"))
+        ready = list(
+            Task.objects.filter(application=application, status=Task.Status.READY).select_related("agency")
+        )
         if not ready:
             return
         for task in ready:

@@ -18,8 +18,12 @@ def test_submission_creates_one_task_per_applicable_service_with_the_first_ones_
     application = submit()
     tasks = {t.service: t for t in application.tasks.all()}
     assert set(tasks) == {
-        "birth_medical_certificate", "vaccination_certificate", "hukou_registration",
-        "medical_insurance_enrolment", "insurance_premium", "social_security_card",
+        "birth_medical_certificate",
+        "vaccination_certificate",
+        "hukou_registration",
+        "medical_insurance_enrolment",
+        "insurance_premium",
+        "social_security_card",
     }
     assert tasks["birth_medical_certificate"].status == Task.Status.READY
     assert tasks["vaccination_certificate"].status == Task.Status.READY
@@ -35,7 +39,9 @@ def test_submission_creates_one_task_per_applicable_service_with_the_first_ones_
 
 
 def test_maternity_reimbursement_is_a_task_only_when_asked_for(submit):
-    values = newborn_values(**{"mother.bank_account": "6222021234567890123", "mother.bank_branch": "工行解放碑支行"})
+    values = newborn_values(
+        **{"mother.bank_account": "6222021234567890123", "mother.bank_branch": "工行解放碑支行"}
+    )
     application = submit(answers={**ANSWERS, "maternity_reimbursement": "yes"}, values=values)
     assert application.tasks.filter(service="maternity_reimbursement").exists()
     assert application.values["mother.bank_account"] == "6222021234567890123"
@@ -106,5 +112,7 @@ def test_a_repeated_idempotency_key_returns_the_first_application(submit):
 
 def test_an_unknown_bundle_is_refused(resident):
     with pytest.raises(FieldErrors) as caught:
-        application_submit(actor=resident, applicant=resident, bundle_code="nothing", answers={}, values={}, materials={})
+        application_submit(
+            actor=resident, applicant=resident, bundle_code="nothing", answers={}, values={}, materials={}
+        )
     assert "bundle" in caught.value.errors

@@ -15,7 +15,9 @@ S = Task.Status
 
 
 def events(subject, event_type):
-    return Event.objects.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk), event_type=event_type)
+    return Event.objects.filter(
+        subject_type=subject._meta.label_lower, subject_id=str(subject.pk), event_type=event_type
+    )
 
 
 def test_an_officer_claims_a_ready_task_and_the_claim_is_audited(submit, health_officer):
@@ -97,7 +99,9 @@ def test_given_outputs_are_kept_and_unknown_outputs_refused(submit, health_offic
     assert "outputs.colour" in caught.value.errors
     task.refresh_from_db()
     assert task.status == S.CLAIMED
-    services.task_approve(actor=health_officer, task_id=task.id, outputs={"birth_certificate_number": "P500123"})
+    services.task_approve(
+        actor=health_officer, task_id=task.id, outputs={"birth_certificate_number": "P500123"}
+    )
     task.refresh_from_db()
     assert task.outputs == {"birth_certificate_number": "P500123"}
 
@@ -109,7 +113,9 @@ def test_outputs_flow_downstream_the_hukou_task_sees_the_certificate_and_insuran
     from banshi.cases.selectors import task_inputs
 
     application = submit()
-    certificate = approve(health_officer, application, "birth_medical_certificate").outputs["birth_certificate_number"]
+    certificate = approve(health_officer, application, "birth_medical_certificate").outputs[
+        "birth_certificate_number"
+    ]
     hukou = task_of(application, "hukou_registration")
     assert ("birth_certificate_number", certificate) in task_inputs(task=hukou)["outputs"]
     newborn_id = approve(police_officer, application, "hukou_registration").outputs["newborn.id_number"]
@@ -129,7 +135,9 @@ def test_when_every_task_is_approved_the_application_is_complete_and_the_residen
     assert application.status == Application.Status.COMPLETE
     assert application.completed_at is not None
     assert events(application, "application.complete").exists()
-    assert Notification.objects.filter(user=application.applicant, title__contains=application.number).exists()
+    assert Notification.objects.filter(
+        user=application.applicant, title__contains=application.number
+    ).exists()
 
 
 def test_a_rejection_cancels_the_services_that_depended_on_it_and_closes_the_application(
@@ -157,7 +165,9 @@ def test_a_returned_task_stops_its_clock_and_the_correction_sends_back_only_that
     hukou = task_of(application, "hukou_registration")
     services.task_claim(actor=police_officer, task_id=hukou.id)
     services.task_return(
-        actor=police_officer, task_id=hukou.id, reason="The household register page is unreadable",
+        actor=police_officer,
+        task_id=hukou.id,
+        reason="The household register page is unreadable",
         items=["materials.hukou_book", "fields.household.head_name"],
     )
     hukou.refresh_from_db()
@@ -171,16 +181,24 @@ def test_a_returned_task_stops_its_clock_and_the_correction_sends_back_only_that
 
     from banshi.conftest import png_bytes
 
-    new_page = services.upload_create(owner=application.applicant, file=SimpleUploadedFile("page.png", png_bytes("white")))
+    new_page = services.upload_create(
+        owner=application.applicant, file=SimpleUploadedFile("page.png", png_bytes("white"))
+    )
     with pytest.raises(FieldErrors) as caught:
         services.application_correct(
-            actor=application.applicant, application_id=application.id, task_id=hukou.id,
-            values={"household.head_name": "王强", "mother.name": "someone else"}, materials={"hukou_book": new_page.id},
+            actor=application.applicant,
+            application_id=application.id,
+            task_id=hukou.id,
+            values={"household.head_name": "王强", "mother.name": "someone else"},
+            materials={"hukou_book": new_page.id},
         )
     assert "fields.mother.name" in caught.value.errors
     services.application_correct(
-        actor=application.applicant, application_id=application.id, task_id=hukou.id,
-        values={"household.head_name": "王大强"}, materials={"hukou_book": new_page.id},
+        actor=application.applicant,
+        application_id=application.id,
+        task_id=hukou.id,
+        values={"household.head_name": "王大强"},
+        materials={"hukou_book": new_page.id},
     )
     hukou.refresh_from_db()
     application.refresh_from_db()
@@ -198,7 +216,9 @@ def test_a_return_must_name_items_the_service_needs(submit, police_officer, heal
     hukou = task_of(application, "hukou_registration")
     services.task_claim(actor=police_officer, task_id=hukou.id)
     with pytest.raises(FieldErrors) as caught:
-        services.task_return(actor=police_officer, task_id=hukou.id, reason="x", items=["fields.newborn.weight_grams"])
+        services.task_return(
+            actor=police_officer, task_id=hukou.id, reason="x", items=["fields.newborn.weight_grams"]
+        )
     assert "not needed by this service" in caught.value.errors["items"]
     with pytest.raises(FieldErrors):
         services.task_return(actor=police_officer, task_id=hukou.id, reason="x", items=[])
@@ -213,7 +233,9 @@ def test_nothing_can_be_decided_on_a_task_that_is_not_claimed(submit, health_off
         if move == "approve":
             services.task_approve(actor=health_officer, task_id=task.id)
         elif move == "return":
-            services.task_return(actor=health_officer, task_id=task.id, reason="x", items=["fields.newborn.name"])
+            services.task_return(
+                actor=health_officer, task_id=task.id, reason="x", items=["fields.newborn.name"]
+            )
         elif move == "reject":
             services.task_reject(actor=health_officer, task_id=task.id, reason="x")
         else:
@@ -259,7 +281,11 @@ def test_only_the_applicant_can_correct(submit, health_officer, other_resident):
     services.task_return(actor=health_officer, task_id=task.id, reason="typo", items=["fields.newborn.name"])
     with pytest.raises(NotFound):
         services.application_correct(
-            actor=other_resident, application_id=application.id, task_id=task.id, values={"newborn.name": "x"}, materials={}
+            actor=other_resident,
+            application_id=application.id,
+            task_id=task.id,
+            values={"newborn.name": "x"},
+            materials={},
         )
     task.refresh_from_db()
     assert task.status == S.RETURNED
@@ -270,7 +296,11 @@ def test_a_correction_of_a_task_that_was_not_returned_is_a_conflict(submit):
     task = task_of(application, "birth_medical_certificate")
     with pytest.raises(Conflict):
         services.application_correct(
-            actor=application.applicant, application_id=application.id, task_id=task.id, values={}, materials={}
+            actor=application.applicant,
+            application_id=application.id,
+            task_id=task.id,
+            values={},
+            materials={},
         )
 
 
@@ -278,7 +308,11 @@ def test_document_numbers_do_not_repeat(submit, health_officer):
     numbers = set()
     for i in range(3):
         application = submit(values=newborn_values(**{"newborn.name": f"孩子{i}"}))
-        numbers.add(approve(health_officer, application, "birth_medical_certificate").outputs["birth_certificate_number"])
+        numbers.add(
+            approve(health_officer, application, "birth_medical_certificate").outputs[
+                "birth_certificate_number"
+            ]
+        )
     assert len(numbers) == 3
 
 

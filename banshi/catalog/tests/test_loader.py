@@ -42,8 +42,12 @@ def test_the_newborn_bundle_has_the_services_of_the_reference_and_a_one_day_prom
     bundle = read_bundle_file(BUNDLES_DIR / "newborn.yaml")
     assert bundle.promise.working_days == 1
     assert set(bundle.services) >= {
-        "birth_medical_certificate", "vaccination_certificate", "hukou_registration",
-        "medical_insurance_enrolment", "social_security_card", "maternity_reimbursement",
+        "birth_medical_certificate",
+        "vaccination_certificate",
+        "hukou_registration",
+        "medical_insurance_enrolment",
+        "social_security_card",
+        "maternity_reimbursement",
     }
     assert bundle.services["hukou_registration"].depends_on == ["birth_medical_certificate"]
     assert bundle.services["hukou_registration"].agency == "public_security"
@@ -52,8 +56,14 @@ def test_the_newborn_bundle_has_the_services_of_the_reference_and_a_one_day_prom
 
 def test_the_plan_asks_each_field_once_and_never_asks_for_an_output():
     bundle = read_bundle_file(BUNDLES_DIR / "newborn.yaml")
-    plan = bundle.plan({"register_with": "father", "collector": "mother", "maternity_reimbursement": "no",
-                        "card_delivery": "window"})
+    plan = bundle.plan(
+        {
+            "register_with": "father",
+            "collector": "mother",
+            "maternity_reimbursement": "no",
+            "card_delivery": "window",
+        }
+    )
     assert len(plan.fields) == len(set(plan.fields))
     assert "newborn.id_number" not in plan.fields
     assert "birth_certificate_number" not in plan.fields
@@ -63,9 +73,16 @@ def test_the_plan_asks_each_field_once_and_never_asks_for_an_output():
 
 def test_situation_answers_switch_services_fields_and_materials_on_and_off():
     bundle = read_bundle_file(BUNDLES_DIR / "newborn.yaml")
-    base = {"register_with": "father", "collector": "mother", "maternity_reimbursement": "no", "card_delivery": "window"}
+    base = {
+        "register_with": "father",
+        "collector": "mother",
+        "maternity_reimbursement": "no",
+        "card_delivery": "window",
+    }
     plain = bundle.plan(base)
-    full = bundle.plan({**base, "maternity_reimbursement": "yes", "collector": "other", "card_delivery": "post"})
+    full = bundle.plan(
+        {**base, "maternity_reimbursement": "yes", "collector": "other", "card_delivery": "post"}
+    )
     assert "maternity_reimbursement" not in plain.services and "maternity_reimbursement" in full.services
     assert "mother.bank_account" not in plain.fields and "mother.bank_account" in full.fields
     assert "delivery.address" not in plain.fields and "delivery.address" in full.fields
@@ -85,7 +102,10 @@ def test_a_dependency_cycle_fails_with_its_path(tmp_path):
     message = problems_of(tmp_path, data)
     assert "newborn.yaml" in message
     assert "cycle" in message
-    assert "birth_medical_certificate -> social_security_card -> hukou_registration -> birth_medical_certificate" in message
+    assert (
+        "birth_medical_certificate -> social_security_card -> hukou_registration -> birth_medical_certificate"
+        in message
+    )
 
 
 def test_an_unknown_service_in_depends_on_is_named(tmp_path):

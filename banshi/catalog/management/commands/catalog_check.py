@@ -14,6 +14,8 @@ class Command(BaseCommand):
 
         bundles, errors = read_catalog(Path(options["dir"]))
         for bundle in bundles:
-            self.stdout.write(f"ok  {bundle.code}: {len(bundle.services)} services, {len(bundle.fields)} fields")
+            self.stdout.write(
+                f"ok  {bundle.code}: {len(bundle.services)} services, {len(bundle.fields)} fields"
+            )
         if errors:
             raise CommandError("\n".join(str(error) for error in errors))

@@ -21,7 +21,11 @@ class Command(BaseCommand):
             for row in rows:
                 area, _ = Area.objects.update_or_create(
                     code=row["code"],
-                    defaults={"name": row["name"], "kind": row["kind"], "parent": None if row["kind"] == "municipality" else city},
+                    defaults={
+                        "name": row["name"],
+                        "kind": row["kind"],
+                        "parent": None if row["kind"] == "municipality" else city,
+                    },
                 )
                 if row["kind"] == "municipality":
                     city = area

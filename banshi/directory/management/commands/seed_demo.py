@@ -36,13 +36,15 @@ class Command(BaseCommand):
                 user = self._user(username, name)
                 agency = Agency.objects.get(code=agency_code) if agency_code else None
                 Membership.objects.get_or_create(
-                    user=user, role=role, agency=agency,
+                    user=user,
+                    role=role,
+                    agency=agency,
                     defaults={"window": window if role == Membership.Role.CLERK else None},
                 )
             admin = self._user("admin", "管理员")
             admin.is_staff = admin.is_superuser = True
             admin.save(update_fields=["is_staff", "is_superuser"])
-        self.stdout.write("Demo logins (password: %s):" % PASSWORD)
+        self.stdout.write(f"Demo logins (password: {PASSWORD}):")
         self.stdout.write(f"  resident           {resident.phone}")
         for username, *_rest in STAFF:
             self.stdout.write(f"  {username:<18} {username}")
