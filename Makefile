@@ -13,10 +13,10 @@ UNSHARE := $(if $(filter 0,$(shell id -u)),unshare -n,unshare -rn)
 
 install: $(VENV)/.installed debian
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e '.[test]'
+	$(VENV)/bin/pip install -q -c constraints.txt -e '.[test]'
 	touch $@
 
 debian:
