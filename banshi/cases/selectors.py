@@ -11,9 +11,7 @@ S = Task.Status
 
 def applications_for_resident(*, user) -> QuerySet[Application]:
     return (
-        Application.objects.filter(applicant=user)
-        .select_related("bundle_version")
-        .order_by("-submitted_at")
+        Application.objects.filter(applicant=user).select_related("bundle_version").order_by("-submitted_at")
     )
 
 
@@ -24,7 +22,9 @@ def application_for_owner(*, user, number: str | None = None, pk: int | None = N
     query = query.filter(number=number) if number is not None else query.filter(pk=pk)
     return (
         query.select_related("bundle_version", "applicant")
-        .prefetch_related(Prefetch("tasks", queryset=Task.objects.select_related("agency").order_by("position")))
+        .prefetch_related(
+            Prefetch("tasks", queryset=Task.objects.select_related("agency").order_by("position"))
+        )
         .first()
     )
 
@@ -33,15 +33,17 @@ def queue_for_officer(*, user, status: str | None = S.READY, limit: int = 200) -
     """The officer's agencies' tasks, most urgent first. `status=None` lists every open one."""
     tasks = Task.objects.filter(agency_id__in=agency_ids_for_officer(user=user))
     tasks = tasks.filter(status=status) if status else tasks.filter(status__in=Task.OPEN)
-    return tasks.select_related("application", "agency", "claimed_by", "application__bundle_version").order_by(
-        "deadline", "id"
-    )[:limit]
+    return tasks.select_related(
+        "application", "agency", "claimed_by", "application__bundle_version", "application__applicant"
+    ).order_by("deadline", "id")[:limit]
 
 
 def task_for_officer(*, user, task_id: int) -> Task | None:
     return (
         Task.objects.filter(pk=task_id, agency_id__in=agency_ids_for_officer(user=user))
-        .select_related("application", "application__bundle_version", "application__applicant", "agency", "claimed_by")
+        .select_related(
+            "application", "application__bundle_version", "application__applicant", "agency", "claimed_by"
+        )
         .first()
     )
 

@@ -57,10 +57,12 @@ def task_claim(*, actor, task_id: int) -> Task:
         if task is None:
             raise NotFound()
         if not claimed:
-            if task.status == S.CLAIMED and task.claimed_by_id == actor.pk:
-                return task
+            if task.status == S.CLAIMED:
+                if task.claimed_by_id == actor.pk:
+                    return task
+                raise Conflict(_("this task was claimed by someone else"))
             check_move(Task, task.status, S.CLAIMED)
-            raise Conflict(_("this task was claimed by someone else"))
+            raise Conflict(_("this task is not ready to be claimed"))
         write_events(
             [
                 audit_event(
