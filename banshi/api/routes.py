@@ -242,7 +242,7 @@ def _application(application) -> dict:
     return {
         "id": application.id,
         "number": application.number,
-        "bundle": application.bundle_version.definition["code"],
+        "bundle": application.bundle_version.spec.code,
         "status": application.status,
         "channel": application.channel,
         "submitted_at": application.submitted_at,

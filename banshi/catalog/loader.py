@@ -71,7 +71,8 @@ def catalog_load(*, directory: Path = BUNDLES_DIR) -> list[str]:
             digest = digest_of(definition)
             row, _ = Bundle.objects.get_or_create(code=bundle.code)
             version, _ = BundleVersion.objects.get_or_create(
-                digest=digest, defaults={"bundle": row, "definition": definition}
+                digest=digest,
+                defaults={"bundle": row, "definition": json.dumps(definition, ensure_ascii=False)},
             )
             if row.current_id != version.id:
                 row.current = version
@@ -84,7 +85,7 @@ def definition_from_version(version) -> BundleDef:
     # Versions are immutable, so the parsed definition can be shared by every request in the process.
     cached = _cache.get(version.digest)
     if cached is None:
-        cached = BundleDef.model_validate(version.definition)
+        cached = BundleDef.model_validate_json(version.definition)
         _cache[version.digest] = cached
     return cached
 

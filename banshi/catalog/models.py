@@ -28,7 +28,9 @@ class BundleVersion(models.Model):
 
     bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="versions")
     digest = models.CharField(max_length=64, unique=True)
-    definition = models.JSONField()
+    # JSON text rather than a JSON column: PostgreSQL's jsonb would not keep the order of questions,
+    # fields and services, and that order is the order of the form.
+    definition = models.TextField()
     loaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

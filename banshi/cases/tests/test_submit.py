@@ -31,7 +31,7 @@ def test_submission_creates_one_task_per_applicable_service_with_the_first_ones_
     assert tasks["birth_medical_certificate"].deadline is not None
     assert tasks["hukou_registration"].deadline is None
     assert application.number.startswith("BS")
-    assert application.bundle_version.definition["code"] == "newborn"
+    assert application.bundle_version.spec.code == "newborn"
     assert ApplicationMaterial.objects.filter(application=application).count() == 4
     submitted = Event.objects.get(event_type="application.submitted", subject_id=str(application.pk))
     assert submitted.extra["bundle"] == "newborn"

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('digest', models.CharField(max_length=64, unique=True)),
-                ('definition', models.JSONField()),
+                ('definition', models.TextField()),
                 ('loaded_at', models.DateTimeField(auto_now_add=True)),
                 ('bundle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='catalog.bundle')),
             ],

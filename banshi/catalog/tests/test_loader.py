@@ -188,3 +188,10 @@ def test_an_application_keeps_the_version_it_was_submitted_under(submit, tmp_pat
     application.refresh_from_db()
     assert application.bundle_version_id == original
     assert application.spec.promise.working_days == 1
+
+
+def test_the_stored_definition_keeps_the_order_of_the_file(catalog):
+    spec = Bundle.objects.get(code="newborn").current.spec
+    assert list(spec.questions) == list(NEWBORN["questions"])
+    assert list(spec.fields) == list(NEWBORN["fields"])
+    assert list(spec.services) == list(NEWBORN["services"])
