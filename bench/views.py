@@ -1,0 +1,13 @@
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from bench.models import Insert
+
+
+@csrf_exempt
+def insert(request):
+    """The baseline: insert one row, answer a small JSON. No authentication."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    row = Insert.objects.create(note="bench")
+    return JsonResponse({"id": row.id}, status=201)
