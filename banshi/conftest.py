@@ -33,6 +33,13 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    from banshi.directory.selectors import clear_reference_cache
+
+    clear_reference_cache()
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Messages are asserted in the source language; pages and the API pick theirs per request."""
     with translation.override("en"):

@@ -239,10 +239,14 @@ class ApplicationOut(Schema):
 
 
 def _application(application) -> dict:
+    spec = application.spec
+    tasks = getattr(application, "submitted_tasks", None)
+    if tasks is None:
+        tasks = application.tasks.all()
     return {
         "id": application.id,
         "number": application.number,
-        "bundle": application.bundle_version.spec.code,
+        "bundle": spec.code,
         "status": application.status,
         "channel": application.channel,
         "submitted_at": application.submitted_at,
@@ -252,14 +256,14 @@ def _application(application) -> dict:
             {
                 "id": task.id,
                 "service": task.service,
-                "agency": task.agency.code,
+                "agency": spec.services[task.service].agency,
                 "status": task.status,
                 "deadline": task.deadline,
                 "outputs": task.outputs if task.status == Task.Status.APPROVED else {},
                 "return_reason": task.return_reason if task.status == Task.Status.RETURNED else "",
                 "return_items": task.return_items if task.status == Task.Status.RETURNED else [],
             }
-            for task in application.tasks.all()
+            for task in tasks
         ],
     }
 
@@ -279,7 +283,9 @@ def application_create(
         materials=payload.materials,
         idempotency_key=idempotency_key,
     )
-    return Status(201, _application(application_for_owner(user=request.auth, pk=application.pk)))
+    if not hasattr(application, "submitted_tasks"):  # a retry answered with the first application
+        application = application_for_owner(user=request.auth, pk=application.pk)
+    return Status(201, _application(application))
 
 
 @api.get("/applications/{application_id}", response={200: ApplicationOut, 404: Errors}, tags=["applications"])

@@ -181,3 +181,6 @@ class ApplicationMaterial(models.Model):
                 name="one_current_material_per_key",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.key}"

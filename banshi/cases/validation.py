@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from banshi.catalog.definition import BundleDef, Plan
 from banshi.catalog.values import ValueProblem, clean_value
-from banshi.directory.models import Area
+from banshi.directory.selectors import area_codes
 
 
 def check_answers(spec: BundleDef, answers: Any) -> tuple[dict[str, str], dict[str, str]]:
@@ -28,10 +28,6 @@ def check_answers(spec: BundleDef, answers: Any) -> tuple[dict[str, str], dict[s
         else:
             clean[key] = value
     return clean, errors
-
-
-def area_codes() -> set[str]:
-    return set(Area.objects.values_list("code", flat=True))
 
 
 def check_values(
@@ -77,7 +73,7 @@ def check_materials(
             continue
         try:
             upload_id = int(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             errors[f"materials.{key}"] = _("is not an upload id")
             continue
         upload = uploads.get(upload_id)
@@ -90,3 +86,18 @@ def check_materials(
         else:
             clean[key] = upload_id
     return clean, errors
+
+
+def upload_ids(materials: Any) -> list[int]:
+    """The upload ids named in a materials object, ignoring what is not a possible id."""
+    if not isinstance(materials, dict):
+        return []
+    ids = []
+    for raw in materials.values():
+        try:
+            upload_id = int(raw)
+        except (TypeError, ValueError, OverflowError):
+            continue
+        if 0 < upload_id < 2**63:
+            ids.append(upload_id)
+    return ids

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DirectoryConfig(AppConfig):
     name = "banshi.directory"
     verbose_name = _("Directory")
+
+    def ready(self):
+        from banshi.directory import signals  # noqa: F401

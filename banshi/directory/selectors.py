@@ -1,3 +1,5 @@
+import time
+
 from banshi.directory.models import Agency, Area, Membership
 
 
@@ -25,3 +27,30 @@ def district_choices() -> list[tuple[str, str]]:
 
 def agency_names(*, codes) -> dict[str, str]:
     return {agency.code: agency.name for agency in Agency.objects.filter(code__in=set(codes))}
+
+
+_CACHE_SECONDS = 60
+_cache: dict[str, tuple[float, object]] = {}
+
+
+def _cached(name: str, load):
+    """Reference data read on every submission, kept per process for a minute; a change saved in
+    this process clears it at once."""
+    now = time.monotonic()
+    hit = _cache.get(name)
+    if hit is None or now - hit[0] > _CACHE_SECONDS:
+        hit = (now, load())
+        _cache[name] = hit
+    return hit[1]
+
+
+def clear_reference_cache(**kwargs) -> None:
+    _cache.clear()
+
+
+def area_codes() -> frozenset[str]:
+    return _cached("area_codes", lambda: frozenset(Area.objects.values_list("code", flat=True)))
+
+
+def agency_ids_by_code() -> dict[str, int]:
+    return _cached("agency_ids", lambda: dict(Agency.objects.values_list("code", "id")))

@@ -12,7 +12,7 @@ from banshi.cases.services.flow import (
     lock_application,
     write_events,
 )
-from banshi.cases.validation import check_materials, check_values
+from banshi.cases.validation import check_materials, check_values, upload_ids
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.worktime.hours import add_working_time
 
@@ -55,7 +55,10 @@ def application_correct(*, actor, application_id: int, task_id: int, values: Any
         extra_values = {k: v for k, v in values.items() if k in field_keys}
         clean_values, value_errors = check_values(spec, plan, extra_values, only=field_keys)
         uploads = {
-            u.id: u for u in Upload.objects.filter(owner_id__in={actor.pk, application.submitted_by_id})
+            u.id: u
+            for u in Upload.objects.filter(
+                owner_id__in={actor.pk, application.submitted_by_id}, id__in=upload_ids(materials)
+            )
         }
         clean_materials, material_errors = check_materials(
             spec,

@@ -2,26 +2,26 @@
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from banshi.accounts.personal import id_check_digit
 from banshi.cases.models import Counter
 from banshi.lib.errors import Conflict
 
+_TABLE = connection.ops.quote_name(Counter._meta.db_table)
+_NEXT = (
+    f'INSERT INTO {_TABLE} ("key", "value") VALUES (%s, 1) '
+    f'ON CONFLICT ("key") DO UPDATE SET "value" = {_TABLE}."value" + 1 RETURNING "value"'
+)
+
 
 def counter_next(key: str) -> int:
-    """The next value of a named sequence. The UPDATE locks the row until the caller's transaction
-    ends, so two transactions never get the same value."""
-    with transaction.atomic():
-        if Counter.objects.filter(key=key).update(value=F("value") + 1) == 0:
-            try:
-                with transaction.atomic():
-                    Counter.objects.create(key=key, value=1)
-                return 1
-            except IntegrityError:
-                Counter.objects.filter(key=key).update(value=F("value") + 1)
-        return Counter.objects.values_list("value", flat=True).get(key=key)
+    """The next value of a named sequence, in one statement (SQLite and PostgreSQL both upsert with
+    RETURNING). Inside a transaction the row stays locked until it ends, so numbers allocated there
+    are gapless; outside one the lock lasts only for the statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT, [key])
+        return cursor.fetchone()[0]
 
 
 def application_number(day: date) -> str:

@@ -5,11 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
-from banshi.cases.services.flow import application_advance, audit_event, write_events
+from banshi.cases.services.flow import audit_event, task_deadline, write_events
 from banshi.cases.services.numbers import application_number
-from banshi.cases.validation import check_answers, check_materials, check_values
+from banshi.cases.validation import check_answers, check_materials, check_values, upload_ids
 from banshi.catalog.models import Bundle
-from banshi.directory.models import Agency
+from banshi.directory.selectors import agency_ids_by_code
 from banshi.lib.errors import FieldErrors
 from banshi.worktime.hours import add_working_hours, hours_per_working_day
 
@@ -27,13 +27,19 @@ def application_submit(
     window=None,
 ) -> Application:
     """Submit one bundle: the application, one task per applicable service and the materials, in one
-    transaction. A repeated idempotency key returns the first application and writes nothing."""
+    transaction. A repeated idempotency key returns the first application and writes nothing. The
+    returned application carries its tasks in `submitted_tasks`."""
     idempotency_key = (idempotency_key or "")[:80]
     if idempotency_key:
         existing = Application.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
         if existing:
             return existing
-    bundle = Bundle.objects.select_related("current").filter(code=bundle_code, active=True).first()
+    bundle = (
+        Bundle.objects.select_related("current")
+        .defer("current__definition")
+        .filter(code=bundle_code, active=True)
+        .first()
+    )
     if bundle is None or bundle.current is None:
         raise FieldErrors({"bundle": _("is not an open bundle")})
     version = bundle.current
@@ -42,21 +48,22 @@ def application_submit(
     plan = spec.plan(clean_answers)
     clean_values, value_errors = check_values(spec, plan, values if values is not None else {})
     uploaders = {applicant.pk, actor.pk}
-    uploads = {u.id: u for u in Upload.objects.filter(owner_id__in=uploaders, id__in=_ids(materials))}
+    uploads = {u.id: u for u in Upload.objects.filter(owner_id__in=uploaders, id__in=upload_ids(materials))}
     clean_materials, material_errors = check_materials(
         spec, plan, materials if materials is not None else {}, uploads=uploads
     )
     errors |= value_errors | material_errors
     if errors:
         raise FieldErrors(errors)
-    agencies = {
-        a.code: a for a in Agency.objects.filter(code__in={spec.services[c].agency for c in plan.services})
-    }
+    agency_ids = agency_ids_by_code()
+    now = timezone.now()
+    # Allocated outside the transaction so that concurrent submissions do not queue on the counter
+    # row; a failed insert leaves a gap in the day's numbers, which is harmless.
+    number = application_number(timezone.localdate(now))
     try:
         with transaction.atomic():
-            now = timezone.now()
             application = Application.objects.create(
-                number=application_number(timezone.localdate(now)),
+                number=number,
                 applicant=applicant,
                 submitted_by=actor,
                 bundle=bundle,
@@ -69,25 +76,28 @@ def application_submit(
                 deadline=add_working_hours(now, spec.promise.working_days * hours_per_working_day()),
                 idempotency_key=idempotency_key,
             )
-            tasks = Task.objects.bulk_create(
-                [
-                    Task(
-                        application=application,
-                        service=code,
-                        position=i,
-                        agency=agencies[spec.services[code].agency],
+            tasks = []
+            for position, code in enumerate(plan.services):
+                task = Task(
+                    application=application,
+                    service=code,
+                    position=position,
+                    agency_id=agency_ids[spec.services[code].agency],
+                )
+                if not any(upstream in plan.services for upstream in spec.services[code].depends_on):
+                    task.status, task.ready_at, task.deadline = (
+                        Task.Status.READY,
+                        now,
+                        task_deadline(task, now),
                     )
-                    for i, code in enumerate(plan.services)
-                ]
-            )
+                tasks.append(task)
+            Task.objects.bulk_create(tasks)
             ApplicationMaterial.objects.bulk_create(
                 [
                     ApplicationMaterial(application=application, key=k, upload_id=v)
                     for k, v in clean_materials.items()
                 ]
             )
-            for task in tasks:
-                task.application = application
             events = [
                 audit_event(
                     actor=actor,
@@ -98,7 +108,13 @@ def application_submit(
                     extra={"bundle": bundle.code, "channel": channel, "services": plan.services},
                 )
             ]
-            events += application_advance(application=application, tasks=tasks, actor=actor, now=now)
+            events += [
+                audit_event(
+                    actor=None, subject=task, event_type="task.ready", old="", new=task.status, at=now
+                )
+                for task in tasks
+                if task.status == Task.Status.READY
+            ]
             write_events(events)
     except IntegrityError:
         if idempotency_key:
@@ -108,16 +124,5 @@ def application_submit(
             if existing:
                 return existing
         raise
+    application.submitted_tasks = tasks
     return application
-
-
-def _ids(materials: Any) -> list[int]:
-    if not isinstance(materials, dict):
-        return []
-    ids = []
-    for raw in materials.values():
-        try:
-            ids.append(int(raw))
-        except (TypeError, ValueError):
-            continue
-    return ids
