@@ -24,12 +24,16 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "banshi.audit",
+    "banshi.worktime",
     "banshi.directory",
     "banshi.accounts",
     "banshi.notify",
     "banshi.catalog",
     "banshi.cases",
+    "banshi.certificates",
     "banshi.api",
     "banshi.web",
 ]
@@ -115,6 +119,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "banshi.notify.backends.ConsoleBackend")
 NOTIFY_EMAIL_BACKEND = env_str("NOTIFY_EMAIL_BACKEND", "banshi.notify.backends.ConsoleBackend")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Background work (automatic decisions, notifications, the deadline sweep) runs from a database-backed
+# queue: `manage.py db_worker` needs no broker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24 * 30)
 

@@ -65,6 +65,10 @@ class Application(models.Model):
         WINDOW = "window", _("at a window")
         VIDEO = "video", _("by video")
 
+    class ResultDelivery(models.TextChoices):
+        WINDOW = "window", _("collected at the window")
+        POST = "post", _("by post")
+
     number = models.CharField(_("application number"), max_length=24, unique=True)
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
@@ -82,6 +86,15 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted"))
     deadline = models.DateTimeField(_("promised by"))
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # True when a deadline was counted through a year the working calendar does not know (Monday to
+    # Friday assumed); the pages say so beside the date.
+    deadline_estimated = models.BooleanField(default=False)
+    result_delivery = models.CharField(
+        _("results delivered"), max_length=10, choices=ResultDelivery.choices, default=ResultDelivery.WINDOW
+    )
+    tracking_number = models.CharField(_("postal tracking number"), max_length=40, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed by the applicant"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("results handed over"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
@@ -148,6 +161,10 @@ class Task(models.Model):
     return_items = models.JSONField(default=list, blank=True)
     decision_reason = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    deadline_estimated = models.BooleanField(default=False)
+    # Set once by the deadline sweep (compare-and-set), so each warning is sent once.
+    due_soon_notified_at = models.DateTimeField(null=True, blank=True)
+    late_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("task")
@@ -184,3 +201,35 @@ class ApplicationMaterial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}:{self.key}"
+
+
+class Rating(models.Model):
+    """The applicant's evaluation of a finished application on the five-level 好差评 scale. A poor
+    rating must be followed up by a supervisor."""
+
+    class Level(models.IntegerChoices):
+        VERY_SATISFIED = 5, _("very satisfied")
+        SATISFIED = 4, _("satisfied")
+        FAIRLY_SATISFIED = 3, _("fairly satisfied")
+        DISSATISFIED = 2, _("dissatisfied")
+        VERY_DISSATISFIED = 1, _("very dissatisfied")
+
+    POOR = (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="rating")
+    level = models.PositiveSmallIntegerField(_("rating"), choices=Level.choices)
+    comment = models.TextField(_("comment"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(_("rated"))
+    followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    follow_up_note = models.TextField(_("follow-up"), blank=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        indexes = [models.Index(fields=["level", "followed_up_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.level}"
