@@ -36,8 +36,8 @@ setup: install
 	BANSHI_DEMO=1 $(PY) manage.py seed_demo
 
 run: setup
-	@echo "Serving on http://$(HOST):$(PORT)/"
-	BANSHI_DEMO=1 $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 4 banshi.wsgi:application
+	@echo "Serving on http://$(HOST):$(PORT)/ with one task worker (Ctrl-C stops both)"
+	BANSHI_DEMO=1 VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) bin/serve
 
 test: test-unit test-browser
 
@@ -51,7 +51,7 @@ test-browser: install
 	$(UNSHARE) sh -c 'ip link set lo up && DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser banshi'
 
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py; status=$$?; $(PY) bench/automatic.py && exit $$status
 
 lint: install
 	$(VENV)/bin/ruff check banshi bench

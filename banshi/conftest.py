@@ -11,7 +11,7 @@ from PIL import Image
 
 from banshi.accounts.models import User
 from banshi.accounts.personal import id_check_digit
-from banshi.directory.models import Agency, Membership
+from banshi.directory.models import Agency, Area, Membership, Window
 
 PASSWORD = "correct horse battery"
 
@@ -71,6 +71,42 @@ def _officer(username: str, agency_code: str) -> User:
         user=user, role=Membership.Role.OFFICER, agency=Agency.objects.get(code=agency_code)
     )
     return user
+
+
+def _clerk(username: str, window_name: str = "渝中区政务服务中心综合窗口") -> User:
+    window, _created = Window.objects.get_or_create(
+        name=window_name, defaults={"area": Area.objects.get(code="500103")}
+    )
+    user = _user(username)
+    Membership.objects.create(user=user, role=Membership.Role.CLERK, window=window)
+    return user
+
+
+@pytest.fixture
+def window_clerk(catalog):
+    return _clerk("clerk")
+
+
+class SmsOutbox:
+    """An SMS backend that keeps what it sends, for the tests to read the codes."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, *, recipient: str, text: str) -> None:
+        SmsOutbox.sent.append((recipient, text))
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    from banshi.notify.services import sms_backend
+
+    # The backend is cached (per setting, or once: then it has `cache_clear`).
+    clear = getattr(sms_backend, "cache_clear", lambda: None)
+    SmsOutbox.sent = []
+    settings.NOTIFY_SMS_BACKEND = "banshi.conftest.SmsOutbox"
+    clear()
+    yield SmsOutbox.sent
+    clear()
 
 
 @pytest.fixture

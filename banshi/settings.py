@@ -1,5 +1,7 @@
 """Banshi settings. Every variable is documented in README.md; defaults suit a laptop."""
 
+import re
+from datetime import time
 from pathlib import Path
 
 import dj_database_url
@@ -126,11 +128,42 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24 * 30)
 
+# The address residents and the public reach the site at: the QR code on every certificate leads to
+# {PUBLIC_URL}/verify/{number}, so it must be the public address, not an internal one.
+PUBLIC_URL = env_str("BANSHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", PUBLIC_URL):
+    raise ImproperlyConfigured(
+        "BANSHI_PUBLIC_URL must be an http:// or https:// address without a query or fragment, "
+        f"not {PUBLIC_URL!r}"
+    )
+
+
+def env_office_hours(name: str, default: str) -> tuple[tuple[time, time], ...]:
+    """Office hours of every working day as "HH:MM-HH:MM" periods, comma-separated, in order."""
+    raw = env_str(name, default)
+    try:
+        periods = tuple(
+            (time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip()))
+            for opens, closes in (part.split("-") for part in raw.split(","))
+        )
+    except ValueError:
+        raise ImproperlyConfigured(f'{name} must look like "09:00-12:00,13:30-17:30", not {raw!r}') from None
+    if any(opens >= closes for opens, closes in periods) or any(
+        earlier[1] > later[0] for earlier, later in zip(periods, periods[1:], strict=False)
+    ):
+        raise ImproperlyConfigured(f"{name} must list periods in order, each ending after it starts: {raw!r}")
+    return periods
+
+
+# Deadlines are counted in these hours on the working days of the Chinese calendar (banshi.worktime).
+OFFICE_HOURS = env_office_hours("OFFICE_HOURS", "09:00-12:00,13:30-17:30")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint reports every rendering step at INFO; only its problems belong in the log.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -66,4 +66,4 @@ def _http_error(request, exc: HttpError):
     return _errors(request, exc.status_code, [{"field": "", "message": str(exc)}])
 
 
-from banshi.api import routes  # noqa: E402,F401  (registers the operations)
+from banshi.api import certificates, ratings, routes  # noqa: E402,F401  (registers the operations)

@@ -233,3 +233,28 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.level}"
+
+
+class WindowConfirmation(models.Model):
+    """A code sent by SMS to a resident so that they confirm the application a window clerk submits
+    for them. Kept in the database, not the session: the session is a cookie the clerk's browser
+    could replay to win back spent attempts. Only a keyed digest of the code is stored."""
+
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="+")
+    token = models.CharField(max_length=80)  # the draft's idempotency key
+    draft_digest = models.CharField(max_length=64)  # what the resident was asked to confirm
+    code_digest = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("window confirmation code")
+        verbose_name_plural = _("window confirmation codes")
+        indexes = [models.Index(fields=["clerk", "token", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"confirmation {self.pk} for {self.applicant_id}"

@@ -1,9 +1,11 @@
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from banshi.audit.selectors import events_for
-from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
+from banshi.cases.models import Application, ApplicationMaterial, Rating, Task, Upload
+from banshi.directory.models import Agency
 from banshi.directory.selectors import agency_ids_for_officer
 
 S = Task.Status
@@ -21,7 +23,32 @@ def application_for_owner(*, user, number: str | None = None, pk: int | None = N
     query = Application.objects.filter(applicant=user)
     query = query.filter(number=number) if number is not None else query.filter(pk=pk)
     return (
-        query.select_related("bundle_version", "applicant")
+        query.select_related("bundle_version", "applicant", "window")
+        .prefetch_related(
+            Prefetch("tasks", queryset=Task.objects.select_related("agency").order_by("position"))
+        )
+        .first()
+    )
+
+
+def applications_for_window(*, window, applicant=None, limit: int = 200) -> QuerySet[Application]:
+    """The applications accepted at a window (of one applicant if given), newest first."""
+    query = Application.objects.filter(window=window)
+    if applicant is not None:
+        query = query.filter(applicant=applicant)
+    return query.select_related("bundle_version", "applicant").order_by("-submitted_at")[:limit]
+
+
+def applications_to_hand_over_count(*, window) -> int:
+    return Application.objects.filter(
+        window=window, status=Application.Status.COMPLETE, handed_over_at__isnull=True
+    ).count()
+
+
+def application_for_window(*, window, number: str) -> Application | None:
+    return (
+        Application.objects.filter(window=window, number=number)
+        .select_related("bundle_version", "applicant", "submitted_by", "window")
         .prefetch_related(
             Prefetch("tasks", queryset=Task.objects.select_related("agency").order_by("position"))
         )
@@ -104,3 +131,70 @@ def upload_for_user(*, user, upload_id: int) -> Upload | None:
 def application_timeline(*, application: Application):
     tasks = list(application.tasks.all())
     return events_for(subjects=[application, *tasks])
+
+
+# Tasks whose clock runs: a waiting task has no deadline yet, a returned one is paused.
+RUNNING = (S.READY, S.CLAIMED)
+_TASK_CONTEXT = ("application", "application__bundle_version", "application__applicant", "agency")
+
+
+def tasks_late(*, now: datetime, limit: int = 500) -> QuerySet[Task]:
+    """Every agency's running tasks past their deadline, the longest late first."""
+    return (
+        Task.objects.filter(status__in=RUNNING, deadline__lt=now)
+        .select_related(*_TASK_CONTEXT)
+        .order_by("deadline", "id")[:limit]
+    )
+
+
+def tasks_due_between(*, start: datetime, end: datetime, limit: int = 500) -> QuerySet[Task]:
+    """Every agency's running tasks due from `start` to before `end`, soonest first."""
+    return (
+        Task.objects.filter(status__in=RUNNING, deadline__gte=start, deadline__lt=end)
+        .select_related(*_TASK_CONTEXT)
+        .order_by("deadline", "id")[:limit]
+    )
+
+
+def deadline_counts_by_agency(*, now: datetime, end_of_day: datetime) -> list[dict[str, Any]]:
+    """Per agency with any: how many of its running tasks are late, and how many are due from `now` to
+    before `end_of_day`."""
+    rows = list(
+        Task.objects.filter(status__in=RUNNING, deadline__lt=end_of_day)
+        .values("agency_id")
+        .annotate(
+            late=Count("id", filter=Q(deadline__lt=now)), due_today=Count("id", filter=Q(deadline__gte=now))
+        )
+        .order_by("agency_id")
+    )
+    agencies = Agency.objects.in_bulk([row["agency_id"] for row in rows])
+    return [
+        {"agency": agencies[row["agency_id"]], "late": row["late"], "due_today": row["due_today"]}
+        for row in rows
+    ]
+
+
+def applications_with_estimated_deadline(*, limit: int = 200) -> QuerySet[Application]:
+    """Open applications whose deadline, or one of whose running tasks' deadline, was counted through
+    a year the working calendar does not know."""
+    estimated_task = Task.objects.filter(
+        application=OuterRef("pk"), status__in=Task.OPEN, deadline_estimated=True
+    )
+    return (
+        Application.objects.filter(
+            Q(deadline_estimated=True) | Exists(estimated_task),
+            status__in=(Application.Status.IN_PROGRESS, Application.Status.CORRECTION_NEEDED),
+        )
+        .select_related("bundle_version", "applicant")
+        .order_by("deadline", "id")[:limit]
+    )
+
+
+def poor_ratings(*, followed_up: bool, limit: int = 200) -> QuerySet[Rating]:
+    """Poor ratings for the supervisors: those still to follow up oldest first (the longest waiting
+    on top), those followed up most recent first."""
+    ratings = Rating.objects.filter(level__in=Rating.POOR, followed_up_at__isnull=not followed_up)
+    ordering = ("-followed_up_at", "-id") if followed_up else ("created_at", "id")
+    return ratings.select_related(
+        "application", "application__bundle_version", "application__applicant", "followed_up_by"
+    ).order_by(*ordering)[:limit]

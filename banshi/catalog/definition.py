@@ -136,6 +136,8 @@ class BundleDef(Strict):
     promise: Promise
     questions: dict[str, Question] = {}
     fields: dict[str, FieldDef]
+    # Legends of the form's fieldsets, by the first part of the field keys (`deceased` for deceased.name).
+    groups: dict[str, Text] = {}
     materials: dict[str, MaterialDef] = {}
     services: dict[str, ServiceDef] = Field(min_length=1)
 
@@ -304,6 +306,10 @@ def graph_problems(bundle: BundleDef) -> list[str]:
                     )
             elif need not in bundle.fields:
                 problems.append(f"services.{code}.needs: unknown field or output {need!r}")
+    heads = {key.split(".", 1)[0] for key in bundle.fields}
+    problems += [
+        f"groups.{head}: no field key starts with {head!r}" for head in bundle.groups if head not in heads
+    ]
     questions = bundle.questions
     conditions = [(f"fields.{k}.when", f.when) for k, f in bundle.fields.items()]
     conditions += [(f"materials.{k}.when", m.when) for k, m in bundle.materials.items()]

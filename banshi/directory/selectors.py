@@ -1,6 +1,6 @@
 import time
 
-from banshi.directory.models import Agency, Area, Membership
+from banshi.directory.models import Agency, Area, Membership, Window
 
 
 def agency_ids_for_officer(*, user) -> list[int]:
@@ -15,8 +15,28 @@ def agencies_for_officer(*, user):
     return Agency.objects.filter(id__in=agency_ids_for_officer(user=user))
 
 
+def window_for_clerk(*, user) -> Window | None:
+    """The window a clerk serves at, or None for anyone who is not a window clerk."""
+    if not user.is_authenticated:
+        return None
+    membership = (
+        Membership.objects.filter(user=user, role=Membership.Role.CLERK, window__isnull=False)
+        .select_related("window")
+        .order_by("id")
+        .first()
+    )
+    return membership.window if membership else None
+
+
 def is_staff_member(*, user) -> bool:
     return user.is_authenticated and Membership.objects.filter(user=user).exists()
+
+
+def is_supervisor(*, user) -> bool:
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and Membership.objects.filter(user=user, role=Membership.Role.SUPERVISOR).exists()
+    )
 
 
 def district_choices() -> list[tuple[str, str]]:

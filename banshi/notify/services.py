@@ -1,21 +1,69 @@
-from functools import cache
+from functools import cache, partial
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from banshi.notify.backends import Backend
 from banshi.notify.models import Notification
 
 
 @cache
-def sms_backend():
-    return import_string(settings.NOTIFY_SMS_BACKEND)()
+def _backend(path: str) -> Backend:
+    return import_string(path)()
+
+
+def sms_backend() -> Backend:
+    return _backend(settings.NOTIFY_SMS_BACKEND)
+
+
+def email_backend() -> Backend:
+    return _backend(settings.NOTIFY_EMAIL_BACKEND)
 
 
 def notification_send(*, user, title: str, body: str = "", url: str = "") -> Notification:
-    """Create the in-site notification now and send the SMS after the transaction commits."""
+    """Create the in-site notification now. The SMS and the e-mail go out from the task worker once the
+    transaction commits, so a slow gateway never holds up a request and a rolled-back change sends
+    nothing."""
     note = Notification.objects.create(user=user, title=title, body=body, url=url)
-    phone = getattr(user, "phone", None)
-    if phone:
-        transaction.on_commit(lambda: sms_backend().send(recipient=phone, text=f"{title} {body}".strip()))
+    if getattr(user, "phone", None) or getattr(user, "email", None):
+        transaction.on_commit(partial(_enqueue_delivery, note.pk))
     return note
+
+
+def _enqueue_delivery(notification_id: int) -> None:
+    from banshi.notify.tasks import deliver_notification  # the task module imports this one
+
+    deliver_notification.enqueue(notification_id)
+
+
+def notification_deliver(*, notification_id: int) -> list[str]:
+    """Send a notification by SMS (to the user's mobile number) and by e-mail (to their address, when
+    they gave one). Each channel is marked sent by compare-and-set before its gateway is called, so a
+    task run twice sends nothing twice; a gateway error clears the mark and propagates, so the failure
+    is recorded on the task and a retry can send. Returns the channels sent now."""
+    note = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if note is None:
+        return []
+    user = note.user
+    channels = (
+        ("sms", "sms_sent_at", getattr(user, "phone", None), sms_backend, f"{note.title} {note.body}"),
+        ("email", "email_sent_at", user.email, email_backend, f"{note.title}\n\n{note.body}"),
+    )
+    sent = []
+    for channel, mark, recipient, backend, text in channels:
+        if not recipient:
+            continue
+        claimed = Notification.objects.filter(pk=note.pk, **{f"{mark}__isnull": True}).update(
+            **{mark: timezone.now()}
+        )
+        if not claimed:
+            continue
+        try:
+            backend().send(recipient=recipient, text=text.strip())
+        except Exception:
+            Notification.objects.filter(pk=note.pk).update(**{mark: None})
+            raise
+        sent.append(channel)
+    return sent

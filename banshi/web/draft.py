@@ -1,6 +1,22 @@
-"""The resident's unfinished application, kept in the session until it is submitted."""
+"""The resident's unfinished application, kept in the session until it is submitted. A window clerk
+filling it in for a resident keeps it under a key that names the resident too."""
 
 import secrets
+
+
+def draft_key(code: str, applicant_id: int | None = None) -> str:
+    """The name a draft is kept under: the bundle's code, and the resident's id when a clerk fills it
+    in for them, so that two residents' drafts never mix."""
+    return code if applicant_id is None else f"{code}:for:{applicant_id}"
+
+
+def drafts_of_others_forget(request, applicant_id: int) -> None:
+    """A clerk starts serving a resident: forget what was kept for other residents, since the session
+    is a cookie of a few kilobytes and a clerk serves many people a day."""
+    keep = f":for:{applicant_id}"
+    for key in list(request.session.keys()):
+        if key.startswith(("draft:", "submitted:")) and ":for:" in key and not key.endswith(keep):
+            del request.session[key]
 
 
 def _key(code: str) -> str:

@@ -205,9 +205,8 @@ def field_groups(
     groups: dict[str, Group] = {}
     for key in keys:
         head = key.split(".", 1)[0]
-        group = groups.setdefault(
-            head, Group(legend=str(GROUPS.get(head, head.replace("_", " ").title())), rows=[])
-        )
+        legend = spec.groups.get(head) or GROUPS.get(head, head.replace("_", " ").title())
+        group = groups.setdefault(head, Group(legend=str(legend), rows=[]))
         group.rows.append(
             field_row(
                 spec.fields[key],

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from banshi.web.views import account, apply, cases, site, work
+from banshi.web.views import account, apply, cases, ratings, site, supervise, window, work
 
 urlpatterns = [
     path("", site.home, name="home"),
@@ -22,7 +22,35 @@ urlpatterns = [
         name="application_correct",
     ),
     path("materials/<int:upload_id>/", cases.material, name="material"),
+    path("window/", window.window_console, name="window_console"),
+    path("window/residents/new/", window.window_resident_create, name="window_resident_create"),
+    path("window/residents/<int:resident_id>/", window.window_resident, name="window_resident"),
+    path(
+        "window/residents/<int:resident_id>/bundles/<slug:code>/questions/",
+        apply.apply_questions,
+        name="window_apply_questions",
+    ),
+    path(
+        "window/residents/<int:resident_id>/bundles/<slug:code>/details/",
+        apply.apply_details,
+        name="window_apply_details",
+    ),
+    path(
+        "window/residents/<int:resident_id>/bundles/<slug:code>/check/",
+        apply.apply_check,
+        name="window_apply_check",
+    ),
+    path(
+        "window/residents/<int:resident_id>/bundles/<slug:code>/confirm/",
+        window.window_apply_confirm,
+        name="window_apply_confirm",
+    ),
+    path("window/applications/", window.window_applications, name="window_applications"),
+    path("window/applications/<str:number>/", window.window_application, name="window_application"),
+    path("window/applications/<str:number>/hand-over/", window.window_hand_over, name="window_hand_over"),
     path("work/", work.work_queue, name="work_queue"),
+    path("supervise/", supervise.supervise, name="supervise"),
+    path("supervise/ratings/", ratings.supervise_ratings, name="supervise_ratings"),
     path("work/tasks/<int:task_id>/", work.work_task, name="work_task"),
     path(
         "work/tasks/<int:task_id>/<str:action>/",

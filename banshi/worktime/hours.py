@@ -1,66 +1,149 @@
-"""Working-hour arithmetic: deadlines counted in office hours, Monday to Friday."""
+"""Working-time arithmetic: deadlines counted in office hours (settings.OFFICE_HOURS) on the working
+days of the Chinese calendar (banshi.worktime.calendar).
 
-from datetime import datetime, time, timedelta
+The `working_*` functions also say whether a day of a year the calendar does not know was assumed to
+be a Monday-to-Friday working day; callers store that as `deadline_estimated`. The plain functions
+(`add_working_time`, `working_time_between`, …) return the value alone."""
 
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
+
+from django.conf import settings
 from django.utils import timezone
 
-OFFICE_HOURS: tuple[tuple[time, time], ...] = ((time(9, 0), time(12, 0)), (time(13, 30), time(17, 30)))
+from banshi.worktime.calendar import Calendar
+
+# Ten years: far beyond any time limit the catalogue accepts; a longer walk is a programming error.
+_MAX_DAYS = 3660
 
 
-def is_working_day(day) -> bool:
-    return day.weekday() < 5
+class Deadline(NamedTuple):
+    at: datetime
+    estimated: bool
 
 
-def add_working_time(start: datetime, duration: timedelta) -> datetime:
-    """The moment `duration` of office time after `start` (an aware datetime)."""
-    local = timezone.localtime(start)
-    remaining = duration
-    day = local.date()
-    cursor = local
+class Span(NamedTuple):
+    duration: timedelta
+    estimated: bool
+
+
+def _local(moment: datetime) -> datetime:
+    """In the offices' time zone (settings.TIME_ZONE), whatever zone a request has activated."""
+    return timezone.localtime(moment, timezone.get_default_timezone())
+
+
+def office_hours() -> tuple[tuple[time, time], ...]:
+    return settings.OFFICE_HOURS
+
+
+def hours_per_working_day() -> float:
+    return (
+        sum(
+            (datetime.combine(date.min, closes) - datetime.combine(date.min, opens)).total_seconds()
+            for opens, closes in office_hours()
+        )
+        / 3600
+    )
+
+
+def working_deadline(start: datetime, duration: timedelta, calendar: Calendar | None = None) -> Deadline:
+    """The moment `duration` of office time after `start` (an aware datetime). A negative duration
+    counts back: a task that was already late when it was returned stays as late once corrected."""
+    calendar = calendar or Calendar()
+    if duration < timedelta(0):
+        return _working_deadline_back(start, -duration, calendar)
+    local = _local(start)
     tz = local.tzinfo
-    for _ in range(3660):
-        if is_working_day(day):
-            for opens, closes in OFFICE_HOURS:
+    day, cursor, remaining, estimated = local.date(), local, duration, False
+    for _ in range(_MAX_DAYS):
+        working, guessed = calendar.day(day)
+        estimated |= guessed
+        if working:
+            for opens, closes in office_hours():
                 begin = max(cursor, datetime.combine(day, opens, tz))
                 end = datetime.combine(day, closes, tz)
                 if begin >= end:
                     continue
                 if begin + remaining <= end:
-                    return begin + remaining
+                    return Deadline(begin + remaining, estimated)
                 remaining -= end - begin
         day += timedelta(days=1)
-        cursor = datetime.combine(day, time(0, 0), tz)
+        cursor = datetime.combine(day, time(0), tz)
     raise ValueError("duration too long for the working calendar")
+
+
+def _working_deadline_back(start: datetime, duration: timedelta, calendar: Calendar) -> Deadline:
+    local = _local(start)
+    tz = local.tzinfo
+    day, cursor, remaining, estimated = local.date(), local, duration, False
+    for _ in range(_MAX_DAYS):
+        working, guessed = calendar.day(day)
+        estimated |= guessed
+        if working:
+            for opens, closes in reversed(office_hours()):
+                begin = datetime.combine(day, opens, tz)
+                end = min(cursor, datetime.combine(day, closes, tz))
+                if end <= begin:
+                    continue
+                if end - remaining >= begin:
+                    return Deadline(end - remaining, estimated)
+                remaining -= end - begin
+        cursor = datetime.combine(day, time(0), tz)
+        day -= timedelta(days=1)
+    raise ValueError("duration too long for the working calendar")
+
+
+def working_days_deadline(start: datetime, days: int, calendar: Calendar | None = None) -> Deadline:
+    """A promise of `days` working days: the close of office hours on the `days`-th working day after
+    the day of `start`. As in law (Civil Code art. 201, Administrative Licensing Law art. 82), the day
+    a period begins is not counted and holidays are not working days, so whatever the hour of a
+    submission, the resident gets `days` whole working days."""
+    if days < 1:
+        raise ValueError("a promise is at least one working day")
+    calendar = calendar or Calendar()
+    local = _local(start)
+    day, counted, estimated = local.date(), 0, False
+    for _ in range(_MAX_DAYS):
+        day += timedelta(days=1)
+        working, guessed = calendar.day(day)
+        estimated |= guessed
+        if working:
+            counted += 1
+            if counted == days:
+                return Deadline(datetime.combine(day, office_hours()[-1][1], local.tzinfo), estimated)
+    raise ValueError("too many days for the working calendar")
+
+
+def working_span(start: datetime, end: datetime, calendar: Calendar | None = None) -> Span:
+    """Office time from `start` to `end`; negative when `end` is earlier."""
+    calendar = calendar or Calendar()
+    if end < start:
+        duration, estimated = working_span(end, start, calendar)
+        return Span(-duration, estimated)
+    local_start, local_end = _local(start), _local(end)
+    tz = local_start.tzinfo
+    total, estimated = timedelta(0), False
+    day = local_start.date()
+    while day <= local_end.date():
+        working, guessed = calendar.day(day)
+        estimated |= guessed
+        if working:
+            for opens, closes in office_hours():
+                begin = max(local_start, datetime.combine(day, opens, tz))
+                finish = min(local_end, datetime.combine(day, closes, tz))
+                if finish > begin:
+                    total += finish - begin
+        day += timedelta(days=1)
+    return Span(total, estimated)
+
+
+def add_working_time(start: datetime, duration: timedelta) -> datetime:
+    return working_deadline(start, duration).at
 
 
 def add_working_hours(start: datetime, hours: float) -> datetime:
     return add_working_time(start, timedelta(hours=hours))
 
 
-def hours_per_working_day() -> float:
-    return (
-        sum(
-            (datetime.combine(datetime.min, closes) - datetime.combine(datetime.min, opens)).total_seconds()
-            for opens, closes in OFFICE_HOURS
-        )
-        / 3600
-    )
-
-
 def working_time_between(start: datetime, end: datetime) -> timedelta:
-    """Office time from `start` to `end`; negative when `end` is earlier."""
-    if end < start:
-        return -working_time_between(end, start)
-    local_start, local_end = timezone.localtime(start), timezone.localtime(end)
-    tz = local_start.tzinfo
-    total = timedelta(0)
-    day = local_start.date()
-    while day <= local_end.date():
-        if is_working_day(day):
-            for opens, closes in OFFICE_HOURS:
-                begin = max(local_start, datetime.combine(day, opens, tz))
-                finish = min(local_end, datetime.combine(day, closes, tz))
-                if finish > begin:
-                    total += finish - begin
-        day += timedelta(days=1)
-    return total
+    return working_span(start, end).duration

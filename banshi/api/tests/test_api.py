@@ -39,7 +39,7 @@ def test_without_a_token_the_api_answers_401_in_the_error_shape(api_as, catalog)
 
 def test_the_bundle_describes_a_form_a_client_can_render(api_as, catalog):
     listing = api_as().get("/api/v1/bundles")
-    assert [b["code"] for b in listing.json()] == ["newborn"]
+    assert "newborn" in [b["code"] for b in listing.json()]
     bundle = api_as().get("/api/v1/bundles/newborn").json()
     fields = {f["key"]: f for f in bundle["fields"]}
     assert fields["mother.id_number"]["type"] == "id_number"

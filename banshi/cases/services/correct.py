@@ -14,7 +14,7 @@ from banshi.cases.services.flow import (
 )
 from banshi.cases.validation import check_materials, check_values, upload_ids
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
-from banshi.worktime.hours import add_working_time
+from banshi.worktime.hours import working_deadline
 
 S = Task.Status
 
@@ -88,9 +88,21 @@ def application_correct(*, actor, application_id: int, task_id: int, values: Any
         old = task.status
         task.status, task.claimed_by = S.READY, None
         if task.paused_remaining is not None:
-            task.deadline = add_working_time(now, task.paused_remaining)
+            # The clock resumes where it stopped: what was left when it was returned, counted on.
+            resumed = working_deadline(now, task.paused_remaining)
+            task.deadline = resumed.at
+            task.deadline_estimated = task.deadline_estimated or resumed.estimated
         task.paused_at, task.paused_remaining = None, None
-        task.save(update_fields=["status", "claimed_by", "deadline", "paused_at", "paused_remaining"])
+        task.save(
+            update_fields=[
+                "status",
+                "claimed_by",
+                "deadline",
+                "deadline_estimated",
+                "paused_at",
+                "paused_remaining",
+            ]
+        )
         events = [
             audit_event(
                 actor=actor,

@@ -21,7 +21,7 @@ from banshi.cases.services.numbers import citizen_id_number, document_number
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.notify.services import notification_send
-from banshi.worktime.hours import working_time_between
+from banshi.worktime.hours import working_span
 
 S = Task.Status
 
@@ -117,6 +117,9 @@ def task_approve(*, actor, task_id: int, outputs: Any = None) -> Task:
                 extra={"outputs": sorted(recorded)},
             )
         ]
+        from banshi.certificates.services import certificates_issue_for_task
+
+        events += certificates_issue_for_task(task=task, actor=actor, now=now)
         application = task.application
         events += application_advance(application=application, tasks=tasks, actor=actor, now=now)
         write_events(events)
@@ -205,8 +208,19 @@ def task_return(*, actor, task_id: int, reason: Any, items: Any) -> Task:
             list(dict.fromkeys(items)),
         )
         task.paused_at = now
-        task.paused_remaining = working_time_between(now, task.deadline) if task.deadline else None
-        task.save(update_fields=["status", "return_reason", "return_items", "paused_at", "paused_remaining"])
+        if task.deadline:
+            # While paused, `deadline_estimated` tells whether the time left was counted on a guess.
+            task.paused_remaining, task.deadline_estimated = working_span(now, task.deadline)
+        task.save(
+            update_fields=[
+                "status",
+                "return_reason",
+                "return_items",
+                "paused_at",
+                "paused_remaining",
+                "deadline_estimated",
+            ]
+        )
         events = [
             audit_event(
                 actor=actor,

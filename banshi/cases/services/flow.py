@@ -2,7 +2,9 @@
 it follows from its tasks. Called inside the transaction of each change, with the application locked."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -10,7 +12,7 @@ from banshi.audit.models import Event
 from banshi.cases.models import Application, Task
 from banshi.lib.errors import Conflict
 from banshi.notify.services import notification_send
-from banshi.worktime.hours import add_working_time
+from banshi.worktime.hours import Deadline, working_deadline
 
 S = Task.Status
 TERMINAL = {S.APPROVED, S.REJECTED, S.CANCELLED}
@@ -39,7 +41,12 @@ def audit_event(*, actor, subject, event_type, old="", new="", reason="", extra=
 
 
 def task_deadline(task: Task, start: datetime) -> datetime:
-    return add_working_time(start, timedelta(hours=task.spec.time_limit.working_hours))
+    return task_clock(task, start).at
+
+
+def task_clock(task: Task, start: datetime) -> Deadline:
+    """The task's deadline when its clock starts at `start`, and whether the calendar had to guess."""
+    return working_deadline(start, timedelta(hours=task.spec.time_limit.working_hours))
 
 
 def application_advance(*, application: Application, tasks: list[Task], actor, now: datetime) -> list[Event]:
@@ -67,8 +74,10 @@ def application_advance(*, application: Application, tasks: list[Task], actor, n
             old, task.status = task.status, new
             fields = ["status"]
             if new == S.READY:
-                task.ready_at, task.deadline = now, task_deadline(task, now)
-                fields += ["ready_at", "deadline"]
+                task.ready_at = now
+                task.deadline, task.deadline_estimated = task_clock(task, now)
+                fields += ["ready_at", "deadline", "deadline_estimated"]
+                schedule_automatic_decision(task)
             else:
                 task.decided_at, task.decision_reason = now, _("an earlier service was refused")
                 fields += ["decided_at", "decision_reason"]
@@ -137,3 +146,16 @@ def lock_application(application_id: int) -> tuple[Application, list[Task]]:
 def write_events(events: list[Event]) -> None:
     if events:
         Event.objects.bulk_create(events)
+
+
+def schedule_automatic_decision(task: Task) -> None:
+    """A ready task of a service the catalogue marks `decide: automatic` is decided by the worker once
+    the transaction that made it ready commits."""
+    if task.spec.decide == "automatic":
+        transaction.on_commit(partial(_enqueue_automatic_decision, task.pk))
+
+
+def _enqueue_automatic_decision(task_id: int) -> None:
+    from banshi.cases.tasks import decide_automatically  # the task module imports the services
+
+    decide_automatically.enqueue(task_id)

@@ -5,13 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
-from banshi.cases.services.flow import audit_event, task_deadline, write_events
+from banshi.cases.services.flow import audit_event, schedule_automatic_decision, task_clock, write_events
 from banshi.cases.services.numbers import application_number
 from banshi.cases.validation import check_answers, check_materials, check_values, upload_ids
 from banshi.catalog.models import Bundle
 from banshi.directory.selectors import agency_ids_by_code
 from banshi.lib.errors import FieldErrors
-from banshi.worktime.hours import add_working_hours, hours_per_working_day
+from banshi.worktime.hours import working_days_deadline
 
 
 def application_submit(
@@ -60,6 +60,7 @@ def application_submit(
     # Allocated outside the transaction so that concurrent submissions do not queue on the counter
     # row; a failed insert leaves a gap in the day's numbers, which is harmless.
     number = application_number(timezone.localdate(now))
+    promised = working_days_deadline(now, spec.promise.working_days)
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -73,7 +74,8 @@ def application_submit(
                 channel=channel,
                 window=window,
                 submitted_at=now,
-                deadline=add_working_hours(now, spec.promise.working_days * hours_per_working_day()),
+                deadline=promised.at,
+                deadline_estimated=promised.estimated,
                 idempotency_key=idempotency_key,
             )
             tasks = []
@@ -85,11 +87,8 @@ def application_submit(
                     agency_id=agency_ids[spec.services[code].agency],
                 )
                 if not any(upstream in plan.services for upstream in spec.services[code].depends_on):
-                    task.status, task.ready_at, task.deadline = (
-                        Task.Status.READY,
-                        now,
-                        task_deadline(task, now),
-                    )
+                    task.status, task.ready_at = Task.Status.READY, now
+                    task.deadline, task.deadline_estimated = task_clock(task, now)
                 tasks.append(task)
             Task.objects.bulk_create(tasks)
             ApplicationMaterial.objects.bulk_create(
@@ -116,6 +115,9 @@ def application_submit(
                 if task.status == Task.Status.READY
             ]
             write_events(events)
+            for task in tasks:
+                if task.status == Task.Status.READY:
+                    schedule_automatic_decision(task)
     except IntegrityError:
         if idempotency_key:
             existing = Application.objects.filter(

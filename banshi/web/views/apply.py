@@ -1,20 +1,31 @@
 """The resident's way through a bundle: start page, situation questions, the one form, check your
-answers, submit. The draft lives in the session; uploads are stored the moment they arrive."""
+answers, submit. The draft lives in the session; uploads are stored the moment they arrive.
+
+A window clerk goes through the same pages for a walk-in resident (the `window_apply_*` URLs, with
+the resident's id); at the end the resident confirms with a code sent to their phone instead."""
+
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from banshi.cases.selectors import application_for_owner, upload_for_user
+from banshi.accounts.personal import mask_name, mask_phone
+from banshi.accounts.selectors import resident_by_id
+from banshi.cases.selectors import application_for_owner, application_for_window, upload_for_user
 from banshi.cases.services import application_submit, upload_create
+from banshi.cases.services.window import confirmation_code_send
 from banshi.cases.validation import check_answers, check_materials, check_values
 from banshi.catalog.definition import BundleDef, Plan
 from banshi.catalog.selectors import bundle_open
-from banshi.directory.selectors import agency_names
+from banshi.directory.models import Window
+from banshi.directory.selectors import agency_names, window_for_clerk
 from banshi.lib.errors import Conflict, FieldErrors
-from banshi.web.draft import draft_finish, draft_get, draft_save, draft_start, draft_submitted
+from banshi.web.draft import draft_finish, draft_get, draft_key, draft_save, draft_start, draft_submitted
 from banshi.web.forms import (
     area_choices,
     display_value,
@@ -28,7 +39,67 @@ from banshi.web.forms import (
 STEPS = 3
 
 
-def _open_spec(code: str) -> BundleDef:
+@dataclass(frozen=True)
+class Flow:
+    """Whose application the pages fill in, and who fills it in: a resident for themselves, or a window
+    clerk for a resident (then `window` is the clerk's window)."""
+
+    code: str
+    applicant: Any
+    window: Window | None = None
+
+    @property
+    def by_clerk(self) -> bool:
+        return self.window is not None
+
+    @property
+    def draft_key(self) -> str:
+        return draft_key(self.code, self.applicant.pk if self.by_clerk else None)
+
+    def url(self, step: str) -> str:
+        if self.by_clerk:
+            return reverse(f"window_apply_{step}", args=[self.applicant.pk, self.code])
+        return reverse(f"apply_{step}", args=[self.code])
+
+    def context(self) -> dict:
+        urls = {step: self.url(step) for step in ("questions", "details", "check")}
+        if not self.by_clerk:
+            return {"urls": {**urls, "start": reverse("bundle_start", args=[self.code])}, "acting_for": None}
+        resident = self.applicant
+        urls["start"] = reverse("window_resident", args=[resident.pk])
+        acting_for = {
+            "name": mask_name(resident.display_name),
+            "phone": mask_phone(resident.phone),
+            "url": urls["start"],
+        }
+        return {"urls": urls, "acting_for": acting_for}
+
+    def submitted_url(self, user, number: str | None) -> str | None:
+        """Where a resent submission goes: the application it already became, if the user may see it."""
+        if not number:
+            return None
+        if self.by_clerk:
+            found = application_for_window(window=self.window, number=number)
+            return reverse("window_application", args=[number]) if found else None
+        found = application_for_owner(user=user, number=number)
+        return reverse("application_submitted", args=[number]) if found else None
+
+
+def apply_flow(request, code: str, resident_id: int | None) -> Flow:
+    """The flow of a request: the user's own, or, with a resident's id, a clerk's for that resident
+    (403 for anyone who is not a window clerk)."""
+    if resident_id is None:
+        return Flow(code=code, applicant=request.user)
+    window = window_for_clerk(user=request.user)
+    if window is None:
+        raise PermissionDenied
+    resident = resident_by_id(user_id=resident_id)
+    if resident is None:
+        raise Http404
+    return Flow(code=code, applicant=resident, window=window)
+
+
+def open_spec(code: str) -> BundleDef:
     bundle = bundle_open(code=code)
     if bundle is None:
         raise Http404
@@ -36,7 +107,7 @@ def _open_spec(code: str) -> BundleDef:
 
 
 def bundle_start(request, code: str):
-    spec = _open_spec(code)
+    spec = open_spec(code)
     agencies = agency_names(codes=[s.agency for s in spec.services.values()])
     services = [
         {
@@ -50,19 +121,21 @@ def bundle_start(request, code: str):
 
 
 @login_required
-def apply_questions(request, code: str):
-    spec = _open_spec(code)
-    draft = draft_start(request, code)
+def apply_questions(request, code: str, resident_id: int | None = None):
+    flow = apply_flow(request, code, resident_id)
+    spec = open_spec(code)
+    draft = draft_start(request, flow.draft_key)
     answers, errors = draft["answers"], {}
     if request.method == "POST":
         answers = {key: request.POST.get(f"answers.{key}", "") for key in spec.questions}
         clean, errors = check_answers(spec, answers)
         if not errors:
             draft["answers"] = clean
-            draft_save(request, code, draft)
-            return redirect("apply_details", code=code)
+            draft_save(request, flow.draft_key, draft)
+            return redirect(flow.url("details"))
     rows = question_rows(spec, answers, errors)
     context = {
+        **flow.context(),
         "code": code,
         "spec": spec,
         "rows": rows,
@@ -73,14 +146,14 @@ def apply_questions(request, code: str):
     return render(request, "web/apply_questions.html", context, status=400 if errors else 200)
 
 
-def _draft_with_answers(request, code: str, spec: BundleDef) -> dict | None:
-    draft = draft_get(request, code)
+def draft_with_answers(request, flow: Flow, spec: BundleDef) -> dict | None:
+    draft = draft_get(request, flow.draft_key)
     if draft is None or check_answers(spec, draft["answers"])[1]:
         return None
     return draft
 
 
-def _uploads(user, materials: dict) -> dict:
+def draft_uploads(user, materials: dict) -> dict:
     """The draft's uploads that the user may use, by material key."""
     found = {}
     for key, upload_id in materials.items():
@@ -100,13 +173,24 @@ def _check(spec: BundleDef, plan: Plan, draft: dict, uploads: dict) -> tuple[dic
     return clean, value_errors | material_errors
 
 
-def _render_details(request, code, spec, plan, draft, uploads, errors):
+def submission(plan: Plan, draft: dict, uploads: dict) -> dict[str, Any]:
+    """The draft as `application_submit` takes it: only what the answers make applicable."""
+    return {
+        "answers": draft["answers"],
+        "values": {key: value for key, value in draft["values"].items() if key in plan.fields},
+        "materials": {key: upload.id for key, upload in uploads.items() if key in plan.materials},
+    }
+
+
+def _render_details(request, flow, spec, plan, draft, uploads, errors):
+    code = flow.code
     groups = field_groups(spec, plan.fields, draft["values"], errors)
     documents = material_rows(spec, plan.materials, uploads, errors)
     summary = [row for group in groups for row in group.rows if row.error] + [
         row for row in documents if row.error
     ]
     context = {
+        **flow.context(),
         "code": code,
         "spec": spec,
         "groups": groups,
@@ -119,11 +203,12 @@ def _render_details(request, code, spec, plan, draft, uploads, errors):
 
 
 @login_required
-def apply_details(request, code: str):
-    spec = _open_spec(code)
-    draft = _draft_with_answers(request, code, spec)
+def apply_details(request, code: str, resident_id: int | None = None):
+    flow = apply_flow(request, code, resident_id)
+    spec = open_spec(code)
+    draft = draft_with_answers(request, flow, spec)
     if draft is None:
-        return redirect("apply_questions", code=code)
+        return redirect(flow.url("questions"))
     plan = spec.plan(draft["answers"])
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -141,55 +226,76 @@ def apply_details(request, code: str):
             else:
                 draft["materials"][key] = upload.id
         draft["values"] = {**draft["values"], **posted_values(request.POST, plan.fields)}
-        draft_save(request, code, draft)
-        uploads = _uploads(request.user, draft["materials"])
+        draft_save(request, flow.draft_key, draft)
+        uploads = draft_uploads(request.user, draft["materials"])
         _, errors = _check(spec, plan, draft, uploads)
         errors |= upload_errors
         if not errors:
-            return redirect("apply_check", code=code)
+            return redirect(flow.url("check"))
     else:
-        uploads = _uploads(request.user, draft["materials"])
+        uploads = draft_uploads(request.user, draft["materials"])
         if request.GET.get("validate"):
             _, errors = _check(spec, plan, draft, uploads)
-    return _render_details(request, code, spec, plan, draft, uploads, errors)
+    return _render_details(request, flow, spec, plan, draft, uploads, errors)
+
+
+def _send_code(request, flow: Flow, spec: BundleDef, plan: Plan, draft: dict, uploads: dict):
+    """The clerk's "send": the resident confirms with a code texted to them, on the next page."""
+    if _check(spec, plan, draft, uploads)[1]:
+        return redirect(flow.url("details") + "?validate=1")
+    try:
+        confirmation_code_send(
+            actor=request.user,
+            window=flow.window,
+            applicant=flow.applicant,
+            bundle_code=flow.code,
+            idempotency_key=draft["token"],
+            **submission(plan, draft, uploads),
+        )
+    except FieldErrors:
+        return redirect(flow.url("questions"))
+    except Conflict as exc:
+        messages.info(request, str(exc))
+    return redirect("window_apply_confirm", resident_id=flow.applicant.pk, code=flow.code)
 
 
 @login_required
-def apply_check(request, code: str):
-    spec = _open_spec(code)
-    draft = _draft_with_answers(request, code, spec)
+def apply_check(request, code: str, resident_id: int | None = None):
+    flow = apply_flow(request, code, resident_id)
+    spec = open_spec(code)
+    draft = draft_with_answers(request, flow, spec)
     if draft is None:
-        number = draft_submitted(request, code)
-        if request.method == "POST" and number and application_for_owner(user=request.user, number=number):
-            return redirect("application_submitted", number=number)
-        return redirect("apply_questions", code=code)
+        done = flow.submitted_url(request.user, draft_submitted(request, flow.draft_key))
+        if request.method == "POST" and done:
+            return redirect(done)
+        return redirect(flow.url("questions"))
     plan = spec.plan(draft["answers"])
-    uploads = _uploads(request.user, draft["materials"])
+    uploads = draft_uploads(request.user, draft["materials"])
+    if request.method == "POST" and flow.by_clerk:
+        return _send_code(request, flow, spec, plan, draft, uploads)
     if request.method == "POST":
         try:
             application = application_submit(
                 actor=request.user,
                 applicant=request.user,
                 bundle_code=code,
-                answers=draft["answers"],
-                values={key: value for key, value in draft["values"].items() if key in plan.fields},
-                materials={key: upload.id for key, upload in uploads.items() if key in plan.materials},
                 idempotency_key=draft["token"],
+                **submission(plan, draft, uploads),
             )
         except FieldErrors as exc:
             if any(key.startswith("answers") for key in exc.errors):
-                return redirect("apply_questions", code=code)
-            return _render_details(request, code, spec, plan, draft, uploads, exc.errors)
+                return redirect(flow.url("questions"))
+            return _render_details(request, flow, spec, plan, draft, uploads, exc.errors)
         except Conflict as exc:
             messages.error(request, str(exc))
-            return redirect("apply_check", code=code)
-        draft_finish(request, code, application.number)
+            return redirect(flow.url("check"))
+        draft_finish(request, flow.draft_key, application.number)
         return redirect("application_submitted", number=application.number)
     clean, errors = _check(spec, plan, draft, uploads)
     if errors:
-        return redirect(reverse("apply_details", args=[code]) + "?validate=1")
-    questions_url = reverse("apply_questions", args=[code])
-    details_url = reverse("apply_details", args=[code])
+        return redirect(flow.url("details") + "?validate=1")
+    questions_url = flow.url("questions")
+    details_url = flow.url("details")
     answers = [
         {
             "label": str(question.label),
@@ -216,6 +322,7 @@ def apply_check(request, code: str):
         for key in plan.materials
     ]
     context = {
+        **flow.context(),
         "code": code,
         "spec": spec,
         "answers": answers,

@@ -18,8 +18,10 @@ from banshi.cases.selectors import (
 )
 from banshi.cases.services import application_correct, upload_create
 from banshi.cases.services.materials import upload_path
+from banshi.certificates.selectors import certificates_for_application
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.web.forms import field_groups, material_rows, posted_values
+from banshi.web.views.ratings import rating_context, rating_post
 
 S = Task.Status
 
@@ -50,6 +52,9 @@ TASK_EVENTS = {
     "task.rejected": gettext_lazy("%(service)s: refused"),
     "task.cancelled": gettext_lazy("%(service)s: cancelled because an earlier service was refused"),
 }
+
+
+AUTOMATIC_TASK_EVENTS = {"task.approved": gettext_lazy("%(service)s: done automatically")}
 
 
 def _owned_application(request, number: str) -> Application:
@@ -93,6 +98,8 @@ def _timeline(application: Application, tasks: list[Task], spec) -> list[dict]:
         if event.subject_type == "cases.task":
             task = by_id.get(event.subject_id)
             template = TASK_EVENTS.get(event.event_type)
+            if event.extra.get("rule"):  # decided by the worker: no officer was involved
+                template = AUTOMATIC_TASK_EVENTS.get(event.event_type)
             if task is None or template is None:
                 continue
             text = template % {"service": spec.services[task.service].name, "agency": task.agency.name}
@@ -105,16 +112,22 @@ def _timeline(application: Application, tasks: list[Task], spec) -> list[dict]:
     return items
 
 
-def _render_application(request, application: Application, *, correction=None, status: int = 200):
+def _render_application(
+    request, application: Application, *, correction=None, rating_form=None, status: int = 200
+):
     """`correction` is (task id, posted values, carried uploads, errors) of a failed correction."""
     spec = application.spec
     tasks = list(application.tasks.all())
+    certificates: dict[int, list] = {}
+    for certificate in certificates_for_application(application=application):
+        certificates.setdefault(certificate.task_id, []).append(certificate)
     rows = []
     summary = []
     for task in tasks:
         service = spec.services[task.service]
         row = {
             "task": task,
+            "certificates": certificates.get(task.pk, []),
             "name": str(service.name),
             "agency": task.agency.name,
             "state": RESIDENT_STATES[S(task.status)],
@@ -151,12 +164,21 @@ def _render_application(request, application: Application, *, correction=None, s
         "errors": summary,
         "timeline": _timeline(application, tasks, spec),
     }
+    context.update(rating_context(application, rating_form))
+    context["errors"] = summary + context.get("rating_errors", [])
     return render(request, "web/application_detail.html", context, status=status)
 
 
 @login_required
 def application_detail(request, number: str):
-    return _render_application(request, _owned_application(request, number))
+    application = _owned_application(request, number)
+    if request.method == "POST":  # the rating form, shown once the application is finished
+        return rating_post(
+            request,
+            application,
+            render_page=lambda form: _render_application(request, application, rating_form=form, status=400),
+        )
+    return _render_application(request, application)
 
 
 @login_required

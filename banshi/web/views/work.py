@@ -1,5 +1,6 @@
 """The officers' work area: their agencies' queue and one task with its decisions."""
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from banshi.accounts.personal import mask_name
@@ -14,10 +16,13 @@ from banshi.cases import services
 from banshi.cases.models import Task
 from banshi.cases.selectors import queue_for_officer, task_for_officer, task_inputs
 from banshi.cases.services.decide import returnable_items
+from banshi.certificates.selectors import certificates_for_task, is_number_shaped
+from banshi.certificates.services import certificate_revoke
 from banshi.directory.selectors import agencies_for_officer, agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.web.forms import (
     ApproveForm,
+    NamedErrorsForm,
     RejectForm,
     ReturnForm,
     add_service_errors,
@@ -29,6 +34,24 @@ from banshi.web.forms import (
 from banshi.web.views.cases import item_label
 
 S = Task.Status
+
+
+class RevokeForm(NamedErrorsForm):
+    number = django_forms.CharField(widget=django_forms.HiddenInput, max_length=40)
+    reason = django_forms.CharField(
+        label=gettext_lazy("Reason for revoking"),
+        max_length=1000,
+        widget=django_forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Kept for your agency and the audit log; the public check only says the document was revoked."
+        ),
+    )
+
+
+def _revoke_form(data=None, number: str = "") -> RevokeForm:
+    # One form per document on the page: ids carry the number so that labels and error links match.
+    auto_id = f"id_{number}-%s" if is_number_shaped(number) else "id_%s"
+    return RevokeForm(data, prefix="revoke", auto_id=auto_id, initial={"number": number})
 
 
 def _require_officer(request) -> None:
@@ -48,6 +71,15 @@ def _overdue(task: Task, now) -> bool:
     return bool(task.deadline and task.deadline < now and task.status in (S.READY, S.CLAIMED))
 
 
+def _due_today(task: Task, now) -> bool:
+    return bool(
+        task.deadline
+        and task.deadline >= now
+        and timezone.localdate(task.deadline) == timezone.localdate(now)
+        and task.status in (S.READY, S.CLAIMED)
+    )
+
+
 def _queue_row(task: Task, now) -> dict:
     applicant = task.application.applicant
     return {
@@ -55,6 +87,7 @@ def _queue_row(task: Task, now) -> dict:
         "service": str(task.application.spec.services[task.service].name),
         "applicant": mask_name(applicant.display_name or applicant.username),
         "overdue": _overdue(task, now),
+        "due_today": _due_today(task, now),
     }
 
 
@@ -73,6 +106,7 @@ def work_queue(request):
         "ready": ready,
         "mine": mine,
         "overdue": sum(1 for row in ready + mine if row["overdue"]),
+        "due_today": sum(1 for row in ready + mine if row["due_today"]),
         "returned": len(queue_for_officer(user=request.user, status=S.RETURNED)),
         "waiting": len(queue_for_officer(user=request.user, status=S.WAITING)),
     }
@@ -87,6 +121,7 @@ def _forms(task: Task, data=None, which: str = ""):
         "approve": ApproveForm(data if which == "approve" else None, produces=produces, prefix="approve"),
         "return": ReturnForm(data if which == "return" else None, items=items, prefix="return"),
         "reject": RejectForm(data if which == "reject" else None, prefix="reject"),
+        "revoke": _revoke_form(data, data.get("revoke-number", "")) if which == "revoke" else _revoke_form(),
     }
 
 
@@ -115,6 +150,12 @@ def _render_task(request, task: Task, forms=None, status: int = 200):
     ]
     materials = [{"label": str(spec.materials[key].label), "link": link} for key, link in inputs["materials"]]
     forms = forms or _forms(task)
+    revoke = forms["revoke"]
+    posted_number = revoke.data.get("revoke-number") if revoke.is_bound else None
+    certificates = [
+        {"certificate": c, "form": revoke if c.number == posted_number else _revoke_form(number=c.number)}
+        for c in certificates_for_task(task=task)
+    ]
     applicant = application.applicant
     context = {
         "task": task,
@@ -135,6 +176,7 @@ def _render_task(request, task: Task, forms=None, status: int = 200):
             if key in service.produces
         ],
         "return_items": [item_label(spec, item) for item in task.return_items],
+        "certificates": certificates,
         "forms": forms,
         "errors": [item for form in forms.values() if form.is_bound for item in form_error_summary(form)],
     }
@@ -157,7 +199,7 @@ def work_task_action(request, task_id: int, action: str):
             services.task_claim(actor=actor, task_id=task.pk)
         elif action == "release":
             services.task_release(actor=actor, task_id=task.pk)
-        elif action in ("approve", "return", "reject"):
+        elif action in ("approve", "return", "reject", "revoke"):
             forms = _forms(task, request.POST, which=action)
             form = forms[action]
             if not form.is_valid():
@@ -170,6 +212,10 @@ def work_task_action(request, task_id: int, action: str):
                     task_id=task.pk,
                     reason=form.cleaned_data["reason"],
                     items=form.cleaned_data["items"],
+                )
+            elif action == "revoke":
+                certificate_revoke(
+                    actor=actor, number=form.cleaned_data["number"], reason=form.cleaned_data["reason"]
                 )
             else:
                 services.task_reject(actor=actor, task_id=task.pk, reason=form.cleaned_data["reason"])
@@ -189,6 +235,8 @@ def work_task_action(request, task_id: int, action: str):
     if action == "claim":
         return redirect("work_task", task_id=task.pk)
     messages.success(request, _done_message(action))
+    if action == "revoke":
+        return redirect("work_task", task_id=task.pk)
     return redirect("work_queue")
 
 
@@ -198,4 +246,5 @@ def _done_message(action: str) -> str:
         "approve": _("Approved. The services that needed it are now in their agencies' queues."),
         "return": _("Returned to the applicant for correction."),
         "reject": _("Refused. The applicant has been told why."),
+        "revoke": _("Revoked. Anyone who checks the document's number now sees that it is no longer valid."),
     }[action]

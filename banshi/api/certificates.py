@@ -1,0 +1,56 @@
+"""Certificates: public verification of a number, and revocation by the issuing agency."""
+
+from datetime import date
+
+from ninja import Schema
+
+from banshi.api.api import api
+from banshi.api.routes import Errors
+from banshi.certificates.selectors import certificate_for_verification, public_facts
+from banshi.certificates.services import certificate_revoke
+from banshi.lib.errors import NotFound
+
+
+class VerificationOut(Schema):
+    number: str
+    status: str
+    document_type: str
+    issuing_agency: str
+    issued_on: date
+    revoked_on: date | None
+    holder: str
+
+
+def _verification(number: str) -> dict:
+    certificate = certificate_for_verification(number=number)
+    if certificate is None:
+        raise NotFound()
+    return public_facts(certificate)
+
+
+@api.get(
+    "/certificates/{number}/verify",
+    auth=None,
+    response={200: VerificationOut, 404: Errors},
+    tags=["certificates"],
+)
+def certificate_verify(request, number: str):
+    """Whether a document number is genuine (`valid`) or `revoked`, with nothing that identifies the
+    holder beyond a masked name. An unknown or malformed number is a 404."""
+    return _verification(number)
+
+
+class RevokeIn(Schema):
+    reason: str
+
+
+@api.post(
+    "/certificates/{number}/revoke",
+    response={200: VerificationOut, 400: Errors, 404: Errors, 409: Errors},
+    tags=["certificates"],
+)
+def certificate_revoke_operation(request, number: str, payload: RevokeIn):
+    """An officer of the issuing agency revokes a document, giving the reason (kept for the agency
+    and the audit log, never shown on the verification page). Revoking twice is a 409."""
+    certificate_revoke(actor=request.auth, number=number, reason=payload.reason)
+    return _verification(number)

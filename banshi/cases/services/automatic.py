@@ -1,0 +1,101 @@
+"""Services the catalogue marks `decide: automatic` are decided by the task worker, not an officer:
+as soon as such a task is ready (its inputs all exist), the rule approves it and generates its outputs.
+
+The task goes READY → CLAIMED → APPROVED like an officer's, with no actor, in one transaction; both
+moves are audited with the rule that made them, and its documents are issued as an officer's approval
+issues them. There is deliberately no READY → APPROVED arrow in `Task.TRANSITIONS`: it would let an
+officer approve a task nobody claimed."""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banshi.cases.models import Task
+from banshi.cases.services.decide import _outputs
+from banshi.cases.services.flow import (
+    application_advance,
+    audit_event,
+    check_move,
+    lock_application,
+    write_events,
+)
+from banshi.certificates.services import certificates_issue_for_task
+from banshi.lib.errors import FieldErrors
+from banshi.notify.services import notification_send
+
+S = Task.Status
+RULE = "catalog: decide automatic"
+
+
+def task_decide_automatically(*, task_id: int) -> str:
+    """Approve a ready automatic task and advance its application. Does nothing (and says why) when
+    the task is gone, no longer ready (decided already, or taken by an officer) or not automatic, so
+    the worker can run it twice. When an output cannot be generated the task stays ready for an
+    officer, and that is audited."""
+    application_id = Task.objects.filter(pk=task_id).values_list("application_id", flat=True).first()
+    if application_id is None:
+        return "missing"
+    with transaction.atomic():
+        now = timezone.now()
+        application, tasks = lock_application(application_id)
+        task = next(t for t in tasks if t.pk == task_id)
+        if task.status != S.READY:
+            return f"skipped: {task.status}"
+        if task.spec.decide != "automatic":
+            return "skipped: decided by an officer"
+        check_move(Task, S.READY, S.CLAIMED)
+        check_move(Task, S.CLAIMED, S.APPROVED)
+        try:
+            # A savepoint, so that a failing output or document gives back the numbers drawn for it.
+            with transaction.atomic():
+                recorded = _outputs(task, {}, now)
+                task.status, task.outputs, task.decided_at = S.APPROVED, recorded, now
+                task.save(update_fields=["status", "outputs", "decided_at"])
+                documents = certificates_issue_for_task(task=task, actor=None, now=now)
+        except FieldErrors as exc:
+            write_events(
+                [
+                    audit_event(
+                        actor=None,
+                        subject=task,
+                        event_type="task.automatic_failed",
+                        old=S.READY,
+                        new=S.READY,
+                        at=now,
+                        extra={"rule": RULE, "outputs": sorted(exc.errors)},
+                    )
+                ]
+            )
+            return "left for an officer"
+        events = [
+            audit_event(
+                actor=None,
+                subject=task,
+                event_type="task.claimed",
+                old=S.READY,
+                new=S.CLAIMED,
+                at=now,
+                extra={"rule": RULE},
+            ),
+            audit_event(
+                actor=None,
+                subject=task,
+                event_type="task.approved",
+                old=S.CLAIMED,
+                new=S.APPROVED,
+                at=now,
+                extra={"rule": RULE, "outputs": sorted(recorded)},
+            ),
+        ]
+        events += documents
+        events += application_advance(application=application, tasks=tasks, actor=None, now=now)
+        write_events(events)
+        if any(output.document for output in task.spec.produces.values()):
+            notification_send(
+                user=application.applicant,
+                title=_("%(service)s is ready") % {"service": task.spec.name},
+                body=_("Application %(number)s") % {"number": application.number},
+                url=reverse("application_detail", args=[application.number]),
+            )
+    return "approved"

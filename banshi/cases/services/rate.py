@@ -1,0 +1,109 @@
+"""The applicant's rating of a finished application (好差评), and a supervisor's follow-up of a poor one."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banshi.cases.models import Application, Rating
+from banshi.cases.services.flow import audit_event, write_events
+from banshi.directory.selectors import is_supervisor
+from banshi.lib.errors import Conflict, FieldErrors, NotFound
+
+FINISHED = (Application.Status.COMPLETE, Application.Status.CLOSED)
+COMMENT_MAX = Rating._meta.get_field("comment").max_length or 1000
+NOTE_MAX = 2000
+
+
+def _clean_level(level: Any) -> int:
+    if isinstance(level, str) and level.strip().isdigit():
+        level = int(level)
+    if isinstance(level, bool) or not isinstance(level, int) or level not in Rating.Level.values:
+        raise FieldErrors({"level": _("must be a whole number from 1 to 5")})
+    return level
+
+
+def _clean_text(value: Any, *, field: str, limit: int, required: bool) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise FieldErrors({field: _("must be text")})
+    value = value.strip()
+    if required and not value:
+        raise FieldErrors({field: _("is required")})
+    if len(value) > limit:
+        raise FieldErrors({field: _("must be at most %(limit)d characters") % {"limit": limit}})
+    return value
+
+
+def application_rate(*, actor, application_id: int, level: Any, comment: Any = "") -> Rating:
+    """Rate a complete or closed application on the five-level scale, once. Only the applicant may."""
+    level = _clean_level(level)
+    comment = _clean_text(comment, field="comment", limit=COMMENT_MAX, required=False)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            application = (
+                Application.objects.select_for_update()
+                .filter(pk=application_id, applicant_id=getattr(actor, "pk", None))
+                .first()
+            )
+            if application is None:
+                raise NotFound()
+            if application.status not in FINISHED:
+                raise Conflict(_("an application can be rated once it is finished"))
+            if Rating.objects.filter(application=application).exists():
+                raise Conflict(_("this application has already been rated"))
+            rating = Rating.objects.create(
+                application=application, level=level, comment=comment, created_at=now
+            )
+            # The comment is the resident's free text and may hold personal data: it stays out of the log.
+            write_events(
+                [
+                    audit_event(
+                        actor=actor,
+                        subject=rating,
+                        event_type="rating.created",
+                        new=str(level),
+                        at=now,
+                        extra={"application": application.number, "poor": level in Rating.POOR},
+                    )
+                ]
+            )
+    except IntegrityError:  # a concurrent rating of the same application won the one-to-one row
+        raise Conflict(_("this application has already been rated")) from None
+    return rating
+
+
+def rating_follow_up(*, actor, rating_id: int, note: Any) -> Rating:
+    """A supervisor records how a poor rating was followed up (a call back, a fix), once."""
+    if not is_supervisor(user=actor):
+        raise NotFound()
+    note = _clean_text(note, field="note", limit=NOTE_MAX, required=True)
+    with transaction.atomic():
+        now = timezone.now()
+        rating = Rating.objects.select_for_update().filter(pk=rating_id).first()
+        if rating is None:
+            raise NotFound()
+        if rating.level not in Rating.POOR:
+            raise Conflict(_("only a poor rating is followed up"))
+        if rating.followed_up_at is not None:
+            raise Conflict(_("this rating has already been followed up"))
+        rating.followed_up_at, rating.followed_up_by, rating.follow_up_note = now, actor, note
+        rating.save(update_fields=["followed_up_at", "followed_up_by", "follow_up_note"])
+        # The note may name the resident: it stays on the rating, out of the audit log.
+        write_events(
+            [
+                audit_event(
+                    actor=actor,
+                    subject=rating,
+                    event_type="rating.followed_up",
+                    old="open",
+                    new="followed_up",
+                    at=now,
+                    extra={"level": rating.level},
+                )
+            ]
+        )
+    return rating

@@ -1,0 +1,95 @@
+"""The deadline sweep: warns an agency's officers of its tasks that are about to be late and of those
+that are late. The worker runs it every few minutes (`banshi.cases.tasks.sweep_deadlines_task`, or
+`manage.py sweep_deadlines`); any number of workers may run it at once."""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banshi.cases.models import Task
+from banshi.cases.services.flow import audit_event, write_events
+from banshi.directory.models import Membership
+from banshi.notify.services import notification_send
+from banshi.worktime.hours import working_deadline
+
+S = Task.Status
+# Only these clocks run: a waiting task has no deadline yet and a returned one is paused.
+RUNNING = (S.READY, S.CLAIMED)
+DUE_SOON = timedelta(hours=1)
+
+
+def deadlines_sweep(*, now: datetime) -> dict[str, int]:
+    """Mark each running task due within `DUE_SOON` of office time, and each late one, and tell its
+    agency's officers: each warning once per task. The mark is a compare-and-set in the same
+    transaction as the notifications and the audit event, so of two sweeps racing for a task exactly
+    one warns, and a failure leaves the task to the next sweep."""
+    soon_until = working_deadline(now, DUE_SOON).at
+    running = Task.objects.filter(status__in=RUNNING, deadline__isnull=False)
+    late_filter = {"deadline__lte": now, "late_notified_at__isnull": True}
+    soon_filter = {
+        "deadline__gt": now,
+        "deadline__lte": soon_until,
+        "due_soon_notified_at__isnull": True,
+    }
+    related = ("application__bundle_version", "agency")
+    late = list(running.filter(**late_filter).select_related(*related).order_by("deadline", "id"))
+    soon = list(running.filter(**soon_filter).select_related(*related).order_by("deadline", "id"))
+    officers = _officers_by_agency({task.agency_id for task in late + soon})
+    result = {"due_soon": 0, "late": 0, "notifications": 0}
+    for kind, tasks, condition in (("late", late, late_filter), ("due_soon", soon, soon_filter)):
+        for task in tasks:
+            sent = _warn(task, kind=kind, condition=condition, officers=officers[task.agency_id], now=now)
+            if sent is not None:
+                result[kind] += 1
+                result["notifications"] += sent
+    return result
+
+
+def _officers_by_agency(agency_ids: set[int]) -> dict[int, list]:
+    officers: dict[int, list] = defaultdict(list)
+    memberships = Membership.objects.filter(
+        role=Membership.Role.OFFICER, agency_id__in=agency_ids, user__is_active=True
+    ).select_related("user")
+    for membership in memberships.order_by("user_id"):
+        officers[membership.agency_id].append(membership.user)
+    return officers
+
+
+def _warn(task: Task, *, kind: str, condition: dict, officers: list, now: datetime) -> int | None:
+    """Warn about one task unless another sweep did, or the task moved on; the number of
+    notifications sent, or None when this sweep did not mark the task."""
+    field = "late_notified_at" if kind == "late" else "due_soon_notified_at"
+    with transaction.atomic():
+        marked = Task.objects.filter(pk=task.pk, status__in=RUNNING, **condition).update(**{field: now})
+        if marked != 1:
+            return None
+        names = {
+            "service": task.spec.name,
+            "number": task.application.number,
+            "deadline": timezone.localtime(task.deadline).strftime("%Y-%m-%d %H:%M"),
+        }
+        if kind == "late":
+            title = _("Late: %(service)s, application %(number)s") % names
+            body = _("It was due by %(deadline)s.") % names
+        else:
+            title = _("Due soon: %(service)s, application %(number)s") % names
+            body = _("It is due by %(deadline)s.") % names
+        url = reverse("work_task", args=[task.pk])
+        for officer in officers:
+            notification_send(user=officer, title=title, body=body, url=url)
+        write_events(
+            [
+                audit_event(
+                    actor=None,
+                    subject=task,
+                    event_type=f"task.{kind}",
+                    at=now,
+                    extra={"deadline": task.deadline.isoformat(), "officers_notified": len(officers)},
+                )
+            ]
+        )
+    return len(officers)

@@ -1,0 +1,272 @@
+"""What a window clerk (综合窗口) does for a walk-in resident: open an account for them, submit the one
+form on their behalf once they confirm it with a code sent to their phone, and hand over or post the
+results."""
+
+import hashlib
+import json
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from banshi.accounts.models import User
+from banshi.accounts.personal import phone_problem
+from banshi.audit.services import event_record
+from banshi.cases.models import Application, WindowConfirmation
+from banshi.cases.services.submit import application_submit
+from banshi.catalog.selectors import bundle_open
+from banshi.directory.models import Window
+from banshi.directory.selectors import window_for_clerk
+from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.notify.services import notification_send, sms_backend
+
+CODE_LIFETIME = timedelta(minutes=10)
+CODE_ATTEMPTS = 5
+# One text a minute at most, so that a clerk's double click or impatience does not flood a phone.
+CODE_RESEND_AFTER = timedelta(seconds=60)
+
+
+def resident_create(*, actor, window: Window, phone: str, display_name: str) -> User:
+    """An account for a resident who has none, opened by a clerk. It has no usable password; the
+    resident can set one later."""
+    phone = (phone or "").strip()
+    display_name = (display_name or "").strip()
+    errors = {}
+    if problem := phone_problem(phone):
+        errors["phone"] = _(problem)
+    if not display_name:
+        errors["display_name"] = _("is required")
+    elif len(display_name) > 60:
+        errors["display_name"] = _("must be at most 60 characters")
+    if errors:
+        raise FieldErrors(errors)
+    try:
+        with transaction.atomic():
+            if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
+                raise FieldErrors({"phone": _("is already registered")})
+            user = User.objects.create_user(
+                username=phone, phone=phone, password=None, display_name=display_name
+            )
+            event_record(
+                actor=actor, subject=user, event_type="user.created_at_window", extra={"window": window.pk}
+            )
+    except IntegrityError:
+        raise FieldErrors({"phone": _("is already registered")}) from None
+    return user
+
+
+def _draft_digest(*, bundle_code: str, answers: Any, values: Any, materials: Any) -> str:
+    payload = {"bundle": bundle_code, "answers": answers, "values": values, "materials": materials}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _code_digest(token: str, code: str) -> str:
+    return salted_hmac("banshi.cases.window_confirmation", f"{token}:{code}", algorithm="sha256").hexdigest()
+
+
+def _latest_confirmation(*, actor, applicant, token: str):
+    return WindowConfirmation.objects.filter(clerk=actor, applicant=applicant, token=token).order_by(
+        "-created_at", "-id"
+    )
+
+
+def confirmation_code_send(
+    *,
+    actor,
+    window: Window,
+    applicant,
+    bundle_code: str,
+    answers: Any,
+    values: Any,
+    materials: Any,
+    idempotency_key: str,
+) -> WindowConfirmation:
+    """Text a 6-digit code to the resident, valid for the application exactly as it is now. The code
+    itself is only in the text message."""
+    if not applicant.phone:
+        raise Conflict(_("The resident has no mobile number to send a code to."))
+    bundle = bundle_open(code=bundle_code)
+    if bundle is None:
+        raise FieldErrors({"bundle": _("is not an open bundle")})
+    now = timezone.now()
+    token = (idempotency_key or "")[:80]
+    last = (
+        _latest_confirmation(actor=actor, applicant=applicant, token=token)
+        .filter(used_at__isnull=True)
+        .first()
+    )
+    if last is not None and now - last.created_at < CODE_RESEND_AFTER:
+        raise Conflict(_("A code was sent less than a minute ago. Wait a moment before sending another."))
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        confirmation = WindowConfirmation.objects.create(
+            clerk=actor,
+            applicant=applicant,
+            window=window,
+            token=token,
+            draft_digest=_draft_digest(
+                bundle_code=bundle_code, answers=answers, values=values, materials=materials
+            ),
+            code_digest=_code_digest(token, code),
+            created_at=now,
+            expires_at=now + CODE_LIFETIME,
+        )
+        event_record(
+            actor=actor,
+            subject=confirmation,
+            event_type="window_confirmation.sent",
+            extra={"window": window.pk, "bundle": bundle_code},
+            at=now,
+        )
+        text = _(
+            "Banshi: your confirmation code is %(code)s. Tell it to the clerk of %(window)s only if you "
+            "want to send the application “%(bundle)s”. It is valid for %(minutes)d minutes."
+        ) % {
+            "code": code,
+            "window": window.name,
+            "bundle": bundle.current.spec.name,
+            "minutes": CODE_LIFETIME.seconds // 60,
+        }
+        phone = applicant.phone
+        transaction.on_commit(lambda: sms_backend().send(recipient=phone, text=text))
+    return confirmation
+
+
+def _code_problem(
+    confirmation: WindowConfirmation, *, code: str, draft_digest: str, actor, now
+) -> str | None:
+    """Why the code does not confirm the application, counting a wrong try; None when it does."""
+    if confirmation.attempts >= CODE_ATTEMPTS:
+        return _("was entered wrongly too many times: send a new code")
+    if now >= confirmation.expires_at:
+        return _("has expired: send a new code")
+    if not constant_time_compare(draft_digest, confirmation.draft_digest):
+        return _("was sent before the application was changed: send a new code")
+    if constant_time_compare(_code_digest(confirmation.token, code.strip()), confirmation.code_digest):
+        return None
+    confirmation.attempts += 1
+    confirmation.save(update_fields=["attempts"])
+    left = CODE_ATTEMPTS - confirmation.attempts
+    if left == 0:
+        event_record(actor=actor, subject=confirmation, event_type="window_confirmation.locked", at=now)
+        return _("is not right, and it was the last try: send a new code")
+    return ngettext("is not right: %(count)d try left", "is not right: %(count)d tries left", left) % {
+        "count": left
+    }
+
+
+def application_submit_at_window(
+    *,
+    actor,
+    window: Window,
+    applicant,
+    code: str,
+    bundle_code: str,
+    answers: Any,
+    values: Any,
+    materials: Any,
+    idempotency_key: str,
+) -> Application:
+    """Submit the application a clerk filled in for a resident, once the resident has given the code
+    sent to their phone. A wrong code is counted and writes nothing else; a repeated request after
+    success returns the same application."""
+    token = (idempotency_key or "")[:80]
+    digest = _draft_digest(bundle_code=bundle_code, answers=answers, values=values, materials=materials)
+    now = timezone.now()
+    with transaction.atomic():
+        confirmation = (
+            _latest_confirmation(actor=actor, applicant=applicant, token=token).select_for_update().first()
+        )
+        if confirmation is not None and confirmation.used_at is not None:
+            existing = Application.objects.filter(applicant=applicant, idempotency_key=token).first()
+            if existing is not None:
+                return existing
+        if confirmation is None or confirmation.used_at is not None or confirmation.window_id != window.pk:
+            problem = _("has not been sent yet: send a code first")
+        else:
+            problem = _code_problem(confirmation, code=code, draft_digest=digest, actor=actor, now=now)
+        if problem is None:
+            application = application_submit(
+                actor=actor,
+                applicant=applicant,
+                bundle_code=bundle_code,
+                answers=answers,
+                values=values,
+                materials=materials,
+                idempotency_key=token,
+                channel=Application.Channel.WINDOW,
+                window=window,
+            )
+            application.confirmed_at = now
+            application.save(update_fields=["confirmed_at"])
+            confirmation.used_at = now
+            confirmation.save(update_fields=["used_at"])
+            event_record(
+                actor=actor,
+                subject=application,
+                event_type="application.confirmed",
+                extra={"window": window.pk, "confirmation": confirmation.pk},
+                at=now,
+            )
+            return application
+    # Raised after the block, so that the counted attempt is kept.
+    raise FieldErrors({"code": problem})
+
+
+def application_hand_over(
+    *, actor, application_id: int, delivery: str, tracking_number: str = ""
+) -> Application:
+    """Record that a complete application's results left the window: handed to the resident, or
+    posted with a tracking number."""
+    D = Application.ResultDelivery
+    window = window_for_clerk(user=actor)
+    if window is None:
+        raise NotFound
+    tracking_number = (tracking_number or "").strip()
+    if delivery not in D.values:
+        raise FieldErrors({"delivery": _("is not one of the choices")})
+    if delivery == D.POST and not tracking_number:
+        raise FieldErrors({"tracking_number": _("is required when the results are posted")})
+    if len(tracking_number) > 40:
+        raise FieldErrors({"tracking_number": _("must be at most 40 characters")})
+    if delivery == D.WINDOW:
+        tracking_number = ""
+    now = timezone.now()
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("applicant")
+            .filter(pk=application_id, window=window)
+            .first()
+        )
+        if application is None:
+            raise NotFound
+        if application.status != Application.Status.COMPLETE:
+            raise Conflict(_("Only a complete application's results can be handed over."))
+        if application.handed_over_at is not None:
+            raise Conflict(_("The results of this application were already handed over."))
+        application.result_delivery = delivery
+        application.tracking_number = tracking_number
+        application.handed_over_at = now
+        application.save(update_fields=["result_delivery", "tracking_number", "handed_over_at"])
+        event_record(
+            actor=actor,
+            subject=application,
+            event_type="application.handed_over",
+            new_state=delivery,
+            extra={"window": window.pk, "delivery": delivery},
+            at=now,
+        )
+        if delivery == D.POST:
+            notification_send(
+                user=application.applicant,
+                title=_("The certificates of application %(number)s were posted")
+                % {"number": application.number},
+                body=_("Tracking number: %(tracking)s") % {"tracking": tracking_number},
+            )
+    return application

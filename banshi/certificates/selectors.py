@@ -1,0 +1,60 @@
+from typing import Any
+
+from django.utils import timezone
+
+from banshi.certificates.models import NUMBER_SHAPE, Certificate
+from banshi.directory.models import Membership
+
+# Staff who may open a document: the issuing agency's officers and the clerks serving for it.
+DOCUMENT_ROLES = (Membership.Role.OFFICER, Membership.Role.CLERK)
+
+
+def is_number_shaped(number: Any) -> bool:
+    return isinstance(number, str) and bool(NUMBER_SHAPE.match(number))
+
+
+def certificate_for_verification(*, number: str) -> Certificate | None:
+    if not is_number_shaped(number):
+        return None
+    return Certificate.objects.filter(number=number).select_related("agency").first()
+
+
+def public_facts(certificate: Certificate) -> dict[str, Any]:
+    """What anyone holding the number may learn: nothing that identifies the holder."""
+    return {
+        "number": certificate.number,
+        "status": certificate.status,
+        "document_type": certificate.title_text,
+        "issuing_agency": certificate.agency.name,
+        "issued_on": timezone.localdate(certificate.issued_at),
+        "revoked_on": timezone.localdate(certificate.revoked_at) if certificate.revoked_at else None,
+        "holder": certificate.holder_display,
+    }
+
+
+def certificate_for_viewer(*, user, number: str) -> Certificate | None:
+    """The whole document, for its applicant and for the staff of the issuing agency; None for anyone
+    else, so that a stranger cannot tell a document they may not see from one that does not exist."""
+    if not user.is_authenticated or not is_number_shaped(number):
+        return None
+    certificate = (
+        Certificate.objects.filter(number=number)
+        .select_related("agency", "task", "application__bundle_version")
+        .first()
+    )
+    if certificate is None:
+        return None
+    if certificate.application.applicant_id == user.pk:
+        return certificate
+    staff = Membership.objects.filter(
+        user=user, role__in=DOCUMENT_ROLES, agency_id=certificate.agency_id
+    ).exists()
+    return certificate if staff else None
+
+
+def certificates_for_application(*, application) -> list[Certificate]:
+    return list(Certificate.objects.filter(application=application).order_by("task__position", "id"))
+
+
+def certificates_for_task(*, task) -> list[Certificate]:
+    return list(Certificate.objects.filter(task=task).select_related("revoked_by").order_by("id"))
