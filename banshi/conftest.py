@@ -35,8 +35,10 @@ def _test_settings(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache():
     from banshi.directory.selectors import clear_reference_cache
+    from banshi.worktime.calendar import clear_calendar_cache
 
     clear_reference_cache()
+    clear_calendar_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,12 @@
 """Banshi settings. Every variable is documented in README.md; defaults suit a laptop."""
 
 import re
-from datetime import time
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from banshi.lib.env import env_bool, env_int, env_list, env_str
+from banshi.lib.env import env_bool, env_int, env_list, env_office_hours, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("BANSHI_DATA_DIR", str(BASE_DIR / "var")))
@@ -136,23 +135,6 @@ if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", PUBLIC_URL):
         "BANSHI_PUBLIC_URL must be an http:// or https:// address without a query or fragment, "
         f"not {PUBLIC_URL!r}"
     )
-
-
-def env_office_hours(name: str, default: str) -> tuple[tuple[time, time], ...]:
-    """Office hours of every working day as "HH:MM-HH:MM" periods, comma-separated, in order."""
-    raw = env_str(name, default)
-    try:
-        periods = tuple(
-            (time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip()))
-            for opens, closes in (part.split("-") for part in raw.split(","))
-        )
-    except ValueError:
-        raise ImproperlyConfigured(f'{name} must look like "09:00-12:00,13:30-17:30", not {raw!r}') from None
-    if any(opens >= closes for opens, closes in periods) or any(
-        earlier[1] > later[0] for earlier, later in zip(periods, periods[1:], strict=False)
-    ):
-        raise ImproperlyConfigured(f"{name} must list periods in order, each ending after it starts: {raw!r}")
-    return periods
 
 
 # Deadlines are counted in these hours on the working days of the Chinese calendar (banshi.worktime).

@@ -221,6 +221,7 @@ class TaskOut(Schema):
     agency: str
     status: str
     deadline: datetime | None
+    deadline_estimated: bool
     outputs: dict[str, str]
     return_reason: str
     return_items: list[str]
@@ -234,6 +235,7 @@ class ApplicationOut(Schema):
     channel: str
     submitted_at: datetime
     deadline: datetime
+    deadline_estimated: bool
     completed_at: datetime | None
     tasks: list[TaskOut]
 
@@ -251,6 +253,7 @@ def _application(application) -> dict:
         "channel": application.channel,
         "submitted_at": application.submitted_at,
         "deadline": application.deadline,
+        "deadline_estimated": application.deadline_estimated,
         "completed_at": application.completed_at,
         "tasks": [
             {
@@ -259,6 +262,7 @@ def _application(application) -> dict:
                 "agency": spec.services[task.service].agency,
                 "status": task.status,
                 "deadline": task.deadline,
+                "deadline_estimated": task.deadline_estimated,
                 "outputs": task.outputs if task.status == Task.Status.APPROVED else {},
                 "return_reason": task.return_reason if task.status == Task.Status.RETURNED else "",
                 "return_items": task.return_items if task.status == Task.Status.RETURNED else [],

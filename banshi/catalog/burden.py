@@ -24,9 +24,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from banshi.catalog.definition import BundleDef, matches
+from banshi.worktime.hours import hours_per_working_day
 
-# Working hours in a working day: the office hours of `banshi.worktime.hours` (9:00-12:00, 13:30-17:30).
-HOURS_PER_WORKING_DAY = 7
+
+def working_day_hours() -> Fraction:
+    """Working hours in a working day: the configured office hours (`OFFICE_HOURS`)."""
+    return Fraction(hours_per_working_day()).limit_denominator(60)
+
+
 # Beyond this many combinations of answers the default answers are found one question at a time.
 EXHAUSTIVE_LIMIT = 50_000
 
@@ -57,7 +62,7 @@ class Cost:
 
     @property
     def working_days(self) -> Fraction:
-        return Fraction(self.hours, HOURS_PER_WORKING_DAY)
+        return Fraction(self.hours) / working_day_hours()
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ class Burden:
 
 
 def working_days(hours: int) -> Fraction:
-    return Fraction(hours, HOURS_PER_WORKING_DAY)
+    return Fraction(hours) / working_day_hours()
 
 
 def critical_path(bundle: BundleDef, services: list[str] | None = None) -> tuple[int, list[str]]:

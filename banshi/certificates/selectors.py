@@ -1,12 +1,10 @@
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from banshi.certificates.models import NUMBER_SHAPE, Certificate
 from banshi.directory.models import Membership
-
-# Staff who may open a document: the issuing agency's officers and the clerks serving for it.
-DOCUMENT_ROLES = (Membership.Role.OFFICER, Membership.Role.CLERK)
 
 
 def is_number_shaped(number: Any) -> bool:
@@ -33,8 +31,9 @@ def public_facts(certificate: Certificate) -> dict[str, Any]:
 
 
 def certificate_for_viewer(*, user, number: str) -> Certificate | None:
-    """The whole document, for its applicant and for the staff of the issuing agency; None for anyone
-    else, so that a stranger cannot tell a document they may not see from one that does not exist."""
+    """The whole document, for its applicant, the officers of the issuing agency and the clerks of the
+    window that accepted the application (who print it for the resident); None for anyone else, so
+    that a stranger cannot tell a document they may not see from one that does not exist."""
     if not user.is_authenticated or not is_number_shaped(number):
         return None
     certificate = (
@@ -46,9 +45,10 @@ def certificate_for_viewer(*, user, number: str) -> Certificate | None:
         return None
     if certificate.application.applicant_id == user.pk:
         return certificate
-    staff = Membership.objects.filter(
-        user=user, role__in=DOCUMENT_ROLES, agency_id=certificate.agency_id
-    ).exists()
+    officer = Q(role=Membership.Role.OFFICER, agency_id=certificate.agency_id)
+    window_id = certificate.application.window_id
+    clerk = Q(role=Membership.Role.CLERK, window_id=window_id) if window_id else Q(pk__in=[])
+    staff = Membership.objects.filter(officer | clerk, user=user).exists()
     return certificate if staff else None
 
 

@@ -74,3 +74,20 @@ def area_codes() -> frozenset[str]:
 
 def agency_ids_by_code() -> dict[str, int]:
     return _cached("agency_ids", lambda: dict(Agency.objects.values_list("code", "id")))
+
+
+def staff_roles(*, user) -> set[str]:
+    """The roles a user holds, in one query (a clerk counts only with a window, an officer with an
+    agency)."""
+    if not user.is_authenticated:
+        return set()
+    roles = set()
+    for role, agency_id, window_id in Membership.objects.filter(user=user).values_list(
+        "role", "agency_id", "window_id"
+    ):
+        if role == Membership.Role.OFFICER and agency_id is None:
+            continue
+        if role == Membership.Role.CLERK and window_id is None:
+            continue
+        roles.add(role)
+    return roles

@@ -1,6 +1,7 @@
 """Typed readers for settings taken from the environment; a malformed value fails loudly at start-up."""
 
 import os
+from datetime import time
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,3 +40,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_office_hours(name: str, default: str) -> tuple[tuple[time, time], ...]:
+    """Office hours of every working day as "HH:MM-HH:MM" periods, comma-separated, in order."""
+    raw = env_str(name, default)
+    try:
+        periods = tuple(
+            (time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip()))
+            for opens, closes in (part.split("-") for part in raw.split(","))
+        )
+    except ValueError:
+        raise ImproperlyConfigured(f'{name} must look like "09:00-12:00,13:30-17:30", not {raw!r}') from None
+    if any(opens >= closes for opens, closes in periods) or any(
+        earlier[1] > later[0] for earlier, later in zip(periods, periods[1:], strict=False)
+    ):
+        raise ImproperlyConfigured(f"{name} must list periods in order, each ending after it starts: {raw!r}")
+    return periods

@@ -1,12 +1,13 @@
-from banshi.directory.selectors import agency_ids_for_officer, window_for_clerk
+from banshi.directory.models import Membership
+from banshi.directory.selectors import staff_roles
 
 
 def site(request):
     user = getattr(request, "user", None)
-    is_officer = bool(user and user.is_authenticated and agency_ids_for_officer(user=user))
-    is_clerk = bool(user and user.is_authenticated and window_for_clerk(user=user))
+    roles = staff_roles(user=user) if user is not None else set()
     return {
-        "is_officer": is_officer,
-        "is_clerk": is_clerk,
+        "is_officer": Membership.Role.OFFICER in roles,
+        "is_clerk": Membership.Role.CLERK in roles,
+        "is_supervisor": Membership.Role.SUPERVISOR in roles,
         "large_text": request.COOKIES.get("large_text") == "1",
     }

@@ -6,6 +6,8 @@ moves are audited with the rule that made them, and its documents are issued as 
 issues them. There is deliberately no READY → APPROVED arrow in `Task.TRANSITIONS`: it would let an
 officer approve a task nobody claimed."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -99,3 +101,27 @@ def task_decide_automatically(*, task_id: int) -> str:
                 url=reverse("application_detail", args=[application.number]),
             )
     return "approved"
+
+
+def automatic_decisions_requeue(*, now, older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Queue again the automatic tasks still ready a while after they became ready: a decision whose
+    queueing was lost (the process died between commit and enqueue) is then made all the same.
+    Deciding twice is harmless: the second run finds the task no longer ready."""
+    from banshi.cases.tasks import decide_automatically
+    from banshi.catalog.models import BundleVersion
+
+    automatic = {
+        code
+        for version in BundleVersion.objects.filter(applications__tasks__status=Task.Status.READY).distinct()
+        for code, service in version.spec.services.items()
+        if service.decide == "automatic"
+    }
+    stale = Task.objects.filter(
+        status=Task.Status.READY, ready_at__lt=now - older_than, service__in=automatic
+    ).select_related("application__bundle_version")
+    count = 0
+    for task in stale:
+        if task.spec.decide == "automatic":
+            decide_automatically.enqueue(task.id)
+            count += 1
+    return count

@@ -173,3 +173,27 @@ def test_with_every_service_automatic_an_application_completes_without_a_human(s
 
     run_worker()  # nothing left: running again changes nothing
     assert Event.objects.filter(event_type="task.approved").count() == len(tasks)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_automatic_decision_whose_queueing_was_lost_is_queued_again_by_the_sweep(submit):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from banshi.cases.services.automatic import automatic_decisions_requeue
+    from banshi.cases.tests.helpers import run_worker, task_of
+
+    application = submit()
+    DBTaskResult.objects.all().delete()  # as if the process died before queueing the decision
+    vaccination = task_of(application, "vaccination_certificate")
+    assert vaccination.status == Task.Status.READY
+    assert automatic_decisions_requeue(now=timezone.now()) == 0  # too recent to be suspicious
+    assert automatic_decisions_requeue(now=timezone.now() + timedelta(minutes=2)) == 1
+    run_worker()
+    vaccination.refresh_from_db()
+    assert vaccination.status == Task.Status.APPROVED
+    assert (
+        task_of(application, "birth_medical_certificate").status == Task.Status.READY
+    )  # officers' work stays

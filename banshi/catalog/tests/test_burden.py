@@ -1,4 +1,5 @@
 import io
+from datetime import time
 from fractions import Fraction
 
 import pytest
@@ -6,11 +7,11 @@ from django.core.management import CommandError, call_command
 
 from banshi.catalog import burden as burden_module
 from banshi.catalog.burden import (
-    HOURS_PER_WORKING_DAY,
     burden,
     carried_documents,
     critical_path,
     most_services_answers,
+    working_day_hours,
 )
 from banshi.catalog.definition import parse_bundle
 from banshi.catalog.loader import BUNDLES_DIR, read_bundle_file
@@ -169,8 +170,10 @@ def test_a_service_applied_alone_carries_only_documents_of_services_that_apply()
     assert carried_documents(bundle, "s3", ["s3"]) == set()
 
 
-def test_a_working_day_has_the_office_hours_of_the_calendar():
-    assert hours_per_working_day() == HOURS_PER_WORKING_DAY
+def test_a_working_day_has_the_office_hours_of_the_calendar(settings):
+    assert working_day_hours() == hours_per_working_day() == 7
+    settings.OFFICE_HOURS = ((time(9), time(12)), (time(14), time(17)))
+    assert working_day_hours() == hours_per_working_day() == 6
 
 
 def test_after_a_death_costs_this_for_a_natural_death_with_every_service():

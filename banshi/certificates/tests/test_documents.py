@@ -10,8 +10,8 @@ from django.test import Client
 from banshi.certificates.documents import certificate_pdf
 from banshi.certificates.services import certificate_revoke
 from banshi.certificates.tests.conftest import logged_in
-from banshi.conftest import FATHER_ID, MOTHER_ID, _officer, _user
-from banshi.directory.models import Agency, Membership
+from banshi.conftest import FATHER_ID, MOTHER_ID, _officer
+from banshi.directory.models import Agency
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
@@ -86,21 +86,22 @@ def test_a_revoked_document_still_downloads_for_its_holder_marked_revoked(issued
     assert "issued in error" not in text
 
 
-def test_the_agencys_officers_and_clerks_may_download_and_nobody_else(
+def test_the_agencys_officers_and_the_accepting_windows_clerks_may_download_and_nobody_else(
     issued, police_officer, other_resident, outsider
 ):
-    clerk = _user("clerk")
-    Membership.objects.create(user=clerk, role=Membership.Role.CLERK, agency=issued.agency)
+    from banshi.conftest import _clerk
+
+    application = issued.application
+    clerk = _clerk("clerk", "渝中区政务服务中心综合窗口")
+    application.window = clerk.memberships.get().window
+    application.save(update_fields=["window"])
+    other_window_clerk = _clerk("clerk2", "江北区政务服务中心综合窗口")
     colleague = _officer("health2", "health_commission")
-    police_clerk = _user("police_clerk")
-    Membership.objects.create(
-        user=police_clerk, role=Membership.Role.CLERK, agency=police_officer.memberships.get().agency
-    )
     path = f"/certificates/{issued.number}.pdf"
     for user in (colleague, clerk):
         response = logged_in(user).get(path)
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    for user in (police_officer, police_clerk, other_resident, outsider):
+    for user in (police_officer, other_window_clerk, other_resident, outsider):
         assert logged_in(user).get(path).status_code == 404
     anonymous = Client().get(path)
     assert anonymous.status_code == 302 and anonymous.url.startswith("/accounts/login/")

@@ -7,7 +7,9 @@ def test_pages_are_in_simplified_chinese_by_default_and_in_english_on_request(ca
         chinese = Client().get("/bundles/newborn/")
         english = Client(headers={"Accept-Language": "en"}).get("/bundles/newborn/")
     assert chinese.status_code == english.status_code == 200
-    assert 'lang="zh-hans"' in chinese.text and "开始办理" in chinese.text and "新生儿出生一件事" in chinese.text
+    assert (
+        'lang="zh-hans"' in chinese.text and "开始办理" in chinese.text and "新生儿出生一件事" in chinese.text
+    )
     assert 'lang="en"' in english.text and "Start now" in english.text and "Newborn birth" in english.text
 
 
