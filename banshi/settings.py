@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from banshi.lib.env import env_bool, env_int, env_list, env_office_hours, env_str
+from banshi.lib.env import env_bool, env_int, env_json_list, env_list, env_office_hours, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("BANSHI_DATA_DIR", str(BASE_DIR / "var")))
@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "channels",
     "django_tasks",
     "django_tasks_db",
     "banshi.audit",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "banshi.catalog",
     "banshi.cases",
     "banshi.certificates",
+    "banshi.remote",
     "banshi.api",
     "banshi.web",
 ]
@@ -53,6 +55,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "banshi.urls"
 WSGI_APPLICATION = "banshi.wsgi.application"
+ASGI_APPLICATION = "banshi.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["banshi.accounts.backends.UsernameOrPhoneBackend"]
 LOGIN_URL = "login"
@@ -120,6 +123,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "banshi.notify.backends.ConsoleBackend")
 NOTIFY_EMAIL_BACKEND = env_str("NOTIFY_EMAIL_BACKEND", "banshi.notify.backends.ConsoleBackend")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Real time (video-call signaling, live queue): an in-process channel layer by default, which serves one
+# process; CHANNEL_REDIS_URL (e.g. redis://127.0.0.1:6379/0) shares it between processes.
+_channel_redis = env_str("CHANNEL_REDIS_URL", "")
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_channel_redis]}}
+        if _channel_redis
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+# STUN/TURN servers handed to the browsers, as JSON in RTCPeerConnection's iceServers format, e.g.
+# [{"urls": "turn:turn.example.org:3478", "username": "u", "credential": "p"}]. None by default: calls
+# then work within one network.
+ICE_SERVERS = env_json_list("ICE_SERVERS", [])
 
 # Background work (automatic decisions, notifications, the deadline sweep) runs from a database-backed
 # queue: `manage.py db_worker` needs no broker.

@@ -1,5 +1,6 @@
 """Typed readers for settings taken from the environment; a malformed value fails loudly at start-up."""
 
+import json
 import os
 from datetime import time
 
@@ -57,3 +58,16 @@ def env_office_hours(name: str, default: str) -> tuple[tuple[time, time], ...]:
     ):
         raise ImproperlyConfigured(f"{name} must list periods in order, each ending after it starts: {raw!r}")
     return periods
+
+
+def env_json_list(name: str, default: list) -> list:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON list: {exc}") from None
+    if not isinstance(value, list):
+        raise ImproperlyConfigured(f"{name} must be a JSON list, not {type(value).__name__}")
+    return value
