@@ -51,6 +51,11 @@ class PhoneField(forms.CharField):
 class ResidentSearchForm(NamedErrorsForm):
     phone = PhoneField(help_text=gettext_lazy("The resident's mobile number, all 11 digits."))
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the page can show this form and the account form, both with a phone input.
+        kwargs.setdefault("auto_id", "search_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ResidentCreateForm(NamedErrorsForm):
     phone = PhoneField()
