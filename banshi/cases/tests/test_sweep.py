@@ -182,9 +182,12 @@ def test_two_sweeps_running_at_once_warn_once_per_task_and_officer(submit, healt
 def test_the_command_and_the_worker_task_run_the_sweep_now(submit, health_officer):
     application = submit()
     due(task_of(application, "birth_medical_certificate"), timezone.now() - timedelta(days=1))
+    due(task_of(application, "vaccination_certificate"), timezone.now() + timedelta(days=30))
     out = io.StringIO()
     call_command("sweep_deadlines", stdout=out)
-    assert out.getvalue().strip() == "0 due soon, 1 late, 1 notifications"
+    assert out.getvalue().strip() == (
+        "0 due soon, 1 late, 1 notifications, 0 automatic decisions queued again"
+    )
     due(task_of(application, "vaccination_certificate"), timezone.now() - timedelta(days=1))
     assert sweep_deadlines_task.call() == {"due_soon": 0, "late": 1, "notifications": 1}
     assert Notification.objects.filter(user=health_officer).count() == 2
