@@ -122,30 +122,32 @@ def test_an_output_the_rule_cannot_generate_leaves_the_task_ready_for_an_officer
     assert not events(task, "task.claimed").exists()
 
 
-def test_submission_queues_a_decision_for_each_ready_automatic_service_once_it_commits(
-    submit, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False):
-        application = submit()
-    assert not queued().exists()  # nothing before the commit
-
-    with django_capture_on_commit_callbacks(execute=True):
-        application = submit(idempotency_key="second")
+def test_submission_queues_a_decision_for_each_ready_automatic_service_in_its_own_transaction(submit):
+    application = submit()
     vaccination = task_of(application, "vaccination_certificate")
     assert [result.args_kwargs["args"] for result in queued()] == [[vaccination.id]]
 
 
+def test_a_failed_submission_queues_nothing(submit):
+    from banshi.conftest import newborn_values
+    from banshi.lib.errors import FieldErrors
+
+    with pytest.raises(FieldErrors):
+        submit(values=newborn_values(**{"mother.phone": "1"}))
+    assert not queued().exists()
+
+
 def test_a_service_unlocked_by_an_approval_is_queued_when_it_is_automatic(
-    submit, health_officer, police_officer, django_capture_on_commit_callbacks
+    submit, health_officer, police_officer
 ):
     application = submit()
     approve(health_officer, application, "birth_medical_certificate")
-    with django_capture_on_commit_callbacks(execute=True):
-        approve(police_officer, application, "hukou_registration")
+    before = set(queued().values_list("id", flat=True))
+    approve(police_officer, application, "hukou_registration")
     enrolment = task_of(application, "medical_insurance_enrolment")
     assert enrolment.status == S.READY
     # The social security card became ready too, but officers decide it.
-    assert [result.args_kwargs["args"] for result in queued()] == [[enrolment.id]]
+    assert [r.args_kwargs["args"] for r in queued().exclude(id__in=before)] == [[enrolment.id]]
 
 
 @pytest.mark.django_db(transaction=True)
