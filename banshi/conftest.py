@@ -34,11 +34,13 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache():
+    from banshi.cases.services.numbers import forget_number_blocks
     from banshi.directory.selectors import clear_reference_cache
     from banshi.worktime.calendar import clear_calendar_cache
 
     clear_reference_cache()
     clear_calendar_cache()
+    forget_number_blocks()
 
 
 @pytest.fixture(autouse=True)

@@ -116,3 +116,33 @@ def test_an_unknown_bundle_is_refused(resident):
             actor=resident, applicant=resident, bundle_code="nothing", answers={}, values={}, materials={}
         )
     assert "bundle" in caught.value.errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_application_numbers_stay_unique_when_threads_submit_at_once(submit):
+    import threading
+
+    from django.db import connection
+
+    from banshi.cases.services import numbers
+
+    numbers.APPLICATION_NUMBER_BLOCK, block = 3, numbers.APPLICATION_NUMBER_BLOCK
+    made: list[str] = []
+
+    def work(i):
+        try:
+            for j in range(4):
+                made.append(submit(values=newborn_values(**{"newborn.name": f"孩子{i}{j}"})).number)
+        finally:
+            connection.close()
+
+    try:
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        numbers.APPLICATION_NUMBER_BLOCK = block
+    assert len(made) == 12 and len(set(made)) == 12
+    assert Application.objects.count() == 12
