@@ -9,4 +9,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("banshi.certificates.urls")),
     path("", include("banshi.web.urls")),
+    path("", include("banshi.remote.urls")),
 ]

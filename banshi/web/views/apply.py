@@ -25,6 +25,8 @@ from banshi.catalog.selectors import bundle_open
 from banshi.directory.models import Window
 from banshi.directory.selectors import agency_names, window_for_clerk
 from banshi.lib.errors import Conflict, FieldErrors
+from banshi.remote.selectors import prereviewed_call
+from banshi.remote.services.submit import POSTAL_ADDRESS_FIELD, application_submit_after_call, posts_results
 from banshi.web.draft import draft_finish, draft_get, draft_key, draft_save, draft_start, draft_submitted
 from banshi.web.forms import (
     area_choices,
@@ -273,15 +275,25 @@ def apply_check(request, code: str, resident_id: int | None = None):
     uploads = draft_uploads(request.user, draft["materials"])
     if request.method == "POST" and flow.by_clerk:
         return _send_code(request, flow, spec, plan, draft, uploads)
+    # Documents all accepted on a video call: sent as a video application, results by post if chosen.
+    video_call = None if flow.by_clerk else _prereviewed_call(request, code, plan, draft, uploads)
     if request.method == "POST":
         try:
-            application = application_submit(
-                actor=request.user,
-                applicant=request.user,
-                bundle_code=code,
-                idempotency_key=draft["token"],
-                **submission(plan, draft, uploads),
-            )
+            if video_call is not None:
+                application = application_submit_after_call(
+                    actor=request.user,
+                    session_id=video_call.pk,
+                    idempotency_key=draft["token"],
+                    **submission(plan, draft, uploads),
+                )
+            else:
+                application = application_submit(
+                    actor=request.user,
+                    applicant=request.user,
+                    bundle_code=code,
+                    idempotency_key=draft["token"],
+                    **submission(plan, draft, uploads),
+                )
         except FieldErrors as exc:
             if any(key.startswith("answers") for key in exc.errors):
                 return redirect(flow.url("questions"))
@@ -330,8 +342,30 @@ def apply_check(request, code: str, resident_id: int | None = None):
         "documents": documents,
         "step": 3,
         "steps": STEPS,
+        "video_call": video_call,
+        **_postal_choice(spec, draft["answers"], questions_url),
     }
     return render(request, "web/apply_check.html", context)
+
+
+def _prereviewed_call(request, code: str, plan: Plan, draft: dict, uploads: dict):
+    materials = submission(plan, draft, uploads)["materials"]
+    return prereviewed_call(
+        user=request.user, bundle_code=code, answers=draft["answers"], materials=materials
+    )
+
+
+def _postal_choice(spec: BundleDef, answers: dict, questions_url: str) -> dict:
+    """Whether the results go by post, and where to change that (the question that asks for the postal
+    address), for a bundle that can post its results."""
+    address = spec.fields.get(POSTAL_ADDRESS_FIELD)
+    if address is None:
+        return {}
+    question = next(iter(address.when), None)
+    change = (
+        f"{questions_url}#{dom_id(f'answers.{question}')}-{answers.get(question, '')}" if question else ""
+    )
+    return {"by_post": posts_results(spec, answers), "post_change_url": change}
 
 
 @login_required

@@ -20,6 +20,7 @@ from banshi.cases.services import application_correct, upload_create
 from banshi.cases.services.materials import upload_path
 from banshi.certificates.selectors import certificates_for_application
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.remote.selectors import prereview_for_application
 from banshi.web.forms import field_groups, material_rows, posted_values
 from banshi.web.views.ratings import rating_context, rating_post
 
@@ -163,6 +164,7 @@ def _render_application(
         "rows": rows,
         "errors": summary,
         "timeline": _timeline(application, tasks, spec),
+        "prereview": prereview_for_application(application=application),
     }
     context.update(rating_context(application, rating_form))
     context["errors"] = summary + context.get("rating_errors", [])

@@ -1,3 +1,5 @@
+from datetime import time
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -39,8 +41,9 @@ class Command(BaseCommand):
                     user=user,
                     role=role,
                     agency=agency,
-                    defaults={"window": window if role == Membership.Role.CLERK else None},
+                    window=window if role == Membership.Role.CLERK else None,
                 )
+            self._video_window(area)
             admin = self._user("admin", "管理员")
             admin.is_staff = admin.is_superuser = True
             admin.save(update_fields=["is_staff", "is_superuser"])
@@ -49,6 +52,26 @@ class Command(BaseCommand):
         for username, *_rest in STAFF:
             self.stdout.write(f"  {username:<18} {username}")
         self.stdout.write("  admin              admin  (/admin/)")
+
+    def _video_window(self, area: Area) -> None:
+        """A video window open Monday to Friday, 09:00–12:00 and 13:30–17:30, in 15-minute slots of two
+        places; the demo window clerk serves at it too."""
+        from banshi.remote.models import VideoHours
+
+        window, _ = Window.objects.get_or_create(
+            name="渝中区政务服务中心视频窗口",
+            defaults={"area": area, "address": "重庆市渝中区", "kind": Window.Kind.VIDEO},
+        )
+        if not VideoHours.objects.filter(window=window).exists():
+            VideoHours.objects.bulk_create(
+                VideoHours(
+                    window=window, weekday=weekday, opens=opens, closes=closes, slot_minutes=15, capacity=2
+                )
+                for weekday in range(5)
+                for opens, closes in ((time(9), time(12)), (time(13, 30), time(17, 30)))
+            )
+        clerk = User.objects.get(username="window_clerk")
+        Membership.objects.get_or_create(user=clerk, role=Membership.Role.CLERK, window=window)
 
     def _user(self, username: str, name: str, phone: str | None = None) -> User:
         user, created = User.objects.get_or_create(

@@ -1,0 +1,230 @@
+"""The video window's WebSockets: a call's signaling room and a window's live queue.
+
+Thin, as the house wants: they authenticate, ask the selectors and services, and pass on what the
+services decided. Nothing here keeps state another process needs; the rooms are channel-layer groups,
+so two server processes sharing a Redis layer serve the two sides of one call.
+
+Signaling protocol (both sides run `static/js/call.js`): a page that opens its socket says `hello`
+(with a random id of the page); a side that hears `hello` answers `ready`. A group does not buffer, so
+whoever came first only learns of the other through the later one's `hello`; the `ready` that answers
+it proves both are in the room, and is when the session is marked connected. The clerk then offers,
+the resident answers, and both send their ICE candidates (which the receiving page keeps until it has
+the remote description)."""
+
+import json
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from banshi.lib.errors import Conflict, NotFound
+from banshi.remote import selectors, services
+from banshi.remote.realtime import call_group, queue_group
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 16 * 1024
+# Close codes the pages understand (4000–4999 are the application's own).
+CLOSE_REFUSED = 4403  # not a participant, not signed in, or the call is over
+CLOSE_ENDED = 4000  # the clerk ended the call
+CLOSE_REPLACED = 4409  # the same person opened the call again in another tab
+
+
+class Malformed(ValueError):
+    """A message that is not one of the protocol's: dropped, and logged without its content."""
+
+
+def _text(value: Any, limit: int, *, empty: bool = False) -> str:
+    if not isinstance(value, str) or len(value) > limit or (not value and not empty):
+        raise Malformed("a text field is missing, empty, too long or not text")
+    return value
+
+
+def _optional(value: Any, kind: type) -> Any:
+    if value is not None and (not isinstance(value, kind) or isinstance(value, bool) and kind is int):
+        raise Malformed(f"a field is not {kind.__name__} or null")
+    return value
+
+
+def _candidate(message: dict) -> dict:
+    candidate = message.get("candidate")
+    if candidate is None:  # the end of the candidates
+        return {"candidate": None}
+    if not isinstance(candidate, dict):
+        raise Malformed("candidate is not an object")
+    return {
+        "candidate": {
+            "candidate": _text(candidate.get("candidate"), 2000, empty=True),
+            "sdpMid": _optional(candidate.get("sdpMid"), str),
+            "sdpMLineIndex": _optional(candidate.get("sdpMLineIndex"), int),
+            "usernameFragment": _optional(candidate.get("usernameFragment"), str),
+        }
+    }
+
+
+def _flag(message: dict, key: str) -> bool:
+    value = message.get(key)
+    if not isinstance(value, bool):
+        raise Malformed(f"{key} is not true or false")
+    return value
+
+
+# What each type carries; the server relays these fields only, rebuilt from what it checked.
+SCHEMAS = {
+    "hello": lambda m: {"peer": _text(m.get("peer"), 64)},
+    "ready": lambda m: {"peer": _text(m.get("peer"), 64)},
+    "offer": lambda m: {"sdp": _text(m.get("sdp"), MAX_MESSAGE_BYTES)},
+    "answer": lambda m: {"sdp": _text(m.get("sdp"), MAX_MESSAGE_BYTES)},
+    "candidate": _candidate,
+    "chat": lambda m: {"text": _text(m.get("text"), 1000)},
+    "mute": lambda m: {"audio": _flag(m, "audio"), "video": _flag(m, "video")},
+    "bye": lambda m: {},
+}
+
+
+def parse_signal(text: str | None) -> dict:
+    """The message to relay, or `Malformed`."""
+    if text is None:
+        raise Malformed("a binary frame")
+    if len(text) > MAX_MESSAGE_BYTES or len(text.encode()) > MAX_MESSAGE_BYTES:
+        raise Malformed("larger than 16 KiB")
+    try:
+        message = json.loads(text)
+    except ValueError:
+        raise Malformed("not JSON") from None
+    if not isinstance(message, dict):
+        raise Malformed("not a JSON object")
+    kind = message.get("type")
+    schema = SCHEMAS.get(kind) if isinstance(kind, str) else None
+    if schema is None:
+        raise Malformed("an unknown type")
+    return {"type": kind, **schema(message)}
+
+
+class CallConsumer(AsyncWebsocketConsumer):
+    """`/ws/calls/<session_id>/`: the two participants of a call, and nobody else."""
+
+    session_id: int
+    role = ""
+    joined = False
+    closing = False  # the call ended or this page was replaced: leaving is not an interruption
+    relayed = 0
+
+    async def connect(self) -> None:
+        self.session_id = self.scope["url_route"]["kwargs"]["session_id"]
+        user = self.scope.get("user")
+        session = None
+        if user is not None and user.is_authenticated:
+            session = await database_sync_to_async(selectors.session_for_participant)(
+                user=user, session_id=self.session_id
+            )
+        # Accepted, then closed: a browser learns the reason (4403) only from a socket that opened.
+        await self.accept()
+        if session is None:
+            await self.close(code=CLOSE_REFUSED)
+            return
+        self.role = "clerk" if session.clerk_id == user.pk else "resident"
+        self.joined = True
+        await self.channel_layer.group_add(call_group(self.session_id), self.channel_name)
+        await self._group({"type": "peer.joined", "user": user.pk})
+
+    async def disconnect(self, code: int) -> None:
+        if not self.joined:
+            return
+        await self.channel_layer.group_discard(call_group(self.session_id), self.channel_name)
+        if self.relayed:
+            await database_sync_to_async(services.call_touch)(
+                session_id=self.session_id, user=self.scope["user"], messages=self.relayed
+            )
+        if self.closing:
+            return
+        try:
+            await database_sync_to_async(services.call_interrupted)(
+                session_id=self.session_id, user=self.scope["user"]
+            )
+        except (Conflict, NotFound):  # ended meanwhile, or already interrupted by the other side
+            pass
+        await self._group({"type": "peer.left"})
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self.joined:
+            return
+        try:
+            message = parse_signal(text_data)
+        except Malformed as problem:
+            logger.warning(
+                "call %s: dropped a signaling message from the %s: %s", self.session_id, self.role, problem
+            )
+            return
+        message["from"] = self.role
+        self.relayed += 1
+        await self._group({"type": "signal.relay", "message": message})
+        if message["type"] == "ready":
+            try:
+                await database_sync_to_async(services.call_connected)(session_id=self.session_id)
+            except (Conflict, NotFound):
+                pass
+
+    async def _group(self, event: dict) -> None:
+        await self.channel_layer.group_send(
+            call_group(self.session_id), {**event, "sender": self.channel_name}
+        )
+
+    # Events from the group: handlers named after their types (`signal.relay` → `signal_relay`).
+
+    async def signal_relay(self, event: dict) -> None:
+        if event["sender"] != self.channel_name:
+            await self.send(text_data=json.dumps(event["message"]))
+
+    async def peer_joined(self, event: dict) -> None:
+        if event["sender"] == self.channel_name or event["user"] != self.scope["user"].pk:
+            return
+        # The same person again (a reload, a second tab): the newest page holds the call.
+        self.closing = True
+        await self.close(code=CLOSE_REPLACED)
+
+    async def peer_left(self, event: dict) -> None:
+        if event["sender"] != self.channel_name:
+            await self.send(text_data=json.dumps({"type": "left"}))
+
+    async def call_event(self, event: dict) -> None:
+        """What a service decided during the call (see `realtime.call_changed`)."""
+        await self.send(text_data=json.dumps({"type": event["event"]}))
+        if event["event"] == "ended":
+            self.closing = True
+            await self.close(code=CLOSE_ENDED)
+
+
+class QueueConsumer(AsyncWebsocketConsumer):
+    """`/ws/queue/<window_id>/`: a window's queue as anyone signed in may see it (numbers, positions
+    and waits; no names), on connecting and whenever it changes."""
+
+    window_id: int
+    joined = False
+
+    async def connect(self) -> None:
+        self.window_id = self.scope["url_route"]["kwargs"]["window_id"]
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_REFUSED)
+            return
+        try:
+            state = await database_sync_to_async(selectors.queue_state)(window_id=self.window_id)
+        except NotFound:
+            await self.close(code=CLOSE_REFUSED)
+            return
+        self.joined = True
+        await self.channel_layer.group_add(queue_group(self.window_id), self.channel_name)
+        await self.send(text_data=json.dumps(state, default=str))
+
+    async def disconnect(self, code: int) -> None:
+        if self.joined:
+            await self.channel_layer.group_discard(queue_group(self.window_id), self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Watchers only listen."""
+
+    async def queue_update(self, event: dict) -> None:
+        await self.send(text_data=json.dumps(event["state"], default=str))

@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from banshi.cases.models import Rating
+from banshi.catalog.selectors import bundles_open
+from banshi.remote.models import CallSession
+from banshi.remote.services.calls import COMMENT_MAX
+from banshi.remote.services.submit import TRACKING_MAX
+from banshi.web.forms import NamedErrorsForm
+
+
+def bundle_choices() -> list[tuple[str, str]]:
+    return [("", gettext_lazy("Not decided yet"))] + [
+        (bundle.code, str(bundle.current.spec.name)) for bundle in bundles_open()
+    ]
+
+
+class SlotForm(NamedErrorsForm):
+    """The time is one of the slots listed on the page (radios drawn by the template); the service
+    decides whether it can be booked."""
+
+    starts_at = forms.CharField(label=gettext_lazy("Time"), max_length=40)
+
+    def __init__(self, *args, with_bundle: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_bundle:
+            self.fields["bundle_code"] = forms.ChoiceField(
+                label=gettext_lazy("What is it about?"),
+                required=False,
+                choices=bundle_choices,
+                help_text=gettext_lazy("The clerk can prepare for it."),
+            )
+
+
+class TakeNumberForm(NamedErrorsForm):
+    bundle_code = forms.ChoiceField(
+        label=gettext_lazy("What is it about?"), required=False, choices=bundle_choices
+    )
+
+
+class CallRatingForm(NamedErrorsForm):
+    level = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you with the video call?"),
+        choices=Rating.Level.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("What went well, or what should be better. Do not write ID numbers here."),
+    )
+
+
+class CallEndForm(NamedErrorsForm):
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=CallSession.Outcome.choices)
+
+
+class PostForm(NamedErrorsForm):
+    tracking_number = forms.CharField(
+        label=gettext_lazy("Postal tracking number"),
+        max_length=TRACKING_MAX,
+        help_text=gettext_lazy("Recorded when the results are posted; the resident is told."),
+    )

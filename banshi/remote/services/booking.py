@@ -1,0 +1,161 @@
+"""Booking a time with a video window: book, cancel, reschedule.
+
+A slot's row is created when first booked; its `booked` count grows only by a compare-and-set
+(`booked < capacity`), so two residents racing for the last place get one place between them."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from banshi.audit.services import event_record
+from banshi.cases.services.flow import check_move
+from banshi.catalog.selectors import bundle_open
+from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.remote.models import Appointment, Slot
+from banshi.remote.selectors import slot_at, video_window
+
+A = Appointment.Status
+
+
+def _clean_start(starts_at: Any) -> datetime:
+    if isinstance(starts_at, str):
+        starts_at = parse_datetime(starts_at.strip()) if starts_at.strip() else None
+    if not isinstance(starts_at, datetime):
+        raise FieldErrors({"starts_at": _("is required: choose a time")})
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at, timezone.get_default_timezone())
+    return starts_at
+
+
+def _clean_bundle(bundle_code: Any) -> str:
+    bundle_code = (bundle_code or "").strip() if isinstance(bundle_code, str) else bundle_code
+    if not bundle_code:
+        return ""
+    if not isinstance(bundle_code, str) or bundle_open(code=bundle_code) is None:
+        raise FieldErrors({"bundle_code": _("is not a service you can apply for")})
+    return bundle_code
+
+
+def _take_place(*, actor, window, starts_at: datetime, bundle_code: str, now, replacing=None) -> Appointment:
+    """Inside a transaction: one place of the slot starting at `starts_at`, for the actor."""
+    wanted = slot_at(window=window, starts_at=starts_at)
+    if wanted is None:
+        raise FieldErrors({"starts_at": _("is not a time this window takes video calls")})
+    if wanted.starts_at <= now:
+        raise FieldErrors({"starts_at": _("has already begun: choose a later time")})
+    others = Appointment.objects.filter(
+        resident=actor, slot__window=window, status=A.BOOKED, slot__ends_at__gt=now
+    )
+    if replacing is not None:
+        others = others.exclude(pk=replacing.pk)
+    if others.exists():
+        raise FieldErrors(
+            {"starts_at": _("you already have an appointment with this window: change that one instead")}
+        )
+    slot, _created = Slot.objects.get_or_create(
+        window=window,
+        starts_at=wanted.starts_at,
+        defaults={"ends_at": wanted.ends_at, "capacity": wanted.capacity},
+    )
+    taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
+    if not taken:
+        raise FieldErrors({"starts_at": _("is fully booked: choose another time")})
+    appointment = Appointment.objects.create(
+        slot=slot, resident=actor, bundle_code=bundle_code, status=A.BOOKED, created_at=now
+    )
+    event_record(
+        actor=actor,
+        subject=appointment,
+        event_type="appointment.booked",
+        new_state=A.BOOKED,
+        extra={"window": window.pk, "slot": slot.pk, "bundle": bundle_code},
+        at=now,
+    )
+    return appointment
+
+
+def appointment_book(*, actor, window_id: int, starts_at: Any, bundle_code: str = "") -> Appointment:
+    """Book a place in one of the window's slots. Refused, writing nothing, for a time the window is
+    closed, a slot that has begun, a full slot, or a resident who already holds one at this window."""
+    window = video_window(window_id=window_id)
+    if window is None:
+        raise NotFound
+    starts_at = _clean_start(starts_at)
+    bundle_code = _clean_bundle(bundle_code)
+    now = timezone.now()
+    with transaction.atomic():
+        return _take_place(actor=actor, window=window, starts_at=starts_at, bundle_code=bundle_code, now=now)
+
+
+def _release(appointment: Appointment, *, actor, now, event_type: str, extra: dict | None = None) -> None:
+    check_move(Appointment, appointment.status, A.CANCELLED)
+    moved = Appointment.objects.filter(pk=appointment.pk, status=A.BOOKED).update(
+        status=A.CANCELLED, cancelled_at=now
+    )
+    if not moved:
+        raise Conflict(_("This appointment is no longer booked."))
+    Slot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    appointment.status, appointment.cancelled_at = A.CANCELLED, now
+    event_record(
+        actor=actor,
+        subject=appointment,
+        event_type=event_type,
+        old_state=A.BOOKED,
+        new_state=A.CANCELLED,
+        extra={"slot": appointment.slot_id, **(extra or {})},
+        at=now,
+    )
+
+
+def _own_appointment(*, actor, appointment_id: int) -> Appointment:
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("slot", "slot__window")
+        .filter(pk=appointment_id, resident_id=getattr(actor, "pk", None))
+        .first()
+    )
+    if appointment is None:
+        raise NotFound
+    return appointment
+
+
+def appointment_cancel(*, actor, appointment_id: int) -> Appointment:
+    """Give back the place, before the slot begins. Only the resident who booked it may."""
+    now = timezone.now()
+    with transaction.atomic():
+        appointment = _own_appointment(actor=actor, appointment_id=appointment_id)
+        check_move(Appointment, appointment.status, A.CANCELLED)
+        if appointment.slot.starts_at <= now:
+            raise Conflict(_("An appointment that has begun can no longer be cancelled."))
+        _release(appointment, actor=actor, now=now, event_type="appointment.cancelled")
+    return appointment
+
+
+def appointment_reschedule(*, actor, appointment_id: int, starts_at: Any) -> Appointment:
+    """Move to another time: a place in the new slot is taken and the old one given back, both or
+    neither. Returns the new appointment (the old one is cancelled)."""
+    starts_at = _clean_start(starts_at)
+    now = timezone.now()
+    with transaction.atomic():
+        old = _own_appointment(actor=actor, appointment_id=appointment_id)
+        check_move(Appointment, old.status, A.CANCELLED)
+        if old.slot.starts_at <= now:
+            raise Conflict(_("An appointment that has begun can no longer be changed."))
+        if old.slot.starts_at == starts_at:
+            raise FieldErrors({"starts_at": _("is the time you already have: choose another")})
+        window = old.slot.window
+        new = _take_place(
+            actor=actor,
+            window=window,
+            starts_at=starts_at,
+            bundle_code=old.bundle_code,
+            now=now,
+            replacing=old,
+        )
+        _release(old, actor=actor, now=now, event_type="appointment.rescheduled", extra={"new": new.pk})
+    return new

@@ -1,0 +1,302 @@
+"""The call page and the requests made during a call: only its two participants see them, each does
+one thing through one service, answers in the project's JSON error shape, and tells both pages of the
+call what changed."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import channel_layers, get_channel_layer
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from banshi.audit.models import Event
+from banshi.cases.models import Upload
+from banshi.conftest import NEWBORN_MATERIALS, png_bytes
+from banshi.remote import services
+from banshi.remote.models import CallSession, PreReview
+
+ANSWERS = {
+    "register_with": "father",
+    "collector": "mother",
+    "maternity_reimbursement": "no",
+    "card_delivery": "window",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+def browser_of(user, draft: dict | None = None) -> Client:
+    """A signed-in browser; with `draft`, the newborn application it has started (kept in the session)."""
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(user)
+    if draft is not None:
+        session = client.session
+        session["draft:newborn"] = {"token": "t", **draft}
+        session.save()
+        # Sessions are signed cookies: the saved session is the new cookie.
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return client
+
+
+@pytest.fixture
+def draft(resident, uploads):
+    """The resident's unfinished newborn application: every document but the household register."""
+    return {
+        "answers": ANSWERS,
+        "values": {"newborn.name": "王小明", "mother.name": "张丽"},
+        "materials": {key: uploads[key] for key in NEWBORN_MATERIALS if key != "hukou_book"},
+    }
+
+
+@pytest.fixture
+def shared(call_session, resident, draft):
+    services.call_draft_share(
+        actor=resident, session_id=call_session.pk, draft={"bundle": "newborn", **draft}
+    )
+    return call_session
+
+
+def listen(session: CallSession) -> str:
+    """A channel in the call's room, as a page's socket would be."""
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(session.room, channel)
+    return channel
+
+
+def heard(channel: str) -> dict:
+    return async_to_sync(get_channel_layer().receive)(channel)
+
+
+def errors(response) -> list[dict]:
+    assert response["Content-Type"] == "application/json"
+    return response.json()["errors"]
+
+
+# --- the page --------------------------------------------------------------------------------------
+
+
+def test_both_participants_get_the_call_page_with_the_ice_servers(
+    call_session, call_clerk, resident, settings
+):
+    settings.ICE_SERVERS = [{"urls": "turn:turn.example.org:3478", "username": "u", "credential": "p"}]
+    for user, role in ((call_clerk, "clerk"), (resident, "resident")):
+        response = browser_of(user).get(f"/video/calls/{call_session.pk}/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert 'id="remote-video"' in page and "playsinline" in page
+        assert 'data-state="connecting"' in page
+        config = response.context["config"]
+        assert config["role"] == role
+        assert config["wsPath"] == f"/ws/calls/{call_session.pk}/"
+        assert config["iceServers"] == settings.ICE_SERVERS
+        assert '"turn:turn.example.org:3478"' in page  # in the page's JSON, for the script
+
+
+def test_nobody_else_sees_the_call_page_or_its_panel(call_session, outsider, other_resident):
+    for user in (outsider, other_resident):
+        client = browser_of(user)
+        assert client.get(f"/video/calls/{call_session.pk}/").status_code == 404
+        assert client.get(f"/video/calls/{call_session.pk}/panel/").status_code == 404
+    response = Client().get(f"/video/calls/{call_session.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_an_ended_call_shows_what_was_decided_without_the_video(shared, call_clerk, resident):
+    services.prereview_record(
+        actor=call_clerk, session_id=shared.pk, material="mother_id_card", verdict="accepted"
+    )
+    services.call_end(actor=call_clerk, session_id=shared.pk, outcome=CallSession.Outcome.PRE_REVIEWED)
+    response = browser_of(resident).get(f"/video/calls/{shared.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-state="ended"' in page
+    assert 'id="remote-video"' not in page
+    assert "js/call.js" not in page
+    assert 'id="material-mother_id_card"' in page and 'data-verdict="accepted"' in page
+    assert 'id="call-summary"' in page
+
+
+# --- sharing the application -------------------------------------------------------------------------
+
+
+def test_the_resident_shares_the_application_they_started(call_session, resident, draft, uploads):
+    room = listen(call_session)
+    response = browser_of(resident, draft).post(
+        f"/video/calls/{call_session.pk}/share/", {"bundle": "newborn"}
+    )
+    assert response.status_code == 200, response.content
+    call_session.refresh_from_db()
+    assert call_session.draft["bundle"] == "newborn"
+    assert call_session.draft["materials"] == draft["materials"]
+    assert Event.objects.filter(subject_id=str(call_session.pk), event_type="call.draft_shared").exists()
+    assert heard(room) == {"type": "call.event", "event": "draft"}
+
+
+def test_sharing_without_a_started_application_is_refused_beside_the_button(call_session, resident):
+    response = browser_of(resident).post(f"/video/calls/{call_session.pk}/share/", {"bundle": "newborn"})
+    assert response.status_code == 400
+    assert [error["field"] for error in errors(response)] == ["bundle"]
+    call_session.refresh_from_db()
+    assert call_session.draft == {}
+
+
+def test_only_the_resident_shares_and_only_in_their_call(call_session, call_clerk, other_resident, draft):
+    response = browser_of(call_clerk, draft).post(
+        f"/video/calls/{call_session.pk}/share/", {"bundle": "newborn"}
+    )
+    assert response.status_code == 403
+    assert errors(response)[0]["field"] == ""
+    response = browser_of(other_resident, draft).post(
+        f"/video/calls/{call_session.pk}/share/", {"bundle": "newborn"}
+    )
+    assert response.status_code == 404
+    call_session.refresh_from_db()
+    assert call_session.draft == {}
+
+
+# --- the clerk's stills and verdicts -------------------------------------------------------------------
+
+
+def capture(client, session, material="hukou_book", content=None):
+    file = SimpleUploadedFile("capture.png", content or png_bytes("white"), content_type="image/png")
+    return client.post(f"/video/calls/{session.pk}/capture/", {"material": material, "file": file})
+
+
+def test_the_clerk_keeps_a_still_from_the_video_as_the_residents_document(shared, call_clerk, resident):
+    room = listen(shared)
+    response = capture(browser_of(call_clerk), shared)
+    assert response.status_code == 201, response.content
+    upload = Upload.objects.get(pk=response.json()["upload"])
+    assert upload.owner == resident and upload.kind == Upload.Kind.PNG
+    shared.refresh_from_db()
+    assert shared.draft["materials"]["hukou_book"] == upload.pk
+    assert heard(room) == {"type": "call.event", "event": "draft"}
+    # Both may look at it through the call.
+    for user in (call_clerk, resident):
+        file = browser_of(user).get(response.json()["url"])
+        assert file.status_code == 200
+        assert file["Content-Type"] == "image/png"
+        assert b"".join(file.streaming_content).startswith(b"\x89PNG")
+
+
+def test_a_still_that_is_not_an_image_or_of_no_document_is_refused(shared, call_clerk):
+    clerk = browser_of(call_clerk)
+    response = capture(clerk, shared, content=b"not a picture at all")
+    assert response.status_code == 400
+    assert errors(response)[0]["field"] == "file"
+    response = capture(clerk, shared, material="passport")
+    assert response.status_code == 400
+    assert errors(response)[0]["field"] == "material"
+    response = clerk.post(f"/video/calls/{shared.pk}/capture/", {"material": "hukou_book"})
+    assert errors(response) == [{"field": "file", "message": "is missing"}]
+    shared.refresh_from_db()
+    assert "hukou_book" not in shared.draft["materials"]
+
+
+def test_a_still_before_anything_was_shared_is_a_conflict(call_session, call_clerk):
+    response = capture(browser_of(call_clerk), call_session)
+    assert response.status_code == 409
+    assert Upload.objects.count() == 0
+
+
+def test_the_resident_cannot_capture_or_review(shared, resident):
+    client = browser_of(resident)
+    assert capture(client, shared).status_code == 403
+    response = client.post(
+        f"/video/calls/{shared.pk}/review/", {"material": "mother_id_card", "verdict": "accepted"}
+    )
+    assert response.status_code == 403
+    assert not PreReview.objects.exists()
+
+
+def test_the_clerks_verdicts_reach_both_pages(shared, call_clerk):
+    room = listen(shared)
+    clerk = browser_of(call_clerk)
+    response = clerk.post(
+        f"/video/calls/{shared.pk}/review/",
+        {"material": "marriage_certificate", "verdict": "needs_fixing", "reason": "照片模糊"},
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "material": "marriage_certificate",
+        "verdict": "needs_fixing",
+        "reason": "照片模糊",
+    }
+    assert heard(room) == {"type": "call.event", "event": "review"}
+    panel = clerk.get(f"/video/calls/{shared.pk}/panel/").content.decode()
+    assert 'id="material-marriage_certificate"' in panel and 'data-verdict="needs_fixing"' in panel
+    assert "照片模糊" in panel
+
+
+def test_needs_fixing_without_a_reason_is_refused_beside_the_reason(shared, call_clerk):
+    response = browser_of(call_clerk).post(
+        f"/video/calls/{shared.pk}/review/", {"material": "mother_id_card", "verdict": "needs_fixing"}
+    )
+    assert response.status_code == 400
+    assert [error["field"] for error in errors(response)] == ["reason"]
+    assert not PreReview.objects.exists()
+
+
+def test_the_clerk_sees_the_shared_application_with_links_to_its_documents(shared, call_clerk, draft):
+    panel = browser_of(call_clerk).get(f"/video/calls/{shared.pk}/panel/").content.decode()
+    assert "王小明" in panel
+    for key in NEWBORN_MATERIALS:
+        assert f'id="review-{key}"' in panel
+        assert f'id="capture-{key}"' in panel
+    assert f'href="/video/calls/{shared.pk}/materials/mother_id_card/"' in panel
+    assert 'id="material-hukou_book"' in panel and 'data-uploaded="no"' in panel
+
+
+def test_documents_of_the_call_are_not_served_to_others_or_beyond_the_shared_ones(
+    shared, outsider, call_clerk
+):
+    assert browser_of(outsider).get(f"/video/calls/{shared.pk}/materials/mother_id_card/").status_code == 404
+    assert browser_of(call_clerk).get(f"/video/calls/{shared.pk}/materials/hukou_book/").status_code == 404
+
+
+# --- ending ------------------------------------------------------------------------------------------------
+
+
+def test_the_clerk_ends_the_call_and_both_pages_are_told(call_session, call_clerk, resident):
+    room = listen(call_session)
+    assert (
+        browser_of(resident).post(f"/video/calls/{call_session.pk}/end/", {"outcome": "served"}).status_code
+        == 403
+    )
+    clerk = browser_of(call_clerk)
+    response = clerk.post(f"/video/calls/{call_session.pk}/end/", {"outcome": "served"})
+    assert response.status_code == 200
+    assert response.json()["status"] == "ended"
+    assert heard(room) == {"type": "call.event", "event": "ended"}
+    call_session.refresh_from_db()
+    assert call_session.status == CallSession.Status.ENDED
+    again = clerk.post(f"/video/calls/{call_session.pk}/end/", {"outcome": "served"})
+    assert again.status_code == 404
+    assert errors(again)[0]["field"] == ""
+
+
+def test_an_unknown_outcome_is_refused(call_session, call_clerk):
+    response = browser_of(call_clerk).post(f"/video/calls/{call_session.pk}/end/", {"outcome": "great"})
+    assert response.status_code == 400
+    assert errors(response)[0]["field"] == "outcome"
+    call_session.refresh_from_db()
+    assert call_session.status == CallSession.Status.CALLING
+
+
+def test_the_requests_need_the_csrf_token(call_session, call_clerk):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(call_clerk)
+    assert client.post(f"/video/calls/{call_session.pk}/end/", {"outcome": "served"}).status_code == 403
+    page = client.get(f"/video/calls/{call_session.pk}/")
+    token = page.context["config"]["csrf"]
+    response = client.post(
+        f"/video/calls/{call_session.pk}/end/", {"outcome": "served"}, headers={"X-CSRFToken": token}
+    )
+    assert response.status_code == 200

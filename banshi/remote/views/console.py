@@ -1,0 +1,139 @@
+"""The video window clerk's console: today's appointments, the live queue, calling the next
+resident, and the calls not finished yet (resume one on the call page, or end it here). The call page
+itself and what is done during a call are in `banshi.remote.call`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from banshi.accounts.personal import mask_name
+from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.remote import selectors
+from banshi.remote.forms import CallEndForm
+from banshi.remote.models import Appointment, CallSession
+from banshi.remote.realtime import call_changed
+from banshi.remote.services import call_end, call_start
+
+
+def _video_window(request):
+    window = selectors.video_window_for_clerk(user=request.user)
+    if window is None:
+        raise PermissionDenied
+    return window
+
+
+def _person(user) -> str:
+    return user.display_name or user.username
+
+
+def _bundle_names() -> dict[str, str]:
+    from banshi.catalog.selectors import bundles_open
+
+    return {bundle.code: str(bundle.current.spec.name) for bundle in bundles_open()}
+
+
+@login_required
+def remote_console(request):
+    window = _video_window(request)
+    names = _bundle_names()
+    waiting = [
+        {
+            "ticket": ticket,
+            "resident": mask_name(_person(ticket.resident)),
+            "bundle": names.get(ticket.bundle_code, ""),
+            "appointment": ticket.appointment,
+        }
+        for ticket in selectors.waiting_rows(window_id=window.pk)
+    ]
+    calls = [
+        {
+            "session": session,
+            # The clerk handling the call sees the resident's name in full.
+            "resident": _person(session.resident),
+            "joinable": selectors.joinable(session),
+            "form": CallEndForm(prefix=f"end{session.pk}"),
+        }
+        for session in selectors.calls_unfinished(clerk=request.user)
+    ]
+    appointments = [
+        {
+            "appointment": appointment,
+            "resident": mask_name(_person(appointment.resident)),
+            "bundle": names.get(appointment.bundle_code, ""),
+        }
+        for appointment in selectors.appointments_today(window=window)
+    ]
+    context = {
+        "window": window,
+        "state": selectors.queue_state(window_id=window.pk),
+        "waiting": waiting,
+        "calls": calls,
+        "appointments": appointments,
+        "booked": Appointment.Status.BOOKED,
+    }
+    return render(request, "remote/console.html", context)
+
+
+def _optional_id(value: str) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+@login_required
+@require_POST
+def remote_call_start(request):
+    _video_window(request)
+    try:
+        session = call_start(
+            actor=request.user,
+            ticket_id=_optional_id(request.POST.get("ticket_id", "")),
+            appointment_id=_optional_id(request.POST.get("appointment_id", "")),
+        )
+    except (Conflict, FieldErrors) as exc:
+        messages.error(request, str(exc) if isinstance(exc, Conflict) else "; ".join(exc.errors.values()))
+        return redirect("remote_console")
+    except NotFound:
+        raise Http404 from None
+    return redirect("remote_call", session_id=session.pk)
+
+
+def _participant_session(request, session_id: int) -> CallSession:
+    session = selectors.session_of_participant(user=request.user, session_id=session_id)
+    if session is None:
+        raise Http404
+    return session
+
+
+def _clerk_session(request, session_id: int) -> CallSession:
+    session = _participant_session(request, session_id)
+    if session.clerk_id != request.user.pk:
+        raise Http404
+    return session
+
+
+@login_required
+@require_POST
+def remote_console_end(request, session_id: int):
+    """The clerk ends an unfinished call from the console, even one past its rejoin time."""
+    session = _clerk_session(request, session_id)
+    form = CallEndForm(request.POST, prefix=f"end{session.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose the outcome of the call."))
+        return redirect("remote_console")
+    try:
+        call_end(actor=request.user, session_id=session.pk, outcome=form.cleaned_data["outcome"])
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    except FieldErrors as exc:
+        messages.error(request, "; ".join(exc.errors.values()))
+    except NotFound:
+        raise Http404 from None
+    else:
+        # The resident may still have the call page open: it stops the video and says so.
+        call_changed(session.pk, "ended")
+        messages.success(request, _("The call has ended."))
+    return redirect("remote_console")

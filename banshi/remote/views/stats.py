@@ -1,0 +1,34 @@
+"""The supervisors' figures of the video window."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from banshi.directory.selectors import is_supervisor
+from banshi.remote.selectors import video_stats
+
+PERIODS = (7, 30, 90)
+
+
+@login_required
+def remote_stats(request):
+    if not is_supervisor(user=request.user):
+        raise PermissionDenied
+    days = request.GET.get("days", "")
+    days = int(days) if days.isdigit() and int(days) in PERIODS else 30
+    stats = video_stats(days=days)
+    busiest = max((count for _day, count in stats["per_day"]), default=0)
+    most_rated = max((row["count"] for row in stats["ratings"]), default=0)
+    context = {
+        "stats": stats,
+        "periods": PERIODS,
+        "per_day": [
+            {"day": day, "count": count, "width": round(100 * count / busiest) if busiest else 0}
+            for day, count in stats["per_day"]
+        ],
+        "ratings": [
+            {**row, "width": round(100 * row["count"] / most_rated) if most_rated else 0}
+            for row in stats["ratings"]
+        ],
+    }
+    return render(request, "remote/stats.html", context)

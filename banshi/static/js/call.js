@@ -1,0 +1,623 @@
+// The video call page (clerk and resident): camera and microphone, the WebRTC connection, signaling
+// over /ws/calls/<id>/, chat, and the shared application beside the video (drafts, stills, verdicts).
+//
+// Signaling (see banshi/remote/consumers.py): a group does not keep messages for someone who has not
+// joined yet, so each page says `hello` when its socket opens and answers another page's `hello` with
+// `ready`. The clerk offers once it knows the resident's page is there; the resident answers. ICE
+// candidates that arrive before the remote description are kept until it is set.
+(function () {
+  "use strict";
+
+  var configElement = document.getElementById("call-config");
+  if (!configElement) {
+    return;
+  }
+  var config = JSON.parse(configElement.textContent);
+  var text = config.strings;
+  var isClerk = config.role === "clerk";
+  var peerId = Math.random().toString(36).slice(2) + Date.now().toString(36);
+
+  var statusLine = document.getElementById("call-status");
+  var problemLine = document.getElementById("call-problem");
+  var remoteMedia = document.getElementById("remote-media");
+  var localVideo = document.getElementById("local-video");
+  var remoteVideo = document.getElementById("remote-video");
+  var chatLog = document.getElementById("chat-log");
+  var chatInput = document.getElementById("chat-input");
+  var chatForm = document.getElementById("chat-form");
+  var audioButton = document.getElementById("toggle-audio");
+  var videoButton = document.getElementById("toggle-video");
+  var switchButton = document.getElementById("switch-camera");
+  var panel = document.getElementById("call-panel");
+  var endForm = document.getElementById("end-call");
+
+  var localStream = null;
+  var pc = null;
+  var pendingCandidates = [];
+  var otherPeer = null;
+  var offeredTo = null;
+  var socket = null;
+  var socketAttempts = 0;
+  var finished = false;
+  var restartedIce = false;
+  var cameras = [];
+
+  function setState(state, message) {
+    statusLine.setAttribute("data-state", state);
+    statusLine.textContent = message || text[state];
+  }
+
+  // A problem with this side's camera or microphone, by its key in the strings (kept on the element).
+  function showProblem(key) {
+    problemLine.setAttribute("data-problem", key);
+    problemLine.textContent = text[key];
+    problemLine.hidden = false;
+  }
+
+  // ---- Camera and microphone -------------------------------------------------------------------
+
+  function getMedia(constraints) {
+    return navigator.mediaDevices.getUserMedia(constraints);
+  }
+
+  async function startMedia() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      showProblem("media_missing");
+      return;
+    }
+    try {
+      localStream = await getMedia({ audio: true, video: true });
+    } catch (error) {
+      if (error.name === "NotAllowedError" || error.name === "SecurityError") {
+        showProblem("media_denied");
+        return;
+      }
+      // One of the two may exist on its own: a laptop without a camera still gives a voice.
+      try {
+        localStream = await getMedia({ audio: true });
+        showProblem("camera_missing");
+      } catch (second) {
+        showProblem(second.name === "NotAllowedError" ? "media_denied" : "media_missing");
+        return;
+      }
+    }
+    localVideo.srcObject = localStream;
+    updateMediaButtons();
+    await listCameras();
+  }
+
+  async function listCameras() {
+    try {
+      var devices = await navigator.mediaDevices.enumerateDevices();
+      cameras = devices.filter(function (device) {
+        return device.kind === "videoinput";
+      });
+    } catch (error) {
+      cameras = [];
+    }
+    switchButton.hidden = cameras.length < 2;
+  }
+
+  function track(kind) {
+    if (!localStream) {
+      return null;
+    }
+    var tracks = kind === "audio" ? localStream.getAudioTracks() : localStream.getVideoTracks();
+    return tracks.length ? tracks[0] : null;
+  }
+
+  function updateMediaButtons() {
+    var audio = track("audio");
+    var video = track("video");
+    audioButton.disabled = !audio;
+    videoButton.disabled = !video;
+    audioButton.setAttribute("aria-pressed", audio && !audio.enabled ? "true" : "false");
+    audioButton.textContent = audio && !audio.enabled ? text.unmute : text.mute;
+    videoButton.setAttribute("aria-pressed", video && !video.enabled ? "true" : "false");
+    videoButton.textContent = video && !video.enabled ? text.camera_on : text.camera_off;
+  }
+
+  function sendMuteState() {
+    var audio = track("audio");
+    var video = track("video");
+    send({ type: "mute", audio: !audio || !audio.enabled, video: !video || !video.enabled });
+  }
+
+  audioButton.addEventListener("click", function () {
+    var audio = track("audio");
+    if (audio) {
+      audio.enabled = !audio.enabled;
+      updateMediaButtons();
+      sendMuteState();
+    }
+  });
+
+  videoButton.addEventListener("click", function () {
+    var video = track("video");
+    if (video) {
+      video.enabled = !video.enabled;
+      updateMediaButtons();
+      sendMuteState();
+    }
+  });
+
+  switchButton.addEventListener("click", async function () {
+    var current = track("video");
+    if (!current || cameras.length < 2) {
+      return;
+    }
+    var currentId = current.getSettings().deviceId;
+    var index = cameras.findIndex(function (camera) {
+      return camera.deviceId === currentId;
+    });
+    var next = cameras[(index + 1) % cameras.length];
+    try {
+      var stream = await getMedia({ video: { deviceId: { exact: next.deviceId } } });
+      var replacement = stream.getVideoTracks()[0];
+      replacement.enabled = current.enabled;
+      if (pc) {
+        var sender = pc.getSenders().find(function (s) {
+          return s.track && s.track.kind === "video";
+        });
+        if (sender) {
+          await sender.replaceTrack(replacement);
+        }
+      }
+      localStream.removeTrack(current);
+      current.stop();
+      localStream.addTrack(replacement);
+      localVideo.srcObject = localStream;
+    } catch (error) {
+      showProblem("camera_switch_failed");
+    }
+  });
+
+  // ---- The peer connection ---------------------------------------------------------------------
+
+  function closePeer() {
+    if (pc) {
+      pc.onicecandidate = null;
+      pc.ontrack = null;
+      pc.oniceconnectionstatechange = null;
+      pc.close();
+    }
+    pc = null;
+    pendingCandidates = [];
+    offeredTo = null;
+    restartedIce = false;
+  }
+
+  function newPeer() {
+    closePeer();
+    var connection = new RTCPeerConnection({ iceServers: config.iceServers });
+    pc = connection;
+    var kinds = { audio: false, video: false };
+    if (localStream) {
+      localStream.getTracks().forEach(function (t) {
+        pc.addTrack(t, localStream);
+        kinds[t.kind] = true;
+      });
+    }
+    // Without a camera or microphone of one's own, still receive the other side's.
+    Object.keys(kinds).forEach(function (kind) {
+      if (!kinds[kind]) {
+        pc.addTransceiver(kind, { direction: "recvonly" });
+      }
+    });
+    pc.onicecandidate = function (event) {
+      send({ type: "candidate", candidate: event.candidate ? event.candidate.toJSON() : null });
+    };
+    pc.ontrack = function (event) {
+      if (remoteVideo.srcObject !== event.streams[0]) {
+        remoteVideo.srcObject = event.streams[0] || new MediaStream([event.track]);
+      }
+    };
+    pc.oniceconnectionstatechange = function () {
+      var state = connection.iceConnectionState;
+      if (finished) {
+        return;
+      }
+      if (state === "connected" || state === "completed") {
+        setState("connected");
+        remoteMedia.textContent = "";
+      } else if (state === "disconnected") {
+        setState("reconnecting", text.peer_connection_lost);
+      } else if (state === "failed") {
+        setState("failed", text.peer_connection_failed);
+        if (isClerk && !restartedIce) {
+          restartedIce = true;
+          makeOffer(true);
+        }
+      }
+    };
+    return pc;
+  }
+
+  async function makeOffer(iceRestart) {
+    if (!pc) {
+      newPeer();
+    }
+    offeredTo = otherPeer;
+    var offer = await pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
+    await pc.setLocalDescription(offer);
+    send({ type: "offer", sdp: pc.localDescription.sdp });
+  }
+
+  async function flushCandidates() {
+    var queued = pendingCandidates;
+    pendingCandidates = [];
+    for (var i = 0; i < queued.length; i++) {
+      await addCandidate(queued[i]);
+    }
+  }
+
+  async function addCandidate(candidate) {
+    try {
+      await pc.addIceCandidate(candidate || undefined);
+    } catch (error) {
+      // A candidate of an offer since replaced: harmless.
+    }
+  }
+
+  async function onSignal(message) {
+    switch (message.type) {
+      case "hello":
+        // A page of the other side (new, reloaded, or back on a new socket) is here.
+        var samePeerStillConnected =
+          message.peer === otherPeer && pc && ["connected", "completed"].indexOf(pc.iceConnectionState) >= 0;
+        otherPeer = message.peer;
+        send({ type: "ready", peer: peerId });
+        if (!samePeerStillConnected) {
+          setState("connecting");
+          newPeer();
+          if (isClerk) {
+            await makeOffer(false);
+          }
+        }
+        break;
+      case "ready":
+        if (isClerk && message.peer !== offeredTo) {
+          otherPeer = message.peer;
+          setState("connecting");
+          newPeer();
+          await makeOffer(false);
+        }
+        break;
+      case "offer":
+        if (isClerk) {
+          return;
+        }
+        if (!pc) {
+          newPeer();
+        }
+        await pc.setRemoteDescription({ type: "offer", sdp: message.sdp });
+        await flushCandidates();
+        var answer = await pc.createAnswer();
+        await pc.setLocalDescription(answer);
+        send({ type: "answer", sdp: pc.localDescription.sdp });
+        break;
+      case "answer":
+        if (!isClerk || !pc || pc.signalingState !== "have-local-offer") {
+          return;
+        }
+        await pc.setRemoteDescription({ type: "answer", sdp: message.sdp });
+        await flushCandidates();
+        break;
+      case "candidate":
+        if (pc && pc.remoteDescription) {
+          await addCandidate(message.candidate);
+        } else {
+          pendingCandidates.push(message.candidate);
+        }
+        break;
+      case "chat":
+        addChat(message.from === "clerk" ? text.clerk : text.resident, message.text, "chat-theirs");
+        break;
+      case "mute":
+        var notes = [];
+        if (message.audio) {
+          notes.push(text.remote_muted);
+        }
+        if (message.video) {
+          notes.push(text.remote_camera_off);
+        }
+        remoteMedia.textContent = notes.join(" ");
+        break;
+      case "bye":
+      case "left":
+        if (!finished) {
+          setState("reconnecting", text.peer_left);
+        }
+        break;
+      case "draft":
+      case "review":
+        refreshPanel();
+        break;
+      case "ended":
+        endCall();
+        break;
+    }
+  }
+
+  // ---- The signaling socket --------------------------------------------------------------------
+
+  function send(message) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(message));
+    }
+  }
+
+  function connectSocket() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + config.wsPath);
+    // Messages are handled one after the other: an answer must not overtake the offer's handling.
+    var chain = Promise.resolve();
+    socket.onopen = function () {
+      socketAttempts = 0;
+      send({ type: "hello", peer: peerId });
+      if (statusLine.getAttribute("data-state") !== "connected") {
+        setState("connecting", text.waiting);
+      }
+    };
+    socket.onmessage = function (event) {
+      var message;
+      try {
+        message = JSON.parse(event.data);
+      } catch (error) {
+        return;
+      }
+      chain = chain.then(function () {
+        return onSignal(message);
+      }).catch(function () {
+        setState("failed", text.peer_connection_failed);
+      });
+    };
+    socket.onclose = function (event) {
+      socket = null;
+      if (finished) {
+        return;
+      }
+      if (event.code === 4403) {
+        finish("failed", text.refused);
+      } else if (event.code === 4409) {
+        finish("ended", text.replaced);
+      } else if (event.code === 4000) {
+        endCall();
+      } else {
+        // The server restarted or the network blinked: the call is kept for the rejoin window.
+        if (statusLine.getAttribute("data-state") !== "connected") {
+          setState("reconnecting", text.server_lost);
+        }
+        socketAttempts += 1;
+        setTimeout(connectSocket, Math.min(1000 * Math.pow(2, socketAttempts - 1), 15000));
+      }
+    };
+  }
+
+  function finish(state, message) {
+    finished = true;
+    closePeer();
+    if (localStream) {
+      localStream.getTracks().forEach(function (t) {
+        t.stop();
+      });
+    }
+    if (socket) {
+      socket.close();
+    }
+    setState(state, message);
+    document.querySelectorAll("[data-after-call]").forEach(function (element) {
+      element.hidden = false;
+    });
+    if (endForm) {
+      endForm.hidden = true;
+    }
+  }
+
+  function endCall() {
+    if (!finished) {
+      finish("ended", text.ended);
+      refreshPanel();
+    }
+  }
+
+  // ---- Chat ------------------------------------------------------------------------------------
+
+  function addChat(who, message, className) {
+    var item = document.createElement("li");
+    item.className = className;
+    var name = document.createElement("strong");
+    name.textContent = who + ": ";
+    item.appendChild(name);
+    item.appendChild(document.createTextNode(message));
+    chatLog.appendChild(item);
+    chatLog.scrollTop = chatLog.scrollHeight;
+  }
+
+  chatForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var message = chatInput.value.trim();
+    if (!message || !socket || socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    send({ type: "chat", text: message.slice(0, 1000) });
+    addChat(text.you, message, "chat-mine");
+    chatInput.value = "";
+    chatInput.focus();
+  });
+
+  // ---- The shared application, stills and verdicts (server-rendered panel) ---------------------
+
+  async function post(url, body) {
+    var response = await fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": config.csrf, Accept: "application/json" },
+    });
+    var data = {};
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = { errors: [{ field: "", message: text.request_failed }] };
+    }
+    return { ok: response.ok, data: data };
+  }
+
+  function showErrors(container, errors) {
+    container.querySelectorAll(".error-message[data-from-server]").forEach(function (element) {
+      element.remove();
+    });
+    (errors || []).forEach(function (error) {
+      var message = document.createElement("p");
+      message.className = "error-message";
+      message.setAttribute("data-from-server", "");
+      message.setAttribute("role", "alert");
+      message.textContent = error.message;
+      var field = error.field && container.querySelector('[name="' + error.field + '"]');
+      var group = field && field.closest(".form-group");
+      var label = group && group.querySelector(".label");
+      if (label) {
+        label.insertAdjacentElement("afterend", message);
+      } else {
+        container.insertBefore(message, container.firstChild);
+      }
+    });
+  }
+
+  // The same shape (same shared application, same documents): update the [data-sync] parts only, so
+  // that a verdict or a reason being entered is not wiped out by the other side's change.
+  function updatePanel(html) {
+    var fresh = document.createElement("div");
+    fresh.innerHTML = html;
+    var oldBody = document.getElementById("call-panel-body");
+    var newBody = fresh.querySelector("#call-panel-body");
+    if (!oldBody || !newBody || oldBody.getAttribute("data-shape") !== newBody.getAttribute("data-shape")) {
+      panel.innerHTML = html;
+      return;
+    }
+    newBody.querySelectorAll("[data-sync]").forEach(function (element) {
+      var current = element.id && document.getElementById(element.id);
+      if (!current) {
+        return;
+      }
+      Array.prototype.forEach.call(element.attributes, function (attribute) {
+        current.setAttribute(attribute.name, attribute.value);
+      });
+      if (element.hasAttribute("data-part")) {
+        current.innerHTML = element.innerHTML;
+      }
+    });
+  }
+
+  var refreshing = null;
+  function refreshPanel() {
+    if (!panel) {
+      return;
+    }
+    // One refresh at a time; a change during it asks for another.
+    refreshing = (refreshing || Promise.resolve()).then(async function () {
+      try {
+        var response = await fetch(config.urls.panel, { credentials: "same-origin" });
+        if (response.ok) {
+          updatePanel(await response.text());
+        }
+      } catch (error) {
+        // The next change refreshes it.
+      }
+    });
+  }
+
+  function captureStill() {
+    return new Promise(function (resolve) {
+      if (!remoteVideo.videoWidth) {
+        resolve(null);
+        return;
+      }
+      var canvas = document.createElement("canvas");
+      canvas.width = remoteVideo.videoWidth;
+      canvas.height = remoteVideo.videoHeight;
+      canvas.getContext("2d").drawImage(remoteVideo, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob(resolve, "image/png");
+    });
+  }
+
+  if (panel) {
+    panel.addEventListener("click", async function (event) {
+      var button = event.target.closest("[data-capture]");
+      if (!button) {
+        return;
+      }
+      event.preventDefault();
+      var row = button.closest("[data-material]") || panel;
+      var blob = await captureStill();
+      if (!blob) {
+        showErrors(row, [{ field: "", message: text.no_picture }]);
+        return;
+      }
+      button.disabled = true;
+      var body = new FormData();
+      body.append("material", button.getAttribute("data-capture"));
+      body.append("file", blob, button.getAttribute("data-capture") + ".png");
+      var result = await post(config.urls.capture, body);
+      button.disabled = false;
+      if (result.ok) {
+        refreshPanel();
+      } else {
+        showErrors(row, result.data.errors);
+      }
+    });
+
+    panel.addEventListener("submit", async function (event) {
+      var form = event.target;
+      if (!form.hasAttribute("data-fetch")) {
+        return;
+      }
+      event.preventDefault();
+      var submit = form.querySelector("[type=submit]");
+      if (submit) {
+        submit.disabled = true;
+      }
+      var result = await post(form.action, new FormData(form));
+      if (submit) {
+        submit.disabled = false;
+      }
+      showErrors(form, result.ok ? [] : result.data.errors);
+      if (result.ok) {
+        refreshPanel();
+      }
+    });
+  }
+
+  if (endForm) {
+    endForm.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var result = await post(endForm.action, new FormData(endForm));
+      if (result.ok) {
+        endCall();
+      } else {
+        showErrors(endForm, result.data.errors);
+      }
+    });
+  }
+
+  window.addEventListener("pagehide", function () {
+    if (socket && !finished) {
+      socket.close();
+    }
+  });
+
+  // ---- Start -----------------------------------------------------------------------------------
+
+  async function start() {
+    if (!window.RTCPeerConnection || !window.WebSocket) {
+      finish("failed", text.unsupported);
+      return;
+    }
+    setState("connecting");
+    await startMedia();
+    connectSocket();
+  }
+
+  start();
+})();
