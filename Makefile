@@ -31,6 +31,7 @@ debian:
 setup: install
 	mkdir -p $(BANSHI_DATA_DIR)
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_directory
 	$(PY) manage.py load_catalog
 	BANSHI_DEMO=1 $(PY) manage.py seed_demo
