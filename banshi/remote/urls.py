@@ -29,7 +29,7 @@ urlpatterns = [
     path("video/console/", console.remote_console, name="remote_console"),
     path("video/console/call/", console.remote_call_start, name="remote_call_start"),
     path("video/console/calls/<int:session_id>/end/", console.remote_console_end, name="remote_console_end"),
-    # The call page and what is done during a call (R2's module): `remote_call` and its sub-paths.
+    # The call page and what is done during a call (banshi.remote.call): `remote_call` and its sub-paths.
     path("video/calls/<int:session_id>/", include(call.urlpatterns)),
     path("video/calls/<int:session_id>/summary/", resident.remote_call_summary, name="remote_call_summary"),
     path(
