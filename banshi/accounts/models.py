@@ -4,6 +4,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,3 +51,34 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(key: str) -> str:
         return _digest(key)
+
+
+class PasswordCode(models.Model):
+    """A 6-digit code sent by SMS so that a resident can set a password: one opened at a window has
+    none, and one who forgot theirs has lost it. Kept in the database, not the session, so that a
+    replayed cookie cannot win back spent attempts. Only a keyed digest of the code is stored; only a
+    user's latest code counts."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_codes"
+    )
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password code")
+        verbose_name_plural = _("password codes")
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"password code {self.pk} of {self.user_id}"
+
+    @staticmethod
+    def digest_of(user_id: int, code: str) -> str:
+        # Keyed with SECRET_KEY: a copy of the table alone does not give away a million-guess code.
+        return salted_hmac(
+            "banshi.accounts.password_code", f"{user_id}:{code}", algorithm="sha256"
+        ).hexdigest()

@@ -9,11 +9,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from banshi.accounts.models import User
 from banshi.accounts.personal import mask_digits, mask_id_number, mask_name, mask_phone, mask_text
 from banshi.catalog.definition import BundleDef, FieldDef
 from banshi.directory.selectors import district_choices
@@ -343,6 +346,64 @@ class SignupForm(NamedErrorsForm):
     )
     password2 = forms.CharField(
         label=gettext_lazy("Confirm the password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("is not the same as the password"))
+        if data.get("password1") and "password1" not in self.errors:
+            candidate = User(username=data.get("phone") or "", display_name=data.get("display_name") or "")
+            try:
+                validate_password(data["password1"], candidate)
+            except ValidationError as problems:
+                for message in problems.messages:
+                    self.add_error("password1", message)
+        return data
+
+
+PHONE_INPUT = forms.TextInput(
+    attrs={"type": "tel", "autocomplete": "tel", "inputmode": "numeric", "maxlength": "11"}
+)
+
+
+class PasswordCodeForm(NamedErrorsForm):
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile number"),
+        max_length=11,
+        widget=PHONE_INPUT,
+        help_text=gettext_lazy("The number you signed up with, or gave at the window."),
+    )
+
+
+class PasswordSetForm(NamedErrorsForm):
+    phone = forms.CharField(label=gettext_lazy("Mobile number"), max_length=11, widget=PHONE_INPUT)
+    code = forms.RegexField(
+        label=gettext_lazy("Code from the text message"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=10,
+        error_messages={"invalid": gettext_lazy("must be the 6 digits of the text message")},
+        help_text=gettext_lazy("6 digits. Only the latest code counts."),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "maxlength": "6",
+                "class": "width-5",
+            }
+        ),
+    )
+    password1 = forms.CharField(
+        label=gettext_lazy("New password"),
+        min_length=8,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy("At least 8 characters."),
+    )
+    password2 = forms.CharField(
+        label=gettext_lazy("Confirm the new password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -1,10 +1,25 @@
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from banshi.accounts.services import SignupError, resident_signup
-from banshi.web.forms import LoginForm, SignupForm, problem_text
+from banshi.accounts.services import (
+    SignupError,
+    password_code_send,
+    password_set_with_code,
+    resident_signup,
+)
+from banshi.lib.errors import FieldErrors
+from banshi.web.forms import (
+    LoginForm,
+    PasswordCodeForm,
+    PasswordSetForm,
+    SignupForm,
+    add_service_errors,
+    form_error_summary,
+    problem_text,
+)
 from banshi.web.views.site import safe_next
 
 
@@ -33,3 +48,54 @@ def signup(request):
     return render(
         request, "registration/signup.html", {"form": form, "next": safe_next(request, "")}, status=status
     )
+
+
+# The number is carried from one page to the next in the session, not the address, which servers log.
+PASSWORD_PHONE_KEY = "password_code_phone"
+
+
+def password_code(request):
+    form = PasswordCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_code_send(phone=form.cleaned_data["phone"])
+        except FieldErrors as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            request.session[PASSWORD_PHONE_KEY] = form.cleaned_data["phone"].strip()
+            # The same answer whether or not the number has an account.
+            messages.info(
+                request,
+                _(
+                    "If this mobile number has an account, a code is on its way to it by text message. "
+                    "It is valid for 10 minutes."
+                ),
+            )
+            return redirect("password_set")
+    status = 400 if form.is_bound and form.errors else 200
+    context = {"form": form, "errors": form_error_summary(form) if form.is_bound else []}
+    return render(request, "registration/password_code.html", context, status=status)
+
+
+def password_set(request):
+    form = PasswordSetForm(
+        request.POST or None, initial={"phone": request.session.get(PASSWORD_PHONE_KEY, "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = password_set_with_code(
+                phone=form.cleaned_data["phone"],
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password1"],
+            )
+        except FieldErrors as exc:
+            errors = {("password1" if key == "password" else key): text for key, text in exc.errors.items()}
+            add_service_errors(form, errors)
+        else:
+            request.session.pop(PASSWORD_PHONE_KEY, None)
+            login(request, user, backend="banshi.accounts.backends.UsernameOrPhoneBackend")
+            messages.success(request, _("Your password is set and you are logged in."))
+            return redirect("home")
+    status = 400 if form.is_bound and form.errors else 200
+    context = {"form": form, "errors": form_error_summary(form) if form.is_bound else []}
+    return render(request, "registration/password_set.html", context, status=status)
