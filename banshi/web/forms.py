@@ -327,16 +327,9 @@ class NamedErrorsForm(forms.Form):
                 self._errors[name] = self.error_class([problem_text(label, message) for message in messages])
 
 
-class SignupForm(NamedErrorsForm):
-    phone = forms.CharField(
-        label=gettext_lazy("Mobile number"),
-        max_length=11,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "numeric"}),
-        help_text=gettext_lazy("You will use it to log in. We send updates about your applications to it."),
-    )
-    display_name = forms.CharField(
-        label=gettext_lazy("Your name"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
+class NewPasswordForm(NamedErrorsForm):
+    """A new password typed twice, checked by the configured password validators."""
+
     password1 = forms.CharField(
         label=gettext_lazy("Password"),
         min_length=8,
@@ -359,9 +352,22 @@ class SignupForm(NamedErrorsForm):
             try:
                 validate_password(data["password1"], candidate)
             except ValidationError as problems:
-                for message in problems.messages:
-                    self.add_error("password1", message)
+                reasons = " ".join(problems.messages)
+                self.add_error("password1", _("is not accepted: %(reasons)s") % {"reasons": reasons})
         return data
+
+
+class SignupForm(NewPasswordForm):
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile number"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "numeric"}),
+        help_text=gettext_lazy("You will use it to log in. We send updates about your applications to it."),
+    )
+    display_name = forms.CharField(
+        label=gettext_lazy("Your name"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    field_order = ["phone", "display_name", "password1", "password2"]
 
 
 PHONE_INPUT = forms.TextInput(
@@ -378,7 +384,7 @@ class PasswordCodeForm(NamedErrorsForm):
     )
 
 
-class PasswordSetForm(NamedErrorsForm):
+class PasswordSetForm(NewPasswordForm):
     phone = forms.CharField(label=gettext_lazy("Mobile number"), max_length=11, widget=PHONE_INPUT)
     code = forms.RegexField(
         label=gettext_lazy("Code from the text message"),
@@ -395,24 +401,12 @@ class PasswordSetForm(NamedErrorsForm):
             }
         ),
     )
-    password1 = forms.CharField(
-        label=gettext_lazy("New password"),
-        min_length=8,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=gettext_lazy("At least 8 characters."),
-    )
-    password2 = forms.CharField(
-        label=gettext_lazy("Confirm the new password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    field_order = ["phone", "code", "password1", "password2"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", _("is not the same as the password"))
-        return data
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = gettext_lazy("New password")
+        self.fields["password2"].label = gettext_lazy("Confirm the new password")
 
 
 class LoginForm(AuthenticationForm):
