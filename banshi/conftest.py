@@ -295,3 +295,25 @@ def browser():
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def fill_newborn_details(page, tmp_path, *, values: dict | None = None, leave_out: str | None = None) -> None:
+    """Fill the newborn bundle's one form in a Playwright page: every field of `values` (by default
+    `newborn_values()`, born two days ago) and a PNG for each material but `leave_out`; then continue."""
+    values = dict(values or newborn_values())
+    values["newborn.birth_datetime"] = (timezone.localtime() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    for key, value in values.items():
+        selector = "#fields-" + key.replace(".", "-").replace("_", "-")
+        if key == "newborn.sex":
+            page.check(f"{selector}-{value}")
+        elif key == "household.area":
+            page.select_option(selector, value)
+        else:
+            page.fill(selector, value)
+    for key, color in zip(NEWBORN_MATERIALS, ["red", "green", "blue", "yellow"], strict=True):
+        if key == leave_out:
+            continue
+        path = tmp_path / f"{key}.png"
+        path.write_bytes(png_bytes(color))
+        page.set_input_files("#materials-" + key.replace("_", "-"), str(path))
+    page.click("#continue")

@@ -6,14 +6,12 @@ post. A reload on either side rejoins the same call."""
 
 import os
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from banshi.cases.models import Application, Upload
-from banshi.conftest import NEWBORN_MATERIALS, newborn_values, png_bytes
+from banshi.conftest import NEWBORN_MATERIALS, fill_newborn_details, newborn_values
 from banshi.remote import services
 from banshi.remote.models import CallSession, PreReview
 from banshi.remote.tests.servers import (
@@ -61,23 +59,12 @@ def start_application(page, tmp_path, *, leave_out: str) -> None:
         page.check(f"#answers-{question}-{option}")
     page.click("#continue")
     expect(page).to_have_url(re.compile(r"/bundles/newborn/details/$"))
-    values = newborn_values(**{"delivery.address": "重庆市渝中区解放碑街道民族路100号"})
-    values["newborn.birth_datetime"] = (timezone.localtime() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    for key, value in values.items():
-        selector = "#fields-" + key.replace(".", "-").replace("_", "-")
-        if key == "newborn.sex":
-            page.check(f"{selector}-{value}")
-        elif key == "household.area":
-            page.select_option(selector, value)
-        else:
-            page.fill(selector, value)
-    for key, color in zip(NEWBORN_MATERIALS, ["red", "green", "blue", "yellow"], strict=True):
-        if key == leave_out:
-            continue
-        path = tmp_path / f"{key}.png"
-        path.write_bytes(png_bytes(color))
-        page.set_input_files("#materials-" + key.replace("_", "-"), str(path))
-    page.click("#continue")
+    fill_newborn_details(
+        page,
+        tmp_path,
+        values=newborn_values(**{"delivery.address": "重庆市渝中区解放碑街道民族路100号"}),
+        leave_out=leave_out,
+    )
     # The missing document stops the form here; what was given is kept in the draft.
     expect(page.locator("#error-summary")).to_be_visible()
 

@@ -2,14 +2,12 @@
 agencies' officers work their queues in dependency order, and the resident sees the case complete."""
 
 import os
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from banshi.cases.models import Application, Task
-from banshi.conftest import NEWBORN_MATERIALS, PASSWORD, newborn_values, png_bytes
+from banshi.conftest import NEWBORN_MATERIALS, PASSWORD, fill_newborn_details
 
 # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -74,22 +72,7 @@ def test_a_newborn_application_goes_from_the_resident_through_four_agencies_to_c
     page.click("#continue")
 
     expect(page).to_have_url(f"{live_server.url}/bundles/newborn/details/")
-    values = newborn_values()
-    birth = timezone.localtime() - timedelta(days=2)
-    values["newborn.birth_datetime"] = birth.strftime("%Y-%m-%dT%H:%M")
-    for key, value in values.items():
-        selector = "#fields-" + key.replace(".", "-").replace("_", "-")
-        if key == "newborn.sex":
-            page.check(f"{selector}-{value}")
-        elif key == "household.area":
-            page.select_option(selector, value)
-        else:
-            page.fill(selector, value)
-    for key, color in zip(NEWBORN_MATERIALS, ["red", "green", "blue", "yellow"], strict=True):
-        path = tmp_path / f"{key}.png"
-        path.write_bytes(png_bytes(color))
-        page.set_input_files("#materials-" + key.replace("_", "-"), str(path))
-    page.click("#continue")
+    fill_newborn_details(page, tmp_path)
 
     expect(page).to_have_url(f"{live_server.url}/bundles/newborn/check/")
     expect(page.locator("main")).to_contain_text("王小明")

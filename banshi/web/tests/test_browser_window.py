@@ -4,17 +4,21 @@ certificates and hands them over, and the public verification page of one of the
 
 import os
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from banshi.audit.models import Event
 from banshi.cases.models import Application, Task
 from banshi.cases.tests.helpers import run_worker
 from banshi.certificates.models import Certificate
-from banshi.conftest import FATHER_ID, MOTHER_ID, NEWBORN_MATERIALS, newborn_values, png_bytes
+from banshi.conftest import (
+    FATHER_ID,
+    MOTHER_ID,
+    NEWBORN_MATERIALS,
+    fill_newborn_details,
+    newborn_values,
+)
 from banshi.web.tests.test_browser import log_in, new_page, work_queue
 
 # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls here.
@@ -71,21 +75,9 @@ def test_a_clerk_serves_a_walk_in_resident_and_prints_certificates_that_verify_a
     page.click("#continue")
 
     expect(page).to_have_url(re.compile(r"/window/residents/\d+/bundles/newborn/details/$"))
-    values = newborn_values(**{"mother.name": RESIDENT, "mother.phone": PHONE})
-    values["newborn.birth_datetime"] = (timezone.localtime() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    for key, value in values.items():
-        selector = "#fields-" + key.replace(".", "-").replace("_", "-")
-        if key == "newborn.sex":
-            page.check(f"{selector}-{value}")
-        elif key == "household.area":
-            page.select_option(selector, value)
-        else:
-            page.fill(selector, value)
-    for key, color in zip(NEWBORN_MATERIALS, ["red", "green", "blue", "yellow"], strict=True):
-        path = tmp_path / f"{key}.png"
-        path.write_bytes(png_bytes(color))
-        page.set_input_files("#materials-" + key.replace("_", "-"), str(path))
-    page.click("#continue")
+    fill_newborn_details(
+        page, tmp_path, values=newborn_values(**{"mother.name": RESIDENT, "mother.phone": PHONE})
+    )
 
     expect(page).to_have_url(re.compile(r"/window/residents/\d+/bundles/newborn/check/$"))
     expect(page.locator("main")).to_contain_text("王小明")
