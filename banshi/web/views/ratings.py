@@ -16,7 +16,7 @@ from banshi.cases.selectors import poor_ratings
 from banshi.cases.services.rate import COMMENT_MAX, FINISHED, NOTE_MAX, application_rate, rating_follow_up
 from banshi.directory.selectors import is_supervisor
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
-from banshi.web.forms import NamedErrorsForm
+from banshi.web.forms import NamedErrorsForm, add_service_errors
 
 
 class RatingForm(NamedErrorsForm):
@@ -42,11 +42,6 @@ class FollowUpForm(NamedErrorsForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Whom you spoke to, what was found, what was done."),
     )
-
-
-def add_form_errors(form: forms.Form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 def _require_supervisor(request) -> None:
@@ -79,7 +74,7 @@ def supervise_ratings(request):
             try:
                 rating_follow_up(actor=request.user, rating_id=int(rating_id), note=form.cleaned_data["note"])
             except FieldErrors as exc:
-                add_form_errors(form, exc.errors)
+                add_service_errors(form, exc.errors)
             except Conflict as exc:
                 messages.error(request, str(exc))
                 return redirect("supervise_ratings")
@@ -134,7 +129,7 @@ def rating_post(request, application, *, render_page):
                 comment=form.cleaned_data["comment"],
             )
         except FieldErrors as exc:
-            add_form_errors(form, exc.errors)
+            add_service_errors(form, exc.errors)
         except Conflict as exc:
             messages.error(request, str(exc))
             return redirect("application_detail", number=application.number)
