@@ -7,7 +7,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("banshi.ui.urls")),
+    path("", include("banshi.accounts.urls")),
+    path("", include("banshi.catalog.urls")),
+    path("", include("banshi.cases.urls")),
     path("", include("banshi.certificates.urls")),
-    path("", include("banshi.web.urls")),
     path("", include("banshi.remote.urls")),
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from banshi.catalog.models import Bundle, BundleVersion
@@ -112,6 +113,10 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        """The applicant's status page."""
+        return reverse("cases:application_detail", args=[self.number])
+
     @property
     def spec(self):
         return self.bundle_version.spec
@@ -177,6 +182,10 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.number}/{self.service}"
+
+    def get_absolute_url(self) -> str:
+        """The officer's page of the task."""
+        return reverse("cases:work_task", args=[self.pk])
 
     @property
     def spec(self):

@@ -4,11 +4,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banshi.accounts.personal import mask_name
 from banshi.audit.models import Event
 from banshi.audit.services import event_record
 from banshi.cases.models import Task
@@ -16,6 +14,7 @@ from banshi.cases.services.flow import audit_event
 from banshi.certificates.models import NUMBER_SHAPE, Certificate
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.personal import mask_name
 from banshi.notify.services import notification_send
 
 C = Certificate.Status
@@ -175,6 +174,6 @@ def certificate_revoke(*, actor: Any, number: Any, reason: Any) -> Certificate:
             title=_("%(document)s %(number)s was revoked")
             % {"document": certificate.title_text, "number": certificate.number},
             body=_("Contact %(agency)s if you have questions.") % {"agency": certificate.agency.name},
-            url=reverse("application_detail", args=[application.number]),
+            url=application.get_absolute_url(),
         )
     return certificate

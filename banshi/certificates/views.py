@@ -34,7 +34,7 @@ def verify_lookup(request):
     if typed is not None:
         number = "".join(typed.split()).upper()
         if is_number_shaped(number):
-            return redirect("certificate_verify", number=number)
+            return redirect("certificates:verify", number=number)
         return _verify_page(request, state="malformed", status=400)
     return _verify_page(request, state="ask", status=200)
 

@@ -5,8 +5,7 @@ from banshi.cases.models import Rating
 from banshi.catalog.selectors import bundles_open
 from banshi.remote.models import CallSession
 from banshi.remote.services.calls import COMMENT_MAX
-from banshi.remote.services.submit import TRACKING_MAX
-from banshi.web.forms import NamedErrorsForm
+from banshi.ui.forms import NamedErrorsForm
 
 
 def bundle_choices() -> list[tuple[str, str]]:
@@ -56,11 +55,3 @@ class CallRatingForm(NamedErrorsForm):
 
 class CallEndForm(NamedErrorsForm):
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=CallSession.Outcome.choices)
-
-
-class PostForm(NamedErrorsForm):
-    tracking_number = forms.CharField(
-        label=gettext_lazy("Postal tracking number"),
-        max_length=TRACKING_MAX,
-        help_text=gettext_lazy("Recorded when the results are posted; the resident is told."),
-    )

@@ -4,6 +4,7 @@ outcome only."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from banshi.cases.models import Application, Rating, Upload
@@ -179,6 +180,9 @@ class CallSession(models.Model):
 
     def __str__(self) -> str:
         return f"call {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("remote:call", args=[self.pk])
 
     @property
     def room(self) -> str:

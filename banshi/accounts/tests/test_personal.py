@@ -3,7 +3,9 @@ from datetime import date
 import pytest
 
 from banshi.accounts.models import User
-from banshi.accounts.personal import (
+from banshi.accounts.services import SignupError, resident_signup
+from banshi.audit.models import Event
+from banshi.lib.personal import (
     id_check_digit,
     id_number_problem,
     mask_id_number,
@@ -11,8 +13,6 @@ from banshi.accounts.personal import (
     mask_phone,
     phone_problem,
 )
-from banshi.accounts.services import SignupError, resident_signup
-from banshi.audit.models import Event
 
 
 def test_a_published_sample_id_number_passes_the_gb11643_checksum():

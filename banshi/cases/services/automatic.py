@@ -9,7 +9,6 @@ officer approve a task nobody claimed."""
 from datetime import timedelta
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,7 +97,7 @@ def task_decide_automatically(*, task_id: int) -> str:
                 user=application.applicant,
                 title=_("%(service)s is ready") % {"service": task.spec.name},
                 body=_("Application %(number)s") % {"number": application.number},
-                url=reverse("application_detail", args=[application.number]),
+                url=application.get_absolute_url(),
             )
     return "approved"
 

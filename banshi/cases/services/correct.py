@@ -12,7 +12,7 @@ from banshi.cases.services.flow import (
     lock_application,
     write_events,
 )
-from banshi.cases.validation import check_materials, check_values, upload_ids
+from banshi.catalog.validation import check_materials, check_values, upload_ids
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.worktime.hours import working_deadline
 

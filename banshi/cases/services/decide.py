@@ -4,7 +4,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -128,7 +127,7 @@ def task_approve(*, actor, task_id: int, outputs: Any = None) -> Task:
                 user=application.applicant,
                 title=_("%(service)s is ready") % {"service": task.spec.name},
                 body=_("Application %(number)s") % {"number": application.number},
-                url=reverse("application_detail", args=[application.number]),
+                url=application.get_absolute_url(),
             )
     return task
 
@@ -240,7 +239,7 @@ def task_return(*, actor, task_id: int, reason: Any, items: Any) -> Task:
             user=application.applicant,
             title=_("Application %(number)s needs a correction") % {"number": application.number},
             body=str(task.spec.name),
-            url=reverse("application_detail", args=[application.number]),
+            url=application.get_absolute_url(),
         )
     return task
 
@@ -287,6 +286,6 @@ def task_reject(*, actor, task_id: int, reason: Any) -> Task:
             user=application.applicant,
             title=_("%(service)s was refused") % {"service": task.spec.name},
             body=task.decision_reason,
-            url=reverse("application_detail", args=[application.number]),
+            url=application.get_absolute_url(),
         )
     return task

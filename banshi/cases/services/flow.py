@@ -3,7 +3,6 @@ it follows from its tasks. Called inside the transaction of each change, with th
 
 from datetime import datetime, timedelta
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from banshi.audit.models import Event
@@ -106,7 +105,7 @@ def _application_status(*, application: Application, tasks: list[Task], actor, n
         application.completed_at = now
         fields.append("completed_at")
     application.save(update_fields=fields)
-    url = reverse("application_detail", args=[application.number])
+    url = application.get_absolute_url()
     if new == A.COMPLETE:
         notification_send(
             user=application.applicant,

@@ -4,11 +4,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.accounts.models import User
+from banshi.cases.channels import submission_route
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
 from banshi.cases.services.flow import audit_event, schedule_automatic_decision, task_clock, write_events
 from banshi.cases.services.numbers import application_number
-from banshi.cases.validation import check_answers, check_materials, check_values, upload_ids
 from banshi.catalog.models import Bundle
+from banshi.catalog.validation import check_answers, check_materials, check_values, upload_ids
 from banshi.directory.selectors import agency_ids_by_code
 from banshi.lib.errors import FieldErrors
 from banshi.worktime.hours import working_days_deadline
@@ -128,3 +130,35 @@ def application_submit(
         raise
     application.submitted_tasks = tasks
     return application
+
+
+def application_submit_online(
+    *,
+    actor: User,
+    bundle_code: str,
+    answers: Any,
+    values: Any,
+    materials: Any,
+    idempotency_key: str = "",
+) -> Application:
+    """A resident sends their own application, from the pages or the API alike: through a route another
+    app offers for this draft (after a video call whose pre-review passed, a video application), or
+    else as a plain online one."""
+    route = (
+        submission_route(user=actor, bundle_code=bundle_code, answers=answers, materials=materials)
+        if isinstance(answers, dict) and isinstance(materials, dict)
+        else None
+    )
+    if route is not None:
+        return route.submit(
+            actor=actor, answers=answers, values=values, materials=materials, idempotency_key=idempotency_key
+        )
+    return application_submit(
+        actor=actor,
+        applicant=actor,
+        bundle_code=bundle_code,
+        answers=answers,
+        values=values,
+        materials=materials,
+        idempotency_key=idempotency_key,
+    )

@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,7 +77,7 @@ def _warn(task: Task, *, kind: str, condition: dict, officers: list, now: dateti
         else:
             title = _("Due soon: %(service)s, application %(number)s") % names
             body = _("It is due by %(deadline)s.") % names
-        url = reverse("work_task", args=[task.pk])
+        url = task.get_absolute_url()
         for officer in officers:
             notification_send(user=officer, title=title, body=body, url=url)
         write_events(

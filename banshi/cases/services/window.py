@@ -1,6 +1,5 @@
 """What a window clerk (综合窗口) does for a walk-in resident: open an account for them, submit the one
-form on their behalf once they confirm it with a code sent to their phone, and hand over or post the
-results."""
+form on their behalf once they confirm it with a code sent to their phone."""
 
 import hashlib
 import json
@@ -15,15 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from banshi.accounts.models import User
-from banshi.accounts.personal import phone_problem
 from banshi.audit.services import event_record
 from banshi.cases.models import Application, WindowConfirmation
 from banshi.cases.services.submit import application_submit
 from banshi.catalog.selectors import bundle_open
 from banshi.directory.models import Window
-from banshi.directory.selectors import window_for_clerk
-from banshi.lib.errors import Conflict, FieldErrors, NotFound
-from banshi.notify.services import notification_send, sms_backend
+from banshi.lib.errors import Conflict, FieldErrors
+from banshi.lib.personal import phone_problem
+from banshi.notify.services import sms_backend
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_ATTEMPTS = 5
@@ -216,57 +214,3 @@ def application_submit_at_window(
             return application
     # Raised after the block, so that the counted attempt is kept.
     raise FieldErrors({"code": problem})
-
-
-def application_hand_over(
-    *, actor, application_id: int, delivery: str, tracking_number: str = ""
-) -> Application:
-    """Record that a complete application's results left the window: handed to the resident, or
-    posted with a tracking number."""
-    D = Application.ResultDelivery
-    window = window_for_clerk(user=actor)
-    if window is None:
-        raise NotFound
-    tracking_number = (tracking_number or "").strip()
-    if delivery not in D.values:
-        raise FieldErrors({"delivery": _("is not one of the choices")})
-    if delivery == D.POST and not tracking_number:
-        raise FieldErrors({"tracking_number": _("is required when the results are posted")})
-    if len(tracking_number) > 40:
-        raise FieldErrors({"tracking_number": _("must be at most 40 characters")})
-    if delivery == D.WINDOW:
-        tracking_number = ""
-    now = timezone.now()
-    with transaction.atomic():
-        application = (
-            Application.objects.select_for_update()
-            .select_related("applicant")
-            .filter(pk=application_id, window=window)
-            .first()
-        )
-        if application is None:
-            raise NotFound
-        if application.status != Application.Status.COMPLETE:
-            raise Conflict(_("Only a complete application's results can be handed over."))
-        if application.handed_over_at is not None:
-            raise Conflict(_("The results of this application were already handed over."))
-        application.result_delivery = delivery
-        application.tracking_number = tracking_number
-        application.handed_over_at = now
-        application.save(update_fields=["result_delivery", "tracking_number", "handed_over_at"])
-        event_record(
-            actor=actor,
-            subject=application,
-            event_type="application.handed_over",
-            new_state=delivery,
-            extra={"window": window.pk, "delivery": delivery},
-            at=now,
-        )
-        if delivery == D.POST:
-            notification_send(
-                user=application.applicant,
-                title=_("The certificates of application %(number)s were posted")
-                % {"number": application.number},
-                body=_("Tracking number: %(tracking)s") % {"tracking": tracking_number},
-            )
-    return application

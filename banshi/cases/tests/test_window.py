@@ -10,9 +10,9 @@ from django.utils import timezone
 from banshi.accounts.models import User
 from banshi.audit.models import Event
 from banshi.cases.models import Application, ApplicationMaterial, Task, WindowConfirmation
+from banshi.cases.services.delivery import application_results_sent
 from banshi.cases.services.window import (
     CODE_ATTEMPTS,
-    application_hand_over,
     application_submit_at_window,
     confirmation_code_send,
     resident_create,
@@ -202,7 +202,7 @@ def accepted(send, window_clerk, window, resident, filled) -> Application:
 
 def test_results_cannot_be_handed_over_before_the_application_is_complete(accepted, window_clerk):
     with pytest.raises(Conflict):
-        application_hand_over(actor=window_clerk, application_id=accepted.pk, delivery="window")
+        application_results_sent(actor=window_clerk, application_id=accepted.pk, delivery="window")
     accepted.refresh_from_db()
     assert accepted.handed_over_at is None
     assert not events("application.handed_over").exists()
@@ -210,7 +210,7 @@ def test_results_cannot_be_handed_over_before_the_application_is_complete(accept
 
 def test_the_clerk_hands_the_results_over_at_the_window_once(accepted, window_clerk, officers):
     work_everything(accepted, officers)
-    application = application_hand_over(
+    application = application_results_sent(
         actor=window_clerk, application_id=accepted.pk, delivery="window", tracking_number="ignored"
     )
     application.refresh_from_db()
@@ -219,7 +219,7 @@ def test_the_clerk_hands_the_results_over_at_the_window_once(accepted, window_cl
     event = events("application.handed_over").get()
     assert event.actor == window_clerk and event.new_state == "window"
     with pytest.raises(Conflict):
-        application_hand_over(
+        application_results_sent(
             actor=window_clerk, application_id=accepted.pk, delivery="post", tracking_number="X1"
         )
 
@@ -229,13 +229,13 @@ def test_posting_the_results_needs_a_tracking_number_and_tells_the_resident(
 ):
     work_everything(accepted, officers)
     with pytest.raises(FieldErrors) as missing:
-        application_hand_over(
+        application_results_sent(
             actor=window_clerk, application_id=accepted.pk, delivery="post", tracking_number=" "
         )
     assert set(missing.value.errors) == {"tracking_number"}
     with pytest.raises(FieldErrors):
-        application_hand_over(actor=window_clerk, application_id=accepted.pk, delivery="drone")
-    application_hand_over(
+        application_results_sent(actor=window_clerk, application_id=accepted.pk, delivery="drone")
+    application_results_sent(
         actor=window_clerk, application_id=accepted.pk, delivery="post", tracking_number="SF1234567890"
     )
     accepted.refresh_from_db()
@@ -249,6 +249,6 @@ def test_a_clerk_of_another_window_or_an_officer_cannot_hand_over(accepted, offi
     other = _clerk("other-clerk", window_name="江北区政务服务中心综合窗口")
     for actor in (other, officers["health_commission"]):
         with pytest.raises(NotFound):
-            application_hand_over(actor=actor, application_id=accepted.pk, delivery="window")
+            application_results_sent(actor=actor, application_id=accepted.pk, delivery="window")
     accepted.refresh_from_db()
     assert accepted.handed_over_at is None

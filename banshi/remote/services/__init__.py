@@ -11,10 +11,9 @@ from banshi.remote.services.calls import (
     prereview_record,
 )
 from banshi.remote.services.queue import ticket_leave, ticket_take
-from banshi.remote.services.submit import application_post, application_submit_after_call
+from banshi.remote.services.submit import application_submit_after_call
 
 __all__ = [
-    "application_post",
     "application_submit_after_call",
     "appointment_book",
     "appointment_cancel",

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -163,7 +162,7 @@ def call_start(*, actor, ticket_id: int | None = None, appointment_id: int | Non
             user=session.resident,
             title=_("The video window %(window)s is calling you") % {"window": window.name},
             body=_("Open the link to join the call."),
-            url=reverse("remote_call", args=[session.pk]),
+            url=session.get_absolute_url(),
         )
         queue_changed_after_commit(window.pk)
     return session

@@ -6,14 +6,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from banshi.audit.models import Event
 from banshi.cases.models import Application, Task
+from banshi.cases.services import application_results_sent
 from banshi.cases.tests.helpers import work_everything
+from banshi.cases.tests.test_pages import answers_post, fields_post, files_post
 from banshi.conftest import ANSWERS, NEWBORN_MATERIALS, png_bytes
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.notify.models import Notification
 from banshi.remote import services
 from banshi.remote.models import CallSession
 from banshi.remote.tests.fixtures import clerk_fixture, client_of, window_fixture  # noqa: F401 (fixtures)
-from banshi.web.tests.test_pages import answers_post, fields_post, files_post
+
+
+def post_results(**kwargs):
+    return application_results_sent(delivery=Application.ResultDelivery.POST, **kwargs)
+
 
 pytestmark = pytest.mark.django_db
 ADDRESS = "重庆市渝中区解放碑街道民族路100号"
@@ -106,7 +112,7 @@ def test_a_resident_is_served_by_video_from_the_first_call_to_the_posted_results
     task_page = text(officer.get(f"/work/tasks/{task.pk}/"))
     assert 'id="post-form"' in task_page
     response = officer.post(
-        f"/video/applications/{application.number}/post/",
+        f"/applications/{application.number}/post/",
         {"tracking_number": "SF1234567890", "next": f"/work/tasks/{task.pk}/"},
     )
     assert response.status_code == 302 and response.url == f"/work/tasks/{task.pk}/"
@@ -214,13 +220,9 @@ def complete_by_post(window, clerk, resident, officers) -> Application:
 def test_the_posting_needs_a_tracking_number(complete_by_post, health_officer):
     for blank in ("", "   ", None):
         with pytest.raises(FieldErrors):
-            services.application_post(
-                actor=health_officer, application_id=complete_by_post.pk, tracking_number=blank
-            )
+            post_results(actor=health_officer, application_id=complete_by_post.pk, tracking_number=blank)
     with pytest.raises(FieldErrors):
-        services.application_post(
-            actor=health_officer, application_id=complete_by_post.pk, tracking_number="9" * 41
-        )
+        post_results(actor=health_officer, application_id=complete_by_post.pk, tracking_number="9" * 41)
     complete_by_post.refresh_from_db()
     assert complete_by_post.handed_over_at is None
 
@@ -237,16 +239,14 @@ def test_only_an_officer_with_a_task_in_the_application_records_the_posting(
     unrelated = _officer("civil", "civil_affairs")
     for stranger in (resident, outsider, clerk, unrelated):
         with pytest.raises(NotFound):
-            services.application_post(
-                actor=stranger, application_id=complete_by_post.pk, tracking_number="SF1"
-            )
+            post_results(actor=stranger, application_id=complete_by_post.pk, tracking_number="SF1")
         response = client_of(stranger).post(
-            f"/video/applications/{complete_by_post.number}/post/", {"tracking_number": "SF1"}
+            f"/applications/{complete_by_post.number}/post/", {"tracking_number": "SF1"}
         )
         assert response.status_code in (302, 404)
     complete_by_post.refresh_from_db()
     assert complete_by_post.handed_over_at is None and complete_by_post.tracking_number == ""
-    services.application_post(actor=hrss_officer, application_id=complete_by_post.pk, tracking_number="SF1")
+    post_results(actor=hrss_officer, application_id=complete_by_post.pk, tracking_number="SF1")
     event = Event.objects.get(event_type="application.posted")
     assert event.actor == hrss_officer and "SF1" not in str(event.extra)
 
@@ -254,17 +254,15 @@ def test_only_an_officer_with_a_task_in_the_application_records_the_posting(
 def test_results_are_posted_once_and_only_when_complete_and_asked_for(
     complete_by_post, health_officer, submit, resident
 ):
-    services.application_post(actor=health_officer, application_id=complete_by_post.pk, tracking_number="SF1")
+    post_results(actor=health_officer, application_id=complete_by_post.pk, tracking_number="SF1")
     with pytest.raises(Conflict):
-        services.application_post(
-            actor=health_officer, application_id=complete_by_post.pk, tracking_number="SF2"
-        )
+        post_results(actor=health_officer, application_id=complete_by_post.pk, tracking_number="SF2")
     complete_by_post.refresh_from_db()
     assert complete_by_post.tracking_number == "SF1"
     at_window = submit(idempotency_key="window")  # results collected at the window, still in progress
     with pytest.raises(Conflict):
-        services.application_post(actor=health_officer, application_id=at_window.pk, tracking_number="SF3")
+        post_results(actor=health_officer, application_id=at_window.pk, tracking_number="SF3")
     Application.objects.filter(pk=at_window.pk).update(result_delivery=Application.ResultDelivery.POST)
     with pytest.raises(Conflict):  # not complete yet
-        services.application_post(actor=health_officer, application_id=at_window.pk, tracking_number="SF3")
+        post_results(actor=health_officer, application_id=at_window.pk, tracking_number="SF3")
     assert Application.objects.get(pk=at_window.pk).handed_over_at is None

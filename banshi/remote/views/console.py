@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from banshi.accounts.personal import mask_name
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.personal import mask_name
 from banshi.remote import selectors
 from banshi.remote.forms import CallEndForm
 from banshi.remote.models import Appointment, CallSession
@@ -95,10 +95,10 @@ def remote_call_start(request):
         )
     except (Conflict, FieldErrors) as exc:
         messages.error(request, str(exc) if isinstance(exc, Conflict) else "; ".join(exc.errors.values()))
-        return redirect("remote_console")
+        return redirect("remote:console")
     except NotFound:
         raise Http404 from None
-    return redirect("remote_call", session_id=session.pk)
+    return redirect("remote:call", session_id=session.pk)
 
 
 def _participant_session(request, session_id: int) -> CallSession:
@@ -123,7 +123,7 @@ def remote_console_end(request, session_id: int):
     form = CallEndForm(request.POST, prefix=f"end{session.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose the outcome of the call."))
-        return redirect("remote_console")
+        return redirect("remote:console")
     try:
         call_end(actor=request.user, session_id=session.pk, outcome=form.cleaned_data["outcome"])
     except Conflict as exc:
@@ -136,4 +136,4 @@ def remote_console_end(request, session_id: int):
         # The resident may still have the call page open: it stops the video and says so.
         call_changed(session.pk, "ended")
         messages.success(request, _("The call has ended."))
-    return redirect("remote_console")
+    return redirect("remote:console")

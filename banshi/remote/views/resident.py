@@ -13,6 +13,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from banshi.cases.draft import draft_save, draft_start
 from banshi.catalog.selectors import bundle_open
 from banshi.directory.selectors import is_supervisor
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
@@ -28,8 +29,7 @@ from banshi.remote.services import (
     ticket_leave,
     ticket_take,
 )
-from banshi.web.draft import draft_save, draft_start
-from banshi.web.forms import add_service_errors, form_error_summary
+from banshi.ui.forms import add_service_errors, form_error_summary
 
 
 def _window(window_id: int):
@@ -114,13 +114,13 @@ def remote_book(request, window_id: int):
             raise Http404 from None
         else:
             messages.success(request, _("Your video appointment is booked."))
-            return redirect("remote_appointment", appointment_id=appointment.pk)
+            return redirect("remote:appointment", appointment_id=appointment.pk)
     context = {
         "window": window,
         "hours": _hours(window),
         "form": form,
         "errors": form_error_summary(form) if form.is_bound else [],
-        "action": reverse("remote_book", args=[window.pk]),
+        "action": reverse("remote:book", args=[window.pk]),
         **_picker(request, window, posted=request.POST.get("starts_at", "")),
     }
     return render(request, "remote/book.html", context, status=400 if form.errors else 200)
@@ -145,7 +145,7 @@ def _render_appointment(request, appointment: Appointment, form=None, status: in
         "changeable": changeable,
         "form": form,
         "errors": form_error_summary(form) if form.is_bound else [],
-        "action": reverse("remote_appointment_reschedule", args=[appointment.pk]),
+        "action": reverse("remote:appointment_reschedule", args=[appointment.pk]),
     }
     if changeable:
         context.update(_picker(request, window, posted=request.POST.get("starts_at", "")))
@@ -169,7 +169,7 @@ def remote_appointment_cancel(request, appointment_id: int):
         raise Http404 from None
     else:
         messages.success(request, _("Your appointment is cancelled."))
-    return redirect("remote_appointment", appointment_id=appointment.pk)
+    return redirect("remote:appointment", appointment_id=appointment.pk)
 
 
 @login_required
@@ -186,12 +186,12 @@ def remote_appointment_reschedule(request, appointment_id: int):
             add_service_errors(form, exc.errors)
         except Conflict as exc:
             messages.error(request, str(exc))
-            return redirect("remote_appointment", appointment_id=appointment.pk)
+            return redirect("remote:appointment", appointment_id=appointment.pk)
         except NotFound:
             raise Http404 from None
         else:
             messages.success(request, _("Your appointment was moved to the new time."))
-            return redirect("remote_appointment", appointment_id=new.pk)
+            return redirect("remote:appointment", appointment_id=new.pk)
     return _render_appointment(request, appointment, form, status=400)
 
 
@@ -204,7 +204,7 @@ def remote_appointment_ics(request, appointment_id: int):
     summary = _("Video call with %(window)s") % {"window": window.name}
     if bundle:
         summary = f"{summary}: {bundle}"
-    queue = request.build_absolute_uri(reverse("remote_queue", args=[window.pk]))
+    queue = request.build_absolute_uri(reverse("remote:queue", args=[window.pk]))
     body = event_calendar(
         uid=f"appointment-{appointment.pk}@{request.get_host().split(':')[0]}",
         starts_at=appointment.slot.starts_at,
@@ -262,7 +262,7 @@ def remote_queue(request, window_id: int):
                 raise Http404 from None
             else:
                 messages.success(request, _("Your number is %(number)s.") % {"number": ticket.number})
-                return redirect("remote_queue", window_id=window.pk)
+                return redirect("remote:queue", window_id=window.pk)
     context = _queue_context(request, window, form)
     return render(request, "remote/queue.html", context, status=400 if form and form.errors else 200)
 
@@ -281,7 +281,7 @@ def remote_ticket_leave(request, ticket_id: int):
         raise Http404 from None
     else:
         messages.success(request, _("You left the queue."))
-    return redirect("remote_queue", window_id=ticket.window_id)
+    return redirect("remote:queue", window_id=ticket.window_id)
 
 
 @require_GET
@@ -299,7 +299,7 @@ def remote_queue_json(request, window_id: int):
             data["position"], data["estimated_wait_minutes"] = position, wait
         call = selectors.call_waiting_for(user=user, window_id=window.pk)
         if call is not None:
-            data["call_url"] = reverse("remote_call", args=[call.pk])
+            data["call_url"] = reverse("remote:call", args=[call.pk])
     response = JsonResponse(data)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -360,12 +360,12 @@ def remote_call_summary(request, session_id: int):
             add_service_errors(form, exc.errors)
         except Conflict as exc:
             messages.error(request, str(exc))
-            return redirect("remote_call_summary", session_id=session.pk)
+            return redirect("remote:call_summary", session_id=session.pk)
         except NotFound:
             raise Http404 from None
         else:
             messages.success(request, _("Thank you for rating the video call."))
-            return redirect("remote_call_summary", session_id=session.pk)
+            return redirect("remote:call_summary", session_id=session.pk)
     return _render_summary(request, session, form, status=400)
 
 
@@ -383,4 +383,4 @@ def remote_call_continue(request, session_id: int):
     draft["values"] = {**(session.draft.get("values") or {}), **draft["values"]}
     draft["materials"] = {**draft["materials"], **(session.draft.get("materials") or {})}
     draft_save(request, code, draft)
-    return redirect("apply_check", code=code)
+    return redirect("cases:apply_check", code=code)

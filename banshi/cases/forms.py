@@ -1,0 +1,63 @@
+"""An officer's decisions on a task."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from banshi.cases.services.delivery import TRACKING_MAX
+from banshi.ui.forms import NamedErrorsForm
+
+
+class ApproveForm(NamedErrorsForm):
+    """One input per output of the service; blank ones the system generates."""
+
+    def __init__(self, *args, produces: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, output in produces.items():
+            generated = output.generate != "none"
+            self.fields[f"outputs.{key}"] = forms.CharField(
+                label=str(output.label),
+                max_length=60,
+                required=not generated,
+                help_text=_("Leave blank and the system generates it.") if generated else "",
+            )
+
+    def outputs(self) -> dict[str, str]:
+        return {
+            name.removeprefix("outputs."): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("outputs.") and value
+        }
+
+
+class ReturnForm(NamedErrorsForm):
+    items = forms.MultipleChoiceField(
+        label=gettext_lazy("What must the applicant correct?"), widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The applicant sees this. Say plainly what is wrong and how to fix it."),
+    )
+
+    def __init__(self, *args, items: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = items
+
+
+class RejectForm(NamedErrorsForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for refusing"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The applicant sees this. Refusing cannot be undone."),
+    )
+
+
+class PostForm(NamedErrorsForm):
+    tracking_number = forms.CharField(
+        label=gettext_lazy("Postal tracking number"),
+        max_length=TRACKING_MAX,
+        help_text=gettext_lazy("Recorded when the results are posted; the resident is told."),
+    )

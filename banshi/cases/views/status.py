@@ -1,0 +1,254 @@
+"""The resident's applications: the list, the status page with its corrections, and the files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from banshi.cases.channels import status_sections
+from banshi.cases.models import Application, Task
+from banshi.cases.selectors import (
+    application_for_owner,
+    application_timeline,
+    applications_for_resident,
+    task_inputs,
+    upload_for_user,
+)
+from banshi.cases.services import application_correct, upload_create
+from banshi.cases.services.materials import upload_path
+from banshi.cases.views.ratings import rating_context, rating_post
+from banshi.catalog.forms import field_groups, material_rows, posted_values
+from banshi.certificates.selectors import certificates_for_application
+from banshi.lib.errors import Conflict, FieldErrors, NotFound
+
+S = Task.Status
+
+# What a task's state means to the resident (the officers' words are the model's labels).
+RESIDENT_STATES = {
+    S.WAITING: gettext_lazy("Waiting for an earlier service"),
+    S.READY: gettext_lazy("With the agency"),
+    S.CLAIMED: gettext_lazy("Being handled"),
+    S.RETURNED: gettext_lazy("Needs your correction"),
+    S.APPROVED: gettext_lazy("Done"),
+    S.REJECTED: gettext_lazy("Refused"),
+    S.CANCELLED: gettext_lazy("Cancelled"),
+}
+APPLICATION_EVENTS = {
+    "application.submitted": gettext_lazy("Application submitted"),
+    "application.in_progress": gettext_lazy("Application back in progress"),
+    "application.correction_needed": gettext_lazy("A correction is needed"),
+    "application.complete": gettext_lazy("Application complete: every service is done"),
+    "application.closed": gettext_lazy("Application finished; some services were refused"),
+}
+TASK_EVENTS = {
+    "task.ready": gettext_lazy("%(service)s: sent to %(agency)s"),
+    "task.claimed": gettext_lazy("%(service)s: an officer started work on it"),
+    "task.released": gettext_lazy("%(service)s: back in the agency's queue"),
+    "task.approved": gettext_lazy("%(service)s: done"),
+    "task.returned": gettext_lazy("%(service)s: returned to you for correction"),
+    "task.corrected": gettext_lazy("%(service)s: your correction was sent"),
+    "task.rejected": gettext_lazy("%(service)s: refused"),
+    "task.cancelled": gettext_lazy("%(service)s: cancelled because an earlier service was refused"),
+}
+
+
+AUTOMATIC_TASK_EVENTS = {"task.approved": gettext_lazy("%(service)s: done automatically")}
+
+
+def _owned_application(request, number: str) -> Application:
+    application = application_for_owner(user=request.user, number=number)
+    if application is None:
+        raise Http404
+    return application
+
+
+@login_required
+def application_list(request):
+    rows = [
+        {"application": application, "name": str(application.spec.name)}
+        for application in applications_for_resident(user=request.user)
+    ]
+    return render(request, "cases/application_list.html", {"rows": rows})
+
+
+def _return_keys(task: Task) -> tuple[list[str], list[str]]:
+    fields = [item.removeprefix("fields.") for item in task.return_items if item.startswith("fields.")]
+    materials = [
+        item.removeprefix("materials.") for item in task.return_items if item.startswith("materials.")
+    ]
+    return fields, materials
+
+
+def item_label(spec, item: str) -> str:
+    kind, _dot, key = item.partition(".")
+    if kind == "fields" and key in spec.fields:
+        return str(spec.fields[key].label)
+    if kind == "materials" and key in spec.materials:
+        return str(spec.materials[key].label)
+    return item
+
+
+def _timeline(application: Application, tasks: list[Task], spec) -> list[dict]:
+    """Events in plain words. Reasons and outputs stay out: the timeline never shows personal data."""
+    by_id = {str(task.pk): task for task in tasks}
+    items = []
+    for event in application_timeline(application=application):
+        if event.subject_type == "cases.task":
+            task = by_id.get(event.subject_id)
+            template = TASK_EVENTS.get(event.event_type)
+            if event.extra.get("rule"):  # decided by the worker: no officer was involved
+                template = AUTOMATIC_TASK_EVENTS.get(event.event_type)
+            if task is None or template is None:
+                continue
+            text = template % {"service": spec.services[task.service].name, "agency": task.agency.name}
+        else:
+            template = APPLICATION_EVENTS.get(event.event_type)
+            if template is None:
+                continue
+            text = str(template)
+        items.append({"at": event.created_at, "text": text})
+    return items
+
+
+def _render_application(
+    request, application: Application, *, correction=None, rating_form=None, status: int = 200
+):
+    """`correction` is (task id, posted values, carried uploads, errors) of a failed correction."""
+    spec = application.spec
+    tasks = list(application.tasks.all())
+    certificates: dict[int, list] = {}
+    for certificate in certificates_for_application(application=application):
+        certificates.setdefault(certificate.task_id, []).append(certificate)
+    rows = []
+    summary = []
+    for task in tasks:
+        service = spec.services[task.service]
+        row = {
+            "task": task,
+            "certificates": certificates.get(task.pk, []),
+            "name": str(service.name),
+            "agency": task.agency.name,
+            "state": RESIDENT_STATES[S(task.status)],
+            "outputs": [
+                {"label": str(service.produces[key].label), "value": value}
+                for key, value in task.outputs.items()
+                if key in service.produces
+            ],
+        }
+        if task.status == S.RETURNED:
+            field_keys, material_keys = _return_keys(task)
+            prefix = f"t{task.pk}-"
+            if correction and correction[0] == task.pk:
+                _id, values, uploads, errors = correction
+            else:
+                values = application.values
+                current = dict(task_inputs(task=task)["materials"])
+                uploads = {key: current[key].upload for key in material_keys if current.get(key)}
+                errors = {}
+            row["items"] = [item_label(spec, item) for item in task.return_items]
+            row["groups"] = field_groups(spec, field_keys, values, errors, prefix=prefix)
+            row["documents"] = material_rows(spec, material_keys, uploads, errors, prefix=prefix)
+            row_errors = [r for g in row["groups"] for r in g.rows if r.error] + [
+                r for r in row["documents"] if r.error
+            ]
+            summary += [{"href": f"#{r.anchor}", "text": r.error} for r in row_errors]
+            known = {r.name for r in row_errors}
+            summary += [{"href": "", "text": f"{k}: {m}"} for k, m in errors.items() if k not in known]
+        rows.append(row)
+    context = {
+        "application": application,
+        "spec": spec,
+        "rows": rows,
+        "errors": summary,
+        "timeline": _timeline(application, tasks, spec),
+        "sections": status_sections(application),
+    }
+    context.update(rating_context(application, rating_form))
+    context["errors"] = summary + context.get("rating_errors", [])
+    return render(request, "cases/application_detail.html", context, status=status)
+
+
+@login_required
+def application_detail(request, number: str):
+    application = _owned_application(request, number)
+    if request.method == "POST":  # the rating form, shown once the application is finished
+        return rating_post(
+            request,
+            application,
+            render_page=lambda form: _render_application(request, application, rating_form=form, status=400),
+        )
+    return _render_application(request, application)
+
+
+@login_required
+@require_POST
+def application_correct_view(request, number: str, task_id: int):
+    application = _owned_application(request, number)
+    task = next((t for t in application.tasks.all() if t.pk == task_id), None)
+    if task is None:
+        raise Http404
+    if task.status != S.RETURNED:
+        messages.info(request, _("This service is not waiting for a correction."))
+        return redirect("cases:application_detail", number=number)
+    field_keys, material_keys = _return_keys(task)
+    values = posted_values(request.POST, field_keys)
+    materials: dict[str, int] = {}
+    uploads = {}
+    errors: dict[str, str] = {}
+    for key in material_keys:
+        file = request.FILES.get(f"materials.{key}")
+        if file is not None:
+            try:
+                upload = upload_create(owner=request.user, file=file, field=f"materials.{key}")
+            except FieldErrors as exc:
+                errors.update(exc.errors)
+                continue
+        else:
+            carried = request.POST.get(f"carried.materials.{key}", "")
+            upload = upload_for_user(user=request.user, upload_id=int(carried)) if carried.isdigit() else None
+        if upload is not None:
+            materials[key] = upload.id
+            uploads[key] = upload
+    if not errors:
+        try:
+            application_correct(
+                actor=request.user,
+                application_id=application.pk,
+                task_id=task.pk,
+                values=values,
+                materials=materials,
+            )
+        except FieldErrors as exc:
+            errors = exc.errors
+        except Conflict as exc:
+            messages.error(request, str(exc))
+            return redirect("cases:application_detail", number=number)
+        except NotFound:
+            raise Http404 from None
+        else:
+            messages.success(
+                request,
+                _("Your correction was sent to %(agency)s.") % {"agency": task.agency.name},
+            )
+            return redirect("cases:application_detail", number=number)
+    return _render_application(
+        request, application, correction=(task.pk, values, uploads, errors), status=400
+    )
+
+
+@login_required
+def material(request, upload_id: int):
+    """A stored file, to whoever may see it (uploader, applicant, an officer whose task needs it)."""
+    upload = upload_for_user(user=request.user, upload_id=upload_id)
+    if upload is None:
+        raise Http404
+    path = upload_path(upload)
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=upload.content_type, filename=upload.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,242 @@
+"""The officers' work area: their agencies' queue and one task with its decisions."""
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from banshi.cases import services
+from banshi.cases.forms import ApproveForm, RejectForm, ReturnForm
+from banshi.cases.models import Task
+from banshi.cases.selectors import queue_for_officer, task_for_officer, task_inputs
+from banshi.cases.services.decide import returnable_items
+from banshi.cases.views.status import item_label
+from banshi.catalog.forms import area_choices, display_value, masked_value
+from banshi.certificates.selectors import certificates_for_task, is_number_shaped
+from banshi.certificates.services import certificate_revoke
+from banshi.directory.selectors import agencies_for_officer, agency_ids_for_officer
+from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.personal import mask_name
+from banshi.ui.forms import NamedErrorsForm, add_service_errors, form_error_summary
+
+S = Task.Status
+
+
+class RevokeForm(NamedErrorsForm):
+    number = django_forms.CharField(widget=django_forms.HiddenInput, max_length=40)
+    reason = django_forms.CharField(
+        label=gettext_lazy("Reason for revoking"),
+        max_length=1000,
+        widget=django_forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Kept for your agency and the audit log; the public check only says the document was revoked."
+        ),
+    )
+
+
+def _revoke_form(data=None, number: str = "") -> RevokeForm:
+    # One form per document on the page: ids carry the number so that labels and error links match.
+    auto_id = f"id_{number}-%s" if is_number_shaped(number) else "id_%s"
+    return RevokeForm(data, prefix="revoke", auto_id=auto_id, initial={"number": number})
+
+
+def _require_officer(request) -> None:
+    if not agency_ids_for_officer(user=request.user):
+        raise PermissionDenied
+
+
+def _officer_task(request, task_id: int) -> Task:
+    _require_officer(request)
+    task = task_for_officer(user=request.user, task_id=task_id)
+    if task is None:
+        raise Http404
+    return task
+
+
+def _overdue(task: Task, now) -> bool:
+    return bool(task.deadline and task.deadline < now and task.status in (S.READY, S.CLAIMED))
+
+
+def _due_today(task: Task, now) -> bool:
+    return bool(
+        task.deadline
+        and task.deadline >= now
+        and timezone.localdate(task.deadline) == timezone.localdate(now)
+        and task.status in (S.READY, S.CLAIMED)
+    )
+
+
+def _queue_row(task: Task, now) -> dict:
+    applicant = task.application.applicant
+    return {
+        "task": task,
+        "service": str(task.application.spec.services[task.service].name),
+        "applicant": mask_name(applicant.display_name or applicant.username),
+        "overdue": _overdue(task, now),
+        "due_today": _due_today(task, now),
+    }
+
+
+@login_required
+def work_queue(request):
+    _require_officer(request)
+    now = timezone.now()
+    ready = [_queue_row(task, now) for task in queue_for_officer(user=request.user, status=S.READY)]
+    mine = [
+        _queue_row(task, now)
+        for task in queue_for_officer(user=request.user, status=S.CLAIMED)
+        if task.claimed_by_id == request.user.pk
+    ]
+    context = {
+        "agencies": list(agencies_for_officer(user=request.user)),
+        "ready": ready,
+        "mine": mine,
+        "overdue": sum(1 for row in ready + mine if row["overdue"]),
+        "due_today": sum(1 for row in ready + mine if row["due_today"]),
+        "returned": len(queue_for_officer(user=request.user, status=S.RETURNED)),
+        "waiting": len(queue_for_officer(user=request.user, status=S.WAITING)),
+    }
+    return render(request, "cases/work_queue.html", context)
+
+
+def _forms(task: Task, data=None, which: str = ""):
+    spec = task.application.spec
+    produces = spec.services[task.service].produces
+    items = [(item, item_label(spec, item)) for item in returnable_items(task)]
+    return {
+        "approve": ApproveForm(data if which == "approve" else None, produces=produces, prefix="approve"),
+        "return": ReturnForm(data if which == "return" else None, items=items, prefix="return"),
+        "reject": RejectForm(data if which == "reject" else None, prefix="reject"),
+        "revoke": _revoke_form(data, data.get("revoke-number", "")) if which == "revoke" else _revoke_form(),
+    }
+
+
+def _render_task(request, task: Task, forms=None, status: int = 200):
+    application = task.application
+    spec = application.spec
+    service = spec.services[task.service]
+    mine = task.status == S.CLAIMED and task.claimed_by_id == request.user.pk
+    inputs = task_inputs(task=task)
+    areas = (
+        dict(area_choices()) if any(spec.fields[key].type == "area" for key, _v in inputs["fields"]) else {}
+    )
+    fields = []
+    for key, value in inputs["fields"]:
+        text = display_value(spec.fields[key], value, areas=areas)
+        fields.append(
+            {
+                "label": str(spec.fields[key].label),
+                "value": text if mine else masked_value(spec.fields[key], text),
+            }
+        )
+    owners = spec.output_owner()
+    upstream = [
+        {"label": str(spec.services[owners[key]].produces[key].label), "value": value}
+        for key, value in inputs["outputs"]
+    ]
+    materials = [{"label": str(spec.materials[key].label), "link": link} for key, link in inputs["materials"]]
+    forms = forms or _forms(task)
+    revoke = forms["revoke"]
+    posted_number = revoke.data.get("revoke-number") if revoke.is_bound else None
+    certificates = [
+        {"certificate": c, "form": revoke if c.number == posted_number else _revoke_form(number=c.number)}
+        for c in certificates_for_task(task=task)
+    ]
+    applicant = application.applicant
+    context = {
+        "task": task,
+        "application": application,
+        "service": service,
+        "service_name": str(service.name),
+        "mine": mine,
+        "applicant": (applicant.display_name or applicant.username)
+        if mine
+        else mask_name(applicant.display_name or applicant.username),
+        "overdue": _overdue(task, timezone.now()),
+        "fields": fields,
+        "upstream": upstream,
+        "materials": materials,
+        "outputs": [
+            {"label": str(service.produces[key].label), "value": value}
+            for key, value in task.outputs.items()
+            if key in service.produces
+        ],
+        "return_items": [item_label(spec, item) for item in task.return_items],
+        "certificates": certificates,
+        "forms": forms,
+        "errors": [item for form in forms.values() if form.is_bound for item in form_error_summary(form)],
+    }
+    return render(request, "cases/work_task.html", context, status=status)
+
+
+@login_required
+def work_task(request, task_id: int):
+    return _render_task(request, _officer_task(request, task_id))
+
+
+@login_required
+@require_POST
+def work_task_action(request, task_id: int, action: str):
+    task = _officer_task(request, task_id)
+    actor = request.user
+    forms = None
+    try:
+        if action == "claim":
+            services.task_claim(actor=actor, task_id=task.pk)
+        elif action == "release":
+            services.task_release(actor=actor, task_id=task.pk)
+        elif action in ("approve", "return", "reject", "revoke"):
+            forms = _forms(task, request.POST, which=action)
+            form = forms[action]
+            if not form.is_valid():
+                return _render_task(request, task, forms, status=400)
+            if action == "approve":
+                services.task_approve(actor=actor, task_id=task.pk, outputs=form.outputs())
+            elif action == "return":
+                services.task_return(
+                    actor=actor,
+                    task_id=task.pk,
+                    reason=form.cleaned_data["reason"],
+                    items=form.cleaned_data["items"],
+                )
+            elif action == "revoke":
+                certificate_revoke(
+                    actor=actor, number=form.cleaned_data["number"], reason=form.cleaned_data["reason"]
+                )
+            else:
+                services.task_reject(actor=actor, task_id=task.pk, reason=form.cleaned_data["reason"])
+        else:
+            raise Http404
+    except FieldErrors as exc:
+        if forms is None:
+            messages.error(request, str(exc))
+            return redirect("cases:work_task", task_id=task.pk)
+        add_service_errors(forms[action], exc.errors)
+        return _render_task(request, task, forms, status=400)
+    except Conflict as exc:
+        messages.error(request, str(exc))
+        return redirect("cases:work_task", task_id=task.pk)
+    except NotFound:
+        raise Http404 from None
+    if action == "claim":
+        return redirect("cases:work_task", task_id=task.pk)
+    messages.success(request, _done_message(action))
+    if action == "revoke":
+        return redirect("cases:work_task", task_id=task.pk)
+    return redirect("cases:work_queue")
+
+
+def _done_message(action: str) -> str:
+    return {
+        "release": _("You put the task back in the queue."),
+        "approve": _("Approved. The services that needed it are now in their agencies' queues."),
+        "return": _("Returned to the applicant for correction."),
+        "reject": _("Refused. The applicant has been told why."),
+        "revoke": _("Revoked. Anyone who checks the document's number now sees that it is no longer valid."),
+    }[action]
