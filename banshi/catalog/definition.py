@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -199,13 +200,18 @@ class BundleDef(Strict):
                 stack.extend(self.services[current].depends_on)
         return seen
 
-    def plan(self, answers: dict[str, str]) -> Plan:
-        services = [code for code in self.service_order() if matches(self.services[code].when, answers)]
+    def needed_by(self, services: Iterable[str]) -> dict[str, list[str]]:
+        """For each field key and `materials.<key>`, which of `services` need it, in the order given."""
         needed_by: dict[str, list[str]] = {}
         for code in services:
             for need in self.services[code].needs:
                 for key in self.expand_need(need):
                     needed_by.setdefault(key, []).append(code)
+        return needed_by
+
+    def plan(self, answers: dict[str, str]) -> Plan:
+        services = [code for code in self.service_order() if matches(self.services[code].when, answers)]
+        needed_by = self.needed_by(services)
         fields = [
             key for key, spec in self.fields.items() if key in needed_by and matches(spec.when, answers)
         ]

@@ -55,6 +55,15 @@ def test_the_bundle_describes_a_form_a_client_can_render(api_as, catalog):
     assert api_as().get("/api/v1/bundles/nothing").status_code == 404
 
 
+def test_the_bundle_names_the_services_of_every_situation_whatever_the_answers(api_as, catalog):
+    bundle = api_as().get("/api/v1/bundles/after_death").json()
+    fields = {f["key"]: f["services"] for f in bundle["fields"]}
+    assert fields["deceased.death_place"] == ["medical_death_certificate", "police_death_certificate"]
+    assert fields["deceased.housing_fund_account"] == ["housing_fund_withdrawal"]
+    materials = {m["key"]: m["services"] for m in bundle["materials"]}
+    assert materials["kinship_proof"] == ["housing_fund_withdrawal"]
+
+
 def test_an_upload_returns_its_id_and_a_bad_one_names_the_problem(as_resident):
     ok = as_resident.upload("/api/v1/uploads", {"file": SimpleUploadedFile("id.png", png_bytes())})
     assert ok.status_code == 201 and ok.json()["kind"] == "png"

@@ -1,193 +1,22 @@
+"""Applications and their tasks: uploads, submission, corrections and ratings for residents; the queue and
+the transitions for agency officers."""
+
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.utils import timezone
-from ninja import File, Header, Schema, Status
+from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from banshi.accounts.services import api_token_issue
-from banshi.api.api import api
+from banshi.api.schemas import Errors
 from banshi.cases import services
 from banshi.cases.models import Task
 from banshi.cases.selectors import application_for_owner, queue_for_officer, task_for_officer, task_inputs
-from banshi.catalog.selectors import bundle_open, bundles_open
+from banshi.cases.services.rate import application_rate
 from banshi.lib.errors import FieldErrors, NotFound
 
-
-class Error(Schema):
-    field: str
-    message: str
-
-
-class Errors(Schema):
-    errors: list[Error]
-
-
-# --- auth --------------------------------------------------------------------------------------------
-
-
-class TokenIn(Schema):
-    username: str
-    password: str
-
-
-class TokenOut(Schema):
-    token: str
-    expires_at: datetime
-
-
-@api.post("/auth/token", auth=None, response={200: TokenOut, 400: Errors}, tags=["auth"])
-def token_create(request, payload: TokenIn):
-    """Exchange a user name or mobile number and a password for a bearer token."""
-    user = authenticate(request, username=payload.username, password=payload.password)
-    if user is None:
-        raise FieldErrors({"password": "the user name or mobile number and password do not match"})
-    key, token = api_token_issue(user=user)
-    return {"token": key, "expires_at": token.expires_at}
-
-
-# --- catalogue ---------------------------------------------------------------------------------------
-
-
-class BundleSummary(Schema):
-    code: str
-    name: str
-    summary: str
-    promise_working_days: int
-
-
-class Option(Schema):
-    value: str
-    label: str
-
-
-class QuestionOut(Schema):
-    key: str
-    label: str
-    options: list[Option]
-
-
-class FieldOut(Schema):
-    key: str
-    label: str
-    type: str
-    required: bool
-    options: list[Option]
-    when: dict[str, Any]
-    services: list[str]
-
-
-class MaterialOut(Schema):
-    key: str
-    label: str
-    accept: list[str]
-    required: bool
-    when: dict[str, Any]
-    services: list[str]
-
-
-class OutputOut(Schema):
-    key: str
-    label: str
-    document: bool
-
-
-class ServiceOut(Schema):
-    code: str
-    name: str
-    agency: str
-    depends_on: list[str]
-    outputs: list[OutputOut]
-    when: dict[str, Any]
-    time_limit_working_hours: int
-
-
-class BundleOut(BundleSummary):
-    questions: list[QuestionOut]
-    fields: list[FieldOut]
-    materials: list[MaterialOut]
-    services: list[ServiceOut]
-
-
-def _summary(bundle) -> dict:
-    spec = bundle.current.spec
-    return {
-        "code": bundle.code,
-        "name": str(spec.name),
-        "summary": str(spec.summary),
-        "promise_working_days": spec.promise.working_days,
-    }
-
-
-def _options(options: dict) -> list[dict]:
-    return [{"value": value, "label": str(label)} for value, label in options.items()]
-
-
-@api.get("/bundles", auth=None, response=list[BundleSummary], tags=["catalogue"])
-def bundle_list(request):
-    return [_summary(bundle) for bundle in bundles_open()]
-
-
-@api.get("/bundles/{code}", auth=None, response={200: BundleOut, 404: Errors}, tags=["catalogue"])
-def bundle_detail(request, code: str):
-    """The merged form: every field asked once, each with the services that need it and the answers
-    (`when`) under which it applies."""
-    bundle = bundle_open(code=code)
-    if bundle is None:
-        raise NotFound()
-    spec = bundle.current.spec
-    needed_by: dict[str, list[str]] = {}
-    for service_code, service in spec.services.items():
-        for need in service.needs:
-            for key in spec.expand_need(need):
-                needed_by.setdefault(key, []).append(service_code)
-    return {
-        **_summary(bundle),
-        "questions": [
-            {"key": key, "label": str(q.label), "options": _options(q.options)}
-            for key, q in spec.questions.items()
-        ],
-        "fields": [
-            {
-                "key": key,
-                "label": str(f.label),
-                "type": f.type,
-                "required": f.required,
-                "options": _options(f.options),
-                "when": f.when,
-                "services": needed_by.get(key, []),
-            }
-            for key, f in spec.fields.items()
-            if key in needed_by
-        ],
-        "materials": [
-            {
-                "key": key,
-                "label": str(m.label),
-                "accept": m.accept,
-                "required": m.required,
-                "when": m.when,
-                "services": needed_by.get(f"materials.{key}", []),
-            }
-            for key, m in spec.materials.items()
-            if f"materials.{key}" in needed_by
-        ],
-        "services": [
-            {
-                "code": code_,
-                "name": str(s.name),
-                "agency": s.agency,
-                "depends_on": s.depends_on,
-                "outputs": [
-                    {"key": k, "label": str(o.label), "document": o.document} for k, o in s.produces.items()
-                ],
-                "when": s.when,
-                "time_limit_working_hours": s.time_limit.working_hours,
-            }
-            for code_, s in ((c, spec.services[c]) for c in spec.service_order())
-        ],
-    }
+# Operation ids keep the names they were published under: generated clients call them by these names.
+router = Router()
 
 
 # --- uploads -----------------------------------------------------------------------------------------
@@ -199,7 +28,12 @@ class UploadOut(Schema):
     size: int
 
 
-@api.post("/uploads", response={201: UploadOut, 400: Errors}, tags=["applications"])
+@router.post(
+    "/uploads",
+    response={201: UploadOut, 400: Errors},
+    tags=["applications"],
+    operation_id="banshi_api_routes_upload_create",
+)
 def upload_create(request, file: File[UploadedFile]):
     upload = services.upload_create(owner=request.auth, file=file)
     return Status(201, {"id": upload.id, "kind": upload.kind, "size": upload.size})
@@ -272,7 +106,12 @@ def _application(application) -> dict:
     }
 
 
-@api.post("/applications", response={201: ApplicationOut, 400: Errors}, tags=["applications"])
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, 400: Errors},
+    tags=["applications"],
+    operation_id="banshi_api_routes_application_create",
+)
 def application_create(
     request, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")
 ):
@@ -292,7 +131,12 @@ def application_create(
     return Status(201, _application(application))
 
 
-@api.get("/applications/{application_id}", response={200: ApplicationOut, 404: Errors}, tags=["applications"])
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, 404: Errors},
+    tags=["applications"],
+    operation_id="banshi_api_routes_application_detail",
+)
 def application_detail(request, application_id: int):
     application = application_for_owner(user=request.auth, pk=application_id)
     if application is None:
@@ -306,10 +150,11 @@ class CorrectionIn(Schema):
     materials: dict[str, Any] = {}
 
 
-@api.post(
+@router.post(
     "/applications/{application_id}/corrections",
     response={200: ApplicationOut, 400: Errors, 404: Errors, 409: Errors},
     tags=["applications"],
+    operation_id="banshi_api_routes_application_correct",
 )
 def application_correct(request, application_id: int, payload: CorrectionIn):
     services.application_correct(
@@ -371,7 +216,12 @@ def _queue_task(task, now) -> dict:
     }
 
 
-@api.get("/tasks", response={200: list[QueueTaskOut], 400: Errors}, tags=["tasks"])
+@router.get(
+    "/tasks",
+    response={200: list[QueueTaskOut], 400: Errors},
+    tags=["tasks"],
+    operation_id="banshi_api_routes_task_list",
+)
 def task_list(request, status: str = Task.Status.READY):
     """The caller's agencies' tasks in one state (`open` for every open one), most urgent first."""
     if status != "open" and status not in Task.Status.values:
@@ -402,7 +252,12 @@ def _task_detail(request, task_id: int) -> dict:
     }
 
 
-@api.get("/tasks/{task_id}", response={200: TaskDetailOut, 404: Errors}, tags=["tasks"])
+@router.get(
+    "/tasks/{task_id}",
+    response={200: TaskDetailOut, 404: Errors},
+    tags=["tasks"],
+    operation_id="banshi_api_routes_task_detail",
+)
 def task_detail(request, task_id: int):
     """Only what the task's service needs: its fields, its upstream outputs, its materials."""
     return _task_detail(request, task_id)
@@ -411,13 +266,23 @@ def task_detail(request, task_id: int):
 TRANSITION_RESPONSES = {200: TaskDetailOut, 400: Errors, 404: Errors, 409: Errors}
 
 
-@api.post("/tasks/{task_id}/claim", response=TRANSITION_RESPONSES, tags=["tasks"])
+@router.post(
+    "/tasks/{task_id}/claim",
+    response=TRANSITION_RESPONSES,
+    tags=["tasks"],
+    operation_id="banshi_api_routes_task_claim",
+)
 def task_claim(request, task_id: int):
     services.task_claim(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
 
 
-@api.post("/tasks/{task_id}/release", response=TRANSITION_RESPONSES, tags=["tasks"])
+@router.post(
+    "/tasks/{task_id}/release",
+    response=TRANSITION_RESPONSES,
+    tags=["tasks"],
+    operation_id="banshi_api_routes_task_release",
+)
 def task_release(request, task_id: int):
     services.task_release(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
@@ -427,7 +292,12 @@ class ApproveIn(Schema):
     outputs: dict[str, Any] = {}
 
 
-@api.post("/tasks/{task_id}/approve", response=TRANSITION_RESPONSES, tags=["tasks"])
+@router.post(
+    "/tasks/{task_id}/approve",
+    response=TRANSITION_RESPONSES,
+    tags=["tasks"],
+    operation_id="banshi_api_routes_task_approve",
+)
 def task_approve(request, task_id: int, payload: ApproveIn | None = None):
     services.task_approve(actor=request.auth, task_id=task_id, outputs=payload.outputs if payload else {})
     return _task_detail(request, task_id)
@@ -438,7 +308,12 @@ class ReturnIn(Schema):
     items: list[str]
 
 
-@api.post("/tasks/{task_id}/return", response=TRANSITION_RESPONSES, tags=["tasks"])
+@router.post(
+    "/tasks/{task_id}/return",
+    response=TRANSITION_RESPONSES,
+    tags=["tasks"],
+    operation_id="banshi_api_routes_task_return",
+)
 def task_return(request, task_id: int, payload: ReturnIn):
     services.task_return(actor=request.auth, task_id=task_id, reason=payload.reason, items=payload.items)
     return _task_detail(request, task_id)
@@ -448,7 +323,52 @@ class RejectIn(Schema):
     reason: str
 
 
-@api.post("/tasks/{task_id}/reject", response=TRANSITION_RESPONSES, tags=["tasks"])
+@router.post(
+    "/tasks/{task_id}/reject",
+    response=TRANSITION_RESPONSES,
+    tags=["tasks"],
+    operation_id="banshi_api_routes_task_reject",
+)
 def task_reject(request, task_id: int, payload: RejectIn):
     services.task_reject(actor=request.auth, task_id=task_id, reason=payload.reason)
     return _task_detail(request, task_id)
+
+
+# --- ratings -----------------------------------------------------------------------------------------
+
+
+class RatingIn(Schema):
+    level: int
+    comment: str = ""
+
+
+class RatingOut(Schema):
+    application: str
+    level: int
+    label: str
+    comment: str
+    created_at: datetime
+
+
+@router.post(
+    "/applications/{application_id}/rating",
+    response={201: RatingOut, 400: Errors, 404: Errors, 409: Errors},
+    tags=["applications"],
+    operation_id="banshi_api_ratings_application_rating_create",
+)
+def application_rating_create(request, application_id: int, payload: RatingIn):
+    """Rate a complete or closed application, once: `level` 5 very satisfied (非常满意), 4 satisfied
+    (满意), 3 fairly satisfied (基本满意), 2 dissatisfied (不满意), 1 very dissatisfied (非常不满意)."""
+    rating = application_rate(
+        actor=request.auth, application_id=application_id, level=payload.level, comment=payload.comment
+    )
+    return Status(
+        201,
+        {
+            "application": rating.application.number,
+            "level": rating.level,
+            "label": str(rating.get_level_display()),
+            "comment": rating.comment,
+            "created_at": rating.created_at,
+        },
+    )
