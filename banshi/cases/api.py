@@ -117,9 +117,8 @@ def application_create(
 ):
     """Submit a bundle. A retried request with the same `Idempotency-Key` returns the first
     application and never creates a second."""
-    application = services.application_submit(
+    application = services.application_submit_online(
         actor=request.auth,
-        applicant=request.auth,
         bundle_code=payload.bundle,
         answers=payload.answers,
         values=payload.fields,
