@@ -266,3 +266,26 @@ def test_results_are_posted_once_and_only_when_complete_and_asked_for(
     with pytest.raises(Conflict):  # not complete yet
         post_results(actor=health_officer, application_id=at_window.pk, tracking_number="SF3")
     assert Application.objects.get(pk=at_window.pk).handed_over_at is None
+
+
+def test_the_api_sends_a_prereviewed_draft_as_a_video_application_like_the_pages(
+    window, clerk, resident, api_as
+):
+    draft = fill_in(client_of(resident))
+    session = reviewed_call(window, clerk, resident, draft)
+    response = api_as(resident).post(
+        "/api/v1/applications",
+        {
+            "bundle": "newborn",
+            "answers": draft["answers"],
+            "fields": draft["values"],
+            "materials": draft["materials"],
+        },
+        headers={"Idempotency-Key": "api-after-call"},
+    )
+    assert response.status_code == 201, response.content
+    application = Application.objects.get(pk=response.json()["id"])
+    assert application.channel == Application.Channel.VIDEO and application.window == window
+    assert application.result_delivery == Application.ResultDelivery.POST
+    session.refresh_from_db()
+    assert session.application == application
