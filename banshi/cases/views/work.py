@@ -1,11 +1,15 @@
 """The officers' work area: their agencies' queue and one task with its decisions."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,9 +25,9 @@ from banshi.catalog.forms import area_choices, display_value, masked_value
 from banshi.certificates.selectors import certificates_for_task, is_number_shaped
 from banshi.certificates.services import certificate_revoke
 from banshi.directory.selectors import agencies_for_officer, agency_ids_for_officer
-from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.personal import mask_name
-from banshi.ui.forms import NamedErrorsForm, add_service_errors, form_error_summary
+from banshi.ui.forms import NamedErrorsForm, form_error_summary
+from banshi.ui.views import run_service
 
 S = Task.Status
 
@@ -180,55 +184,49 @@ def work_task(request, task_id: int):
     return _render_task(request, _officer_task(request, task_id))
 
 
+def _form_service(
+    action: str, task: Task, form: NamedErrorsForm
+) -> tuple[Callable[..., Any], dict[str, Any]]:
+    """The service an officer's form calls, with what the form gives it."""
+    data = form.cleaned_data
+    if action == "approve":
+        return services.task_approve, {"task_id": task.pk, "outputs": form.outputs()}
+    if action == "return":
+        return services.task_return, {"task_id": task.pk, "reason": data["reason"], "items": data["items"]}
+    if action == "revoke":
+        return certificate_revoke, {"number": data["number"], "reason": data["reason"]}
+    return services.task_reject, {"task_id": task.pk, "reason": data["reason"]}
+
+
+BUTTONS = {"claim": services.task_claim, "release": services.task_release}
+FORMS = ("approve", "return", "reject", "revoke")
+
+
 @login_required
 @require_POST
 def work_task_action(request, task_id: int, action: str):
     task = _officer_task(request, task_id)
-    actor = request.user
-    forms = None
-    try:
-        if action == "claim":
-            services.task_claim(actor=actor, task_id=task.pk)
-        elif action == "release":
-            services.task_release(actor=actor, task_id=task.pk)
-        elif action in ("approve", "return", "reject", "revoke"):
-            forms = _forms(task, request.POST, which=action)
-            form = forms[action]
-            if not form.is_valid():
-                return _render_task(request, task, forms, status=400)
-            if action == "approve":
-                services.task_approve(actor=actor, task_id=task.pk, outputs=form.outputs())
-            elif action == "return":
-                services.task_return(
-                    actor=actor,
-                    task_id=task.pk,
-                    reason=form.cleaned_data["reason"],
-                    items=form.cleaned_data["items"],
-                )
-            elif action == "revoke":
-                certificate_revoke(
-                    actor=actor, number=form.cleaned_data["number"], reason=form.cleaned_data["reason"]
-                )
-            else:
-                services.task_reject(actor=actor, task_id=task.pk, reason=form.cleaned_data["reason"])
-        else:
-            raise Http404
-    except FieldErrors as exc:
-        if forms is None:
-            messages.error(request, str(exc))
-            return redirect("cases:work_task", task_id=task.pk)
-        add_service_errors(forms[action], exc.errors)
-        return _render_task(request, task, forms, status=400)
-    except Conflict as exc:
-        messages.error(request, str(exc))
-        return redirect("cases:work_task", task_id=task.pk)
-    except NotFound:
-        raise Http404 from None
+    here = reverse("cases:work_task", args=[task.pk])
+    if action in BUTTONS:
+        call = run_service(request, BUTTONS[action], on_conflict=here, actor=request.user, task_id=task.pk)
+    elif action in FORMS:
+        forms = _forms(task, request.POST, which=action)
+        form = forms[action]
+        if not form.is_valid():
+            return _render_task(request, task, forms, status=400)
+        service, kwargs = _form_service(action, task, form)
+        call = run_service(request, service, form=form, on_conflict=here, actor=request.user, **kwargs)
+        if not call.ok and call.response is None:
+            return _render_task(request, task, forms, status=400)
+    else:
+        raise Http404
+    if call.response is not None:
+        return call.response
     if action == "claim":
-        return redirect("cases:work_task", task_id=task.pk)
+        return redirect(here)
     messages.success(request, _done_message(action))
     if action == "revoke":
-        return redirect("cases:work_task", task_id=task.pk)
+        return redirect(here)
     return redirect("cases:work_queue")
 
 

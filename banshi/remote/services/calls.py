@@ -5,6 +5,7 @@ The signaling itself goes through the consumers (banshi.remote.consumers); they 
 record what happened. Nothing of the media is kept."""
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -20,6 +21,7 @@ from banshi.cases.services.flow import check_move
 from banshi.cases.services.materials import upload_create
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.notify.services import notification_send
+from banshi.remote import realtime
 from banshi.remote.models import Appointment, CallRating, CallSession, PreReview, QueueTicket
 from banshi.remote.selectors import (
     draft_materials,
@@ -37,6 +39,11 @@ REJOIN_WITHIN = timedelta(minutes=10)
 REASON_MAX = 1000
 COMMENT_MAX = CallRating._meta.get_field("comment").max_length or 1000
 VALUE_MAX = 4000
+
+
+def call_changed_after_commit(session_id: int, event: str) -> None:
+    """Both pages of the call learn what changed once it is committed (see `realtime.call_changed`)."""
+    transaction.on_commit(partial(realtime.call_changed, session_id, event))
 
 
 def _locked_session(session_id: int, *, participant=None, clerk=None, resident=None) -> CallSession:
@@ -275,6 +282,7 @@ def call_end(*, actor, session_id: int, outcome: str) -> CallSession:
                     at=now,
                 )
         queue_changed_after_commit(session.window_id)
+        call_changed_after_commit(session.pk, "ended")
     return session
 
 
@@ -349,6 +357,7 @@ def call_draft_share(*, actor, session_id: int, draft: Any) -> CallSession:
             extra={"bundle": clean["bundle"], "materials": sorted(clean["materials"])},
             at=now,
         )
+        call_changed_after_commit(session.pk, "draft")
     return session
 
 
@@ -385,6 +394,7 @@ def call_capture_attach(*, actor, session_id: int, material: str, file: Uploaded
             extra={"material": material, "upload": upload.pk},
             at=now,
         )
+        call_changed_after_commit(session.pk, "draft")
     return upload
 
 
@@ -425,6 +435,7 @@ def prereview_record(*, actor, session_id: int, material: str, verdict: str, rea
             extra={"material": material, "review": review.pk, "replaced": not created},
             at=now,
         )
+        call_changed_after_commit(session.pk, "review")
     return review
 
 

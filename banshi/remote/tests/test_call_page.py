@@ -2,6 +2,8 @@
 one thing through one service, answers in the project's JSON error shape, and tells both pages of the
 call what changed."""
 
+import asyncio
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import channel_layers, get_channel_layer
@@ -70,7 +72,12 @@ def listen(session: CallSession) -> str:
 
 
 def heard(channel: str) -> dict:
-    return async_to_sync(get_channel_layer().receive)(channel)
+    """The next message pushed to the room; a push that never comes fails the test rather than hang it."""
+
+    async def receive() -> dict:
+        return await asyncio.wait_for(get_channel_layer().receive(channel), timeout=5)
+
+    return async_to_sync(receive)()
 
 
 def errors(response) -> list[dict]:
@@ -126,11 +133,14 @@ def test_an_ended_call_shows_what_was_decided_without_the_video(shared, call_cle
 # --- sharing the application -------------------------------------------------------------------------
 
 
-def test_the_resident_shares_the_application_they_started(call_session, resident, draft, uploads):
+def test_the_resident_shares_the_application_they_started(
+    call_session, resident, draft, uploads, django_capture_on_commit_callbacks
+):
     room = listen(call_session)
-    response = browser_of(resident, draft).post(
-        f"/video/calls/{call_session.pk}/share/", {"bundle": "newborn"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser_of(resident, draft).post(
+            f"/video/calls/{call_session.pk}/share/", {"bundle": "newborn"}
+        )
     assert response.status_code == 200, response.content
     call_session.refresh_from_db()
     assert call_session.draft["bundle"] == "newborn"
@@ -169,9 +179,12 @@ def capture(client, session, material="hukou_book", content=None):
     return client.post(f"/video/calls/{session.pk}/capture/", {"material": material, "file": file})
 
 
-def test_the_clerk_keeps_a_still_from_the_video_as_the_residents_document(shared, call_clerk, resident):
+def test_the_clerk_keeps_a_still_from_the_video_as_the_residents_document(
+    shared, call_clerk, resident, django_capture_on_commit_callbacks
+):
     room = listen(shared)
-    response = capture(browser_of(call_clerk), shared)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = capture(browser_of(call_clerk), shared)
     assert response.status_code == 201, response.content
     upload = Upload.objects.get(pk=response.json()["upload"])
     assert upload.owner == resident and upload.kind == Upload.Kind.PNG
@@ -216,13 +229,14 @@ def test_the_resident_cannot_capture_or_review(shared, resident):
     assert not PreReview.objects.exists()
 
 
-def test_the_clerks_verdicts_reach_both_pages(shared, call_clerk):
+def test_the_clerks_verdicts_reach_both_pages(shared, call_clerk, django_capture_on_commit_callbacks):
     room = listen(shared)
     clerk = browser_of(call_clerk)
-    response = clerk.post(
-        f"/video/calls/{shared.pk}/review/",
-        {"material": "marriage_certificate", "verdict": "needs_fixing", "reason": "照片模糊"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk.post(
+            f"/video/calls/{shared.pk}/review/",
+            {"material": "marriage_certificate", "verdict": "needs_fixing", "reason": "照片模糊"},
+        )
     assert response.status_code == 200
     assert response.json() == {
         "material": "marriage_certificate",
@@ -264,14 +278,17 @@ def test_documents_of_the_call_are_not_served_to_others_or_beyond_the_shared_one
 # --- ending ------------------------------------------------------------------------------------------------
 
 
-def test_the_clerk_ends_the_call_and_both_pages_are_told(call_session, call_clerk, resident):
+def test_the_clerk_ends_the_call_and_both_pages_are_told(
+    call_session, call_clerk, resident, django_capture_on_commit_callbacks
+):
     room = listen(call_session)
     assert (
         browser_of(resident).post(f"/video/calls/{call_session.pk}/end/", {"outcome": "served"}).status_code
         == 403
     )
     clerk = browser_of(call_clerk)
-    response = clerk.post(f"/video/calls/{call_session.pk}/end/", {"outcome": "served"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk.post(f"/video/calls/{call_session.pk}/end/", {"outcome": "served"})
     assert response.status_code == 200
     assert response.json()["status"] == "ended"
     assert heard(room) == {"type": "call.event", "event": "ended"}
@@ -300,3 +317,16 @@ def test_the_requests_need_the_csrf_token(call_session, call_clerk):
         f"/video/calls/{call_session.pk}/end/", {"outcome": "served"}, headers={"X-CSRFToken": token}
     )
     assert response.status_code == 200
+
+
+def test_any_caller_of_the_services_tells_both_pages_once_it_is_committed(
+    call_session, call_clerk, django_capture_on_commit_callbacks
+):
+    room = listen(call_session)
+    with django_capture_on_commit_callbacks(execute=False) as scheduled:
+        services.call_end(actor=call_clerk, session_id=call_session.pk, outcome="served")
+    assert scheduled, "the push waits for the commit"
+    for callback in scheduled:
+        callback()
+    pushed = [heard(room)]
+    assert {"type": "call.event", "event": "ended"} in pushed

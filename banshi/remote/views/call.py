@@ -26,7 +26,6 @@ from banshi.catalog.validation import check_values
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.remote import selectors, services
 from banshi.remote.models import CallSession, PreReview
-from banshi.remote.realtime import call_changed
 from banshi.remote.services.calls import REJOIN_WITHIN
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -297,7 +296,6 @@ def call_share(request: HttpRequest, session_id: int) -> JsonResponse:
     )
     if failed:
         return failed
-    call_changed(session.pk, "draft")
     return JsonResponse({"shared": code})
 
 
@@ -317,7 +315,6 @@ def call_capture(request: HttpRequest, session_id: int) -> JsonResponse:
     )
     if failed:
         return failed
-    call_changed(session.pk, "draft")
     return JsonResponse(
         {
             "material": material,
@@ -345,7 +342,6 @@ def call_review(request: HttpRequest, session_id: int) -> JsonResponse:
     )
     if failed:
         return failed
-    call_changed(session.pk, "review")
     return JsonResponse({"material": review.material, "verdict": review.verdict, "reason": review.reason})
 
 
@@ -361,7 +357,6 @@ def call_end(request: HttpRequest, session_id: int) -> JsonResponse:
     )
     if failed:
         return failed
-    call_changed(session.pk, "ended")
     return JsonResponse({"status": ended.status, "outcome": ended.outcome, "next": _console_url()})
 
 

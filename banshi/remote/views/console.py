@@ -15,7 +15,6 @@ from banshi.lib.personal import mask_name
 from banshi.remote import selectors
 from banshi.remote.forms import CallEndForm
 from banshi.remote.models import Appointment, CallSession
-from banshi.remote.realtime import call_changed
 from banshi.remote.services import call_end, call_start
 
 
@@ -133,7 +132,5 @@ def remote_console_end(request, session_id: int):
     except NotFound:
         raise Http404 from None
     else:
-        # The resident may still have the call page open: it stops the video and says so.
-        call_changed(session.pk, "ended")
         messages.success(request, _("The call has ended."))
     return redirect("remote:console")

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from banshi.cases.draft import draft_save, draft_start
 from banshi.catalog.selectors import bundle_open
 from banshi.directory.selectors import is_supervisor
-from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.remote import selectors
 from banshi.remote.forms import CallRatingForm, SlotForm, TakeNumberForm
 from banshi.remote.ics import event_calendar
@@ -29,7 +28,8 @@ from banshi.remote.services import (
     ticket_leave,
     ticket_take,
 )
-from banshi.ui.forms import add_service_errors, form_error_summary
+from banshi.ui.forms import form_error_summary
+from banshi.ui.views import run_service
 
 
 def _window(window_id: int):
@@ -101,20 +101,20 @@ def remote_book(request, window_id: int):
     window = _window(window_id)
     form = SlotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            appointment = appointment_book(
-                actor=request.user,
-                window_id=window.pk,
-                starts_at=form.cleaned_data["starts_at"],
-                bundle_code=form.cleaned_data.get("bundle_code", ""),
-            )
-        except FieldErrors as exc:
-            add_service_errors(form, exc.errors)
-        except NotFound:
-            raise Http404 from None
-        else:
+        call = run_service(
+            request,
+            appointment_book,
+            form=form,
+            actor=request.user,
+            window_id=window.pk,
+            starts_at=form.cleaned_data["starts_at"],
+            bundle_code=form.cleaned_data.get("bundle_code", ""),
+        )
+        if call.response is not None:
+            return call.response
+        if call.ok:
             messages.success(request, _("Your video appointment is booked."))
-            return redirect("remote:appointment", appointment_id=appointment.pk)
+            return redirect("remote:appointment", appointment_id=call.result.pk)
     context = {
         "window": window,
         "hours": _hours(window),
@@ -161,15 +161,13 @@ def remote_appointment(request, appointment_id: int):
 @require_POST
 def remote_appointment_cancel(request, appointment_id: int):
     appointment = _own_appointment(request, appointment_id)
-    try:
-        appointment_cancel(actor=request.user, appointment_id=appointment.pk)
-    except Conflict as exc:
-        messages.error(request, str(exc))
-    except NotFound:
-        raise Http404 from None
-    else:
+    here = reverse("remote:appointment", args=[appointment.pk])
+    call = run_service(
+        request, appointment_cancel, on_conflict=here, actor=request.user, appointment_id=appointment.pk
+    )
+    if call.ok:
         messages.success(request, _("Your appointment is cancelled."))
-    return redirect("remote:appointment", appointment_id=appointment.pk)
+    return redirect(here)
 
 
 @login_required
@@ -178,20 +176,20 @@ def remote_appointment_reschedule(request, appointment_id: int):
     appointment = _own_appointment(request, appointment_id)
     form = SlotForm(request.POST, with_bundle=False)
     if form.is_valid():
-        try:
-            new = appointment_reschedule(
-                actor=request.user, appointment_id=appointment.pk, starts_at=form.cleaned_data["starts_at"]
-            )
-        except FieldErrors as exc:
-            add_service_errors(form, exc.errors)
-        except Conflict as exc:
-            messages.error(request, str(exc))
-            return redirect("remote:appointment", appointment_id=appointment.pk)
-        except NotFound:
-            raise Http404 from None
-        else:
+        call = run_service(
+            request,
+            appointment_reschedule,
+            form=form,
+            on_conflict=reverse("remote:appointment", args=[appointment.pk]),
+            actor=request.user,
+            appointment_id=appointment.pk,
+            starts_at=form.cleaned_data["starts_at"],
+        )
+        if call.response is not None:
+            return call.response
+        if call.ok:
             messages.success(request, _("Your appointment was moved to the new time."))
-            return redirect("remote:appointment", appointment_id=new.pk)
+            return redirect("remote:appointment", appointment_id=call.result.pk)
     return _render_appointment(request, appointment, form, status=400)
 
 
@@ -252,16 +250,19 @@ def remote_queue(request, window_id: int):
     if request.method == "POST":
         form = TakeNumberForm(request.POST)
         if form.is_valid():
-            try:
-                ticket = ticket_take(
-                    actor=request.user, window_id=window.pk, bundle_code=form.cleaned_data["bundle_code"]
-                )
-            except FieldErrors as exc:
-                add_service_errors(form, exc.errors)
-            except NotFound:
-                raise Http404 from None
-            else:
-                messages.success(request, _("Your number is %(number)s.") % {"number": ticket.number})
+            call = run_service(
+                request,
+                ticket_take,
+                form=form,
+                actor=request.user,
+                window_id=window.pk,
+                bundle_code=form.cleaned_data["bundle_code"],
+            )
+            if call.response is not None:
+                return call.response
+            if call.ok:
+                number = call.result.number
+                messages.success(request, _("Your number is %(number)s.") % {"number": number})
                 return redirect("remote:queue", window_id=window.pk)
     context = _queue_context(request, window, form)
     return render(request, "remote/queue.html", context, status=400 if form and form.errors else 200)
@@ -273,15 +274,10 @@ def remote_ticket_leave(request, ticket_id: int):
     ticket = QueueTicket.objects.filter(pk=ticket_id, resident=request.user).first()
     if ticket is None:
         raise Http404
-    try:
-        ticket_leave(actor=request.user, ticket_id=ticket.pk)
-    except Conflict as exc:
-        messages.error(request, str(exc))
-    except NotFound:
-        raise Http404 from None
-    else:
+    here = reverse("remote:queue", args=[ticket.window_id])
+    if run_service(request, ticket_leave, on_conflict=here, actor=request.user, ticket_id=ticket.pk).ok:
         messages.success(request, _("You left the queue."))
-    return redirect("remote:queue", window_id=ticket.window_id)
+    return redirect(here)
 
 
 @require_GET
@@ -349,23 +345,22 @@ def remote_call_summary(request, session_id: int):
         raise Http404
     form = CallRatingForm(request.POST)
     if form.is_valid():
-        try:
-            call_rate(
-                actor=request.user,
-                session_id=session.pk,
-                level=form.cleaned_data["level"],
-                comment=form.cleaned_data["comment"],
-            )
-        except FieldErrors as exc:
-            add_service_errors(form, exc.errors)
-        except Conflict as exc:
-            messages.error(request, str(exc))
-            return redirect("remote:call_summary", session_id=session.pk)
-        except NotFound:
-            raise Http404 from None
-        else:
+        here = reverse("remote:call_summary", args=[session.pk])
+        call = run_service(
+            request,
+            call_rate,
+            form=form,
+            on_conflict=here,
+            actor=request.user,
+            session_id=session.pk,
+            level=form.cleaned_data["level"],
+            comment=form.cleaned_data["comment"],
+        )
+        if call.response is not None:
+            return call.response
+        if call.ok:
             messages.success(request, _("Thank you for rating the video call."))
-            return redirect("remote:call_summary", session_id=session.pk)
+            return redirect(here)
     return _render_summary(request, session, form, status=400)
 
 
