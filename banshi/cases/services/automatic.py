@@ -18,12 +18,12 @@ from banshi.cases.services.decide import _outputs
 from banshi.cases.services.flow import (
     application_advance,
     audit_event,
-    check_move,
     lock_application,
     write_events,
 )
 from banshi.certificates.services import certificates_issue_for_task
 from banshi.lib.errors import FieldErrors
+from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
 
 S = Task.Status

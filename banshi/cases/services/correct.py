@@ -8,12 +8,12 @@ from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
 from banshi.cases.services.flow import (
     application_advance,
     audit_event,
-    check_move,
     lock_application,
     write_events,
 )
 from banshi.cases.validation import check_materials, check_values, upload_ids
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.states import check_move
 from banshi.worktime.hours import working_deadline
 
 S = Task.Status

@@ -13,13 +13,13 @@ from banshi.cases.models import Task
 from banshi.cases.services.flow import (
     application_advance,
     audit_event,
-    check_move,
     lock_application,
     write_events,
 )
 from banshi.cases.services.numbers import citizen_id_number, document_number
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import working_span
 

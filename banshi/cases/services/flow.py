@@ -8,20 +8,12 @@ from django.utils.translation import gettext as _
 
 from banshi.audit.models import Event
 from banshi.cases.models import Application, Task
-from banshi.lib.errors import Conflict
+from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import Deadline, working_deadline
 
 S = Task.Status
 TERMINAL = {S.APPROVED, S.REJECTED, S.CANCELLED}
-
-
-def check_move(model, old: str, new: str) -> None:
-    if new not in model.TRANSITIONS[old]:
-        raise Conflict(
-            _("cannot go from %(old)s to %(new)s")
-            % {"old": model.Status(old).label, "new": model.Status(new).label}
-        )
 
 
 def audit_event(*, actor, subject, event_type, old="", new="", reason="", extra=None, at) -> Event:
