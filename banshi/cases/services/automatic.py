@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.audit.services import event_build
 from banshi.cases.models import Task
 from banshi.cases.services.decide import _outputs
 from banshi.cases.services.flow import (
     application_advance,
-    audit_event,
     lock_application,
     write_events,
 )
@@ -58,12 +58,12 @@ def task_decide_automatically(*, task_id: int) -> str:
         except FieldErrors as exc:
             write_events(
                 [
-                    audit_event(
+                    event_build(
                         actor=None,
                         subject=task,
                         event_type="task.automatic_failed",
-                        old=S.READY,
-                        new=S.READY,
+                        old_state=S.READY,
+                        new_state=S.READY,
                         at=now,
                         extra={"rule": RULE, "outputs": sorted(exc.errors)},
                     )
@@ -71,21 +71,21 @@ def task_decide_automatically(*, task_id: int) -> str:
             )
             return "left for an officer"
         events = [
-            audit_event(
+            event_build(
                 actor=None,
                 subject=task,
                 event_type="task.claimed",
-                old=S.READY,
-                new=S.CLAIMED,
+                old_state=S.READY,
+                new_state=S.CLAIMED,
                 at=now,
                 extra={"rule": RULE},
             ),
-            audit_event(
+            event_build(
                 actor=None,
                 subject=task,
                 event_type="task.approved",
-                old=S.CLAIMED,
-                new=S.APPROVED,
+                old_state=S.CLAIMED,
+                new_state=S.APPROVED,
                 at=now,
                 extra={"rule": RULE, "outputs": sorted(recorded)},
             ),

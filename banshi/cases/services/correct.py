@@ -4,10 +4,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.audit.services import event_build
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
 from banshi.cases.services.flow import (
     application_advance,
-    audit_event,
     lock_application,
     write_events,
 )
@@ -104,12 +104,12 @@ def application_correct(*, actor, application_id: int, task_id: int, values: Any
             ]
         )
         events = [
-            audit_event(
+            event_build(
                 actor=actor,
                 subject=task,
                 event_type="task.corrected",
-                old=old,
-                new=S.READY,
+                old_state=old,
+                new_state=S.READY,
                 at=now,
                 extra={"items": task.return_items},
             )

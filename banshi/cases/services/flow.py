@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from banshi.audit.models import Event
+from banshi.audit.services import event_build
 from banshi.cases.models import Application, Task
 from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
@@ -14,20 +15,6 @@ from banshi.worktime.hours import Deadline, working_deadline
 
 S = Task.Status
 TERMINAL = {S.APPROVED, S.REJECTED, S.CANCELLED}
-
-
-def audit_event(*, actor, subject, event_type, old="", new="", reason="", extra=None, at) -> Event:
-    return Event(
-        created_at=at,
-        actor=actor if getattr(actor, "pk", None) else None,
-        subject_type=subject._meta.label_lower,
-        subject_id=str(subject.pk),
-        event_type=event_type,
-        old_state=old,
-        new_state=new,
-        reason=reason,
-        extra=extra or {},
-    )
 
 
 def task_deadline(task: Task, start: datetime) -> datetime:
@@ -73,7 +60,9 @@ def application_advance(*, application: Application, tasks: list[Task], actor, n
                 fields += ["decided_at", "decision_reason"]
             task.save(update_fields=fields)
             events.append(
-                audit_event(actor=None, subject=task, event_type=f"task.{new}", old=old, new=new, at=now)
+                event_build(
+                    actor=None, subject=task, event_type=f"task.{new}", old_state=old, new_state=new, at=now
+                )
             )
             changed = True
     events += _application_status(application=application, tasks=tasks, actor=actor, now=now)
@@ -114,8 +103,13 @@ def _application_status(*, application: Application, tasks: list[Task], actor, n
             url=url,
         )
     return [
-        audit_event(
-            actor=actor, subject=application, event_type=f"application.{new}", old=old, new=new, at=now
+        event_build(
+            actor=actor,
+            subject=application,
+            event_type=f"application.{new}",
+            old_state=old,
+            new_state=new,
+            at=now,
         )
     ]
 

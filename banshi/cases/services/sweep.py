@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.audit.services import event_build
 from banshi.cases.models import Task
-from banshi.cases.services.flow import audit_event, write_events
+from banshi.cases.services.flow import write_events
 from banshi.directory.models import Membership
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import working_deadline
@@ -83,7 +84,7 @@ def _warn(task: Task, *, kind: str, condition: dict, officers: list, now: dateti
             notification_send(user=officer, title=title, body=body, url=url)
         write_events(
             [
-                audit_event(
+                event_build(
                     actor=None,
                     subject=task,
                     event_type=f"task.{kind}",
