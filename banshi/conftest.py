@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from banshi.accounts.models import User
-from banshi.accounts.personal import id_check_digit
 from banshi.directory.models import Agency, Area, Membership, Window
+from banshi.lib.personal import id_check_digit
 
 PASSWORD = "correct horse battery"
 

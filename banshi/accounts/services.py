@@ -15,9 +15,9 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext, ngettext
 
 from banshi.accounts.models import ApiToken, PasswordCode, User
-from banshi.accounts.personal import phone_problem
 from banshi.audit.services import event_record
 from banshi.lib.errors import FieldErrors
+from banshi.lib.personal import phone_problem
 from banshi.notify.services import sms_backend
 
 PASSWORD_CODE_LIFETIME = timedelta(minutes=10)
@@ -37,8 +37,6 @@ class SignupError(ValueError):
 
 
 def resident_signup(*, phone: str, password: str, display_name: str = "") -> User:
-    from banshi.accounts.personal import phone_problem
-
     phone = phone.strip()
     if problem := phone_problem(phone):
         raise SignupError("phone", gettext(problem))

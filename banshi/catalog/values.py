@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from banshi.accounts.personal import id_number_problem, normalise_id_number, phone_problem
 from banshi.catalog.definition import FieldDef
+from banshi.lib.personal import id_number_problem, normalise_id_number, phone_problem
 
 _BANK = re.compile(r"^\d{12,19}$")
 

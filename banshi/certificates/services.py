@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banshi.accounts.personal import mask_name
 from banshi.audit.models import Event
 from banshi.audit.services import event_build, event_record
 from banshi.cases.models import Task
 from banshi.certificates.models import NUMBER_SHAPE, Certificate
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.personal import mask_name
 from banshi.notify.services import notification_send
 
 C = Certificate.Status

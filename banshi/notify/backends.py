@@ -7,7 +7,7 @@ from typing import Protocol
 
 from django.core.mail import send_mail
 
-from banshi.accounts.personal import mask_phone
+from banshi.lib.personal import mask_phone
 
 logger = logging.getLogger("banshi.notify")
 

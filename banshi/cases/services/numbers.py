@@ -5,9 +5,9 @@ from datetime import date
 
 from django.db import connection
 
-from banshi.accounts.personal import id_check_digit
 from banshi.cases.models import Counter
 from banshi.lib.errors import Conflict
+from banshi.lib.personal import id_check_digit
 
 _TABLE = connection.ops.quote_name(Counter._meta.db_table)
 _ADVANCE = (

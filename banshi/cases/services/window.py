@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from banshi.accounts.models import User
-from banshi.accounts.personal import phone_problem
 from banshi.audit.services import event_record
 from banshi.cases.models import Application, WindowConfirmation
 from banshi.cases.services.submit import application_submit
@@ -23,6 +22,7 @@ from banshi.catalog.selectors import bundle_open
 from banshi.directory.models import Window
 from banshi.directory.selectors import window_for_clerk
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.personal import phone_problem
 from banshi.notify.services import notification_send, sms_backend
 
 CODE_LIFETIME = timedelta(minutes=10)

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from banshi.accounts.personal import mask_name
 from banshi.cases import services
 from banshi.cases.models import Application, Task
 from banshi.cases.selectors import task_inputs
@@ -18,6 +17,7 @@ from banshi.cases.tests.helpers import approve, task_of, work_everything
 from banshi.catalog.definition import BundleError, parse_bundle
 from banshi.catalog.loader import BUNDLES_DIR
 from banshi.conftest import _officer, make_id, png_bytes
+from banshi.lib.personal import mask_name
 
 S = Task.Status
 DECEASED_ID = make_id(birth="19400105", sequence="011")

@@ -109,8 +109,8 @@ def test_given_outputs_are_kept_and_unknown_outputs_refused(submit, health_offic
 def test_outputs_flow_downstream_the_hukou_task_sees_the_certificate_and_insurance_sees_the_new_id(
     submit, health_officer, police_officer, insurance_officer
 ):
-    from banshi.accounts.personal import id_number_problem
     from banshi.cases.selectors import task_inputs
+    from banshi.lib.personal import id_number_problem
 
     application = submit()
     certificate = approve(health_officer, application, "birth_medical_certificate").outputs[

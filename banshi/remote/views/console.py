@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from banshi.accounts.personal import mask_name
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.personal import mask_name
 from banshi.remote import selectors
 from banshi.remote.forms import CallEndForm
 from banshi.remote.models import Appointment, CallSession
