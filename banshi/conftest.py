@@ -34,13 +34,13 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache():
-    from banshi.cases.services.numbers import forget_number_blocks
     from banshi.directory.selectors import clear_reference_cache
+    from banshi.sequences.services import counter_blocks_forget
     from banshi.worktime.calendar import clear_calendar_cache
 
     clear_reference_cache()
     clear_calendar_cache()
-    forget_number_blocks()
+    counter_blocks_forget()
 
 
 @pytest.fixture(autouse=True)

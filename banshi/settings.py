@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "banshi.audit",
+    "banshi.sequences",
     "banshi.worktime",
     "banshi.directory",
     "banshi.accounts",
