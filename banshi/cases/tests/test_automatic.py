@@ -10,7 +10,8 @@ from banshi.cases import services
 from banshi.cases.models import Application, Task
 from banshi.cases.services.automatic import RULE, task_decide_automatically
 from banshi.cases.tests.helpers import approve, run_worker, task_of
-from banshi.catalog.loader import BUNDLES_DIR, catalog_load
+from banshi.catalog.loader import BUNDLES_DIR
+from banshi.catalog.services import catalog_load
 from banshi.certificates.models import Certificate
 from banshi.notify.models import Notification
 from banshi.sequences.models import Counter
