@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "banshi.remote",
     "banshi.api",
     "banshi.web",
+    "banshi.demo",
 ]
 
 MIDDLEWARE = [
