@@ -21,6 +21,7 @@ from banshi.cases.services.flow import (
     lock_application,
     write_events,
 )
+from banshi.cases.tasks import decide_automatically as decide_automatically_task
 from banshi.certificates.services import certificates_issue_for_task
 from banshi.lib.errors import FieldErrors
 from banshi.lib.states import check_move
@@ -107,7 +108,6 @@ def automatic_decisions_requeue(*, now, older_than: timedelta = timedelta(minute
     """Queue again the automatic tasks still ready a while after they became ready: a decision whose
     queueing was lost (the process died between commit and enqueue) is then made all the same.
     Deciding twice is harmless: the second run finds the task no longer ready."""
-    from banshi.cases.tasks import decide_automatically
     from banshi.catalog.models import BundleVersion
 
     automatic = {
@@ -122,6 +122,6 @@ def automatic_decisions_requeue(*, now, older_than: timedelta = timedelta(minute
     count = 0
     for task in stale:
         if task.spec.decide == "automatic":
-            decide_automatically.enqueue(task.id)
+            decide_automatically_task.enqueue(task.id)
             count += 1
     return count

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from banshi.audit.models import Event
 from banshi.audit.services import event_build
 from banshi.cases.models import Application, Task
+from banshi.cases.tasks import decide_automatically as decide_automatically_task
 from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import Deadline, working_deadline
@@ -138,10 +139,4 @@ def schedule_automatic_decision(task: Task) -> None:
     ready: it exists exactly when the change does (a rollback queues nothing, a crash after commit
     loses nothing), and it costs no second commit."""
     if task.spec.decide == "automatic":
-        _enqueue_automatic_decision(task.pk)
-
-
-def _enqueue_automatic_decision(task_id: int) -> None:
-    from banshi.cases.tasks import decide_automatically  # the task module imports the services
-
-    decide_automatically.enqueue(task_id)
+        decide_automatically_task.enqueue(task.pk)
