@@ -18,10 +18,6 @@ S = Task.Status
 TERMINAL = {S.APPROVED, S.REJECTED, S.CANCELLED}
 
 
-def task_deadline(task: Task, start: datetime) -> datetime:
-    return task_clock(task, start).at
-
-
 def task_clock(task: Task, start: datetime) -> Deadline:
     """The task's deadline when its clock starts at `start`, and whether the calendar had to guess."""
     return working_deadline(start, timedelta(hours=task.spec.time_limit.working_hours))
