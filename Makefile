@@ -6,10 +6,11 @@ PORT ?= 8000
 BANSHI_DATA_DIR ?= $(CURDIR)/var
 export BANSHI_DATA_DIR
 DEBIAN_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools iproute2 util-linux redis-server
+BENCH_DEBIAN_PACKAGES := wrk
 # Browser tests run in a private network namespace: as root `unshare -n`, otherwise a user namespace too.
 UNSHARE := $(if $(filter 0,$(shell id -u)),unshare -n,unshare -rn)
 
-.PHONY: install debian run setup test test-unit test-browser bench lint messages clean
+.PHONY: install debian bench-debian run setup test test-unit test-browser bench lint messages clean
 
 install: $(VENV)/.installed debian
 
@@ -18,15 +19,24 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(VENV)/bin/pip install -q -c constraints.txt -e '.[test]'
 	touch $@
 
-debian:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# $(call debian-packages,PACKAGES,WHO NEEDS THEM): as root, install those of PACKAGES that are missing;
+# otherwise print the exact command.
+define debian-packages
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 		echo "installing Debian packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
 	else \
-		echo "The browser tests need Debian packages; run as root: apt-get install -y$$missing"; \
+		echo "$(2) need Debian packages; run as root: apt-get install -y$$missing"; \
 	fi
+endef
+
+debian:
+	$(call debian-packages,$(DEBIAN_PACKAGES),The browser tests)
+
+bench-debian:
+	$(call debian-packages,$(BENCH_DEBIAN_PACKAGES),The benchmarks)
 
 setup: install
 	mkdir -p $(BANSHI_DATA_DIR)
@@ -51,9 +61,10 @@ test-browser: install
 	mkdir -p $(BANSHI_DATA_DIR)
 	$(UNSHARE) sh -c 'ip link set lo up && DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser banshi'
 
-bench: install
+bench: install bench-debian
 	$(PY) bench/run.py; status=$$?; $(PY) bench/automatic.py || status=$$?; \
-	$(UNSHARE) sh -c 'ip link set lo up && $(PY) bench/call.py' || status=$$?; exit $$status
+	$(UNSHARE) sh -c 'ip link set lo up && $(PY) bench/call.py' || status=$$?; \
+	$(PY) bench/document.py || status=$$?; exit $$status
 
 lint: install
 	$(VENV)/bin/ruff check banshi bench

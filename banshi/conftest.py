@@ -5,11 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone, translation
 from PIL import Image
 
 from banshi.accounts.models import User
+from banshi.audit.models import Event
 from banshi.directory.models import Agency, Area, Membership, Window
 from banshi.lib.personal import id_check_digit
 
@@ -34,13 +36,13 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache():
-    from banshi.cases.services.numbers import forget_number_blocks
     from banshi.directory.selectors import clear_reference_cache
+    from banshi.sequences.services import counter_blocks_forget
     from banshi.worktime.calendar import clear_calendar_cache
 
     clear_reference_cache()
     clear_calendar_cache()
-    forget_number_blocks()
+    counter_blocks_forget()
 
 
 @pytest.fixture(autouse=True)
@@ -59,10 +61,14 @@ def catalog(db):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The directory and the catalogue are loaded once; each test's transaction leaves them as they are."""
+    """The directory and the catalogue are loaded once; each test's transaction leaves them as they are.
+    Loading the catalogue is audited; the log is emptied afterwards (the only place that may), so that a
+    test sees the events of what it does and nothing else."""
     with django_db_blocker.unblock():
         call_command("load_directory", verbosity=0, stdout=io.StringIO())
         call_command("load_catalog", verbosity=0, stdout=io.StringIO())
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(Event._meta.db_table)}")
 
 
 def _user(username: str, phone: str | None = None) -> User:

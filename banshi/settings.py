@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "banshi.ui",
     "banshi.audit",
+    "banshi.sequences",
     "banshi.worktime",
     "banshi.directory",
     "banshi.accounts",
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "banshi.certificates",
     "banshi.remote",
     "banshi.api",
+    "banshi.demo",
 ]
 
 MIDDLEWARE = [

@@ -85,7 +85,7 @@ def prepare(env: dict[str, str], bundles: Path) -> str:
 
     from banshi.accounts.models import User
     from banshi.accounts.services import api_token_issue
-    from banshi.catalog.loader import catalog_load
+    from banshi.catalog.services import catalog_load
 
     quiet = {"verbosity": 0, "stdout": io.StringIO()}
     call_command("migrate", interactive=False, **quiet)

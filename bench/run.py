@@ -558,7 +558,7 @@ def report(results: dict, queries: list[dict], ratio: float) -> list[str]:
 
 def main() -> int:
     if shutil.which("wrk") is None:
-        say("wrk is not installed (apt-get install wrk).")
+        say("wrk is not installed; as root: apt-get install -y wrk (`make bench` does it when run as root).")
         return 2
     work_dir = Path(tempfile.mkdtemp(prefix="banshi-bench-"))
     data_dir = work_dir / "data"

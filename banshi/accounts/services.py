@@ -37,8 +37,6 @@ class SignupError(ValueError):
 
 
 def resident_signup(*, phone: str, password: str, display_name: str = "") -> User:
-    from banshi.lib.personal import phone_problem
-
     phone = phone.strip()
     if problem := phone_problem(phone):
         raise SignupError("phone", gettext(problem))

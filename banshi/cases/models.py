@@ -8,16 +8,6 @@ from banshi.catalog.models import Bundle, BundleVersion
 from banshi.directory.models import Agency, Window
 
 
-class Counter(models.Model):
-    """Named sequences for document and application numbers, safe under concurrent writers."""
-
-    key = models.CharField(max_length=80, unique=True)
-    value = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.value}"
-
-
 class Upload(models.Model):
     """A file a person uploaded, stored once outside the web root and shared by every service that
     needs it."""

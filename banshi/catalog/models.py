@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from banshi.catalog.definition import BundleDef
+
 
 class Bundle(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -41,7 +43,12 @@ class BundleVersion(models.Model):
         return f"{self.bundle.code}@{self.digest[:8]}"
 
     @property
-    def spec(self):
-        from banshi.catalog.loader import definition_from_version
+    def spec(self) -> BundleDef:
+        spec = _specs.get(self.digest)
+        if spec is None:
+            spec = _specs[self.digest] = BundleDef.model_validate_json(self.definition)
+        return spec
 
-        return definition_from_version(self)
+
+# Versions are immutable, so a parsed definition is shared by every request in the process.
+_specs: dict[str, BundleDef] = {}

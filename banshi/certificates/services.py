@@ -1,4 +1,8 @@
-"""Issuing numbered documents when a task is approved, and revoking them."""
+"""Issuing numbered documents when a task is approved, and revoking them.
+
+Certificates sits beside cases and is called by it: an approval (an officer's or the rule's) calls
+`certificates_issue_for_task` inside its own transaction. So this module imports cases' models, never
+its services."""
 
 from datetime import datetime
 from typing import Any
@@ -8,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.audit.models import Event
-from banshi.audit.services import event_record
+from banshi.audit.services import event_build, event_record
 from banshi.cases.models import Task
-from banshi.cases.services.flow import audit_event
 from banshi.certificates.models import NUMBER_SHAPE, Certificate
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
@@ -71,11 +74,11 @@ def certificates_issue_for_task(*, task: Task, actor: Any, now: datetime) -> lis
         except IntegrityError:
             raise FieldErrors({f"outputs.{key}": _("is already the number of another document")}) from None
         events.append(
-            audit_event(
+            event_build(
                 actor=actor,
                 subject=certificate,
                 event_type="certificate.issued",
-                new=C.VALID,
+                new_state=C.VALID,
                 at=now,
                 extra={"number": certificate.number, "document_type": key, "task": task.pk},
             )

@@ -1,4 +1,5 @@
-"""Personal data helpers: resident ID numbers (GB 11643-1999), mainland mobile numbers, masking."""
+"""Personal data helpers: resident ID numbers (GB 11643-1999), mainland mobile numbers, masking. Pure
+functions, with no models: every layer may use them."""
 
 import re
 from datetime import date

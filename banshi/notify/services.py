@@ -7,6 +7,7 @@ from django.utils.module_loading import import_string
 
 from banshi.notify.backends import Backend
 from banshi.notify.models import Notification
+from banshi.notify.tasks import deliver_notification as deliver_notification_task
 
 
 @cache
@@ -33,9 +34,7 @@ def notification_send(*, user, title: str, body: str = "", url: str = "") -> Not
 
 
 def _enqueue_delivery(notification_id: int) -> None:
-    from banshi.notify.tasks import deliver_notification  # the task module imports this one
-
-    deliver_notification.enqueue(notification_id)
+    deliver_notification_task.enqueue(notification_id)
 
 
 def notification_deliver(*, notification_id: int) -> list[str]:

@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from banshi.notify.services import notification_deliver
-
 
 @task()
 def deliver_notification(notification_id: int) -> list[str]:
+    from banshi.notify.services import notification_deliver
+
     return notification_deliver(notification_id=notification_id)

@@ -1,13 +1,14 @@
 from django.contrib import admin
 
 from banshi.worktime.models import CalendarOverride
-from banshi.worktime.services import override_audit
+from banshi.worktime.services import calendar_override_change, calendar_override_delete, calendar_override_set
 
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
     """Holidays and make-up working days, consulted before the chinese-calendar package. A day
-    entered twice, or as both a holiday and a working day, is refused by the model's clean()."""
+    entered twice, or as both a holiday and a working day, is refused by the model's clean(). Every
+    save and delete goes through the services, which audit it."""
 
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
@@ -15,15 +16,17 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        event_type = "calendar.override_changed" if change else "calendar.override_set"
-        override_audit(actor=request.user, override=obj, event_type=event_type)
+        if change:
+            saved = calendar_override_change(
+                actor=request.user, override_id=obj.pk, day=obj.date, kind=obj.kind, name=obj.name
+            )
+        else:
+            saved = calendar_override_set(actor=request.user, day=obj.date, kind=obj.kind, name=obj.name)
+        obj.pk, obj.date, obj.kind, obj.name = saved.pk, saved.date, saved.kind, saved.name
 
     def delete_model(self, request, obj):
-        override_audit(actor=request.user, override=obj, event_type="calendar.override_deleted")
-        super().delete_model(request, obj)
+        calendar_override_delete(actor=request.user, day=obj.date)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            override_audit(actor=request.user, override=obj, event_type="calendar.override_deleted")
-        super().delete_queryset(request, queryset)
+            calendar_override_delete(actor=request.user, day=obj.date)

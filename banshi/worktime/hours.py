@@ -1,9 +1,8 @@
 """Working-time arithmetic: deadlines counted in office hours (settings.OFFICE_HOURS) on the working
 days of the Chinese calendar (banshi.worktime.calendar).
 
-The `working_*` functions also say whether a day of a year the calendar does not know was assumed to
-be a Monday-to-Friday working day; callers store that as `deadline_estimated`. The plain functions
-(`add_working_time`, `working_time_between`, …) return the value alone."""
+Each function also says whether a day of a year the calendar does not know was assumed to be a
+Monday-to-Friday working day; callers store that as `deadline_estimated`."""
 
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
@@ -135,15 +134,3 @@ def working_span(start: datetime, end: datetime, calendar: Calendar | None = Non
                     total += finish - begin
         day += timedelta(days=1)
     return Span(total, estimated)
-
-
-def add_working_time(start: datetime, duration: timedelta) -> datetime:
-    return working_deadline(start, duration).at
-
-
-def add_working_hours(start: datetime, hours: float) -> datetime:
-    return add_working_time(start, timedelta(hours=hours))
-
-
-def working_time_between(start: datetime, end: datetime) -> timedelta:
-    return working_span(start, end).duration

@@ -1,17 +1,19 @@
+"""Administrators' calendar overrides: the only way they are written (the admin calls these too), each
+change audited."""
+
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_record
-from banshi.lib.errors import FieldErrors
+from banshi.lib.errors import FieldErrors, NotFound
 from banshi.worktime.models import CalendarOverride, contradiction_message
 
 
-def calendar_override_set(*, actor, day: date, kind: str, name: str = "") -> CalendarOverride:
-    """Enter a holiday or a working day. Entering the same again only renames it; a day already
-    entered as the other kind is refused: change or delete that entry instead."""
+def _clean(*, day: Any, kind: Any, name: Any) -> str:
     errors = {}
     if not isinstance(day, date) or isinstance(day, datetime):
         errors["date"] = _("must be a date")
@@ -22,6 +24,13 @@ def calendar_override_set(*, actor, day: date, kind: str, name: str = "") -> Cal
         errors["name"] = _("must be at most 60 characters")
     if errors:
         raise FieldErrors(errors)
+    return name
+
+
+def calendar_override_set(*, actor, day: date, kind: str, name: str = "") -> CalendarOverride:
+    """Enter a holiday or a working day. Entering the same again only renames it; a day already
+    entered as the other kind is refused: change or delete that entry instead."""
+    name = _clean(day=day, kind=kind, name=name)
     try:
         with transaction.atomic():
             existing = CalendarOverride.objects.select_for_update().filter(date=day).first()
@@ -29,11 +38,18 @@ def calendar_override_set(*, actor, day: date, kind: str, name: str = "") -> Cal
                 raise FieldErrors({"date": contradiction_message(existing, kind)})
             if existing is not None:
                 if existing.name != name:
-                    existing.name = name
+                    old_name, existing.name = existing.name, name
                     existing.save(update_fields=["name"])
+                    _override_audit(
+                        actor=actor,
+                        override=existing,
+                        event_type="calendar.override_changed",
+                        old_state=existing.kind,
+                        changed={"name": old_name},
+                    )
                 return existing
             override = CalendarOverride.objects.create(date=day, kind=kind, name=name)
-            override_audit(actor=actor, override=override, event_type="calendar.override_set")
+            _override_audit(actor=actor, override=override, event_type="calendar.override_set")
             return override
     except IntegrityError:
         # Someone entered the same day at the same moment: judge against what they entered.
@@ -43,21 +59,62 @@ def calendar_override_set(*, actor, day: date, kind: str, name: str = "") -> Cal
         return existing
 
 
+def calendar_override_change(
+    *, actor, override_id: int, day: date, kind: str, name: str = ""
+) -> CalendarOverride:
+    """Change an entry: its day, its kind (a holiday becomes a working day) or its name. A day that
+    another entry already has is refused."""
+    name = _clean(day=day, kind=kind, name=name)
+    try:
+        with transaction.atomic():
+            override = CalendarOverride.objects.select_for_update().filter(pk=override_id).first()
+            if override is None:
+                raise NotFound()
+            other = CalendarOverride.objects.filter(date=day).exclude(pk=override.pk).first()
+            if other is not None:
+                raise FieldErrors({"date": contradiction_message(other, kind)})
+            before = {"date": override.date.isoformat(), "kind": override.kind, "name": override.name}
+            override.date, override.kind, override.name = day, kind, name
+            after = {"date": override.date.isoformat(), "kind": override.kind, "name": override.name}
+            changed = {field: old for field, old in before.items() if after[field] != old}
+            if not changed:
+                return override
+            override.save(update_fields=["date", "kind", "name"])
+            _override_audit(
+                actor=actor,
+                override=override,
+                event_type="calendar.override_changed",
+                old_state=before["kind"],
+                changed=changed,
+            )
+            return override
+    except IntegrityError:
+        other = CalendarOverride.objects.get(date=day)
+        raise FieldErrors({"date": contradiction_message(other, kind)}) from None
+
+
 def calendar_override_delete(*, actor, day: date) -> None:
     with transaction.atomic():
         override = CalendarOverride.objects.select_for_update().filter(date=day).first()
         if override is None:
             return
-        override_audit(actor=actor, override=override, event_type="calendar.override_deleted")
+        _override_audit(actor=actor, override=override, event_type="calendar.override_deleted")
         override.delete()
 
 
-def override_audit(*, actor, override: CalendarOverride, event_type: str) -> None:
+def _override_audit(
+    *, actor, override: CalendarOverride, event_type: str, old_state: str = "", changed: dict | None = None
+) -> None:
+    """`changed` holds the earlier value of each field that changed."""
+    extra = {"date": override.date.isoformat(), "name": override.name}
+    if changed:
+        extra["was"] = changed
     event_record(
         actor=actor,
         subject=override,
         event_type=event_type,
+        old_state=old_state,
         new_state=override.kind,
-        extra={"date": override.date.isoformat(), "name": override.name},
+        extra=extra,
         at=timezone.now(),
     )

@@ -12,17 +12,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.audit.services import event_build
 from banshi.cases.models import Task
 from banshi.cases.services.decide import _outputs
 from banshi.cases.services.flow import (
     application_advance,
-    audit_event,
-    check_move,
     lock_application,
     write_events,
 )
+from banshi.cases.tasks import decide_automatically as decide_automatically_task
 from banshi.certificates.services import certificates_issue_for_task
 from banshi.lib.errors import FieldErrors
+from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
 
 S = Task.Status
@@ -57,12 +58,12 @@ def task_decide_automatically(*, task_id: int) -> str:
         except FieldErrors as exc:
             write_events(
                 [
-                    audit_event(
+                    event_build(
                         actor=None,
                         subject=task,
                         event_type="task.automatic_failed",
-                        old=S.READY,
-                        new=S.READY,
+                        old_state=S.READY,
+                        new_state=S.READY,
                         at=now,
                         extra={"rule": RULE, "outputs": sorted(exc.errors)},
                     )
@@ -70,21 +71,21 @@ def task_decide_automatically(*, task_id: int) -> str:
             )
             return "left for an officer"
         events = [
-            audit_event(
+            event_build(
                 actor=None,
                 subject=task,
                 event_type="task.claimed",
-                old=S.READY,
-                new=S.CLAIMED,
+                old_state=S.READY,
+                new_state=S.CLAIMED,
                 at=now,
                 extra={"rule": RULE},
             ),
-            audit_event(
+            event_build(
                 actor=None,
                 subject=task,
                 event_type="task.approved",
-                old=S.CLAIMED,
-                new=S.APPROVED,
+                old_state=S.CLAIMED,
+                new_state=S.APPROVED,
                 at=now,
                 extra={"rule": RULE, "outputs": sorted(recorded)},
             ),
@@ -106,7 +107,6 @@ def automatic_decisions_requeue(*, now, older_than: timedelta = timedelta(minute
     """Queue again the automatic tasks still ready a while after they became ready: a decision whose
     queueing was lost (the process died between commit and enqueue) is then made all the same.
     Deciding twice is harmless: the second run finds the task no longer ready."""
-    from banshi.cases.tasks import decide_automatically
     from banshi.catalog.models import BundleVersion
 
     automatic = {
@@ -121,6 +121,6 @@ def automatic_decisions_requeue(*, now, older_than: timedelta = timedelta(minute
     count = 0
     for task in stale:
         if task.spec.decide == "automatic":
-            decide_automatically.enqueue(task.id)
+            decide_automatically_task.enqueue(task.id)
             count += 1
     return count

@@ -4,16 +4,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.audit.services import event_build
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
 from banshi.cases.services.flow import (
     application_advance,
-    audit_event,
-    check_move,
     lock_application,
     write_events,
 )
 from banshi.catalog.validation import check_materials, check_values, upload_ids
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.states import check_move
 from banshi.worktime.hours import working_deadline
 
 S = Task.Status
@@ -104,12 +104,12 @@ def application_correct(*, actor, application_id: int, task_id: int, values: Any
             ]
         )
         events = [
-            audit_event(
+            event_build(
                 actor=actor,
                 subject=task,
                 event_type="task.corrected",
-                old=old,
-                new=S.READY,
+                old_state=old,
+                new_state=S.READY,
                 at=now,
                 extra={"items": task.return_items},
             )

@@ -8,17 +8,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from banshi.audit.services import event_build
 from banshi.cases.models import Task
 from banshi.cases.services.flow import (
     application_advance,
-    audit_event,
-    check_move,
     lock_application,
     write_events,
 )
 from banshi.cases.services.numbers import citizen_id_number, document_number
+from banshi.certificates.services import certificates_issue_for_task
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import working_span
 
@@ -64,8 +65,13 @@ def task_claim(*, actor, task_id: int) -> Task:
             raise Conflict(_("this task is not ready to be claimed"))
         write_events(
             [
-                audit_event(
-                    actor=actor, subject=task, event_type="task.claimed", old=S.READY, new=S.CLAIMED, at=now
+                event_build(
+                    actor=actor,
+                    subject=task,
+                    event_type="task.claimed",
+                    old_state=S.READY,
+                    new_state=S.CLAIMED,
+                    at=now,
                 )
             ]
         )
@@ -82,8 +88,13 @@ def task_release(*, actor, task_id: int) -> Task:
         task.save(update_fields=["status", "claimed_by"])
         write_events(
             [
-                audit_event(
-                    actor=actor, subject=task, event_type="task.released", old=S.CLAIMED, new=S.READY, at=now
+                event_build(
+                    actor=actor,
+                    subject=task,
+                    event_type="task.released",
+                    old_state=S.CLAIMED,
+                    new_state=S.READY,
+                    at=now,
                 )
             ]
         )
@@ -106,18 +117,16 @@ def task_approve(*, actor, task_id: int, outputs: Any = None) -> Task:
         task.status, task.outputs, task.decided_at = S.APPROVED, recorded, now
         task.save(update_fields=["status", "outputs", "decided_at"])
         events = [
-            audit_event(
+            event_build(
                 actor=actor,
                 subject=task,
                 event_type="task.approved",
-                old=old,
-                new=S.APPROVED,
+                old_state=old,
+                new_state=S.APPROVED,
                 at=now,
                 extra={"outputs": sorted(recorded)},
             )
         ]
-        from banshi.certificates.services import certificates_issue_for_task
-
         events += certificates_issue_for_task(task=task, actor=actor, now=now)
         application = task.application
         events += application_advance(application=application, tasks=tasks, actor=actor, now=now)
@@ -221,12 +230,12 @@ def task_return(*, actor, task_id: int, reason: Any, items: Any) -> Task:
             ]
         )
         events = [
-            audit_event(
+            event_build(
                 actor=actor,
                 subject=task,
                 event_type="task.returned",
-                old=old,
-                new=S.RETURNED,
+                old_state=old,
+                new_state=S.RETURNED,
                 at=now,
                 reason=task.return_reason,
                 extra={"items": task.return_items},
@@ -269,12 +278,12 @@ def task_reject(*, actor, task_id: int, reason: Any) -> Task:
         task.status, task.decision_reason, task.decided_at = S.REJECTED, reason.strip(), now
         task.save(update_fields=["status", "decision_reason", "decided_at"])
         events = [
-            audit_event(
+            event_build(
                 actor=actor,
                 subject=task,
                 event_type="task.rejected",
-                old=old,
-                new=S.REJECTED,
+                old_state=old,
+                new_state=S.REJECTED,
                 at=now,
                 reason=reason,
             )

@@ -6,39 +6,15 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 
 from banshi.audit.models import Event
+from banshi.audit.services import event_build
 from banshi.cases.models import Application, Task
-from banshi.lib.errors import Conflict
+from banshi.cases.tasks import decide_automatically as decide_automatically_task
+from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import Deadline, working_deadline
 
 S = Task.Status
 TERMINAL = {S.APPROVED, S.REJECTED, S.CANCELLED}
-
-
-def check_move(model, old: str, new: str) -> None:
-    if new not in model.TRANSITIONS[old]:
-        raise Conflict(
-            _("cannot go from %(old)s to %(new)s")
-            % {"old": model.Status(old).label, "new": model.Status(new).label}
-        )
-
-
-def audit_event(*, actor, subject, event_type, old="", new="", reason="", extra=None, at) -> Event:
-    return Event(
-        created_at=at,
-        actor=actor if getattr(actor, "pk", None) else None,
-        subject_type=subject._meta.label_lower,
-        subject_id=str(subject.pk),
-        event_type=event_type,
-        old_state=old,
-        new_state=new,
-        reason=reason,
-        extra=extra or {},
-    )
-
-
-def task_deadline(task: Task, start: datetime) -> datetime:
-    return task_clock(task, start).at
 
 
 def task_clock(task: Task, start: datetime) -> Deadline:
@@ -80,7 +56,9 @@ def application_advance(*, application: Application, tasks: list[Task], actor, n
                 fields += ["decided_at", "decision_reason"]
             task.save(update_fields=fields)
             events.append(
-                audit_event(actor=None, subject=task, event_type=f"task.{new}", old=old, new=new, at=now)
+                event_build(
+                    actor=None, subject=task, event_type=f"task.{new}", old_state=old, new_state=new, at=now
+                )
             )
             changed = True
     events += _application_status(application=application, tasks=tasks, actor=actor, now=now)
@@ -121,8 +99,13 @@ def _application_status(*, application: Application, tasks: list[Task], actor, n
             url=url,
         )
     return [
-        audit_event(
-            actor=actor, subject=application, event_type=f"application.{new}", old=old, new=new, at=now
+        event_build(
+            actor=actor,
+            subject=application,
+            event_type=f"application.{new}",
+            old_state=old,
+            new_state=new,
+            at=now,
         )
     ]
 
@@ -151,10 +134,4 @@ def schedule_automatic_decision(task: Task) -> None:
     ready: it exists exactly when the change does (a rollback queues nothing, a crash after commit
     loses nothing), and it costs no second commit."""
     if task.spec.decide == "automatic":
-        _enqueue_automatic_decision(task.pk)
-
-
-def _enqueue_automatic_decision(task_id: int) -> None:
-    from banshi.cases.tasks import decide_automatically  # the task module imports the services
-
-    decide_automatically.enqueue(task_id)
+        decide_automatically_task.enqueue(task.pk)

@@ -6,8 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.audit.services import event_build
 from banshi.cases.models import Application, Rating
-from banshi.cases.services.flow import audit_event, write_events
+from banshi.cases.services.flow import write_events
 from banshi.directory.selectors import is_supervisor
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 
@@ -61,11 +62,11 @@ def application_rate(*, actor, application_id: int, level: Any, comment: Any = "
             # The comment is the resident's free text and may hold personal data: it stays out of the log.
             write_events(
                 [
-                    audit_event(
+                    event_build(
                         actor=actor,
                         subject=rating,
                         event_type="rating.created",
-                        new=str(level),
+                        new_state=str(level),
                         at=now,
                         extra={"application": application.number, "poor": level in Rating.POOR},
                     )
@@ -95,12 +96,12 @@ def rating_follow_up(*, actor, rating_id: int, note: Any) -> Rating:
         # The note may name the resident: it stays on the rating, out of the audit log.
         write_events(
             [
-                audit_event(
+                event_build(
                     actor=actor,
                     subject=rating,
                     event_type="rating.followed_up",
-                    old="open",
-                    new="followed_up",
+                    old_state="open",
+                    new_state="followed_up",
                     at=now,
                     extra={"level": rating.level},
                 )

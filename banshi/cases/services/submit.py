@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.accounts.models import User
+from banshi.audit.services import event_build
 from banshi.cases.channels import submission_route
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
-from banshi.cases.services.flow import audit_event, schedule_automatic_decision, task_clock, write_events
+from banshi.cases.services.flow import schedule_automatic_decision, task_clock, write_events
 from banshi.cases.services.numbers import application_number
 from banshi.catalog.models import Bundle
 from banshi.catalog.validation import check_answers, check_materials, check_values, upload_ids
@@ -100,18 +101,23 @@ def application_submit(
                 ]
             )
             events = [
-                audit_event(
+                event_build(
                     actor=actor,
                     subject=application,
                     event_type="application.submitted",
-                    new=application.status,
+                    new_state=application.status,
                     at=now,
                     extra={"bundle": bundle.code, "channel": channel, "services": plan.services},
                 )
             ]
             events += [
-                audit_event(
-                    actor=None, subject=task, event_type="task.ready", old="", new=task.status, at=now
+                event_build(
+                    actor=None,
+                    subject=task,
+                    event_type="task.ready",
+                    old_state="",
+                    new_state=task.status,
+                    at=now,
                 )
                 for task in tasks
                 if task.status == Task.Status.READY

@@ -1,6 +1,7 @@
-"""The deadline sweep: warns an agency's officers of its tasks that are about to be late and of those
-that are late. The worker runs it every few minutes (`banshi.cases.tasks.sweep_deadlines_task`, or
-`manage.py sweep_deadlines`); any number of workers may run it at once."""
+"""The sweep: warns an agency's officers of its tasks that are about to be late and of those that are
+late, and queues again the automatic decisions whose queueing was lost. The worker runs it every few
+minutes (`banshi.cases.tasks.sweep_deadlines_task`, or `manage.py sweep_deadlines`: both call
+`sweep_run`); any number of workers may run it at once."""
 
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -9,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.audit.services import event_build
 from banshi.cases.models import Task
-from banshi.cases.services.flow import audit_event, write_events
+from banshi.cases.services.automatic import automatic_decisions_requeue
+from banshi.cases.services.flow import write_events
 from banshi.directory.models import Membership
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import working_deadline
@@ -19,6 +22,13 @@ S = Task.Status
 # Only these clocks run: a waiting task has no deadline yet and a returned one is paused.
 RUNNING = (S.READY, S.CLAIMED)
 DUE_SOON = timedelta(hours=1)
+
+
+def sweep_run(*, now: datetime) -> dict[str, int]:
+    """The whole sweep: the deadline warnings, then the lost automatic decisions queued again."""
+    result = deadlines_sweep(now=now)
+    result["requeued"] = automatic_decisions_requeue(now=now)
+    return result
 
 
 def deadlines_sweep(*, now: datetime) -> dict[str, int]:
@@ -82,7 +92,7 @@ def _warn(task: Task, *, kind: str, condition: dict, officers: list, now: dateti
             notification_send(user=officer, title=title, body=body, url=url)
         write_events(
             [
-                audit_event(
+                event_build(
                     actor=None,
                     subject=task,
                     event_type=f"task.{kind}",

@@ -7,12 +7,14 @@ from django_tasks_db.models import DBTaskResult
 
 from banshi.audit.models import Event
 from banshi.cases import services
-from banshi.cases.models import Application, Counter, Task
+from banshi.cases.models import Application, Task
 from banshi.cases.services.automatic import RULE, task_decide_automatically
 from banshi.cases.tests.helpers import approve, run_worker, task_of
-from banshi.catalog.loader import BUNDLES_DIR, catalog_load
+from banshi.catalog.loader import BUNDLES_DIR
+from banshi.catalog.services import catalog_load
 from banshi.certificates.models import Certificate
 from banshi.notify.models import Notification
+from banshi.sequences.models import Counter
 
 S = Task.Status
 DECIDE = "banshi.cases.tasks.decide_automatically"

@@ -189,5 +189,26 @@ def test_the_command_and_the_worker_task_run_the_sweep_now(submit, health_office
         "0 due soon, 1 late, 1 notifications, 0 automatic decisions queued again"
     )
     due(task_of(application, "vaccination_certificate"), timezone.now() - timedelta(days=1))
-    assert sweep_deadlines_task.call() == {"due_soon": 0, "late": 1, "notifications": 1}
+    assert sweep_deadlines_task.call() == {"due_soon": 0, "late": 1, "notifications": 1, "requeued": 0}
     assert Notification.objects.filter(user=health_officer).count() == 2
+
+
+def test_the_worker_task_also_queues_again_an_automatic_decision_whose_queueing_was_lost(
+    submit, health_officer
+):
+    from django_tasks_db.models import DBTaskResult
+
+    application = submit()
+    decisions = DBTaskResult.objects.filter(task_path="banshi.cases.tasks.decide_automatically")
+    vaccination = task_of(application, "vaccination_certificate")
+    assert vaccination.status == S.READY and list(decisions.values_list("args_kwargs__args", flat=True)) == [
+        [vaccination.pk]
+    ]
+    decisions.delete()  # as if the process died before queueing the decision
+    Task.objects.filter(pk=vaccination.pk).update(ready_at=timezone.now() - timedelta(minutes=5))
+    due(vaccination, timezone.now() + timedelta(days=30))
+    late = due(task_of(application, "birth_medical_certificate"), timezone.now() - timedelta(days=1))
+    assert sweep_deadlines_task.call() == {"due_soon": 0, "late": 1, "notifications": 1, "requeued": 1}
+    assert list(decisions.values_list("args_kwargs__args", flat=True)) == [[vaccination.pk]]
+    assert events(late, "task.late").count() == 1
+    assert Notification.objects.filter(user=health_officer).count() == 1

@@ -6,8 +6,9 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from banshi.catalog.definition import BundleError
-from banshi.catalog.loader import BUNDLES_DIR, catalog_load, read_bundle_file
+from banshi.catalog.loader import BUNDLES_DIR, read_bundle_file
 from banshi.catalog.models import Bundle, BundleVersion
+from banshi.catalog.services import catalog_load
 
 NEWBORN = yaml.safe_load((BUNDLES_DIR / "newborn.yaml").read_text(encoding="utf-8"))
 

@@ -1,7 +1,6 @@
 """The printable document: who may download it, what it says, and a QR code that leads to the check."""
 
 import subprocess
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,12 +36,9 @@ def test_the_pdf_qr_code_leads_to_the_page_that_says_genuine_then_revoked(
     issued, resident, health_officer, settings, tmp_path
 ):
     settings.PUBLIC_URL = "https://banshi.cq.gov.cn"
-    started = time.monotonic()
     response = logged_in(resident).get(f"/certificates/{issued.number}.pdf")
-    elapsed = time.monotonic() - started
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
-    assert elapsed < 5, f"rendering took {elapsed:.1f} s"
     url = qr_content(response.content, tmp_path)
     assert url == f"https://banshi.cq.gov.cn/verify/{issued.number}"
 

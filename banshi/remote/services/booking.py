@@ -13,9 +13,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_record
-from banshi.cases.services.flow import check_move
 from banshi.catalog.selectors import bundle_open
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.states import check_move
 from banshi.remote.models import Appointment, Slot
 from banshi.remote.selectors import slot_at, video_window
 

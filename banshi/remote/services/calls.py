@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.cases.models import Rating, Upload
-from banshi.cases.services.flow import check_move
 from banshi.cases.services.materials import upload_create
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
 from banshi.remote import realtime
 from banshi.remote.models import Appointment, CallRating, CallSession, PreReview, QueueTicket

@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_record
-from banshi.cases.services.flow import check_move
-from banshi.cases.services.numbers import counter_next
 from banshi.catalog.selectors import bundle_open
 from banshi.lib.errors import FieldErrors, NotFound
+from banshi.lib.states import check_move
 from banshi.remote import realtime
 from banshi.remote.models import QueueTicket
 from banshi.remote.selectors import appointment_to_check_in, local_day, open_ticket, video_window
+from banshi.sequences.services import counter_next
 
 T = QueueTicket.Status
 

@@ -6,13 +6,14 @@ import json
 import re
 from datetime import UTC, timedelta
 
+import icalendar
 import pytest
 from django.utils import timezone
 
 from banshi.conftest import ANSWERS
 from banshi.directory.models import Area, Window
 from banshi.remote import services
-from banshi.remote.ics import escape, event_calendar, fold
+from banshi.remote.ics import event_calendar
 from banshi.remote.models import Appointment, CallRating, CallSession, QueueTicket, Slot
 from banshi.remote.tests.fixtures import (  # noqa: F401 (fixtures)
     clerk_fixture,
@@ -208,23 +209,46 @@ def test_the_calendar_file_is_one_event_in_utc(catalog, resident):
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
 
 
-def test_the_calendar_text_is_escaped_and_folded():
-    assert escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    long = "SUMMARY:" + "视频" * 40
-    folded = fold(long)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == long
-    now = timezone.now()
-    cancelled = event_calendar(
-        uid="x@y",
-        starts_at=now,
-        ends_at=now + timedelta(minutes=15),
-        summary="s",
-        location="l",
-        cancelled=True,
-        stamp=now,
+def test_the_calendar_file_reads_back_as_the_appointment(catalog, resident):
+    from banshi.remote.tests.fixtures import video_window_with_hours
+
+    window = video_window_with_hours("渝中区政务服务中心, 视频窗口; 一号")
+    slot = future_slot(window)
+    appointment = services.appointment_book(
+        actor=resident, window_id=window.pk, starts_at=slot.starts_at, bundle_code="newborn"
     )
-    assert "STATUS:CANCELLED\r\n" in cancelled
+    body = text(client_of(resident).get(f"/video/appointments/{appointment.pk}/calendar.ics"))
+    (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert (event.decoded("dtstart"), event.decoded("dtend")) == (slot.starts_at, slot.ends_at)
+    assert str(event["uid"]) == f"appointment-{appointment.pk}@testserver"
+    assert str(event["location"]) == "渝中区政务服务中心, 视频窗口; 一号"
+    assert str(event["summary"]).startswith("Video call with 渝中区政务服务中心, 视频窗口; 一号")
+    assert str(event["status"]) == "CONFIRMED"
+    assert str(event["url"]) == f"http://testserver/video/windows/{window.pk}/queue/"
+    assert str(event["url"]) in str(event["description"])
+
+
+def test_the_calendar_text_is_escaped_and_folded():
+    now = timezone.now()
+
+    def calendar(summary="s", cancelled=False) -> str:
+        return event_calendar(
+            uid="x@y",
+            starts_at=now,
+            ends_at=now + timedelta(minutes=15),
+            summary=summary,
+            location="l",
+            cancelled=cancelled,
+            stamp=now,
+        )
+
+    assert "SUMMARY:a\\,b\\;c\\\\d\\ne" in calendar("a,b;c\\d\ne").replace("\r\n ", "").split("\r\n")
+    long = "视频" * 40
+    folded = calendar(long)
+    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+    assert "SUMMARY:" + long in folded.replace("\r\n ", "").split("\r\n")
+    assert str(icalendar.Calendar.from_ical(folded).walk("VEVENT")[0]["summary"]) == long
+    assert "STATUS:CANCELLED\r\n" in calendar(cancelled=True)
 
 
 # --- the queue page -----------------------------------------------------------------------------------

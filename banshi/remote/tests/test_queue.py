@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from banshi.audit.models import Event
-from banshi.cases.models import Counter
 from banshi.lib.errors import Conflict, NotFound
 from banshi.remote import realtime, services
 from banshi.remote.models import Appointment, CallSession, QueueTicket, Slot
@@ -19,6 +18,7 @@ from banshi.remote.tests.fixtures import (  # noqa: F401 (fixtures)
     other_window_fixture,
     window_fixture,
 )
+from banshi.sequences.models import Counter
 
 pytestmark = pytest.mark.django_db
 T = QueueTicket.Status

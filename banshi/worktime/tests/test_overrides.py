@@ -5,7 +5,7 @@ import pytest
 from banshi.audit.models import Event
 from banshi.lib.errors import FieldErrors
 from banshi.worktime.models import CalendarOverride
-from banshi.worktime.services import calendar_override_delete, calendar_override_set
+from banshi.worktime.services import calendar_override_change, calendar_override_delete, calendar_override_set
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,93 @@ def test_the_admin_may_change_an_entry_from_holiday_to_working_day(admin_client)
     override.refresh_from_db()
     assert override.kind == "workday"
     assert override_events("calendar.override_changed").count() == 1
+
+
+def test_renaming_an_entry_is_audited_with_the_old_name(admin_user):
+    calendar_override_set(actor=admin_user, day=date(2027, 1, 1), kind="holiday", name="元旦")
+    calendar_override_set(actor=admin_user, day=date(2027, 1, 1), kind="holiday", name="New Year")
+    calendar_override_set(actor=admin_user, day=date(2027, 1, 1), kind="holiday", name="New Year")
+    event = override_events("calendar.override_changed").get()
+    assert (event.actor, event.old_state, event.new_state) == (admin_user, "holiday", "holiday")
+    assert event.extra == {"date": "2027-01-01", "name": "New Year", "was": {"name": "元旦"}}
+
+
+def test_changing_an_entry_is_audited_with_what_it_was(admin_user):
+    override = calendar_override_set(actor=admin_user, day=date(2027, 2, 7), kind="holiday", name="春节")
+    calendar_override_change(
+        actor=admin_user, override_id=override.pk, day=date(2027, 2, 8), kind="workday", name="调休"
+    )
+    assert list(CalendarOverride.objects.values_list("date", "kind", "name")) == [
+        (date(2027, 2, 8), "workday", "调休")
+    ]
+    event = override_events("calendar.override_changed").get()
+    assert (event.old_state, event.new_state) == ("holiday", "workday")
+    assert event.extra == {
+        "date": "2027-02-08",
+        "name": "调休",
+        "was": {"date": "2027-02-07", "kind": "holiday", "name": "春节"},
+    }
+
+
+def test_changing_an_entry_to_a_day_another_has_is_refused_and_nothing_is_written(admin_user):
+    calendar_override_set(actor=admin_user, day=date(2027, 2, 7), kind="holiday")
+    other = calendar_override_set(actor=admin_user, day=date(2027, 2, 8), kind="holiday")
+    with pytest.raises(FieldErrors) as refused:
+        calendar_override_change(actor=admin_user, override_id=other.pk, day=date(2027, 2, 7), kind="holiday")
+    assert "2027-02-07 is already entered as a holiday" in refused.value.errors["date"]
+    assert sorted(CalendarOverride.objects.values_list("date", flat=True)) == [
+        date(2027, 2, 7),
+        date(2027, 2, 8),
+    ]
+    assert not override_events("calendar.override_changed").exists()
+
+
+def test_saving_an_entry_unchanged_writes_no_event(admin_user):
+    override = calendar_override_set(actor=admin_user, day=date(2027, 1, 1), kind="holiday", name="元旦")
+    calendar_override_change(
+        actor=admin_user, override_id=override.pk, day=date(2027, 1, 1), kind="holiday", name="元旦"
+    )
+    assert not override_events("calendar.override_changed").exists()
+
+
+def test_the_admin_enters_renames_and_deletes_through_the_audited_services(admin_client, admin_user):
+    assert (
+        admin_client.post(ADD_URL, {"date": "2027-10-01", "kind": "holiday", "name": "国庆"}).status_code
+        == 302
+    )
+    override = CalendarOverride.objects.get()
+    assert override_events("calendar.override_set").get().actor == admin_user
+    change = f"/admin/worktime/calendaroverride/{override.pk}/change/"
+    assert (
+        admin_client.post(
+            change, {"date": "2027-10-01", "kind": "holiday", "name": "National Day"}
+        ).status_code
+        == 302
+    )
+    assert override_events("calendar.override_changed").get().extra["was"] == {"name": "国庆"}
+    delete = f"/admin/worktime/calendaroverride/{override.pk}/delete/"
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not CalendarOverride.objects.exists()
+    assert override_events("calendar.override_deleted").get().extra == {
+        "date": "2027-10-01",
+        "name": "National Day",
+    }
+
+
+def test_the_admin_deleting_several_entries_audits_each(admin_client, admin_user):
+    for day in (date(2027, 10, 1), date(2027, 10, 2)):
+        calendar_override_set(actor=admin_user, day=day, kind="holiday")
+    response = admin_client.post(
+        "/admin/worktime/calendaroverride/",
+        {
+            "action": "delete_selected",
+            "_selected_action": list(CalendarOverride.objects.values_list("pk", flat=True)),
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not CalendarOverride.objects.exists()
+    assert sorted(override_events("calendar.override_deleted").values_list("extra__date", flat=True)) == [
+        "2027-10-01",
+        "2027-10-02",
+    ]

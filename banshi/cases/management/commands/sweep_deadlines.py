@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from banshi.cases.services.automatic import automatic_decisions_requeue
-from banshi.cases.services.sweep import deadlines_sweep
+from banshi.cases.services.sweep import sweep_run
 
 
 class Command(BaseCommand):
@@ -12,10 +11,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        now = timezone.now()
-        result = deadlines_sweep(now=now)
-        requeued = automatic_decisions_requeue(now=now)
+        result = sweep_run(now=timezone.now())
         self.stdout.write(
             f"{result['due_soon']} due soon, {result['late']} late, {result['notifications']} notifications, "
-            f"{requeued} automatic decisions queued again"
+            f"{result['requeued']} automatic decisions queued again"
         )

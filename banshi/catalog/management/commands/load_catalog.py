@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from banshi.catalog.definition import BundleError
-from banshi.catalog.loader import catalog_load
+from banshi.catalog.services import catalog_load
 
 
 class Command(BaseCommand):
