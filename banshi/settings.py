@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "banshi.ui.context.site",
                 "banshi.directory.context.roles",
+                "banshi.notify.context.inbox",
             ],
         },
     },

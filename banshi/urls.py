@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("banshi.cases.urls")),
     path("", include("banshi.certificates.urls")),
     path("", include("banshi.remote.urls")),
+    path("", include("banshi.notify.urls")),
 ]

@@ -19,6 +19,13 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # A user's page of notifications, and the header's unread count on every page they see.
+            models.Index(fields=["user", "-created_at", "-id"], name="notify_user_recent"),
+            models.Index(
+                fields=["user"], condition=models.Q(read_at__isnull=True), name="notify_user_unread"
+            ),
+        ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 

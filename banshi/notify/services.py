@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from functools import cache, partial
 
 from django.conf import settings
@@ -66,3 +67,18 @@ def notification_deliver(*, notification_id: int) -> list[str]:
             raise
         sent.append(channel)
     return sent
+
+
+def notifications_mark_read(*, user, ids: Iterable[int]) -> int:
+    """Mark those of `ids` that are the user's own and still unread as read, in one UPDATE; returns how
+    many it marked. The `read_at IS NULL` condition makes it a compare-and-set: the first reading time
+    is kept however often a page is opened, and two requests at once mark each row once.
+
+    Reading is deliberately not an audited state change: notification rows are a documented exception
+    to the audit log (a user's own inbox, not a decision on a case), so no event is written."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    return Notification.objects.filter(user=user, pk__in=ids, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
