@@ -11,6 +11,7 @@ from banshi.audit.models import Event
 from banshi.audit.services import event_record
 from banshi.cases.models import Task
 from banshi.cases.services.flow import audit_event
+from banshi.certificates.events import EventType
 from banshi.certificates.models import NUMBER_SHAPE, Certificate
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
@@ -74,7 +75,7 @@ def certificates_issue_for_task(*, task: Task, actor: Any, now: datetime) -> lis
             audit_event(
                 actor=actor,
                 subject=certificate,
-                event_type="certificate.issued",
+                event_type=EventType.CERTIFICATE_ISSUED,
                 new=C.VALID,
                 at=now,
                 extra={"number": certificate.number, "document_type": key, "task": task.pk},
@@ -161,7 +162,7 @@ def certificate_revoke(*, actor: Any, number: Any, reason: Any) -> Certificate:
         event_record(
             actor=actor,
             subject=certificate,
-            event_type="certificate.revoked",
+            event_type=EventType.CERTIFICATE_REVOKED,
             old_state=old,
             new_state=C.REVOKED,
             reason=certificate.revoke_reason,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from banshi.worktime.events import EventType
 from banshi.worktime.models import CalendarOverride
 from banshi.worktime.services import override_audit
 
@@ -16,14 +17,14 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        event_type = "calendar.override_changed" if change else "calendar.override_set"
+        event_type = EventType.CALENDAR_OVERRIDE_CHANGED if change else EventType.CALENDAR_OVERRIDE_SET
         override_audit(actor=request.user, override=obj, event_type=event_type)
 
     def delete_model(self, request, obj):
-        override_audit(actor=request.user, override=obj, event_type="calendar.override_deleted")
+        override_audit(actor=request.user, override=obj, event_type=EventType.CALENDAR_OVERRIDE_DELETED)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            override_audit(actor=request.user, override=obj, event_type="calendar.override_deleted")
+            override_audit(actor=request.user, override=obj, event_type=EventType.CALENDAR_OVERRIDE_DELETED)
         super().delete_queryset(request, queryset)

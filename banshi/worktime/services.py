@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_record
 from banshi.lib.errors import FieldErrors
+from banshi.worktime.events import EventType
 from banshi.worktime.models import CalendarOverride, contradiction_message
 
 
@@ -33,7 +34,7 @@ def calendar_override_set(*, actor, day: date, kind: str, name: str = "") -> Cal
                     existing.save(update_fields=["name"])
                 return existing
             override = CalendarOverride.objects.create(date=day, kind=kind, name=name)
-            override_audit(actor=actor, override=override, event_type="calendar.override_set")
+            override_audit(actor=actor, override=override, event_type=EventType.CALENDAR_OVERRIDE_SET)
             return override
     except IntegrityError:
         # Someone entered the same day at the same moment: judge against what they entered.
@@ -48,7 +49,7 @@ def calendar_override_delete(*, actor, day: date) -> None:
         override = CalendarOverride.objects.select_for_update().filter(date=day).first()
         if override is None:
             return
-        override_audit(actor=actor, override=override, event_type="calendar.override_deleted")
+        override_audit(actor=actor, override=override, event_type=EventType.CALENDAR_OVERRIDE_DELETED)
         override.delete()
 
 

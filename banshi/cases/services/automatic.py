@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.cases.events import EventType
 from banshi.cases.models import Task
 from banshi.cases.services.decide import _outputs
 from banshi.cases.services.flow import (
@@ -60,7 +61,7 @@ def task_decide_automatically(*, task_id: int) -> str:
                     audit_event(
                         actor=None,
                         subject=task,
-                        event_type="task.automatic_failed",
+                        event_type=EventType.TASK_AUTOMATIC_FAILED,
                         old=S.READY,
                         new=S.READY,
                         at=now,
@@ -73,7 +74,7 @@ def task_decide_automatically(*, task_id: int) -> str:
             audit_event(
                 actor=None,
                 subject=task,
-                event_type="task.claimed",
+                event_type=EventType.TASK_CLAIMED,
                 old=S.READY,
                 new=S.CLAIMED,
                 at=now,
@@ -82,7 +83,7 @@ def task_decide_automatically(*, task_id: int) -> str:
             audit_event(
                 actor=None,
                 subject=task,
-                event_type="task.approved",
+                event_type=EventType.TASK_APPROVED,
                 old=S.CLAIMED,
                 new=S.APPROVED,
                 at=now,

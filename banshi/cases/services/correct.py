@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.cases.events import EventType
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
 from banshi.cases.services.flow import (
     application_advance,
@@ -107,7 +108,7 @@ def application_correct(*, actor, application_id: int, task_id: int, values: Any
             audit_event(
                 actor=actor,
                 subject=task,
-                event_type="task.corrected",
+                event_type=EventType.TASK_CORRECTED,
                 old=old,
                 new=S.READY,
                 at=now,

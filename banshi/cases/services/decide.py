@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from banshi.cases.events import EventType
 from banshi.cases.models import Task
 from banshi.cases.services.flow import (
     application_advance,
@@ -65,7 +66,12 @@ def task_claim(*, actor, task_id: int) -> Task:
         write_events(
             [
                 audit_event(
-                    actor=actor, subject=task, event_type="task.claimed", old=S.READY, new=S.CLAIMED, at=now
+                    actor=actor,
+                    subject=task,
+                    event_type=EventType.TASK_CLAIMED,
+                    old=S.READY,
+                    new=S.CLAIMED,
+                    at=now,
                 )
             ]
         )
@@ -83,7 +89,12 @@ def task_release(*, actor, task_id: int) -> Task:
         write_events(
             [
                 audit_event(
-                    actor=actor, subject=task, event_type="task.released", old=S.CLAIMED, new=S.READY, at=now
+                    actor=actor,
+                    subject=task,
+                    event_type=EventType.TASK_RELEASED,
+                    old=S.CLAIMED,
+                    new=S.READY,
+                    at=now,
                 )
             ]
         )
@@ -109,7 +120,7 @@ def task_approve(*, actor, task_id: int, outputs: Any = None) -> Task:
             audit_event(
                 actor=actor,
                 subject=task,
-                event_type="task.approved",
+                event_type=EventType.TASK_APPROVED,
                 old=old,
                 new=S.APPROVED,
                 at=now,
@@ -224,7 +235,7 @@ def task_return(*, actor, task_id: int, reason: Any, items: Any) -> Task:
             audit_event(
                 actor=actor,
                 subject=task,
-                event_type="task.returned",
+                event_type=EventType.TASK_RETURNED,
                 old=old,
                 new=S.RETURNED,
                 at=now,
@@ -272,7 +283,7 @@ def task_reject(*, actor, task_id: int, reason: Any) -> Task:
             audit_event(
                 actor=actor,
                 subject=task,
-                event_type="task.rejected",
+                event_type=EventType.TASK_REJECTED,
                 old=old,
                 new=S.REJECTED,
                 at=now,

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 
 from banshi.audit.models import Event
+from banshi.cases.events import APPLICATION_MOVED_TO, TASK_MOVED_TO
 from banshi.cases.models import Application, Task
 from banshi.lib.errors import Conflict
 from banshi.notify.services import notification_send
@@ -80,7 +81,7 @@ def application_advance(*, application: Application, tasks: list[Task], actor, n
                 fields += ["decided_at", "decision_reason"]
             task.save(update_fields=fields)
             events.append(
-                audit_event(actor=None, subject=task, event_type=f"task.{new}", old=old, new=new, at=now)
+                audit_event(actor=None, subject=task, event_type=TASK_MOVED_TO[new], old=old, new=new, at=now)
             )
             changed = True
     events += _application_status(application=application, tasks=tasks, actor=actor, now=now)
@@ -122,7 +123,7 @@ def _application_status(*, application: Application, tasks: list[Task], actor, n
         )
     return [
         audit_event(
-            actor=actor, subject=application, event_type=f"application.{new}", old=old, new=new, at=now
+            actor=actor, subject=application, event_type=APPLICATION_MOVED_TO[new], old=old, new=new, at=now
         )
     ]
 

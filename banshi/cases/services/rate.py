@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.cases.events import EventType
 from banshi.cases.models import Application, Rating
 from banshi.cases.services.flow import audit_event, write_events
 from banshi.directory.selectors import is_supervisor
@@ -64,7 +65,7 @@ def application_rate(*, actor, application_id: int, level: Any, comment: Any = "
                     audit_event(
                         actor=actor,
                         subject=rating,
-                        event_type="rating.created",
+                        event_type=EventType.RATING_CREATED,
                         new=str(level),
                         at=now,
                         extra={"application": application.number, "poor": level in Rating.POOR},
@@ -98,7 +99,7 @@ def rating_follow_up(*, actor, rating_id: int, note: Any) -> Rating:
                 audit_event(
                     actor=actor,
                     subject=rating,
-                    event_type="rating.followed_up",
+                    event_type=EventType.RATING_FOLLOWED_UP,
                     old="open",
                     new="followed_up",
                     at=now,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from banshi.accounts.models import User
 from banshi.cases.channels import submission_route
+from banshi.cases.events import EventType
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
 from banshi.cases.services.flow import audit_event, schedule_automatic_decision, task_clock, write_events
 from banshi.cases.services.numbers import application_number
@@ -103,7 +104,7 @@ def application_submit(
                 audit_event(
                     actor=actor,
                     subject=application,
-                    event_type="application.submitted",
+                    event_type=EventType.APPLICATION_SUBMITTED,
                     new=application.status,
                     at=now,
                     extra={"bundle": bundle.code, "channel": channel, "services": plan.services},
@@ -111,7 +112,7 @@ def application_submit(
             ]
             events += [
                 audit_event(
-                    actor=None, subject=task, event_type="task.ready", old="", new=task.status, at=now
+                    actor=None, subject=task, event_type=EventType.TASK_READY, old="", new=task.status, at=now
                 )
                 for task in tasks
                 if task.status == Task.Status.READY

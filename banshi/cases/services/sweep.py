@@ -9,15 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.cases.events import EventType
 from banshi.cases.models import Task
 from banshi.cases.services.flow import audit_event, write_events
 from banshi.directory.models import Membership
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import working_deadline
 
-S = Task.Status
-# Only these clocks run: a waiting task has no deadline yet and a returned one is paused.
-RUNNING = (S.READY, S.CLAIMED)
 DUE_SOON = timedelta(hours=1)
 
 
@@ -27,7 +25,7 @@ def deadlines_sweep(*, now: datetime) -> dict[str, int]:
     transaction as the notifications and the audit event, so of two sweeps racing for a task exactly
     one warns, and a failure leaves the task to the next sweep."""
     soon_until = working_deadline(now, DUE_SOON).at
-    running = Task.objects.filter(status__in=RUNNING, deadline__isnull=False)
+    running = Task.objects.filter(status__in=Task.RUNNING, deadline__isnull=False)
     late_filter = {"deadline__lte": now, "late_notified_at__isnull": True}
     soon_filter = {
         "deadline__gt": now,
@@ -63,7 +61,7 @@ def _warn(task: Task, *, kind: str, condition: dict, officers: list, now: dateti
     notifications sent, or None when this sweep did not mark the task."""
     field = "late_notified_at" if kind == "late" else "due_soon_notified_at"
     with transaction.atomic():
-        marked = Task.objects.filter(pk=task.pk, status__in=RUNNING, **condition).update(**{field: now})
+        marked = Task.objects.filter(pk=task.pk, status__in=Task.RUNNING, **condition).update(**{field: now})
         if marked != 1:
             return None
         names = {
@@ -85,7 +83,7 @@ def _warn(task: Task, *, kind: str, condition: dict, officers: list, now: dateti
                 audit_event(
                     actor=None,
                     subject=task,
-                    event_type=f"task.{kind}",
+                    event_type=EventType.TASK_LATE if kind == "late" else EventType.TASK_DUE_SOON,
                     at=now,
                     extra={"deadline": task.deadline.isoformat(), "officers_notified": len(officers)},
                 )
