@@ -9,8 +9,10 @@ import pytest
 import time_machine
 from django.test import Client
 
+from banshi.cases import services
 from banshi.cases.models import Application, Task
 from banshi.cases.selectors import queue_counts_for_officer, queue_for_officer
+from banshi.cases.tests.helpers import task_of
 from banshi.conftest import _officer
 from banshi.directory.models import Agency
 
@@ -165,3 +167,28 @@ def test_mine_lists_the_officer_s_own_claims_even_behind_200_more_urgent_ones(ap
     assert sorted(int(pk) for pk in re.findall(r'data-task="(\d+)"', mine.group(1))) == sorted(own)
     assert count_on(page, "claimed by me") == 2
     assert count_on(page, "overdue") == 0  # the colleague's late tasks are theirs
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_pages_show_what_a_task_s_state_allows(submit, health_officer, resident):
+    application = submit()
+    ready, refused = (
+        task_of(application, "birth_medical_certificate"),
+        task_of(application, "vaccination_certificate"),
+    )
+    officer = logged_in(health_officer)
+    assert 'id="claim"' in officer.get(f"/work/tasks/{ready.pk}/").content.decode()
+
+    services.task_claim(actor=health_officer, task_id=refused.pk)
+    assert 'id="claim"' not in officer.get(f"/work/tasks/{refused.pk}/").content.decode()
+    services.task_reject(actor=health_officer, task_id=refused.pk, reason="No record of the vaccination")
+    page = officer.get(f"/work/tasks/{refused.pk}/").content.decode()
+    assert "Reason:</strong> No record of the vaccination" in page
+
+    status = logged_in(resident).get(f"/applications/{application.number}/").content.decode()
+    rows = dict(
+        re.findall(r'<li class="task task-\w+" id="task-(\w+)".*?<p class="meta">(.*?)</p>', status, re.S)
+    )
+    assert "due by" in rows["birth_medical_certificate"]  # running
+    assert "due by" not in rows["vaccination_certificate"]  # refused
+    assert "due by" not in rows["hukou_registration"]  # waiting: no clock yet
