@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext, ngettext
 
+from banshi.accounts.events import EventType
 from banshi.accounts.models import ApiToken, PasswordCode, User
 from banshi.audit.services import event_record
 from banshi.lib.errors import FieldErrors
@@ -46,7 +47,7 @@ def resident_signup(*, phone: str, password: str, display_name: str = "") -> Use
         user = User.objects.create_user(
             username=phone, phone=phone, password=password, display_name=display_name
         )
-        event_record(actor=user, subject=user, event_type="user.signed_up")
+        event_record(actor=user, subject=user, event_type=EventType.USER_SIGNED_UP)
     return user
 
 
@@ -90,7 +91,7 @@ def password_code_send(*, phone: str, now: datetime | None = None) -> PasswordCo
         event_record(
             actor=None,
             subject=user,
-            event_type="user.password_code_sent",
+            event_type=EventType.USER_PASSWORD_CODE_SENT,
             extra={"password_code": password_code.pk},
             at=now,
         )
@@ -121,7 +122,7 @@ def _password_code_problem(password_code: PasswordCode | None, *, code: str, now
         event_record(
             actor=None,
             subject=password_code.user,
-            event_type="user.password_code_locked",
+            event_type=EventType.USER_PASSWORD_CODE_LOCKED,
             extra={"password_code": password_code.pk},
             at=now,
         )
@@ -171,7 +172,7 @@ def password_set_with_code(*, phone: str, code: str, password: str, now: datetim
             event_record(
                 actor=user,
                 subject=user,
-                event_type="user.password_set",
+                event_type=EventType.USER_PASSWORD_SET,
                 extra={"password_code": password_code.pk},
                 at=now,
             )
@@ -193,6 +194,10 @@ def api_token_issue(*, user: User) -> tuple[str, ApiToken]:
             expires_at=now + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
         )
         event_record(
-            actor=user, subject=user, event_type="api_token.issued", extra={"token_id": token.id}, at=now
+            actor=user,
+            subject=user,
+            event_type=EventType.API_TOKEN_ISSUED,
+            extra={"token_id": token.id},
+            at=now,
         )
     return key, token

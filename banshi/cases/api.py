@@ -208,9 +208,7 @@ def _queue_task(task, now) -> dict:
         "agency": task.agency.code,
         "status": task.status,
         "deadline": task.deadline,
-        "overdue": bool(
-            task.deadline and task.deadline < now and task.status in (Task.Status.READY, Task.Status.CLAIMED)
-        ),
+        "overdue": task.is_overdue(now),
         "claimed_by": task.claimed_by.username if task.claimed_by else None,
     }
 

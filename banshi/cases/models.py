@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -6,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banshi.catalog.models import Bundle, BundleVersion
 from banshi.directory.models import Agency, Window
+from banshi.worktime.hours import office_day_end
 
 
 class Upload(models.Model):
@@ -134,6 +137,8 @@ class Task(models.Model):
         Status.CANCELLED: set(),
     }
     OPEN = (Status.WAITING, Status.READY, Status.CLAIMED, Status.RETURNED)
+    # Tasks whose clock runs: a waiting task has no deadline yet, a returned one is paused.
+    RUNNING = (Status.READY, Status.CLAIMED)
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="tasks")
     service = models.CharField(_("service"), max_length=60)
@@ -180,6 +185,22 @@ class Task(models.Model):
     @property
     def spec(self):
         return self.application.spec.services[self.service]
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def is_refused(self) -> bool:
+        """Refused, or cancelled because a service it depends on was refused: both say why."""
+        return self.status in (self.Status.REJECTED, self.Status.CANCELLED)
+
+    def is_overdue(self, now: datetime) -> bool:
+        return bool(self.deadline and self.deadline < now and self.is_running)
+
+    def is_due_today(self, now: datetime) -> bool:
+        """Running, not late yet, and due before the offices' day ends."""
+        return bool(self.deadline and now <= self.deadline < office_day_end(now) and self.is_running)
 
 
 class ApplicationMaterial(models.Model):

@@ -7,6 +7,7 @@ from banshi.audit.selectors import events_for
 from banshi.cases.models import Application, ApplicationMaterial, Rating, Task, Upload
 from banshi.directory.models import Agency
 from banshi.directory.selectors import agency_ids_for_officer
+from banshi.worktime.hours import office_day_end
 
 S = Task.Status
 
@@ -56,13 +57,37 @@ def application_for_window(*, window, number: str) -> Application | None:
     )
 
 
-def queue_for_officer(*, user, status: str | None = S.READY, limit: int = 200) -> QuerySet[Task]:
-    """The officer's agencies' tasks, most urgent first. `status=None` lists every open one."""
+def queue_for_officer(
+    *, user, status: str | None = S.READY, claimed_by=None, limit: int = 200
+) -> QuerySet[Task]:
+    """The officer's agencies' tasks, most urgent first. `status=None` lists every open one;
+    `claimed_by` keeps only the tasks that person claimed."""
     tasks = Task.objects.filter(agency_id__in=agency_ids_for_officer(user=user))
     tasks = tasks.filter(status=status) if status else tasks.filter(status__in=Task.OPEN)
+    if claimed_by is not None:
+        tasks = tasks.filter(claimed_by=claimed_by)
     return tasks.select_related(
         "application", "agency", "claimed_by", "application__bundle_version", "application__applicant"
     ).order_by("deadline", "id")[:limit]
+
+
+def queue_counts_for_officer(*, user, now: datetime) -> dict[str, int]:
+    """The counts of the officer's queue page, in one query and without its lists' limit: their
+    agencies' open tasks by state, the ones the officer claimed, and of the tasks the page lists
+    (ready, and claimed by the officer) how many are late and how many fall due before the offices'
+    day ends."""
+    mine = Q(status=S.CLAIMED, claimed_by=user)
+    listed = Q(status=S.READY) | mine
+    return Task.objects.filter(
+        agency_id__in=agency_ids_for_officer(user=user), status__in=Task.OPEN
+    ).aggregate(
+        ready=Count("id", filter=Q(status=S.READY)),
+        mine=Count("id", filter=mine),
+        overdue=Count("id", filter=listed & Q(deadline__lt=now)),
+        due_today=Count("id", filter=listed & Q(deadline__gte=now, deadline__lt=office_day_end(now))),
+        returned=Count("id", filter=Q(status=S.RETURNED)),
+        waiting=Count("id", filter=Q(status=S.WAITING)),
+    )
 
 
 def task_for_officer(*, user, task_id: int) -> Task | None:
@@ -133,15 +158,13 @@ def application_timeline(*, application: Application):
     return events_for(subjects=[application, *tasks])
 
 
-# Tasks whose clock runs: a waiting task has no deadline yet, a returned one is paused.
-RUNNING = (S.READY, S.CLAIMED)
 _TASK_CONTEXT = ("application", "application__bundle_version", "application__applicant", "agency")
 
 
 def tasks_late(*, now: datetime, limit: int = 500) -> QuerySet[Task]:
     """Every agency's running tasks past their deadline, the longest late first."""
     return (
-        Task.objects.filter(status__in=RUNNING, deadline__lt=now)
+        Task.objects.filter(status__in=Task.RUNNING, deadline__lt=now)
         .select_related(*_TASK_CONTEXT)
         .order_by("deadline", "id")[:limit]
     )
@@ -150,7 +173,7 @@ def tasks_late(*, now: datetime, limit: int = 500) -> QuerySet[Task]:
 def tasks_due_between(*, start: datetime, end: datetime, limit: int = 500) -> QuerySet[Task]:
     """Every agency's running tasks due from `start` to before `end`, soonest first."""
     return (
-        Task.objects.filter(status__in=RUNNING, deadline__gte=start, deadline__lt=end)
+        Task.objects.filter(status__in=Task.RUNNING, deadline__gte=start, deadline__lt=end)
         .select_related(*_TASK_CONTEXT)
         .order_by("deadline", "id")[:limit]
     )
@@ -160,7 +183,7 @@ def deadline_counts_by_agency(*, now: datetime, end_of_day: datetime) -> list[di
     """Per agency with any: how many of its running tasks are late, and how many are due from `now` to
     before `end_of_day`."""
     rows = list(
-        Task.objects.filter(status__in=RUNNING, deadline__lt=end_of_day)
+        Task.objects.filter(status__in=Task.RUNNING, deadline__lt=end_of_day)
         .values("agency_id")
         .annotate(
             late=Count("id", filter=Q(deadline__lt=now)), due_today=Count("id", filter=Q(deadline__gte=now))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from banshi.audit.services import event_record
 from banshi.catalog.definition import BundleError
+from banshi.catalog.events import EventType
 from banshi.catalog.loader import BUNDLES_DIR, agency_problems, canonical_definition, digest_of, read_catalog
 from banshi.catalog.models import Bundle, BundleVersion
 from banshi.directory.models import Agency
@@ -46,7 +47,7 @@ def catalog_load(*, actor: Any = None, directory: Path = BUNDLES_DIR) -> list[st
                 event_record(
                     actor=actor,
                     subject=row,
-                    event_type="bundle.version_set",
+                    event_type=EventType.BUNDLE_VERSION_SET,
                     extra={
                         "version": version.pk,
                         "digest": digest,
@@ -82,7 +83,7 @@ def _bundle_active_set(*, actor: Any, bundle_id: int, active: bool) -> Bundle:
         event_record(
             actor=actor,
             subject=bundle,
-            event_type="bundle.opened" if active else "bundle.closed",
+            event_type=EventType.BUNDLE_OPENED if active else EventType.BUNDLE_CLOSED,
             old_state="closed" if active else "open",
             new_state="open" if active else "closed",
             extra={"code": bundle.code},

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from banshi.audit.models import Event
 from banshi.audit.services import event_build, event_record
 from banshi.cases.models import Task
+from banshi.certificates.events import EventType
 from banshi.certificates.models import NUMBER_SHAPE, Certificate
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
@@ -77,7 +78,7 @@ def certificates_issue_for_task(*, task: Task, actor: Any, now: datetime) -> lis
             event_build(
                 actor=actor,
                 subject=certificate,
-                event_type="certificate.issued",
+                event_type=EventType.CERTIFICATE_ISSUED,
                 new_state=C.VALID,
                 at=now,
                 extra={"number": certificate.number, "document_type": key, "task": task.pk},
@@ -164,7 +165,7 @@ def certificate_revoke(*, actor: Any, number: Any, reason: Any) -> Certificate:
         event_record(
             actor=actor,
             subject=certificate,
-            event_type="certificate.revoked",
+            event_type=EventType.CERTIFICATE_REVOKED,
             old_state=old,
             new_state=C.REVOKED,
             reason=certificate.revoke_reason,

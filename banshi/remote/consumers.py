@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 16 * 1024
 # Close codes the pages understand (4000–4999 are the application's own).
-CLOSE_REFUSED = 4403  # not a participant, not signed in, or the call is over
+CLOSE_REFUSED = 4403  # not a participant, not signed in, the call is over, or not a video window
 CLOSE_ENDED = 4000  # the clerk ended the call
 CLOSE_REPLACED = 4409  # the same person opened the call again in another tab
 
@@ -196,6 +196,14 @@ class CallConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_ENDED)
 
 
+def _video_queue_state(window_id: int) -> dict[str, Any] | None:
+    """The queue of a video window, or None for any other window (physical windows have no queue
+    here) and for one that does not exist."""
+    if selectors.video_window(window_id=window_id) is None:
+        return None
+    return selectors.queue_state(window_id=window_id)
+
+
 class QueueConsumer(AsyncWebsocketConsumer):
     """`/ws/queue/<window_id>/`: a window's queue as anyone signed in may see it (numbers, positions
     and waits; no names), on connecting and whenever it changes."""
@@ -210,9 +218,8 @@ class QueueConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_REFUSED)
             return
-        try:
-            state = await database_sync_to_async(selectors.queue_state)(window_id=self.window_id)
-        except NotFound:
+        state = await database_sync_to_async(_video_queue_state)(self.window_id)
+        if state is None:
             await self.close(code=CLOSE_REFUSED)
             return
         self.joined = True

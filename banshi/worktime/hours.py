@@ -31,6 +31,13 @@ def _local(moment: datetime) -> datetime:
     return timezone.localtime(moment, timezone.get_default_timezone())
 
 
+def office_day_end(moment: datetime) -> datetime:
+    """The midnight that ends the day of `moment` in the offices' time zone."""
+    return datetime.combine(
+        _local(moment).date() + timedelta(days=1), time(0), timezone.get_default_timezone()
+    )
+
+
 def office_hours() -> tuple[tuple[time, time], ...]:
     return settings.OFFICE_HOURS
 

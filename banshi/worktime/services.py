@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_record
 from banshi.lib.errors import FieldErrors, NotFound
+from banshi.worktime.events import EventType
 from banshi.worktime.models import CalendarOverride, contradiction_message
 
 
@@ -43,13 +44,13 @@ def calendar_override_set(*, actor, day: date, kind: str, name: str = "") -> Cal
                     _override_audit(
                         actor=actor,
                         override=existing,
-                        event_type="calendar.override_changed",
+                        event_type=EventType.CALENDAR_OVERRIDE_CHANGED,
                         old_state=existing.kind,
                         changed={"name": old_name},
                     )
                 return existing
             override = CalendarOverride.objects.create(date=day, kind=kind, name=name)
-            _override_audit(actor=actor, override=override, event_type="calendar.override_set")
+            _override_audit(actor=actor, override=override, event_type=EventType.CALENDAR_OVERRIDE_SET)
             return override
     except IntegrityError:
         # Someone entered the same day at the same moment: judge against what they entered.
@@ -83,7 +84,7 @@ def calendar_override_change(
             _override_audit(
                 actor=actor,
                 override=override,
-                event_type="calendar.override_changed",
+                event_type=EventType.CALENDAR_OVERRIDE_CHANGED,
                 old_state=before["kind"],
                 changed=changed,
             )
@@ -98,7 +99,7 @@ def calendar_override_delete(*, actor, day: date) -> None:
         override = CalendarOverride.objects.select_for_update().filter(date=day).first()
         if override is None:
             return
-        _override_audit(actor=actor, override=override, event_type="calendar.override_deleted")
+        _override_audit(actor=actor, override=override, event_type=EventType.CALENDAR_OVERRIDE_DELETED)
         override.delete()
 
 

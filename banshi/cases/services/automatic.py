@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_build
+from banshi.cases.events import EventType
 from banshi.cases.models import Task
 from banshi.cases.services.decide import _outputs
 from banshi.cases.services.flow import (
@@ -61,7 +62,7 @@ def task_decide_automatically(*, task_id: int) -> str:
                     event_build(
                         actor=None,
                         subject=task,
-                        event_type="task.automatic_failed",
+                        event_type=EventType.TASK_AUTOMATIC_FAILED,
                         old_state=S.READY,
                         new_state=S.READY,
                         at=now,
@@ -74,7 +75,7 @@ def task_decide_automatically(*, task_id: int) -> str:
             event_build(
                 actor=None,
                 subject=task,
-                event_type="task.claimed",
+                event_type=EventType.TASK_CLAIMED,
                 old_state=S.READY,
                 new_state=S.CLAIMED,
                 at=now,
@@ -83,7 +84,7 @@ def task_decide_automatically(*, task_id: int) -> str:
             event_build(
                 actor=None,
                 subject=task,
-                event_type="task.approved",
+                event_type=EventType.TASK_APPROVED,
                 old_state=S.CLAIMED,
                 new_state=S.APPROVED,
                 at=now,

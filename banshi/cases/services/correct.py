@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_build
+from banshi.cases.events import EventType
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
 from banshi.cases.services.flow import (
     application_advance,
@@ -107,7 +108,7 @@ def application_correct(*, actor, application_id: int, task_id: int, values: Any
             event_build(
                 actor=actor,
                 subject=task,
-                event_type="task.corrected",
+                event_type=EventType.TASK_CORRECTED,
                 old_state=old,
                 new_state=S.READY,
                 at=now,

@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_build
+from banshi.cases.events import EventType
 from banshi.cases.models import Task
 from banshi.cases.services.flow import (
     application_advance,
@@ -68,7 +69,7 @@ def task_claim(*, actor, task_id: int) -> Task:
                 event_build(
                     actor=actor,
                     subject=task,
-                    event_type="task.claimed",
+                    event_type=EventType.TASK_CLAIMED,
                     old_state=S.READY,
                     new_state=S.CLAIMED,
                     at=now,
@@ -91,7 +92,7 @@ def task_release(*, actor, task_id: int) -> Task:
                 event_build(
                     actor=actor,
                     subject=task,
-                    event_type="task.released",
+                    event_type=EventType.TASK_RELEASED,
                     old_state=S.CLAIMED,
                     new_state=S.READY,
                     at=now,
@@ -120,7 +121,7 @@ def task_approve(*, actor, task_id: int, outputs: Any = None) -> Task:
             event_build(
                 actor=actor,
                 subject=task,
-                event_type="task.approved",
+                event_type=EventType.TASK_APPROVED,
                 old_state=old,
                 new_state=S.APPROVED,
                 at=now,
@@ -233,7 +234,7 @@ def task_return(*, actor, task_id: int, reason: Any, items: Any) -> Task:
             event_build(
                 actor=actor,
                 subject=task,
-                event_type="task.returned",
+                event_type=EventType.TASK_RETURNED,
                 old_state=old,
                 new_state=S.RETURNED,
                 at=now,
@@ -281,7 +282,7 @@ def task_reject(*, actor, task_id: int, reason: Any) -> Task:
             event_build(
                 actor=actor,
                 subject=task,
-                event_type="task.rejected",
+                event_type=EventType.TASK_REJECTED,
                 old_state=old,
                 new_state=S.REJECTED,
                 at=now,

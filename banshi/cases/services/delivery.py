@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from banshi.accounts.models import User
 from banshi.audit.services import event_record
+from banshi.cases.events import EventType
 from banshi.cases.models import Application, Task
 from banshi.catalog.definition import BundleDef
 from banshi.directory.selectors import agency_ids_for_officer, window_for_clerk
@@ -76,7 +77,9 @@ def application_results_sent(
         event_record(
             actor=actor,
             subject=application,
-            event_type="application.posted" if delivery == D.POST else "application.handed_over",
+            event_type=EventType.APPLICATION_POSTED
+            if delivery == D.POST
+            else EventType.APPLICATION_HANDED_OVER,
             new_state=delivery,
             extra={"window": application.window_id, "delivery": delivery},
             at=now,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from banshi.audit.models import Event
 from banshi.audit.services import event_build
+from banshi.cases.events import APPLICATION_MOVED_TO, TASK_MOVED_TO
 from banshi.cases.models import Application, Task
 from banshi.cases.tasks import decide_automatically as decide_automatically_task
 from banshi.lib.states import check_move
@@ -57,7 +58,12 @@ def application_advance(*, application: Application, tasks: list[Task], actor, n
             task.save(update_fields=fields)
             events.append(
                 event_build(
-                    actor=None, subject=task, event_type=f"task.{new}", old_state=old, new_state=new, at=now
+                    actor=None,
+                    subject=task,
+                    event_type=TASK_MOVED_TO[new],
+                    old_state=old,
+                    new_state=new,
+                    at=now,
                 )
             )
             changed = True
@@ -102,7 +108,7 @@ def _application_status(*, application: Application, tasks: list[Task], actor, n
         event_build(
             actor=actor,
             subject=application,
-            event_type=f"application.{new}",
+            event_type=APPLICATION_MOVED_TO[new],
             old_state=old,
             new_state=new,
             at=now,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from banshi.audit.services import event_record
+from banshi.cases.events import EventType
 from banshi.cases.models import Upload
 from banshi.lib.errors import FieldErrors
 
@@ -93,7 +94,7 @@ def upload_create(*, owner, file: UploadedFile, field: str = "file") -> Upload:
                 owner=owner, kind=kind, size=len(data), sha256=digest, original_name=name, path=str(relative)
             )
             event_record(
-                actor=owner, subject=upload, event_type="upload.created", extra={"kind": kind}, at=now
+                actor=owner, subject=upload, event_type=EventType.UPLOAD_CREATED, extra={"kind": kind}, at=now
             )
     except Exception:
         target.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_build
+from banshi.cases.events import EventType
 from banshi.cases.models import Application, Rating
 from banshi.cases.services.flow import write_events
 from banshi.directory.selectors import is_supervisor
@@ -65,7 +66,7 @@ def application_rate(*, actor, application_id: int, level: Any, comment: Any = "
                     event_build(
                         actor=actor,
                         subject=rating,
-                        event_type="rating.created",
+                        event_type=EventType.RATING_CREATED,
                         new_state=str(level),
                         at=now,
                         extra={"application": application.number, "poor": level in Rating.POOR},
@@ -99,7 +100,7 @@ def rating_follow_up(*, actor, rating_id: int, note: Any) -> Rating:
                 event_build(
                     actor=actor,
                     subject=rating,
-                    event_type="rating.followed_up",
+                    event_type=EventType.RATING_FOLLOWED_UP,
                     old_state="open",
                     new_state="followed_up",
                     at=now,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from banshi.accounts.models import User
 from banshi.audit.services import event_build
 from banshi.cases.channels import submission_route
+from banshi.cases.events import EventType
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
 from banshi.cases.services.flow import schedule_automatic_decision, task_clock, write_events
 from banshi.cases.services.numbers import application_number
@@ -104,7 +105,7 @@ def application_submit(
                 event_build(
                     actor=actor,
                     subject=application,
-                    event_type="application.submitted",
+                    event_type=EventType.APPLICATION_SUBMITTED,
                     new_state=application.status,
                     at=now,
                     extra={"bundle": bundle.code, "channel": channel, "services": plan.services},
@@ -114,7 +115,7 @@ def application_submit(
                 event_build(
                     actor=None,
                     subject=task,
-                    event_type="task.ready",
+                    event_type=EventType.TASK_READY,
                     old_state="",
                     new_state=task.status,
                     at=now,

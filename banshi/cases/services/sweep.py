@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_build
+from banshi.cases.events import EventType
 from banshi.cases.models import Task
 from banshi.cases.services.automatic import automatic_decisions_requeue
 from banshi.cases.services.flow import write_events
@@ -18,9 +19,6 @@ from banshi.directory.models import Membership
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import working_deadline
 
-S = Task.Status
-# Only these clocks run: a waiting task has no deadline yet and a returned one is paused.
-RUNNING = (S.READY, S.CLAIMED)
 DUE_SOON = timedelta(hours=1)
 
 
@@ -37,7 +35,7 @@ def deadlines_sweep(*, now: datetime) -> dict[str, int]:
     transaction as the notifications and the audit event, so of two sweeps racing for a task exactly
     one warns, and a failure leaves the task to the next sweep."""
     soon_until = working_deadline(now, DUE_SOON).at
-    running = Task.objects.filter(status__in=RUNNING, deadline__isnull=False)
+    running = Task.objects.filter(status__in=Task.RUNNING, deadline__isnull=False)
     late_filter = {"deadline__lte": now, "late_notified_at__isnull": True}
     soon_filter = {
         "deadline__gt": now,
@@ -73,7 +71,7 @@ def _warn(task: Task, *, kind: str, condition: dict, officers: list, now: dateti
     notifications sent, or None when this sweep did not mark the task."""
     field = "late_notified_at" if kind == "late" else "due_soon_notified_at"
     with transaction.atomic():
-        marked = Task.objects.filter(pk=task.pk, status__in=RUNNING, **condition).update(**{field: now})
+        marked = Task.objects.filter(pk=task.pk, status__in=Task.RUNNING, **condition).update(**{field: now})
         if marked != 1:
             return None
         names = {
@@ -95,7 +93,7 @@ def _warn(task: Task, *, kind: str, condition: dict, officers: list, now: dateti
                 event_build(
                     actor=None,
                     subject=task,
-                    event_type=f"task.{kind}",
+                    event_type=EventType.TASK_LATE if kind == "late" else EventType.TASK_DUE_SOON,
                     at=now,
                     extra={"deadline": task.deadline.isoformat(), "officers_notified": len(officers)},
                 )

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from banshi.accounts.models import User
 from banshi.audit.services import event_record
+from banshi.cases.events import EventType
 from banshi.cases.models import Application, WindowConfirmation
 from banshi.cases.services.submit import application_submit
 from banshi.catalog.selectors import bundle_open
@@ -51,7 +52,10 @@ def resident_create(*, actor, window: Window, phone: str, display_name: str) -> 
                 username=phone, phone=phone, password=None, display_name=display_name
             )
             event_record(
-                actor=actor, subject=user, event_type="user.created_at_window", extra={"window": window.pk}
+                actor=actor,
+                subject=user,
+                event_type=EventType.USER_CREATED_AT_WINDOW,
+                extra={"window": window.pk},
             )
     except IntegrityError:
         raise FieldErrors({"phone": _("is already registered")}) from None
@@ -117,7 +121,7 @@ def confirmation_code_send(
         event_record(
             actor=actor,
             subject=confirmation,
-            event_type="window_confirmation.sent",
+            event_type=EventType.WINDOW_CONFIRMATION_SENT,
             extra={"window": window.pk, "bundle": bundle_code},
             at=now,
         )
@@ -151,7 +155,9 @@ def _code_problem(
     confirmation.save(update_fields=["attempts"])
     left = CODE_ATTEMPTS - confirmation.attempts
     if left == 0:
-        event_record(actor=actor, subject=confirmation, event_type="window_confirmation.locked", at=now)
+        event_record(
+            actor=actor, subject=confirmation, event_type=EventType.WINDOW_CONFIRMATION_LOCKED, at=now
+        )
         return _("is not right, and it was the last try: send a new code")
     return ngettext("is not right: %(count)d try left", "is not right: %(count)d tries left", left) % {
         "count": left
@@ -207,7 +213,7 @@ def application_submit_at_window(
             event_record(
                 actor=actor,
                 subject=application,
-                event_type="application.confirmed",
+                event_type=EventType.APPLICATION_CONFIRMED,
                 extra={"window": window.pk, "confirmation": confirmation.pk},
                 at=now,
             )

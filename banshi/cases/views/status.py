@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from banshi.cases.channels import status_sections
+from banshi.cases.events import APPLICATION_TIMELINE, AUTOMATIC_TASK_TIMELINE, TASK_TIMELINE
 from banshi.cases.models import Application, Task
 from banshi.cases.selectors import (
     application_for_owner,
@@ -36,26 +37,6 @@ RESIDENT_STATES = {
     S.REJECTED: gettext_lazy("Refused"),
     S.CANCELLED: gettext_lazy("Cancelled"),
 }
-APPLICATION_EVENTS = {
-    "application.submitted": gettext_lazy("Application submitted"),
-    "application.in_progress": gettext_lazy("Application back in progress"),
-    "application.correction_needed": gettext_lazy("A correction is needed"),
-    "application.complete": gettext_lazy("Application complete: every service is done"),
-    "application.closed": gettext_lazy("Application finished; some services were refused"),
-}
-TASK_EVENTS = {
-    "task.ready": gettext_lazy("%(service)s: sent to %(agency)s"),
-    "task.claimed": gettext_lazy("%(service)s: an officer started work on it"),
-    "task.released": gettext_lazy("%(service)s: back in the agency's queue"),
-    "task.approved": gettext_lazy("%(service)s: done"),
-    "task.returned": gettext_lazy("%(service)s: returned to you for correction"),
-    "task.corrected": gettext_lazy("%(service)s: your correction was sent"),
-    "task.rejected": gettext_lazy("%(service)s: refused"),
-    "task.cancelled": gettext_lazy("%(service)s: cancelled because an earlier service was refused"),
-}
-
-
-AUTOMATIC_TASK_EVENTS = {"task.approved": gettext_lazy("%(service)s: done automatically")}
 
 
 def _owned_application(request, number: str) -> Application:
@@ -98,14 +79,14 @@ def _timeline(application: Application, tasks: list[Task], spec) -> list[dict]:
     for event in application_timeline(application=application):
         if event.subject_type == "cases.task":
             task = by_id.get(event.subject_id)
-            template = TASK_EVENTS.get(event.event_type)
+            template = TASK_TIMELINE.get(event.event_type)
             if event.extra.get("rule"):  # decided by the worker: no officer was involved
-                template = AUTOMATIC_TASK_EVENTS.get(event.event_type)
+                template = AUTOMATIC_TASK_TIMELINE.get(event.event_type)
             if task is None or template is None:
                 continue
             text = template % {"service": spec.services[task.service].name, "agency": task.agency.name}
         else:
-            template = APPLICATION_EVENTS.get(event.event_type)
+            template = APPLICATION_TIMELINE.get(event.event_type)
             if template is None:
                 continue
             text = str(template)

@@ -1,8 +1,6 @@
 """The supervisor's view across agencies: what is late, what is due today, which deadlines are
 estimates."""
 
-from datetime import datetime, time, timedelta
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -18,6 +16,7 @@ from banshi.cases.selectors import (
 )
 from banshi.directory.models import Membership
 from banshi.lib.personal import mask_name
+from banshi.worktime.hours import office_day_end
 
 
 def _require_supervisor(request) -> None:
@@ -45,8 +44,7 @@ def _task_row(task: Task) -> dict:
 def supervise(request):
     _require_supervisor(request)
     now = timezone.now()
-    tz = timezone.get_default_timezone()
-    end_of_day = datetime.combine(timezone.localdate(now, tz) + timedelta(days=1), time(0), tz)
+    end_of_day = office_day_end(now)
     by_agency = deadline_counts_by_agency(now=now, end_of_day=end_of_day)
     sections = [
         {

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from banshi.cases import services
 from banshi.cases.forms import ApproveForm, RejectForm, ReturnForm
 from banshi.cases.models import Task
-from banshi.cases.selectors import queue_for_officer, task_for_officer, task_inputs
+from banshi.cases.selectors import queue_counts_for_officer, queue_for_officer, task_for_officer, task_inputs
 from banshi.cases.services.decide import returnable_items
 from banshi.cases.views.status import item_label
 from banshi.catalog.forms import area_choices, display_value, masked_value
@@ -63,27 +63,14 @@ def _officer_task(request, task_id: int) -> Task:
     return task
 
 
-def _overdue(task: Task, now) -> bool:
-    return bool(task.deadline and task.deadline < now and task.status in (S.READY, S.CLAIMED))
-
-
-def _due_today(task: Task, now) -> bool:
-    return bool(
-        task.deadline
-        and task.deadline >= now
-        and timezone.localdate(task.deadline) == timezone.localdate(now)
-        and task.status in (S.READY, S.CLAIMED)
-    )
-
-
 def _queue_row(task: Task, now) -> dict:
     applicant = task.application.applicant
     return {
         "task": task,
         "service": str(task.application.spec.services[task.service].name),
         "applicant": mask_name(applicant.display_name or applicant.username),
-        "overdue": _overdue(task, now),
-        "due_today": _due_today(task, now),
+        "overdue": task.is_overdue(now),
+        "due_today": task.is_due_today(now),
     }
 
 
@@ -94,17 +81,13 @@ def work_queue(request):
     ready = [_queue_row(task, now) for task in queue_for_officer(user=request.user, status=S.READY)]
     mine = [
         _queue_row(task, now)
-        for task in queue_for_officer(user=request.user, status=S.CLAIMED)
-        if task.claimed_by_id == request.user.pk
+        for task in queue_for_officer(user=request.user, status=S.CLAIMED, claimed_by=request.user)
     ]
     context = {
         "agencies": list(agencies_for_officer(user=request.user)),
         "ready": ready,
         "mine": mine,
-        "overdue": sum(1 for row in ready + mine if row["overdue"]),
-        "due_today": sum(1 for row in ready + mine if row["due_today"]),
-        "returned": len(queue_for_officer(user=request.user, status=S.RETURNED)),
-        "waiting": len(queue_for_officer(user=request.user, status=S.WAITING)),
+        "counts": queue_counts_for_officer(user=request.user, now=now),
     }
     return render(request, "cases/work_queue.html", context)
 
@@ -162,7 +145,7 @@ def _render_task(request, task: Task, forms=None, status: int = 200):
         "applicant": (applicant.display_name or applicant.username)
         if mine
         else mask_name(applicant.display_name or applicant.username),
-        "overdue": _overdue(task, timezone.now()),
+        "overdue": task.is_overdue(timezone.now()),
         "fields": fields,
         "upstream": upstream,
         "materials": materials,

@@ -16,6 +16,7 @@ from banshi.audit.services import event_record
 from banshi.catalog.selectors import bundle_open
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.states import check_move
+from banshi.remote.events import EventType
 from banshi.remote.models import Appointment, Slot
 from banshi.remote.selectors import slot_at, video_window
 
@@ -71,7 +72,7 @@ def _take_place(*, actor, window, starts_at: datetime, bundle_code: str, now, re
     event_record(
         actor=actor,
         subject=appointment,
-        event_type="appointment.booked",
+        event_type=EventType.APPOINTMENT_BOOKED,
         new_state=A.BOOKED,
         extra={"window": window.pk, "slot": slot.pk, "bundle": bundle_code},
         at=now,
@@ -132,7 +133,7 @@ def appointment_cancel(*, actor, appointment_id: int) -> Appointment:
         check_move(Appointment, appointment.status, A.CANCELLED)
         if appointment.slot.starts_at <= now:
             raise Conflict(_("An appointment that has begun can no longer be cancelled."))
-        _release(appointment, actor=actor, now=now, event_type="appointment.cancelled")
+        _release(appointment, actor=actor, now=now, event_type=EventType.APPOINTMENT_CANCELLED)
     return appointment
 
 
@@ -157,5 +158,7 @@ def appointment_reschedule(*, actor, appointment_id: int, starts_at: Any) -> App
             now=now,
             replacing=old,
         )
-        _release(old, actor=actor, now=now, event_type="appointment.rescheduled", extra={"new": new.pk})
+        _release(
+            old, actor=actor, now=now, event_type=EventType.APPOINTMENT_RESCHEDULED, extra={"new": new.pk}
+        )
     return new

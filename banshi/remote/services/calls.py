@@ -22,6 +22,7 @@ from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
 from banshi.remote import realtime
+from banshi.remote.events import EventType
 from banshi.remote.models import Appointment, CallRating, CallSession, PreReview, QueueTicket
 from banshi.remote.selectors import (
     draft_materials,
@@ -146,7 +147,7 @@ def call_start(*, actor, ticket_id: int | None = None, appointment_id: int | Non
         event_record(
             actor=actor,
             subject=session,
-            event_type="call.started",
+            event_type=EventType.CALL_STARTED,
             new_state=S.CALLING,
             extra={
                 "window": window.pk,
@@ -159,7 +160,7 @@ def call_start(*, actor, ticket_id: int | None = None, appointment_id: int | Non
             event_record(
                 actor=actor,
                 subject=ticket,
-                event_type="ticket.called",
+                event_type=EventType.TICKET_CALLED,
                 old_state=T.WAITING,
                 new_state=T.CALLED,
                 extra={"window": window.pk, "call": session.pk},
@@ -193,7 +194,7 @@ def call_connected(*, session_id: int, now: datetime | None = None) -> CallSessi
         event_record(
             actor=None,
             subject=session,
-            event_type="call.connected" if old == S.CALLING else "call.resumed",
+            event_type=EventType.CALL_CONNECTED if old == S.CALLING else EventType.CALL_RESUMED,
             old_state=old,
             new_state=S.ACTIVE,
             at=now,
@@ -218,7 +219,7 @@ def call_interrupted(*, session_id: int, user, now: datetime | None = None) -> C
         event_record(
             actor=user,
             subject=session,
-            event_type="call.interrupted",
+            event_type=EventType.CALL_INTERRUPTED,
             old_state=old,
             new_state=S.INTERRUPTED,
             at=now,
@@ -244,7 +245,7 @@ def call_end(*, actor, session_id: int, outcome: str) -> CallSession:
         event_record(
             actor=actor,
             subject=session,
-            event_type="call.ended",
+            event_type=EventType.CALL_ENDED,
             old_state=old,
             new_state=S.ENDED,
             extra={"window": session.window_id, "outcome": outcome},
@@ -260,7 +261,7 @@ def call_end(*, actor, session_id: int, outcome: str) -> CallSession:
                 event_record(
                     actor=actor,
                     subject=ticket,
-                    event_type=f"ticket.{new}",
+                    event_type=EventType.TICKET_SERVED if served else EventType.TICKET_MISSED,
                     old_state=T.CALLED,
                     new_state=new,
                     extra={"window": ticket.window_id, "call": session.pk},
@@ -275,7 +276,7 @@ def call_end(*, actor, session_id: int, outcome: str) -> CallSession:
                 event_record(
                     actor=actor,
                     subject=Appointment(pk=session.appointment_id),
-                    event_type=f"appointment.{new_state}",
+                    event_type=EventType.APPOINTMENT_ATTENDED if served else EventType.APPOINTMENT_MISSED,
                     old_state=A.BOOKED,
                     new_state=new_state,
                     extra={"call": session.pk},
@@ -353,7 +354,7 @@ def call_draft_share(*, actor, session_id: int, draft: Any) -> CallSession:
         event_record(
             actor=actor,
             subject=session,
-            event_type="call.draft_shared",
+            event_type=EventType.CALL_DRAFT_SHARED,
             extra={"bundle": clean["bundle"], "materials": sorted(clean["materials"])},
             at=now,
         )
@@ -390,7 +391,7 @@ def call_capture_attach(*, actor, session_id: int, material: str, file: Uploaded
         event_record(
             actor=actor,
             subject=session,
-            event_type="call.capture_attached",
+            event_type=EventType.CALL_CAPTURE_ATTACHED,
             extra={"material": material, "upload": upload.pk},
             at=now,
         )
@@ -430,7 +431,7 @@ def prereview_record(*, actor, session_id: int, material: str, verdict: str, rea
         event_record(
             actor=actor,
             subject=session,
-            event_type="prereview.recorded",
+            event_type=EventType.PREREVIEW_RECORDED,
             new_state=verdict,
             extra={"material": material, "review": review.pk, "replaced": not created},
             at=now,
@@ -475,7 +476,7 @@ def call_rate(*, actor, session_id: int, level: Any, comment: Any = "") -> CallR
             event_record(
                 actor=actor,
                 subject=rating,
-                event_type="call_rating.created",
+                event_type=EventType.CALL_RATING_CREATED,
                 new_state=str(level),
                 extra={"call": session.pk, "window": session.window_id, "poor": level in Rating.POOR},
                 at=now,

@@ -11,6 +11,7 @@ from banshi.catalog.selectors import bundle_open
 from banshi.lib.errors import FieldErrors, NotFound
 from banshi.lib.states import check_move
 from banshi.remote import realtime
+from banshi.remote.events import EventType
 from banshi.remote.models import QueueTicket
 from banshi.remote.selectors import appointment_to_check_in, local_day, open_ticket, video_window
 from banshi.sequences.services import counter_next
@@ -56,7 +57,7 @@ def ticket_take(*, actor, window_id: int, bundle_code: str = "") -> QueueTicket:
         event_record(
             actor=actor,
             subject=ticket,
-            event_type="ticket.taken",
+            event_type=EventType.TICKET_TAKEN,
             new_state=T.WAITING,
             extra={"window": window.pk, "number": ticket.number, "appointment": bool(appointment)},
             at=now,
@@ -87,7 +88,7 @@ def ticket_leave(*, actor, ticket_id: int) -> QueueTicket:
         event_record(
             actor=actor,
             subject=ticket,
-            event_type="ticket.left",
+            event_type=EventType.TICKET_LEFT,
             old_state=T.WAITING,
             new_state=T.LEFT,
             extra={"window": ticket.window_id},

@@ -12,6 +12,7 @@ from banshi.cases.services.delivery import posts_results
 from banshi.cases.services.submit import application_submit
 from banshi.catalog.selectors import bundle_open
 from banshi.lib.errors import Conflict, NotFound
+from banshi.remote.events import EventType
 from banshi.remote.models import CallSession
 from banshi.remote.selectors import prereview_passed
 
@@ -64,7 +65,7 @@ def application_submit_after_call(
         event_record(
             actor=actor,
             subject=session,
-            event_type="call.application_sent",
+            event_type=EventType.CALL_APPLICATION_SENT,
             extra={"application": application.number, "delivery": application.result_delivery},
         )
     return application

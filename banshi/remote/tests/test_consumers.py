@@ -11,6 +11,7 @@ from channels.layers import channel_layers
 
 from banshi.asgi import application
 from banshi.audit.models import Event
+from banshi.directory.models import Window
 from banshi.remote import services
 from banshi.remote.models import CallSession
 from banshi.remote.realtime import call_changed
@@ -341,6 +342,20 @@ def test_queue_watchers_receive_the_state_and_every_change(call_window, outsider
 def test_an_anonymous_socket_cannot_watch_a_queue(call_window):
     async def scenario():
         await assert_refused(socket(f"/ws/queue/{call_window.pk}/"))
+
+    run(scenario)
+
+
+def test_only_a_video_window_s_queue_can_be_watched(call_window, outsider):
+    physical = Window.objects.create(
+        name="渝中区政务服务中心综合窗口", kind=Window.Kind.PHYSICAL, area=call_window.area
+    )
+    missing = Window.objects.order_by("-pk").first().pk + 1
+    cookie = login_cookie(outsider)
+
+    async def scenario():
+        await assert_refused(socket(f"/ws/queue/{physical.pk}/", cookie))
+        await assert_refused(socket(f"/ws/queue/{missing}/", cookie))
 
     run(scenario)
 

@@ -1,0 +1,14 @@
+"""The audit event types of residents' accounts."""
+
+from enum import StrEnum, unique
+
+
+@unique
+class EventType(StrEnum):
+    """`Event.event_type` as stored: a value never changes, existing rows carry it."""
+
+    USER_SIGNED_UP = "user.signed_up"
+    USER_PASSWORD_CODE_SENT = "user.password_code_sent"
+    USER_PASSWORD_CODE_LOCKED = "user.password_code_locked"
+    USER_PASSWORD_SET = "user.password_set"
+    API_TOKEN_ISSUED = "api_token.issued"
