@@ -10,22 +10,18 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_build
 from banshi.cases.events import EventType
 from banshi.cases.models import Task
-from banshi.cases.services.decide import _outputs
+from banshi.cases.services.decide import approval_apply
 from banshi.cases.services.flow import (
-    application_advance,
     lock_application,
     write_events,
 )
 from banshi.cases.tasks import decide_automatically as decide_automatically_task
-from banshi.certificates.services import certificates_issue_for_task
 from banshi.lib.errors import FieldErrors
 from banshi.lib.states import check_move
-from banshi.notify.services import notification_send
 
 S = Task.Status
 RULE = "catalog: decide automatic"
@@ -49,13 +45,20 @@ def task_decide_automatically(*, task_id: int) -> str:
             return "skipped: decided by an officer"
         check_move(Task, S.READY, S.CLAIMED)
         check_move(Task, S.CLAIMED, S.APPROVED)
+        claimed = event_build(
+            actor=None,
+            subject=task,
+            event_type=EventType.TASK_CLAIMED,
+            old_state=S.READY,
+            new_state=S.CLAIMED,
+            at=now,
+            extra={"rule": RULE},
+        )
+        task.status = S.CLAIMED  # claimed by the rule in the same transaction; saved as approved
         try:
-            # A savepoint, so that a failing output or document gives back the numbers drawn for it.
-            with transaction.atomic():
-                recorded = _outputs(task, {}, now)
-                task.status, task.outputs, task.decided_at = S.APPROVED, recorded, now
-                task.save(update_fields=["status", "outputs", "decided_at"])
-                documents = certificates_issue_for_task(task=task, actor=None, now=now)
+            approval_apply(
+                task, tasks, actor=None, given={}, now=now, extra={"rule": RULE}, preceding=[claimed]
+            )
         except FieldErrors as exc:
             write_events(
                 [
@@ -71,36 +74,6 @@ def task_decide_automatically(*, task_id: int) -> str:
                 ]
             )
             return "left for an officer"
-        events = [
-            event_build(
-                actor=None,
-                subject=task,
-                event_type=EventType.TASK_CLAIMED,
-                old_state=S.READY,
-                new_state=S.CLAIMED,
-                at=now,
-                extra={"rule": RULE},
-            ),
-            event_build(
-                actor=None,
-                subject=task,
-                event_type=EventType.TASK_APPROVED,
-                old_state=S.CLAIMED,
-                new_state=S.APPROVED,
-                at=now,
-                extra={"rule": RULE, "outputs": sorted(recorded)},
-            ),
-        ]
-        events += documents
-        events += application_advance(application=application, tasks=tasks, actor=None, now=now)
-        write_events(events)
-        if any(output.document for output in task.spec.produces.values()):
-            notification_send(
-                user=application.applicant,
-                title=_("%(service)s is ready") % {"service": task.spec.name},
-                body=_("Application %(number)s") % {"number": application.number},
-                url=application.get_absolute_url(),
-            )
     return "approved"
 
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from banshi.accounts.models import User
+from banshi.audit.models import Event
 from banshi.audit.services import event_build
 from banshi.cases.events import EventType
 from banshi.cases.models import Task
@@ -113,33 +115,51 @@ def task_approve(*, actor, task_id: int, outputs: Any = None) -> Task:
         task, tasks = _locked_task(actor=actor, task_id=task_id)
         _require_claimer(task, actor)
         check_move(Task, task.status, S.APPROVED)
-        recorded = _outputs(task, outputs, now)
+        approval_apply(task, tasks, actor=actor, given=outputs, now=now)
+    return task
+
+
+def approval_apply(
+    task: Task,
+    tasks: list[Task],
+    *,
+    actor: User | None,
+    given: dict[str, Any],
+    now: datetime,
+    extra: dict[str, Any] | None = None,
+    preceding: list[Event] | None = None,
+) -> None:
+    """The one approval, an officer's and the worker's alike, of a locked task whose move was checked:
+    record its outputs (generating those left out), issue its documents, advance the application,
+    audit it all (after `preceding`) and tell the applicant when a document is ready. FieldErrors when
+    an output is wrong or cannot be generated; nothing of the approval is then kept."""
+    # A savepoint, so that a failing output or document gives back the numbers drawn for it.
+    with transaction.atomic():
+        recorded = _outputs(task, given, now)
         old = task.status
         task.status, task.outputs, task.decided_at = S.APPROVED, recorded, now
         task.save(update_fields=["status", "outputs", "decided_at"])
-        events = [
-            event_build(
-                actor=actor,
-                subject=task,
-                event_type=EventType.TASK_APPROVED,
-                old_state=old,
-                new_state=S.APPROVED,
-                at=now,
-                extra={"outputs": sorted(recorded)},
-            )
-        ]
-        events += certificates_issue_for_task(task=task, actor=actor, now=now)
-        application = task.application
-        events += application_advance(application=application, tasks=tasks, actor=actor, now=now)
-        write_events(events)
-        if any(output.document for output in task.spec.produces.values()):
-            notification_send(
-                user=application.applicant,
-                title=_("%(service)s is ready") % {"service": task.spec.name},
-                body=_("Application %(number)s") % {"number": application.number},
-                url=application.get_absolute_url(),
-            )
-    return task
+        documents = certificates_issue_for_task(task=task, actor=actor, now=now)
+    application = task.application
+    approved = event_build(
+        actor=actor,
+        subject=task,
+        event_type=EventType.TASK_APPROVED,
+        old_state=old,
+        new_state=S.APPROVED,
+        at=now,
+        extra={**(extra or {}), "outputs": sorted(recorded)},
+    )
+    events = [*(preceding or []), approved, *documents]
+    events += application_advance(application=application, tasks=tasks, actor=actor, now=now)
+    write_events(events)
+    if any(output.document for output in task.spec.produces.values()):
+        notification_send(
+            user=application.applicant,
+            title=_("%(service)s is ready") % {"service": task.spec.name},
+            body=_("Application %(number)s") % {"number": application.number},
+            url=application.get_absolute_url(),
+        )
 
 
 def _outputs(task: Task, given: dict[str, Any], now: datetime) -> dict[str, str]:
