@@ -201,7 +201,7 @@ def display_value(spec: FieldDef, value: Any, *, areas: dict[str, str] | None = 
         option = spec.options.get(str(value))
         return str(option) if option else str(value)
     if kind == "boolean":
-        return _("Yes") if value in (True, "true", "yes") else _("No")
+        return _("Yes") if value in (True, "True", "true", "yes") else _("No")
     if kind == "area":
         return (areas or {}).get(str(value), str(value))
     if kind == "date":

@@ -6,10 +6,9 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils import timezone, translation
 
-from banshi.catalog.definition import FieldDef
+from banshi.catalog.forms import display_value
 from banshi.certificates.models import Certificate
 from banshi.directory.models import Area
 
@@ -43,7 +42,7 @@ def document_context(certificate: Certificate) -> dict[str, Any]:
     field_keys = [key for key, _value in content.get("fields", [])]
     areas = _area_names(spec, field_keys)
     rows = [
-        {"label": str(spec.fields[key].label), "value": _display(spec.fields[key], value, areas)}
+        {"label": str(spec.fields[key].label), "value": display_value(spec.fields[key], value, areas=areas)}
         for key, value in content.get("fields", [])
         if key in spec.fields
     ]
@@ -72,25 +71,3 @@ def _area_names(spec, keys: list[str]) -> dict[str, str]:
     if not any(spec.fields[key].type == "area" for key in keys if key in spec.fields):
         return {}
     return dict(Area.objects.values_list("code", "name"))
-
-
-def _display(field: FieldDef, value: Any, areas: dict[str, str]) -> str:
-    text = str(value)
-    if field.type == "choice":
-        option = field.options.get(text)
-        return str(option) if option else text
-    if field.type == "area":
-        return areas.get(text, text)
-    if field.type == "date":
-        day = parse_date(text)
-        return formats.date_format(day, "DATE_FORMAT") if day else text
-    if field.type == "datetime":
-        moment = parse_datetime(text.replace(" ", "T"))
-        if moment is None:
-            return text
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-    if field.type == "boolean":
-        return translation.gettext("Yes") if text in ("True", "true", "yes") else translation.gettext("No")
-    return text
