@@ -15,16 +15,15 @@ def agencies_for_officer(*, user):
     return Agency.objects.filter(id__in=agency_ids_for_officer(user=user))
 
 
-def window_for_clerk(*, user) -> Window | None:
-    """The window a clerk serves at, or None for anyone who is not a window clerk."""
-    if not user.is_authenticated:
+def window_for_clerk(*, user, kind: str | None = None) -> Window | None:
+    """The window a clerk serves at (of that kind, when given: a clerk may serve at a physical window
+    and a video one), or None for anyone who is not a clerk of one."""
+    if not getattr(user, "is_authenticated", False):
         return None
-    membership = (
-        Membership.objects.filter(user=user, role=Membership.Role.CLERK, window__isnull=False)
-        .select_related("window")
-        .order_by("id")
-        .first()
-    )
+    memberships = Membership.objects.filter(user=user, role=Membership.Role.CLERK, window__isnull=False)
+    if kind is not None:
+        memberships = memberships.filter(window__kind=kind)
+    membership = memberships.select_related("window").order_by("id").first()
     return membership.window if membership else None
 
 

@@ -17,10 +17,12 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from banshi.accounts.models import User
 from banshi.cases.models import Application, Rating
 from banshi.catalog.definition import BundleDef
 from banshi.catalog.selectors import bundle_open
-from banshi.directory.models import Membership, Window
+from banshi.directory.models import Window
+from banshi.directory.selectors import window_for_clerk
 from banshi.remote.models import (
     Appointment,
     CallRating,
@@ -67,18 +69,10 @@ def video_window(*, window_id: int) -> Window | None:
     return video_windows().filter(pk=window_id).first()
 
 
-def video_window_for_clerk(*, user) -> Window | None:
+def video_window_for_clerk(*, user: User) -> Window | None:
     """The video window a clerk serves at, or None for anyone who is not a clerk of one (a clerk may
     also serve at a physical window: that membership does not count here)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    membership = (
-        Membership.objects.filter(user=user, role=Membership.Role.CLERK, window__kind=Window.Kind.VIDEO)
-        .select_related("window")
-        .order_by("id")
-        .first()
-    )
-    return membership.window if membership else None
+    return window_for_clerk(user=user, kind=Window.Kind.VIDEO)
 
 
 # --- slots --------------------------------------------------------------------------------------------

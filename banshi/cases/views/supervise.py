@@ -1,8 +1,6 @@
 """The supervisor's view across agencies: what is late, what is due today, which deadlines are
 estimates."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,14 +12,9 @@ from banshi.cases.selectors import (
     tasks_due_between,
     tasks_late,
 )
-from banshi.directory.models import Membership
+from banshi.directory.access import supervisor_required
 from banshi.lib.personal import mask_name
 from banshi.worktime.hours import office_day_end
-
-
-def _require_supervisor(request) -> None:
-    if not Membership.objects.filter(user=request.user, role=Membership.Role.SUPERVISOR).exists():
-        raise PermissionDenied
 
 
 def _applicant(application) -> str:
@@ -40,9 +33,8 @@ def _task_row(task: Task) -> dict:
     }
 
 
-@login_required
+@supervisor_required
 def supervise(request):
-    _require_supervisor(request)
     now = timezone.now()
     end_of_day = office_day_end(now)
     by_agency = deadline_counts_by_agency(now=now, end_of_day=end_of_day)

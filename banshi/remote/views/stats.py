@@ -1,19 +1,15 @@
 """The supervisors' figures of the video window."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from banshi.directory.selectors import is_supervisor
+from banshi.directory.access import supervisor_required
 from banshi.remote.selectors import video_stats
 
 PERIODS = (7, 30, 90)
 
 
-@login_required
+@supervisor_required
 def remote_stats(request):
-    if not is_supervisor(user=request.user):
-        raise PermissionDenied
     days = request.GET.get("days", "")
     days = int(days) if days.isdigit() and int(days) in PERIODS else 30
     stats = video_stats(days=days)
