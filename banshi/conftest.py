@@ -119,6 +119,28 @@ def sms_outbox(settings):
     clear()
 
 
+def run_queued_texts() -> None:
+    """Send the queued text messages as the task worker does (its own code runs each job), in this
+    process and this test's transaction: `run_worker` needs a transactional test."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    sms = DBTaskResult.objects.ready().filter(task_path="banshi.notify.tasks.deliver_sms")
+    while (job := sms.first()) is not None:
+        job.claim(worker.worker_id)
+        worker.run_task(job)
+
+
 @pytest.fixture
 def resident(catalog):
     return _user("13800000001", phone="13800000001")

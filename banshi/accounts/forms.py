@@ -2,21 +2,20 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banshi.accounts.models import User
-from banshi.ui.forms import NamedErrorsForm
+from banshi.accounts.services import PASSWORD_MIN_LENGTH
+from banshi.ui.forms import NamedErrorsForm, SmsCodeField
 
 
 class NewPasswordForm(NamedErrorsForm):
-    """A new password typed twice, checked by the configured password validators."""
+    """A new password typed twice. The password policy is the service's; the form asks for the
+    minimum length only so that the browser and the page can say so before anything is sent."""
 
     password1 = forms.CharField(
         label=gettext_lazy("Password"),
-        min_length=8,
+        min_length=PASSWORD_MIN_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=gettext_lazy("At least 8 characters."),
@@ -31,13 +30,6 @@ class NewPasswordForm(NamedErrorsForm):
         data = super().clean()
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("is not the same as the password"))
-        if data.get("password1") and "password1" not in self.errors:
-            candidate = User(username=data.get("phone") or "", display_name=data.get("display_name") or "")
-            try:
-                validate_password(data["password1"], candidate)
-            except ValidationError as problems:
-                reasons = " ".join(problems.messages)
-                self.add_error("password1", _("is not accepted: %(reasons)s") % {"reasons": reasons})
         return data
 
 
@@ -70,20 +62,9 @@ class PasswordCodeForm(NamedErrorsForm):
 
 class PasswordSetForm(NewPasswordForm):
     phone = forms.CharField(label=gettext_lazy("Mobile number"), max_length=11, widget=PHONE_INPUT)
-    code = forms.RegexField(
+    code = SmsCodeField(
         label=gettext_lazy("Code from the text message"),
-        regex=r"^\s*\d{6}\s*$",
-        max_length=10,
-        error_messages={"invalid": gettext_lazy("must be the 6 digits of the text message")},
         help_text=gettext_lazy("6 digits. Only the latest code counts."),
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "maxlength": "6",
-                "class": "width-5",
-            }
-        ),
     )
     field_order = ["phone", "code", "password1", "password2"]
 

@@ -4,8 +4,9 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+from banshi.lib.codes import SmsCode, code_digest
 
 
 class User(AbstractUser):
@@ -53,20 +54,15 @@ class ApiToken(models.Model):
         return _digest(key)
 
 
-class PasswordCode(models.Model):
+class PasswordCode(SmsCode):
     """A 6-digit code sent by SMS so that a resident can set a password: one opened at a window has
-    none, and one who forgot theirs has lost it. Kept in the database, not the session, so that a
-    replayed cookie cannot win back spent attempts. Only a keyed digest of the code is stored; only a
+    none, and one who forgot theirs has lost it. Only a keyed digest of the code is stored; only a
     user's latest code counts."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_codes"
     )
     digest = models.CharField(max_length=64)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("password code")
@@ -78,7 +74,4 @@ class PasswordCode(models.Model):
 
     @staticmethod
     def digest_of(user_id: int, code: str) -> str:
-        # Keyed with SECRET_KEY: a copy of the table alone does not give away a million-guess code.
-        return salted_hmac(
-            "banshi.accounts.password_code", f"{user_id}:{code}", algorithm="sha256"
-        ).hexdigest()
+        return code_digest("banshi.accounts.password_code", user_id, code)

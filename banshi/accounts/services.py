@@ -1,5 +1,3 @@
-import re
-import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -11,39 +9,50 @@ from django.contrib.auth.password_validation import (
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 from banshi.accounts.events import EventType
 from banshi.accounts.models import ApiToken, PasswordCode, User
 from banshi.audit.services import event_record
+from banshi.lib import codes
 from banshi.lib.errors import FieldErrors
 from banshi.lib.personal import phone_problem
-from banshi.notify.services import sms_backend
+from banshi.notify.services import sms_send
 
-PASSWORD_CODE_LIFETIME = timedelta(minutes=10)
-PASSWORD_CODE_ATTEMPTS = 5
-# One text a minute at most per number, so that nobody can flood a resident's phone.
-PASSWORD_CODE_RESEND_AFTER = timedelta(seconds=60)
 # What the sign-up form asks for; applied when the deployment configures no AUTH_PASSWORD_VALIDATORS.
 PASSWORD_MIN_LENGTH = 8
-_CODE_SHAPE = re.compile(r"^\d{6}$")
+DISPLAY_NAME_MAX = User._meta.get_field("display_name").max_length or 60
 
 
-class SignupError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+def _password_problem(password: str, user: User) -> str | None:
+    """Why the password policy refuses `password` for `user`, or None. The one place it is applied: the
+    configured validators, or a minimum length when none are configured."""
+    if not password:
+        return gettext("is required")
+    validators = get_default_password_validators() or [MinimumLengthValidator(PASSWORD_MIN_LENGTH)]
+    try:
+        validate_password(password, user, password_validators=validators)
+    except ValidationError as exc:
+        return gettext("is not accepted: %(reasons)s") % {"reasons": " ".join(exc.messages)}
+    return None
 
 
 def resident_signup(*, phone: str, password: str, display_name: str = "") -> User:
-    phone = phone.strip()
+    phone = (phone or "").strip()
+    display_name = (display_name or "").strip()
+    errors = {}
     if problem := phone_problem(phone):
-        raise SignupError("phone", gettext(problem))
+        errors["phone"] = gettext(problem)
+    if len(display_name) > DISPLAY_NAME_MAX:
+        errors["display_name"] = gettext("must be at most %(limit)d characters") % {"limit": DISPLAY_NAME_MAX}
+    candidate = User(username=phone, phone=phone, display_name=display_name)
+    if problem := _password_problem(password, candidate):
+        errors["password"] = problem
+    if errors:
+        raise FieldErrors(errors)
     with transaction.atomic():
         if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
-            raise SignupError("phone", gettext("is already registered"))
+            raise FieldErrors({"phone": gettext("is already registered")})
         user = User.objects.create_user(
             username=phone, phone=phone, password=password, display_name=display_name
         )
@@ -69,7 +78,7 @@ def password_code_send(*, phone: str, now: datetime | None = None) -> PasswordCo
     """Text a 6-digit code with which the resident of this mobile number can set a password. Returns
     None, sending nothing, when no account has the number or a code went to it less than a minute ago:
     the caller answers the same either way, so that the page tells nobody whether a number has an
-    account. The code itself is only in the text message."""
+    account. The code itself is only in the text message, which the task worker sends."""
     phone = (phone or "").strip()
     if problem := phone_problem(phone):
         raise FieldErrors({"phone": gettext(problem)})
@@ -78,15 +87,14 @@ def password_code_send(*, phone: str, now: datetime | None = None) -> PasswordCo
         user = _password_code_owner(phone)
         if user is None:
             return None
-        last = _latest_password_code(user)
-        if last is not None and now - last.created_at < PASSWORD_CODE_RESEND_AFTER:
+        if codes.sent_too_recently(_latest_password_code(user), now):
             return None
-        code = f"{secrets.randbelow(10**6):06d}"
+        code = codes.code_new()
         password_code = PasswordCode.objects.create(
             user=user,
             digest=PasswordCode.digest_of(user.pk, code),
             created_at=now,
-            expires_at=now + PASSWORD_CODE_LIFETIME,
+            expires_at=now + codes.LIFETIME,
         )
         event_record(
             actor=None,
@@ -98,8 +106,8 @@ def password_code_send(*, phone: str, now: datetime | None = None) -> PasswordCo
         text = gettext(
             "Banshi: your code to set your password is %(code)s. It is valid for %(minutes)d minutes. "
             "Never tell it to anyone, not even to our staff."
-        ) % {"code": code, "minutes": PASSWORD_CODE_LIFETIME.seconds // 60}
-        transaction.on_commit(lambda: sms_backend().send(recipient=phone, text=text))
+        ) % {"code": code, "minutes": codes.LIFETIME_MINUTES}
+        sms_send(phone=phone, text=text, valid_until=password_code.expires_at)
     return password_code
 
 
@@ -109,16 +117,13 @@ def _password_code_problem(password_code: PasswordCode | None, *, code: str, now
         return gettext("was not sent to this mobile number: check the number, or send a new code")
     if password_code.used_at is not None:
         return gettext("has already been used: send a new code")
-    if password_code.attempts >= PASSWORD_CODE_ATTEMPTS:
-        return gettext("was entered wrongly too many times: send a new code")
-    if now >= password_code.expires_at:
-        return gettext("has expired: send a new code")
-    if constant_time_compare(PasswordCode.digest_of(password_code.user_id, code), password_code.digest):
-        return None
-    password_code.attempts += 1
-    password_code.save(update_fields=["attempts"])
-    left = PASSWORD_CODE_ATTEMPTS - password_code.attempts
-    if left == 0:
+    verdict = codes.code_check(
+        password_code,
+        offered=PasswordCode.digest_of(password_code.user_id, code),
+        kept=password_code.digest,
+        now=now,
+    )
+    if verdict.locked:
         event_record(
             actor=None,
             subject=password_code.user,
@@ -126,19 +131,7 @@ def _password_code_problem(password_code: PasswordCode | None, *, code: str, now
             extra={"password_code": password_code.pk},
             at=now,
         )
-        return gettext("is not right, and it was the last try: send a new code")
-    return ngettext("is not right: %(count)d try left", "is not right: %(count)d tries left", left) % {
-        "count": left
-    }
-
-
-def _password_problem(password: str, user: User) -> str | None:
-    validators = get_default_password_validators() or [MinimumLengthValidator(PASSWORD_MIN_LENGTH)]
-    try:
-        validate_password(password, user, password_validators=validators)
-    except ValidationError as exc:
-        return gettext("is not accepted: %(reasons)s") % {"reasons": " ".join(exc.messages)}
-    return None
+    return verdict.problem
 
 
 def password_set_with_code(*, phone: str, code: str, password: str, now: datetime | None = None) -> User:
@@ -150,8 +143,8 @@ def password_set_with_code(*, phone: str, code: str, password: str, now: datetim
     errors = {}
     if problem := phone_problem(phone):
         errors["phone"] = gettext(problem)
-    if not _CODE_SHAPE.match(code):
-        errors["code"] = gettext("must be the 6 digits of the text message")
+    if not codes.well_formed(code):
+        errors["code"] = str(codes.SHAPE_PROBLEM)
     if not password:
         errors["password"] = gettext("is required")
     if errors:

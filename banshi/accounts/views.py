@@ -5,15 +5,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from banshi.accounts.forms import LoginForm, PasswordCodeForm, PasswordSetForm, SignupForm
-from banshi.accounts.services import (
-    SignupError,
-    password_code_send,
-    password_set_with_code,
-    resident_signup,
-)
+from banshi.accounts.services import password_code_send, password_set_with_code, resident_signup
 from banshi.lib.errors import FieldErrors
-from banshi.ui.forms import add_service_errors, form_error_summary, problem_text
+from banshi.ui.forms import form_error_summary
 from banshi.ui.views import run_service, safe_next
+
+
+def _as_form_fields(service):
+    """The service, its FieldErrors named as the forms name their fields: the one new `password` is
+    asked for twice, as password1 and password2."""
+
+    def call(**kwargs):
+        try:
+            return service(**kwargs)
+        except FieldErrors as exc:
+            names = {"password": "password1"}
+            raise FieldErrors({names.get(key, key): text for key, text in exc.errors.items()}) from None
+
+    return call
 
 
 class Login(LoginView):
@@ -27,16 +36,16 @@ def signup(request):
         return redirect(safe_next(request))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = resident_signup(
-                phone=form.cleaned_data["phone"],
-                password=form.cleaned_data["password1"],
-                display_name=form.cleaned_data["display_name"],
-            )
-        except SignupError as exc:
-            form.add_error(exc.field, problem_text(str(form.fields[exc.field].label), _(exc.message)))
-        else:
-            login(request, user, backend="banshi.accounts.backends.UsernameOrPhoneBackend")
+        call = run_service(
+            request,
+            _as_form_fields(resident_signup),
+            form=form,
+            phone=form.cleaned_data["phone"],
+            password=form.cleaned_data["password1"],
+            display_name=form.cleaned_data["display_name"],
+        )
+        if call.ok:
+            login(request, call.result, backend="banshi.accounts.backends.UsernameOrPhoneBackend")
             return redirect(safe_next(request))
     status = 400 if form.is_bound and form.errors else 200
     return render(
@@ -72,18 +81,17 @@ def password_set(request):
         request.POST or None, initial={"phone": request.session.get(PASSWORD_PHONE_KEY, "")}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            user = password_set_with_code(
-                phone=form.cleaned_data["phone"],
-                code=form.cleaned_data["code"],
-                password=form.cleaned_data["password1"],
-            )
-        except FieldErrors as exc:
-            errors = {("password1" if key == "password" else key): text for key, text in exc.errors.items()}
-            add_service_errors(form, errors)
-        else:
+        call = run_service(
+            request,
+            _as_form_fields(password_set_with_code),
+            form=form,
+            phone=form.cleaned_data["phone"],
+            code=form.cleaned_data["code"],
+            password=form.cleaned_data["password1"],
+        )
+        if call.ok:
             request.session.pop(PASSWORD_PHONE_KEY, None)
-            login(request, user, backend="banshi.accounts.backends.UsernameOrPhoneBackend")
+            login(request, call.result, backend="banshi.accounts.backends.UsernameOrPhoneBackend")
             messages.success(request, _("Your password is set and you are logged in."))
             return redirect("catalog:home")
     status = 400 if form.is_bound and form.errors else 200

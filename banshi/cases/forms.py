@@ -1,10 +1,12 @@
-"""An officer's decisions on a task."""
+"""An officer's decisions on a task; the 好差评 rating form."""
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from banshi.cases.models import Rating
 from banshi.cases.services.delivery import TRACKING_MAX
+from banshi.cases.services.rate import COMMENT_MAX
 from banshi.ui.forms import NamedErrorsForm
 
 
@@ -61,3 +63,27 @@ class PostForm(NamedErrorsForm):
         max_length=TRACKING_MAX,
         help_text=gettext_lazy("Recorded when the results are posted; the resident is told."),
     )
+
+
+class RatingForm(NamedErrorsForm):
+    """A 好差评 on the five levels with an optional comment: of an application, or (with its own
+    `label`, the question the levels answer) of anything else rated the same way."""
+
+    level = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you with how your application was handled?"),
+        choices=Rating.Level.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("What went well, or what should be better. Do not write ID numbers here."),
+    )
+
+    def __init__(self, *args, label: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["level"].label = label

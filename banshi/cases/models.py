@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banshi.catalog.models import Bundle, BundleVersion
 from banshi.directory.models import Agency, Window
+from banshi.lib.codes import SmsCode
 from banshi.worktime.hours import office_day_end
 
 
@@ -255,10 +256,9 @@ class Rating(models.Model):
         return f"{self.application_id}: {self.level}"
 
 
-class WindowConfirmation(models.Model):
+class WindowConfirmation(SmsCode):
     """A code sent by SMS to a resident so that they confirm the application a window clerk submits
-    for them. Kept in the database, not the session: the session is a cookie the clerk's browser
-    could replay to win back spent attempts. Only a keyed digest of the code is stored."""
+    for them. Only a keyed digest of the code is stored."""
 
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -266,10 +266,6 @@ class WindowConfirmation(models.Model):
     token = models.CharField(max_length=80)  # the draft's idempotency key
     draft_digest = models.CharField(max_length=64)  # what the resident was asked to confirm
     code_digest = models.CharField(max_length=64)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("window confirmation code")

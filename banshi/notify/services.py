@@ -1,14 +1,28 @@
+import base64
+import json
+import logging
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from functools import cache, partial
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 
-from banshi.notify.backends import Backend
+from banshi.notify.backends import Backend, mask_recipient
 from banshi.notify.models import Notification
 from banshi.notify.tasks import deliver_notification as deliver_notification_task
+
+logger = logging.getLogger("banshi.notify")
+
+# A text the gateway failed is tried again this long after, up to SMS_TRIES times in all, while it is
+# still valid. Every try falls within the minute before a new code can be asked for
+# (codes.RESEND_AFTER), so a late try never brings an old code after a newer one.
+SMS_TRIES = 3
+SMS_RETRY_AFTER = timedelta(seconds=20)
 
 
 @cache
@@ -82,3 +96,79 @@ def notifications_mark_read(*, user, ids: Iterable[int]) -> int:
     return Notification.objects.filter(user=user, pk__in=ids, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+class SmsNotSent(Exception):
+    """The SMS gateway failed a text. The message names only the gateway's error class: what the gateway
+    said may quote the text, which can hold a code."""
+
+
+def _sealer() -> MultiFernet:
+    # With the fallback keys, a text queued just before SECRET_KEY is rotated still opens.
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return MultiFernet(
+        [
+            Fernet(
+                base64.urlsafe_b64encode(
+                    salted_hmac("banshi.notify.sms", "sealing key", secret=key, algorithm="sha256").digest()
+                )
+            )
+            for key in keys
+        ]
+    )
+
+
+def sms_send(*, phone: str, text: str, valid_until: datetime) -> None:
+    """Queue a text message for the task worker. The job is written in the caller's transaction (an
+    outbox): a rolled-back change sends nothing, a committed one is not lost, and a slow or failing
+    gateway never holds up or breaks the request. A text not sent by `valid_until` (when the code it
+    carries expires) is dropped.
+
+    The text can hold a one-time code, so the job's arguments hold the number and the text sealed
+    (Fernet: encrypted and authenticated, with a key derived from SECRET_KEY): like the code's own
+    digest, a copy of the task table alone gives away neither. Only the worker opens it, to hand it
+    to the gateway; it is never logged."""
+    from banshi.notify.tasks import deliver_sms  # the task module imports this one
+
+    message = {"phone": phone, "text": text, "until": valid_until.timestamp()}
+    deliver_sms.enqueue(_sealer().encrypt(json.dumps(message).encode()).decode())
+
+
+def sms_deliver(*, sealed: str, attempt: int = 1) -> str:
+    """Send a text queued by `sms_send`; returns "sent", or "dropped" when it can no longer be opened
+    or is no longer valid. A gateway error is logged (the masked number and the error's class), queued
+    again while tries and time are left, and raised as SmsNotSent so that the job is marked failed. Run
+    twice, a job texts twice, which is harmless for a code; the worker runs a job once."""
+    try:
+        message = json.loads(_sealer().decrypt(sealed.encode()))
+    except InvalidToken:
+        logger.warning("a queued text message could not be opened (sealed with another SECRET_KEY); dropped")
+        return "dropped"
+    recipient = mask_recipient(message["phone"])
+    now = timezone.now()
+    until = datetime.fromtimestamp(message["until"], tz=UTC)
+    if now >= until:
+        logger.warning("the text message to %s was not sent while it was valid; dropped", recipient)
+        return "dropped"
+    try:
+        sms_backend().send(recipient=message["phone"], text=message["text"])
+    except Exception as exc:
+        error = type(exc).__qualname__
+    else:
+        return "sent"
+    # Out of the except block, so that nothing raised from here on carries the gateway's error.
+    retry_at = now + SMS_RETRY_AFTER
+    retry = attempt < SMS_TRIES and retry_at < until
+    logger.warning(
+        "the SMS gateway failed the text message to %s with %s (try %d of %d)%s",
+        recipient,
+        error,
+        attempt,
+        SMS_TRIES,
+        ", trying again" if retry else "",
+    )
+    if retry:
+        from banshi.notify.tasks import deliver_sms
+
+        deliver_sms.using(run_after=retry_at).enqueue(sealed, attempt + 1)
+    raise SmsNotSent(f"the SMS gateway raised {error}")

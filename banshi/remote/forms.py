@@ -1,10 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from banshi.cases.models import Rating
+from banshi.cases.forms import RatingForm
 from banshi.catalog.selectors import bundles_open
 from banshi.remote.models import CallSession
-from banshi.remote.services.calls import COMMENT_MAX
 from banshi.ui.forms import NamedErrorsForm
 
 
@@ -37,20 +36,12 @@ class TakeNumberForm(NamedErrorsForm):
     )
 
 
-class CallRatingForm(NamedErrorsForm):
-    level = forms.TypedChoiceField(
-        label=gettext_lazy("How satisfied are you with the video call?"),
-        choices=Rating.Level.choices,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=gettext_lazy("Comment"),
-        required=False,
-        max_length=COMMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("What went well, or what should be better. Do not write ID numbers here."),
-    )
+class CallRatingForm(RatingForm):
+    """The 好差评 of a video call: the applications' rating form, asking about the call."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("How satisfied are you with the video call?"))
+        super().__init__(*args, **kwargs)
 
 
 class CallEndForm(NamedErrorsForm):

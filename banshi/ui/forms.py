@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from banshi.lib import codes
 
 
 def dom_id(name: str, prefix: str = "") -> str:
@@ -89,6 +92,28 @@ class NamedErrorsForm(forms.Form):
             if name in self.fields:
                 label = str(self.fields[name].label)
                 self._errors[name] = self.error_class([problem_text(label, message) for message in messages])
+
+
+class SmsCodeField(forms.RegexField):
+    """The digits of a code texted to a resident (`banshi.lib.codes`), spaces around them forgiven."""
+
+    def __init__(self, *, label: str | Promise, help_text: str | Promise = "", **kwargs: Any):
+        super().__init__(
+            regex=rf"^\s*\d{{{codes.LENGTH}}}\s*$",
+            max_length=10,
+            label=label,
+            help_text=help_text,
+            error_messages={"invalid": codes.SHAPE_PROBLEM},
+            widget=forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "autocomplete": "one-time-code",
+                    "maxlength": str(codes.LENGTH),
+                    "class": "width-5",
+                }
+            ),
+            **kwargs,
+        )
 
 
 def add_service_errors(form: forms.Form, errors: dict[str, str]) -> None:

@@ -4,18 +4,29 @@ whether a number has an account."""
 
 import logging
 import re
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from banshi.accounts.models import PasswordCode, User
 from banshi.audit.models import Event
 from banshi.cases.tests.test_pages import text
 from banshi.cases.tests.test_window_pages import PHONE, clerk_client
+from banshi.conftest import run_queued_texts
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a new long passphrase"
+ASKED_AT = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def texts_queued() -> dict[str, int]:
+    return dict(Counter(DBTaskResult.objects.values_list("status", flat=True)))
 
 
 def anonymous() -> Client:
@@ -27,6 +38,7 @@ def ask_for_code(client: Client, phone: str, sms_outbox, capture) -> str | None:
     with capture(execute=True):
         response = client.post("/accounts/password/", {"phone": phone})
     assert response.status_code == 302 and response.url == "/accounts/password/set/"
+    run_queued_texts()
     if len(sms_outbox) == before:
         return None
     recipient, message = sms_outbox[-1]
@@ -200,6 +212,22 @@ def test_a_malformed_number_is_refused_next_to_the_field(sms_outbox):
     assert sms_outbox == []
 
 
+def test_sign_up_shows_the_services_password_policy_next_to_the_field(catalog):
+    response = anonymous().post(
+        "/accounts/signup/",
+        {
+            "phone": "13612345678",
+            "display_name": "李四",
+            "password1": "password123",
+            "password2": "password123",
+        },
+    )
+    assert response.status_code == 400
+    assert 'href="#id_password1"' in text(response)
+    assert "Password is not accepted: This password is too common." in text(response)
+    assert not User.objects.filter(phone="13612345678").exists()
+
+
 def test_sign_up_refuses_a_common_or_all_digit_password(catalog):
     from django.test import Client
 
@@ -213,3 +241,29 @@ def test_sign_up_refuses_a_common_or_all_digit_password(catalog):
         )
         assert response.status_code in (200, 400)
         assert not User.objects.filter(phone="13612345678").exists()
+
+
+def test_a_failing_sms_gateway_neither_breaks_the_page_nor_loses_the_code(walk_in, sms_outbox, settings):
+    settings.NOTIFY_SMS_BACKEND = "banshi.notify.tests.backends.BrokenGateway"
+    client = anonymous()
+    with time_machine.travel(ASKED_AT, tick=False):
+        response = client.post("/accounts/password/", {"phone": PHONE})
+        assert response.status_code == 302 and response.url == "/accounts/password/set/"
+        run_queued_texts()  # the worker meets the failing gateway; nothing is raised into a request
+    assert PasswordCode.objects.count() == 1
+    assert texts_queued() == {"FAILED": 1, "READY": 1}  # tried again in a moment
+
+    with time_machine.travel(ASKED_AT + timedelta(seconds=59), tick=False):
+        again = client.post("/accounts/password/", {"phone": PHONE})
+    assert again.status_code == 302
+    assert PasswordCode.objects.count() == 1 and texts_queued() == {"FAILED": 1, "READY": 1}
+
+    settings.NOTIFY_SMS_BACKEND = "banshi.conftest.SmsOutbox"
+    with time_machine.travel(ASKED_AT + timedelta(seconds=60), tick=False):
+        assert client.post("/accounts/password/", {"phone": PHONE}).status_code == 302
+        run_queued_texts()
+    assert PasswordCode.objects.count() == 2
+    assert [recipient for recipient, _text in sms_outbox] == [PHONE, PHONE]  # the late try, the new code
+    code = re.search(r"\b(\d{6})\b", sms_outbox[-1][1]).group(1)
+    with time_machine.travel(ASKED_AT + timedelta(seconds=90), tick=False):
+        assert set_password(client, code).status_code == 302

@@ -18,7 +18,8 @@ COMMENT_MAX = Rating._meta.get_field("comment").max_length or 1000
 NOTE_MAX = 2000
 
 
-def _clean_level(level: Any) -> int:
+def clean_level(level: Any) -> int:
+    """A 好差评 level, 1 to 5, as a number or its digits; the calls' ratings use it too."""
     if isinstance(level, str) and level.strip().isdigit():
         level = int(level)
     if isinstance(level, bool) or not isinstance(level, int) or level not in Rating.Level.values:
@@ -39,10 +40,15 @@ def _clean_text(value: Any, *, field: str, limit: int, required: bool) -> str:
     return value
 
 
+def clean_comment(value: Any, *, limit: int = COMMENT_MAX) -> str:
+    """The optional comment of a rating, stripped, at most `limit` characters."""
+    return _clean_text(value, field="comment", limit=limit, required=False)
+
+
 def application_rate(*, actor, application_id: int, level: Any, comment: Any = "") -> Rating:
     """Rate a complete or closed application on the five-level scale, once. Only the applicant may."""
-    level = _clean_level(level)
-    comment = _clean_text(comment, field="comment", limit=COMMENT_MAX, required=False)
+    level = clean_level(level)
+    comment = clean_comment(comment)
     try:
         with transaction.atomic():
             now = timezone.now()

@@ -3,15 +3,12 @@ form on their behalf once they confirm it with a code sent to their phone."""
 
 import hashlib
 import json
-import secrets
-from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from banshi.accounts.models import User
 from banshi.audit.services import event_record
@@ -20,14 +17,10 @@ from banshi.cases.models import Application, WindowConfirmation
 from banshi.cases.services.submit import application_submit
 from banshi.catalog.selectors import bundle_open
 from banshi.directory.models import Window
+from banshi.lib import codes
 from banshi.lib.errors import Conflict, FieldErrors
 from banshi.lib.personal import phone_problem
-from banshi.notify.services import sms_backend
-
-CODE_LIFETIME = timedelta(minutes=10)
-CODE_ATTEMPTS = 5
-# One text a minute at most, so that a clerk's double click or impatience does not flood a phone.
-CODE_RESEND_AFTER = timedelta(seconds=60)
+from banshi.notify.services import sms_send
 
 
 def resident_create(*, actor, window: Window, phone: str, display_name: str) -> User:
@@ -68,7 +61,7 @@ def _draft_digest(*, bundle_code: str, answers: Any, values: Any, materials: Any
 
 
 def _code_digest(token: str, code: str) -> str:
-    return salted_hmac("banshi.cases.window_confirmation", f"{token}:{code}", algorithm="sha256").hexdigest()
+    return codes.code_digest("banshi.cases.window_confirmation", token, code)
 
 
 def _latest_confirmation(*, actor, applicant, token: str):
@@ -102,9 +95,9 @@ def confirmation_code_send(
         .filter(used_at__isnull=True)
         .first()
     )
-    if last is not None and now - last.created_at < CODE_RESEND_AFTER:
+    if codes.sent_too_recently(last, now):
         raise Conflict(_("A code was sent less than a minute ago. Wait a moment before sending another."))
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = codes.code_new()
     with transaction.atomic():
         confirmation = WindowConfirmation.objects.create(
             clerk=actor,
@@ -116,7 +109,7 @@ def confirmation_code_send(
             ),
             code_digest=_code_digest(token, code),
             created_at=now,
-            expires_at=now + CODE_LIFETIME,
+            expires_at=now + codes.LIFETIME,
         )
         event_record(
             actor=actor,
@@ -132,10 +125,9 @@ def confirmation_code_send(
             "code": code,
             "window": window.name,
             "bundle": bundle.current.spec.name,
-            "minutes": CODE_LIFETIME.seconds // 60,
+            "minutes": codes.LIFETIME_MINUTES,
         }
-        phone = applicant.phone
-        transaction.on_commit(lambda: sms_backend().send(recipient=phone, text=text))
+        sms_send(phone=applicant.phone, text=text, valid_until=confirmation.expires_at)
     return confirmation
 
 
@@ -143,25 +135,19 @@ def _code_problem(
     confirmation: WindowConfirmation, *, code: str, draft_digest: str, actor, now
 ) -> str | None:
     """Why the code does not confirm the application, counting a wrong try; None when it does."""
-    if confirmation.attempts >= CODE_ATTEMPTS:
-        return _("was entered wrongly too many times: send a new code")
-    if now >= confirmation.expires_at:
-        return _("has expired: send a new code")
-    if not constant_time_compare(draft_digest, confirmation.draft_digest):
-        return _("was sent before the application was changed: send a new code")
-    if constant_time_compare(_code_digest(confirmation.token, code.strip()), confirmation.code_digest):
-        return None
-    confirmation.attempts += 1
-    confirmation.save(update_fields=["attempts"])
-    left = CODE_ATTEMPTS - confirmation.attempts
-    if left == 0:
+    changed = not constant_time_compare(draft_digest, confirmation.draft_digest)
+    verdict = codes.code_check(
+        confirmation,
+        offered=_code_digest(confirmation.token, code.strip()),
+        kept=confirmation.code_digest,
+        now=now,
+        refused=_("was sent before the application was changed: send a new code") if changed else None,
+    )
+    if verdict.locked:
         event_record(
             actor=actor, subject=confirmation, event_type=EventType.WINDOW_CONFIRMATION_LOCKED, at=now
         )
-        return _("is not right, and it was the last try: send a new code")
-    return ngettext("is not right: %(count)d try left", "is not right: %(count)d tries left", left) % {
-        "count": left
-    }
+    return verdict.problem
 
 
 def application_submit_at_window(

@@ -86,6 +86,7 @@ def test_a_clerk_serves_a_walk_in_resident_and_prints_certificates_that_verify_a
 
     # The resident reads out the code texted to them (the live server runs in this process).
     expect(page).to_have_url(re.compile(r"/window/residents/\d+/bundles/newborn/confirm/$"))
+    run_worker()
     texts = [text for recipient, text in sms_outbox if recipient == PHONE]
     assert len(texts) == 1, sms_outbox
     code = CODE.search(texts[0]).group(1)

@@ -12,14 +12,14 @@ from banshi.audit.models import Event
 from banshi.cases.models import Application, ApplicationMaterial, Task, WindowConfirmation
 from banshi.cases.services.delivery import application_results_sent
 from banshi.cases.services.window import (
-    CODE_ATTEMPTS,
     application_submit_at_window,
     confirmation_code_send,
     resident_create,
 )
 from banshi.cases.tests.helpers import work_everything
-from banshi.conftest import ANSWERS, _clerk, newborn_values
+from banshi.conftest import ANSWERS, _clerk, newborn_values, run_queued_texts
 from banshi.directory.selectors import window_for_clerk
+from banshi.lib.codes import ATTEMPTS as CODE_ATTEMPTS
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.notify.models import Notification
 
@@ -56,6 +56,7 @@ def send(window_clerk, window, resident, filled, sms_outbox, django_capture_on_c
             confirmation_code_send(
                 actor=window_clerk, window=window, applicant=resident, **{**filled, **overrides}
             )
+        run_queued_texts()
         return re.search(r"\b(\d{6})\b", sms_outbox[-1][1]).group(1)
 
     return _send

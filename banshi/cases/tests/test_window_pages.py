@@ -5,12 +5,13 @@ import re
 
 import pytest
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from banshi.accounts.models import User
 from banshi.cases.models import Application, WindowConfirmation
 from banshi.cases.tests.helpers import work_everything
 from banshi.cases.tests.test_pages import answers_post, fields_post, files_post, logged_in, text
-from banshi.conftest import ANSWERS, NEWBORN_MATERIALS, _clerk, newborn_values
+from banshi.conftest import ANSWERS, NEWBORN_MATERIALS, _clerk, newborn_values, run_queued_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ def send_code(client: Client, resident: User, sms_outbox, capture) -> str:
     with capture(execute=True):
         response = client.post(f"{base(resident)}/check/")
     assert response.status_code == 302 and response.url == f"{base(resident)}/confirm/"
+    run_queued_texts()
     recipient, message = sms_outbox[-1]
     assert recipient == resident.phone
     return re.search(r"\b(\d{6})\b", message).group(1)
@@ -176,6 +178,23 @@ def test_a_code_that_is_not_six_digits_is_refused_without_counting(sent, residen
     response = client.post(f"{base(resident)}/confirm/", {"code": "12ab"})
     assert response.status_code == 400 and "must be the 6 digits" in text(response)
     assert WindowConfirmation.objects.get().attempts == 0
+
+
+def test_a_failing_sms_gateway_neither_breaks_the_clerks_page_nor_loses_the_code(
+    window_clerk, resident, sms_outbox, settings
+):
+    settings.NOTIFY_SMS_BACKEND = "banshi.notify.tests.backends.BrokenGateway"
+    client = clerk_client(window_clerk)
+    fill_in_for(client, resident)
+    response = client.post(f"{base(resident)}/check/")
+    assert response.status_code == 302 and response.url == f"{base(resident)}/confirm/"
+    run_queued_texts()  # the worker meets the failing gateway; nothing is raised into a request
+    assert WindowConfirmation.objects.count() == 1
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 1
+
+    again = client.post(f"{base(resident)}/check/", follow=True)
+    assert again.status_code == 200 and "A code was sent less than a minute ago" in text(again)
+    assert WindowConfirmation.objects.count() == 1
 
 
 def test_only_window_clerks_may_use_the_window(resident, health_officer, outsider, catalog):

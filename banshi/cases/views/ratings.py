@@ -10,29 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from banshi.cases.forms import RatingForm
 from banshi.cases.models import Rating
 from banshi.cases.selectors import poor_ratings
-from banshi.cases.services.rate import COMMENT_MAX, FINISHED, NOTE_MAX, application_rate, rating_follow_up
+from banshi.cases.services.rate import FINISHED, NOTE_MAX, application_rate, rating_follow_up
 from banshi.directory.selectors import is_supervisor
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.personal import mask_name
 from banshi.ui.forms import NamedErrorsForm, add_service_errors
-
-
-class RatingForm(NamedErrorsForm):
-    level = forms.TypedChoiceField(
-        label=gettext_lazy("How satisfied are you with how your application was handled?"),
-        choices=Rating.Level.choices,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=gettext_lazy("Comment"),
-        required=False,
-        max_length=COMMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("What went well, or what should be better. Do not write ID numbers here."),
-    )
 
 
 class FollowUpForm(NamedErrorsForm):

@@ -31,7 +31,7 @@ from banshi.directory.models import Window
 from banshi.directory.selectors import window_for_clerk
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.personal import mask_name, mask_phone, phone_problem
-from banshi.ui.forms import NamedErrorsForm, add_service_errors, form_error_summary
+from banshi.ui.forms import NamedErrorsForm, SmsCodeField, add_service_errors, form_error_summary
 
 PHONE_WIDGET = forms.TextInput(
     attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "off", "maxlength": "11"}
@@ -69,20 +69,9 @@ class ResidentCreateForm(NamedErrorsForm):
 
 
 class ConfirmCodeForm(NamedErrorsForm):
-    code = forms.RegexField(
+    code = SmsCodeField(
         label=gettext_lazy("Confirmation code"),
-        regex=r"^\s*\d{6}\s*$",
-        max_length=10,
-        error_messages={"invalid": gettext_lazy("must be the 6 digits of the text message")},
         help_text=gettext_lazy("The 6 digits the resident reads out from the text message."),
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "maxlength": "6",
-                "class": "width-5",
-            }
-        ),
     )
 
 

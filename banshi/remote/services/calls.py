@@ -18,6 +18,7 @@ from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.cases.models import Rating, Upload
 from banshi.cases.services.materials import upload_create
+from banshi.cases.services.rate import clean_comment, clean_level
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
@@ -443,24 +444,10 @@ def prereview_record(*, actor, session_id: int, material: str, verdict: str, rea
 # --- rating ------------------------------------------------------------------------------------------
 
 
-def _clean_level(level: Any) -> int:
-    if isinstance(level, str) and level.strip().isdigit():
-        level = int(level)
-    if isinstance(level, bool) or not isinstance(level, int) or level not in Rating.Level.values:
-        raise FieldErrors({"level": _("must be a whole number from 1 to 5")})
-    return level
-
-
 def call_rate(*, actor, session_id: int, level: Any, comment: Any = "") -> CallRating:
     """The resident rates a call that took place, once it has ended, once."""
-    level = _clean_level(level)
-    if comment is None:
-        comment = ""
-    if not isinstance(comment, str):
-        raise FieldErrors({"comment": _("must be text")})
-    comment = comment.strip()
-    if len(comment) > COMMENT_MAX:
-        raise FieldErrors({"comment": _("must be at most %(limit)d characters") % {"limit": COMMENT_MAX}})
+    level = clean_level(level)
+    comment = clean_comment(comment, limit=COMMENT_MAX)
     now = timezone.now()
     try:
         with transaction.atomic():
