@@ -129,6 +129,7 @@ def test_a_manifest_without_an_exact_version_or_a_sha512_is_refused(tmp_path):
 def test_every_static_file_a_template_names_exists():
     templates = (ROOT / "banshi").rglob("templates/**/*.html")
     named = {name for path in templates for name in STATIC_TAG.findall(path.read_text(encoding="utf-8"))}
+    assert {vendored("htmx.org"), vendored("idiomorph")} <= named
     missing = sorted(name for name in named if finders.find(name) is None)
     assert missing == []
 
