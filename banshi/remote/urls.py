@@ -9,6 +9,11 @@ urlpatterns = [
     path("video/windows/<int:window_id>/book/", resident.remote_book, name="remote_book"),
     path("video/windows/<int:window_id>/queue/", resident.remote_queue, name="remote_queue"),
     path("video/windows/<int:window_id>/queue.json", resident.remote_queue_json, name="remote_queue_json"),
+    path(
+        "video/windows/<int:window_id>/queue/status/",
+        resident.remote_queue_status,
+        name="remote_queue_status",
+    ),
     path("video/appointments/<int:appointment_id>/", resident.remote_appointment, name="remote_appointment"),
     path(
         "video/appointments/<int:appointment_id>/cancel/",
@@ -27,6 +32,7 @@ urlpatterns = [
     ),
     path("video/tickets/<int:ticket_id>/leave/", resident.remote_ticket_leave, name="remote_ticket_leave"),
     path("video/console/", console.remote_console, name="remote_console"),
+    path("video/console/queue/", console.remote_console_queue, name="remote_console_queue"),
     path("video/console/call/", console.remote_call_start, name="remote_call_start"),
     path("video/console/calls/<int:session_id>/end/", console.remote_console_end, name="remote_console_end"),
     # The call page and what is done during a call (banshi.remote.call): `remote_call` and its sub-paths.
