@@ -10,7 +10,7 @@ BENCH_DEBIAN_PACKAGES := wrk
 # Browser tests run in a private network namespace: as root `unshare -n`, otherwise a user namespace too.
 UNSHARE := $(if $(filter 0,$(shell id -u)),unshare -n,unshare -rn)
 
-.PHONY: install debian bench-debian run setup test test-unit test-browser bench lint messages clean
+.PHONY: install debian bench-debian run setup test test-unit test-browser bench lint messages vendor clean
 
 install: $(VENV)/.installed debian
 
@@ -72,6 +72,11 @@ lint: install
 
 messages: install
 	cd banshi && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
+
+# The front end's npm packages (vendor.toml) into banshi/static/vendor/, hashes checked; the result is
+# committed, so only a change of vendor.toml needs this (and npm).
+vendor:
+	bin/vendor
 
 clean:
 	rm -rf $(VENV) staticfiles

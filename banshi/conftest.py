@@ -1,12 +1,17 @@
 """Shared test set-up: the catalogue, named personas, and a valid newborn submission."""
 
+import functools
+import importlib.util
 import io
+import sys
 from datetime import timedelta
+from importlib.machinery import SourceFileLoader
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone, translation
 from PIL import Image
 
@@ -16,6 +21,7 @@ from banshi.directory.models import Agency, Area, Membership, Window
 from banshi.lib.personal import id_check_digit
 
 PASSWORD = "correct horse battery"
+PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
 def make_id(region: str = "500103", birth: str = "19900307", sequence: str = "123") -> str:
@@ -32,6 +38,51 @@ def _test_settings(settings, tmp_path):
     settings.MATERIALS_DIR = tmp_path / "materials"
     # Password hashing is deliberately slow; the tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages render with unhashed static names here, so that a test reads which script a page loads
+    # ("js/queue.js") and needs no `collectstatic` first. The hashed names are tested where they are
+    # made: banshi/tests/test_static.py collects with the production storage (which fails on a missing
+    # file) and renders pages with it, and checks that every `{% static %}` of every template exists.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC_STORAGE}}
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """The static files collected as production collects them (hashed names, a manifest, gzip and
+    brotli copies), once a test session, into a folder of its own."""
+    from banshi import settings as project
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    with override_settings(STATIC_ROOT=root, STORAGES=project.STORAGES):
+        call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
+    return root
+
+
+@pytest.fixture
+def production_static(settings, collected_static):
+    """Pages render and WhiteNoise serves with the production storage: hashed names from the
+    manifest, and an error for a file that is not in it."""
+    from banshi import settings as project
+
+    settings.STATIC_ROOT = collected_static
+    settings.STORAGES = project.STORAGES
+    return collected_static
+
+
+@functools.cache
+def vendor_script():
+    """`bin/vendor` (the script behind `make vendor`) as a module."""
+    path = Path(__file__).resolve().parent.parent / "bin" / "vendor"
+    loader = SourceFileLoader("banshi_bin_vendor", str(path))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    sys.modules[loader.name] = module
+    loader.exec_module(module)
+    return module
+
+
+def vendored(name: str) -> str:
+    """The static path of the first file vendor.toml keeps of the package `name`."""
+    package = next(package for package in vendor_script().load_manifest() if package.name == name)
+    return f"vendor/{package.directory}/{package.files[0]}"
 
 
 @pytest.fixture(autouse=True)

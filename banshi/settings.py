@@ -122,7 +122,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "banshi" / "static"]
-WHITENOISE_USE_FINDERS = True
+# Hashed names (`site.3f2a….css`), so a browser never keeps a stale script after a deploy, and gzip and
+# brotli copies beside them; WhiteNoise serves what `collectstatic` put in STATIC_ROOT.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # Materials live outside the web root and are served only through a permission-checked view.
 MATERIALS_DIR = DATA_DIR / "materials"

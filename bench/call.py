@@ -74,6 +74,7 @@ def prepare(env: dict[str, str]) -> tuple[dict, int]:
 
     quiet = {"verbosity": 0, "stdout": io.StringIO()}
     call_command("migrate", interactive=False, **quiet)
+    call_command("collectstatic", interactive=False, **quiet)  # the pages' hashed static files
     call_command("load_directory", **quiet)
     call_command("load_catalog", **quiet)
     window = Window.objects.create(

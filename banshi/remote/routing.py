@@ -1,8 +1,23 @@
-from django.urls import path
+"""The video window's WebSockets (`/ws/`, served by banshi.asgi), and the paths the pages open them at."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import get_resolver, path
 
 from banshi.remote import consumers
 
 websocket_urlpatterns = [
-    path("ws/calls/<int:session_id>/", consumers.CallConsumer.as_asgi()),
-    path("ws/queue/<int:window_id>/", consumers.QueueConsumer.as_asgi()),
+    path("ws/calls/<int:session_id>/", consumers.CallConsumer.as_asgi(), name="call_socket"),
+    path("ws/queue/<int:window_id>/", consumers.QueueConsumer.as_asgi(), name="queue_socket"),
 ]
+# The same routes as a URLconf, so that `socket_path` reverses them as Django reverses a page's URL.
+urlpatterns = websocket_urlpatterns
+
+
+def socket_path(name: str, **kwargs: int) -> str:
+    """Where a page opens the socket `name` (`call_socket`, `queue_socket`): below the path of
+    BANSHI_PUBLIC_URL, as the browser reaches the site (`https://example.org/banshi` gives
+    `/banshi/ws/…`, which the proxy in front passes on as `/ws/…`)."""
+    prefix = urlsplit(settings.PUBLIC_URL).path.rstrip("/")
+    return f"{prefix}/{get_resolver(__name__).reverse(name, **kwargs)}"

@@ -76,6 +76,20 @@ def _tail(path: Path) -> str:
     return path.read_text(errors="replace")[-4000:] if path.exists() else ""
 
 
+_static_collected = False
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """The server serves static files as production does (hashed names, from STATIC_ROOT): collect
+    them, once a test session, from this checkout, so that the pages never run yesterday's scripts."""
+    global _static_collected
+    if not _static_collected:
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        )
+        _static_collected = True
+
+
 @contextmanager
 def asgi_server(work_dir: Path, *, redis_url: str = "", name: str = "server"):
     """uvicorn serving the project on a free port of 127.0.0.1, on the test database; its base URL."""
@@ -94,6 +108,7 @@ def asgi_server(work_dir: Path, *, redis_url: str = "", name: str = "server"):
     )
     if redis_url:
         env["CHANNEL_REDIS_URL"] = redis_url
+    collect_static(env)
     log_path = work_dir / f"{name}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(

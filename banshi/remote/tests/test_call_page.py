@@ -3,6 +3,7 @@ one thing through one service, answers in the project's JSON error shape, and te
 call what changed."""
 
 import asyncio
+import re
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -330,3 +331,140 @@ def test_any_caller_of_the_services_tells_both_pages_once_it_is_committed(
         callback()
     pushed = [heard(room)]
     assert {"type": "call.event", "event": "ended"} in pushed
+
+
+# --- the page's own requests (htmx): answered with what the page swaps in ------------------------------
+
+FROM_PAGE = {"HX-Request": "true"}
+
+
+def test_the_page_gets_the_sockets_path_below_the_sites_prefix_and_the_close_codes(
+    call_session, call_clerk, settings
+):
+    from banshi.remote import consumers
+
+    settings.PUBLIC_URL = "https://zwfw.example.gov.cn/banshi"
+    config = browser_of(call_clerk).get(f"/video/calls/{call_session.pk}/").context["config"]
+    assert config["wsPath"] == f"/banshi/ws/calls/{call_session.pk}/"
+    assert config["closeCodes"] == {
+        "refused": consumers.CLOSE_REFUSED,
+        "ended": consumers.CLOSE_ENDED,
+        "replaced": consumers.CLOSE_REPLACED,
+    }
+
+
+def test_the_page_loads_the_vendored_htmx_by_its_hashed_name(call_session, call_clerk, production_static):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    from banshi.conftest import vendored
+
+    page = browser_of(call_clerk).get(f"/video/calls/{call_session.pk}/").content.decode()
+    for name in (vendored("htmx.org"), vendored("idiomorph"), "js/morph.js", "js/call.js"):
+        url = staticfiles_storage.url(name)
+        assert re.fullmatch(r"/static/.+\.[0-9a-f]{12}\.js", url)
+        assert f'<script src="{url}" defer></script>' in page
+        assert (production_static / url.removeprefix("/static/")).is_file()
+    # Nothing a Content-Security-Policy without inline scripts would block.
+    assert inline_scripts(page) == []
+
+
+def inline_scripts(page: str) -> list[str]:
+    """The page's scripts that are not files: <script> blocks that run, and on…= attributes."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Scripts(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attributes = dict(attrs)
+            if tag == "script" and "src" not in attributes and attributes.get("type") != "application/json":
+                found.append(f"<script {attributes}>")
+            found.extend(f"{tag} {name}=" for name, _value in attrs if name.startswith("on"))
+
+    Scripts().feed(page)
+    return found
+
+
+def test_sharing_from_the_page_is_answered_with_the_panel(call_session, resident, draft):
+    response = browser_of(resident, draft).post(
+        f"/video/calls/{call_session.pk}/share/", {"bundle": "newborn"}, headers=FROM_PAGE
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    panel = response.content.decode()
+    assert 'id="shared-bundle" data-bundle="newborn"' in panel and "王小明" in panel
+    assert re.search(r'<form [^>]*id="share-newborn"[^>]*data-answered', panel)
+    call_session.refresh_from_db()
+    assert call_session.draft["bundle"] == "newborn"
+
+
+def test_a_refused_verdict_from_the_page_is_answered_beside_the_reason(shared, call_clerk):
+    response = browser_of(call_clerk).post(
+        f"/video/calls/{shared.pk}/review/",
+        {"material": "mother_id_card", "verdict": "needs_fixing"},
+        headers=FROM_PAGE,
+    )
+    assert response.status_code == 400
+    panel = response.content.decode()
+    form = re.search(r'<form id="review-mother_id_card".*?</form>', panel, re.S).group(0)
+    assert "data-answered" in form
+    label, _rest = form.split('<textarea name="reason"')
+    assert label.rindex('class="error-message"') > label.index('for="review-mother_id_card-reason"')
+    # The other forms are not the answer: the page leaves what is being entered in them alone.
+    other = re.search(r'<form id="review-father_id_card".*?</form>', panel, re.S).group(0)
+    assert "data-keep-input" in other and "data-answered" not in other and "error-message" not in other
+    assert not PreReview.objects.exists()
+
+
+def test_a_verdict_from_the_page_is_answered_with_the_panel_showing_it(
+    shared, call_clerk, django_capture_on_commit_callbacks
+):
+    room = listen(shared)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser_of(call_clerk).post(
+            f"/video/calls/{shared.pk}/review/",
+            {"material": "mother_id_card", "verdict": "accepted"},
+            headers=FROM_PAGE,
+        )
+    assert response.status_code == 200
+    assert 'id="material-mother_id_card" data-material="mother_id_card" data-verdict="accepted"' in (
+        response.content.decode()
+    )
+    assert heard(room) == {"type": "call.event", "event": "review"}
+
+
+def test_a_capture_without_a_picture_is_answered_beside_the_button(shared, call_clerk):
+    response = browser_of(call_clerk).post(
+        f"/video/calls/{shared.pk}/capture/", {"material": "hukou_book"}, headers=FROM_PAGE
+    )
+    assert response.status_code == 400
+    form = re.search(r'<form id="capture-hukou_book-form".*?</form>', response.content.decode(), re.S).group(
+        0
+    )
+    assert "There is no picture from the resident&#x27;s camera yet." in form and "data-answered" in form
+    shared.refresh_from_db()
+    assert "hukou_book" not in shared.draft["materials"]
+
+
+def test_a_still_from_the_page_is_answered_with_the_panel_linking_it(shared, call_clerk):
+    file = SimpleUploadedFile("capture.png", png_bytes("white"), content_type="image/png")
+    response = browser_of(call_clerk).post(
+        f"/video/calls/{shared.pk}/capture/", {"material": "hukou_book", "file": file}, headers=FROM_PAGE
+    )
+    assert response.status_code == 200
+    assert 'id="material-hukou_book" data-material="hukou_book" data-verdict="" data-uploaded="yes"' in (
+        response.content.decode()
+    )
+
+
+def test_ending_from_the_page_leaves_the_rest_to_the_page(call_session, call_clerk):
+    clerk = browser_of(call_clerk)
+    refused = clerk.post(f"/video/calls/{call_session.pk}/end/", {"outcome": "great"}, headers=FROM_PAGE)
+    assert refused.status_code == 400
+    form = refused.content.decode()
+    assert form.count("<form ") == 1 and 'id="end-call"' in form and "data-answered" in form
+    assert form.index('class="error-message"') > form.index('for="end-outcome"')
+    response = clerk.post(f"/video/calls/{call_session.pk}/end/", {"outcome": "served"}, headers=FROM_PAGE)
+    assert response.status_code == 204
+    call_session.refresh_from_db()
+    assert call_session.status == CallSession.Status.ENDED

@@ -314,6 +314,59 @@ def test_the_queue_json_gives_a_resident_their_place_and_then_the_call(
     assert client_of(other_resident).get(f"/video/windows/{window.pk}/queue.json").json()["call_url"] is None
 
 
+def test_the_queue_pages_live_part_comes_again_as_a_fragment_for_the_viewer(
+    window, clerk, resident, other_resident
+):
+    services.ticket_take(actor=other_resident, window_id=window.pk)
+    ticket = services.ticket_take(actor=resident, window_id=window.pk)
+    client = client_of(resident)
+    page = text(client.get(f"/video/windows/{window.pk}/queue/"))
+    status_url = f"/video/windows/{window.pk}/queue/status/"
+    assert f'hx-get="{status_url}" hx-trigger="queue-changed"' in page
+    assert re.search(rf'<span id="queue-poll" [^>]*hx-get="{status_url}" hx-trigger="every 5s"', page)
+    assert f'"wsPath": "/ws/queue/{window.pk}/"' in page  # the page's json_script config
+    response = client.get(status_url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    fragment = text(response)
+    assert "<html" not in fragment and 'id="queue-live"' not in fragment
+    assert 'id="ticket-number">A002<' in fragment and 'id="ticket-position">2<' in fragment
+    assert re.search(r'<a id="join-call"[^>]*hidden', fragment)
+    services.call_start(actor=clerk, ticket_id=ticket.pk)
+    session = CallSession.objects.get()
+    fragment = text(client.get(status_url))
+    link = re.search(r'<a id="join-call"[^>]*>', fragment).group(0)
+    assert f'href="/video/calls/{session.pk}/"' in link and "hidden" not in link
+    other = text(client_of(other_resident).get(status_url))
+    assert 'id="ticket-number">A001<' in other and f"/video/calls/{session.pk}/" not in other
+
+
+def test_the_queue_fragment_names_nobody_and_needs_no_login(client, window, resident):
+    services.ticket_take(actor=resident, window_id=window.pk)
+    response = client.get(f"/video/windows/{window.pk}/queue/status/")
+    assert response.status_code == 200
+    fragment = text(response)
+    assert 'id="queue-waiting">1<' in fragment and 'id="ticket"' not in fragment
+    assert resident.phone not in fragment and resident.display_name not in fragment
+    assert client.get("/video/windows/999999/queue/status/").status_code == 404
+
+
+def test_the_queue_page_and_the_console_load_the_vendored_htmx_by_its_hashed_name(
+    window, clerk, resident, production_static
+):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    from banshi.conftest import vendored
+
+    htmx = staticfiles_storage.url(vendored("htmx.org"))
+    assert re.fullmatch(r"/static/vendor/htmx\.org-[0-9.]+/dist/htmx\.min\.[0-9a-f]{12}\.js", htmx)
+    assert (production_static / htmx.removeprefix("/static/")).is_file()
+    for user, path in ((resident, f"/video/windows/{window.pk}/queue/"), (clerk, "/video/console/")):
+        page = text(client_of(user).get(path))
+        assert f'<script src="{htmx}" defer></script>' in page
+        assert f'<script src="{staticfiles_storage.url("js/queue.js")}" defer></script>' in page
+        assert '<meta name="htmx-config"' in page and '"allowEval": false' in page
+
+
 # --- the clerk's console ------------------------------------------------------------------------------
 
 
@@ -334,6 +387,23 @@ def test_the_console_shows_the_queue_and_todays_appointments(window, clerk, resi
     assert "A001" in page and "Newborn birth" in page
     assert resident.display_name not in page  # masked in the queue: 1***...
     assert 'id="queue-empty"' not in page
+
+
+def test_the_consoles_live_queue_comes_again_as_a_fragment(window, clerk, resident, window_clerk):
+    client = client_of(clerk)
+    page = text(client.get("/video/console/"))
+    assert 'hx-get="/video/console/queue/" hx-trigger="queue-changed"' in page
+    assert f'"wsPath": "/ws/queue/{window.pk}/"' in page
+    assert 'id="queue-empty"' in text(client.get("/video/console/queue/"))
+    ticket = services.ticket_take(actor=resident, window_id=window.pk, bundle_code="newborn")
+    response = client.get("/video/console/queue/")
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    fragment = text(response)
+    assert 'id="queue-waiting">1<' in fragment and f'data-ticket="{ticket.pk}"' in fragment
+    assert 'id="call-next"' in fragment and "<html" not in fragment
+    assert resident.display_name not in fragment
+    assert client_of(resident).get("/video/console/queue/").status_code == 403
+    assert client_of(window_clerk).get("/video/console/queue/").status_code == 403
 
 
 def test_the_console_lists_todays_appointments_to_call(window, clerk, other_resident):

@@ -1,7 +1,9 @@
 """The video call page (clerk and resident) and the small requests made during a call: the resident
 shares their unfinished application, the clerk captures a still of a document from the video, records
-a verdict on each document, and ends the call. Each request is one service call; its answer is JSON,
-errors in the project's shape `{"errors": [{"field", "message"}]}`; what changed is pushed to both
+a verdict on each document, and ends the call. Each request is one service call. The page sends them
+with htmx and is answered with the HTML to swap in: the panel beside the video again, with the reasons
+beside the fields of the form when a request is refused. Any other client is answered with JSON,
+errors in the project's shape `{"errors": [{"field", "message"}]}`. What changed is pushed to both
 sides over the call's socket (`realtime.call_changed`), and their pages fetch the panel again.
 
 The signaling itself is in `consumers.CallConsumer`; the page's script is `static/js/call.js`."""
@@ -25,7 +27,9 @@ from banshi.catalog.forms import display_value
 from banshi.catalog.validation import check_values
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.remote import selectors, services
+from banshi.remote.consumers import CLOSE_ENDED, CLOSE_REFUSED, CLOSE_REPLACED
 from banshi.remote.models import CallSession, PreReview
+from banshi.remote.routing import socket_path
 from banshi.remote.services.calls import REJOIN_WITHIN
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -38,16 +42,36 @@ def _errors(status: int, errors: dict[str, str]) -> JsonResponse:
     )
 
 
-def _service(call, **kwargs) -> tuple[Any, JsonResponse | None]:
-    """Run one service; its domain errors as the JSON answer."""
+# A refused request: its status and the messages by field ("" for the request as a whole).
+Refusal = tuple[int, dict[str, str]]
+
+
+def _run(call, **kwargs) -> tuple[Any, Refusal | None]:
+    """Run one service; its domain errors as a refusal."""
     try:
         return call(**kwargs), None
     except FieldErrors as exc:
-        return None, _errors(400, exc.errors)
+        return None, (400, exc.errors)
     except Conflict as exc:
-        return None, _errors(409, {"": str(exc) or _("This cannot be done now.")})
+        return None, (409, {"": str(exc) or _("This cannot be done now.")})
     except (NotFound, PermissionDenied):
-        return None, _errors(404, {"": _("Not found.")})
+        return None, (404, {"": _("Not found.")})
+
+
+def _from_page(request: HttpRequest) -> bool:
+    """A form of the call page, sent by htmx: answered with HTML to swap in rather than JSON."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def _answered(form: str, refusal: Refusal | None, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Which form of the page is answered (its id), with the reasons it was refused: those of its
+    `fields` beside them, the others at its top."""
+    errors = refusal[1] if refusal else {}
+    return {
+        "form": form,
+        "errors": {field: str(message) for field, message in errors.items() if field in fields},
+        "messages": [str(message) for field, message in errors.items() if field not in fields],
+    }
 
 
 def _session(request: HttpRequest, session_id: int, *, joinable: bool = True) -> CallSession:
@@ -205,7 +229,6 @@ def _strings() -> dict[str, str]:
         "you": _("You"),
         "clerk": _("Clerk"),
         "resident": _("Resident"),
-        "no_picture": _("There is no picture from the resident's camera yet."),
         "request_failed": _("That did not work. Try again."),
     }
 
@@ -225,13 +248,10 @@ def call_page(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session.pk,
         "role": role,
         "joinable": joinable,
-        "wsPath": f"/ws/calls/{session.pk}/",
+        "wsPath": socket_path("call_socket", session_id=session.pk),
+        "closeCodes": {"refused": CLOSE_REFUSED, "ended": CLOSE_ENDED, "replaced": CLOSE_REPLACED},
         "iceServers": settings.ICE_SERVERS,
         "csrf": get_token(request),
-        "urls": {
-            "panel": reverse("remote:call_panel", args=[session.pk]),
-            "capture": reverse("remote:call_capture", args=[session.pk]),
-        },
         "strings": strings,
     }
     context = {
@@ -249,14 +269,37 @@ def call_page(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "remote/call.html", context)
 
 
+def _panel_answer(
+    request: HttpRequest,
+    session_id: int,
+    *,
+    form: str = "",
+    refusal: Refusal | None = None,
+    fields: tuple[str, ...] = (),
+) -> HttpResponse:
+    """The panel as it is now; as the answer to its form `form`, with the reasons of a refusal
+    beside that form's `fields`."""
+    session = _session(request, session_id, joinable=False)
+    context = {**_panel(request, session), "answered": _answered(form, refusal, fields)}
+    response = render(request, "remote/_call_panel.html", context, status=refusal[0] if refusal else 200)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _panel_refused(
+    request: HttpRequest, session_id: int, form: str, refusal: Refusal, fields: tuple[str, ...] = ()
+) -> HttpResponse:
+    """A refused request of the panel: the panel with the reasons beside the form, or the JSON errors."""
+    if _from_page(request):
+        return _panel_answer(request, session_id, form=form, refusal=refusal, fields=fields)
+    return _errors(*refusal)
+
+
 @login_required
 @require_GET
 def call_panel(request: HttpRequest, session_id: int) -> HttpResponse:
     """The panel beside the video, fetched again when the other side changed something."""
-    session = _session(request, session_id, joinable=False)
-    response = render(request, "remote/_call_panel.html", _panel(request, session))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _panel_answer(request, session_id)
 
 
 @login_required
@@ -281,40 +324,51 @@ def call_material(request: HttpRequest, session_id: int, material: str) -> FileR
 
 @login_required
 @require_POST
-def call_share(request: HttpRequest, session_id: int) -> JsonResponse:
+def call_share(request: HttpRequest, session_id: int) -> HttpResponse:
     """The resident shows the clerk their unfinished application of the bundle they queued for."""
     session, refused = _json_session(request, session_id, "resident")
     if refused:
         return refused
     code = request.POST.get("bundle", "")
+    form = f"share-{code}"
     draft = draft_get(request, code) if code in _shareable_bundles(request, session) else None
     if draft is None:
-        return _errors(400, {"bundle": _("You have not started an application for this service yet.")})
+        refusal = (400, {"bundle": _("You have not started an application for this service yet.")})
+        return _panel_refused(request, session.pk, form, refusal)
     shared = {key: draft.get(key) or {} for key in ("answers", "values", "materials")}
-    _result, failed = _service(
+    _result, refusal = _run(
         services.call_draft_share, actor=request.user, session_id=session.pk, draft={"bundle": code, **shared}
     )
-    if failed:
-        return failed
+    if refusal:
+        return _panel_refused(request, session.pk, form, refusal)
+    if _from_page(request):
+        return _panel_answer(request, session.pk, form=form)
     return JsonResponse({"shared": code})
 
 
 @login_required
 @require_POST
-def call_capture(request: HttpRequest, session_id: int) -> JsonResponse:
+def call_capture(request: HttpRequest, session_id: int) -> HttpResponse:
     """The clerk keeps a still of the video (a PNG from the page's canvas) as one document."""
     session, refused = _json_session(request, session_id, "clerk")
     if refused:
         return refused
+    material = request.POST.get("material", "")
+    form = f"capture-{material}-form"
     file = request.FILES.get("file")
     if file is None:
-        return _errors(400, {"file": _("is missing")})
-    material = request.POST.get("material", "")
-    upload, failed = _service(
+        # The page sends no still when the resident's video shows no picture yet.
+        missing = _("is missing")
+        if _from_page(request):
+            missing = _("There is no picture from the resident's camera yet.")
+        return _panel_refused(request, session.pk, form, (400, {"file": missing}))
+    upload, refusal = _run(
         services.call_capture_attach, actor=request.user, session_id=session.pk, material=material, file=file
     )
-    if failed:
-        return failed
+    if refusal:
+        return _panel_refused(request, session.pk, form, refusal)
+    if _from_page(request):
+        return _panel_answer(request, session.pk, form=form)
     return JsonResponse(
         {
             "material": material,
@@ -327,36 +381,50 @@ def call_capture(request: HttpRequest, session_id: int) -> JsonResponse:
 
 @login_required
 @require_POST
-def call_review(request: HttpRequest, session_id: int) -> JsonResponse:
+def call_review(request: HttpRequest, session_id: int) -> HttpResponse:
     """The clerk's verdict on one document: accepted, or needs fixing with the reason."""
     session, refused = _json_session(request, session_id, "clerk")
     if refused:
         return refused
-    review, failed = _service(
+    material = request.POST.get("material", "")
+    form = f"review-{material}"
+    review, refusal = _run(
         services.prereview_record,
         actor=request.user,
         session_id=session.pk,
-        material=request.POST.get("material", ""),
+        material=material,
         verdict=request.POST.get("verdict", ""),
         reason=request.POST.get("reason", ""),
     )
-    if failed:
-        return failed
+    if refusal:
+        return _panel_refused(request, session.pk, form, refusal, fields=("verdict", "reason"))
+    if _from_page(request):
+        return _panel_answer(request, session.pk, form=form)
     return JsonResponse({"material": review.material, "verdict": review.verdict, "reason": review.reason})
 
 
 @login_required
 @require_POST
-def call_end(request: HttpRequest, session_id: int) -> JsonResponse:
+def call_end(request: HttpRequest, session_id: int) -> HttpResponse:
     """The clerk ends the call with its outcome; both pages stop the video."""
     session, refused = _json_session(request, session_id, "clerk")
     if refused:
         return refused
-    ended, failed = _service(
+    ended, refusal = _run(
         services.call_end, actor=request.user, session_id=session.pk, outcome=request.POST.get("outcome", "")
     )
-    if failed:
-        return failed
+    if refusal:
+        if not _from_page(request):
+            return _errors(*refusal)
+        context = {
+            "session": session,
+            "shared": selectors.draft_spec(session.draft or {}) is not None,
+            "outcomes": CallSession.Outcome.choices,
+            "answered": _answered("end-call", refusal, ("outcome",)),
+        }
+        return render(request, "remote/_call_end.html", context, status=refusal[0])
+    if _from_page(request):
+        return HttpResponse(status=204)  # nothing to swap: the page ends the call itself
     return JsonResponse({"status": ended.status, "outcome": ended.outcome, "next": _console_url()})
 
 

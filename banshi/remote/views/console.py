@@ -1,6 +1,6 @@
 """The video window clerk's console: today's appointments, the live queue, calling the next
 resident, and the calls not finished yet (resume one on the call page, or end it here). The call page
-itself and what is done during a call are in `banshi.remote.call`."""
+itself and what is done during a call are in `banshi.remote.views.call`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.personal import mask_name
 from banshi.remote import selectors
 from banshi.remote.forms import CallEndForm
 from banshi.remote.models import Appointment, CallSession
+from banshi.remote.routing import socket_path
 from banshi.remote.services import call_end, call_start
 
 
@@ -35,11 +36,8 @@ def _bundle_names() -> dict[str, str]:
     return {bundle.code: str(bundle.current.spec.name) for bundle in bundles_open()}
 
 
-@login_required
-def remote_console(request):
-    window = _video_window(request)
-    names = _bundle_names()
-    waiting = [
+def _waiting(window, names: dict[str, str]) -> list[dict]:
+    return [
         {
             "ticket": ticket,
             "resident": mask_name(_person(ticket.resident)),
@@ -48,6 +46,13 @@ def remote_console(request):
         }
         for ticket in selectors.waiting_rows(window_id=window.pk)
     ]
+
+
+@login_required
+def remote_console(request):
+    window = _video_window(request)
+    names = _bundle_names()
+    waiting = _waiting(window, names)
     calls = [
         {
             "session": session,
@@ -73,8 +78,25 @@ def remote_console(request):
         "calls": calls,
         "appointments": appointments,
         "booked": Appointment.Status.BOOKED,
+        "queue_config": {"wsPath": socket_path("queue_socket", window_id=window.pk)},
     }
     return render(request, "remote/console.html", context)
+
+
+@login_required
+@require_GET
+def remote_console_queue(request):
+    """The console's live queue again (remote/_console_queue.html), for the page to swap in when the
+    queue changed."""
+    window = _video_window(request)
+    context = {
+        "state": selectors.queue_state(window_id=window.pk),
+        "waiting": _waiting(window, _bundle_names()),
+        "calls": list(selectors.calls_unfinished(clerk=request.user)),
+    }
+    response = render(request, "remote/_console_queue.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _optional_id(value: str) -> int | None:

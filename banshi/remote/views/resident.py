@@ -20,6 +20,7 @@ from banshi.remote import selectors
 from banshi.remote.forms import CallRatingForm, SlotForm, TakeNumberForm
 from banshi.remote.ics import event_calendar
 from banshi.remote.models import Appointment, CallSession, QueueTicket
+from banshi.remote.routing import socket_path
 from banshi.remote.services import (
     appointment_book,
     appointment_cancel,
@@ -223,23 +224,33 @@ def remote_appointment_ics(request, appointment_id: int):
 # --- the queue ----------------------------------------------------------------------------------------
 
 
-def _queue_context(request, window, form=None) -> dict:
+def _queue_status(request, window) -> dict:
+    """The live part of the queue page (remote/_queue_status.html): the queue, and the viewer's
+    number, place and wait, or the call they are called into."""
     user = request.user
-    ticket = selectors.open_ticket(user=user, window_id=window.pk)
+    ticket = selectors.open_ticket(user=user, window_id=window.pk) if user.is_authenticated else None
     position, wait = selectors.ticket_position(ticket=ticket) if ticket else (0, 0.0)
-    call = selectors.call_waiting_for(user=user, window_id=window.pk)
-    last = selectors.last_ended_call(user=user, window_id=window.pk)
+    call = selectors.call_waiting_for(user=user, window_id=window.pk) if user.is_authenticated else None
     return {
         "window": window,
-        "hours": _hours(window),
         "state": selectors.queue_state(window_id=window.pk),
         "ticket": ticket,
         "position": position,
         "wait": wait,
         "call": call,
-        "last_call": last if last is not None and call is None else None,
+    }
+
+
+def _queue_context(request, window, form=None) -> dict:
+    status = _queue_status(request, window)
+    last = selectors.last_ended_call(user=request.user, window_id=window.pk)
+    return {
+        **status,
+        "hours": _hours(window),
+        "last_call": last if last is not None and status["call"] is None else None,
         "form": form or TakeNumberForm(),
         "errors": form_error_summary(form) if form is not None and form.is_bound else [],
+        "queue_config": {"wsPath": socket_path("queue_socket", window_id=window.pk)},
     }
 
 
@@ -281,8 +292,19 @@ def remote_ticket_leave(request, ticket_id: int):
 
 
 @require_GET
+def remote_queue_status(request, window_id: int):
+    """The live part of the queue page again, for the page to swap in when the queue changed. Open to
+    anyone, as queue.json is (the queue names nobody): signed out meanwhile, the page still gets a
+    fragment, without the number, rather than the login page."""
+    window = _window(window_id)
+    response = render(request, "remote/_queue_status.html", _queue_status(request, window))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
 def remote_queue_json(request, window_id: int):
-    """The queue for the page's script when the WebSocket is not there; with the viewer's own place."""
+    """The queue as JSON, for other clients than the page; with the viewer's own place."""
     window = _window(window_id)
     data = selectors.queue_state(window_id=window.pk)
     data.update({"ticket": None, "position": None, "estimated_wait_minutes": None, "call_url": None})

@@ -1,5 +1,6 @@
 // The video call page (clerk and resident): camera and microphone, the WebRTC connection, signaling
-// over /ws/calls/<id>/, chat, and the shared application beside the video (drafts, stills, verdicts).
+// over the call's socket, chat, and the shared application beside the video (drafts, stills,
+// verdicts). The socket's path and close codes come from the page's config (banshi/remote/call.py).
 //
 // Signaling (see banshi/remote/consumers.py): a group does not keep messages for someone who has not
 // joined yet, so each page says `hello` when its socket opens and answers another page's `hello` with
@@ -14,6 +15,7 @@
   }
   var config = JSON.parse(configElement.textContent);
   var text = config.strings;
+  var closeCodes = config.closeCodes;
   var isClerk = config.role === "clerk";
   var peerId = Math.random().toString(36).slice(2) + Date.now().toString(36);
 
@@ -377,11 +379,11 @@
       if (finished) {
         return;
       }
-      if (event.code === 4403) {
+      if (event.code === closeCodes.refused) {
         finish("failed", text.refused);
-      } else if (event.code === 4409) {
+      } else if (event.code === closeCodes.replaced) {
         finish("ended", text.replaced);
-      } else if (event.code === 4000) {
+      } else if (event.code === closeCodes.ended) {
         endCall();
       } else {
         // The server restarted or the network blinked: the call is kept for the rejoin window.
@@ -446,86 +448,17 @@
     chatInput.focus();
   });
 
-  // ---- The shared application, stills and verdicts (server-rendered panel) ---------------------
+  // ---- The shared application, stills and verdicts (server-rendered panel, htmx) -------------------
+  //
+  // The panel's forms are sent by htmx and answered with the panel, morphed into place
+  // (remote/_call_panel.html); so is the clerk's form that ends the call (remote/_call_end.html).
+  // What the other side changed arrives over the socket as `draft` or `review`, and the panel fetches
+  // itself again. Only the still of the video and a request that got no answer need this script.
 
-  async function post(url, body) {
-    var response = await fetch(url, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": config.csrf, Accept: "application/json" },
-    });
-    var data = {};
-    try {
-      data = await response.json();
-    } catch (error) {
-      data = { errors: [{ field: "", message: text.request_failed }] };
-    }
-    return { ok: response.ok, data: data };
-  }
-
-  function showErrors(container, errors) {
-    container.querySelectorAll(".error-message[data-from-server]").forEach(function (element) {
-      element.remove();
-    });
-    (errors || []).forEach(function (error) {
-      var message = document.createElement("p");
-      message.className = "error-message";
-      message.setAttribute("data-from-server", "");
-      message.setAttribute("role", "alert");
-      message.textContent = error.message;
-      var field = error.field && container.querySelector('[name="' + error.field + '"]');
-      var group = field && field.closest(".form-group");
-      var label = group && group.querySelector(".label");
-      if (label) {
-        label.insertAdjacentElement("afterend", message);
-      } else {
-        container.insertBefore(message, container.firstChild);
-      }
-    });
-  }
-
-  // The same shape (same shared application, same documents): update the [data-sync] parts only, so
-  // that a verdict or a reason being entered is not wiped out by the other side's change.
-  function updatePanel(html) {
-    var fresh = document.createElement("div");
-    fresh.innerHTML = html;
-    var oldBody = document.getElementById("call-panel-body");
-    var newBody = fresh.querySelector("#call-panel-body");
-    if (!oldBody || !newBody || oldBody.getAttribute("data-shape") !== newBody.getAttribute("data-shape")) {
-      panel.innerHTML = html;
-      return;
-    }
-    newBody.querySelectorAll("[data-sync]").forEach(function (element) {
-      var current = element.id && document.getElementById(element.id);
-      if (!current) {
-        return;
-      }
-      Array.prototype.forEach.call(element.attributes, function (attribute) {
-        current.setAttribute(attribute.name, attribute.value);
-      });
-      if (element.hasAttribute("data-part")) {
-        current.innerHTML = element.innerHTML;
-      }
-    });
-  }
-
-  var refreshing = null;
   function refreshPanel() {
-    if (!panel) {
-      return;
+    if (panel && window.htmx) {
+      htmx.trigger(panel, "refresh");
     }
-    // One refresh at a time; a change during it asks for another.
-    refreshing = (refreshing || Promise.resolve()).then(async function () {
-      try {
-        var response = await fetch(config.urls.panel, { credentials: "same-origin" });
-        if (response.ok) {
-          updatePanel(await response.text());
-        }
-      } catch (error) {
-        // The next change refreshes it.
-      }
-    });
   }
 
   function captureStill() {
@@ -542,61 +475,63 @@
     });
   }
 
-  if (panel) {
-    panel.addEventListener("click", async function (event) {
-      var button = event.target.closest("[data-capture]");
-      if (!button) {
-        return;
-      }
-      event.preventDefault();
-      var row = button.closest("[data-material]") || panel;
-      var blob = await captureStill();
-      if (!blob) {
-        showErrors(row, [{ field: "", message: text.no_picture }]);
-        return;
-      }
-      button.disabled = true;
-      var body = new FormData();
-      body.append("material", button.getAttribute("data-capture"));
-      body.append("file", blob, button.getAttribute("data-capture") + ".png");
-      var result = await post(config.urls.capture, body);
-      button.disabled = false;
-      if (result.ok) {
-        refreshPanel();
-      } else {
-        showErrors(row, result.data.errors);
-      }
-    });
+  // A request the server did not answer with something to show (the network, a server error, the call
+  // over meanwhile): said at the top of the form, until the form's next answer replaces it.
+  function showFailure(form) {
+    if (!form || form.tagName !== "FORM" || form.querySelector("[data-request-failed]")) {
+      return;
+    }
+    var message = document.createElement("p");
+    message.className = "error-message";
+    message.setAttribute("data-request-failed", "");
+    message.setAttribute("role", "alert");
+    message.textContent = text.request_failed;
+    form.insertBefore(message, form.firstChild);
+  }
 
-    panel.addEventListener("submit", async function (event) {
-      var form = event.target;
-      if (!form.hasAttribute("data-fetch")) {
+  var stills = new WeakMap();
+
+  [panel, endForm].forEach(function (area) {
+    if (!area) {
+      return;
+    }
+    area.addEventListener("htmx:responseError", function (event) {
+      showFailure(event.detail.elt);
+    });
+    area.addEventListener("htmx:sendError", function (event) {
+      showFailure(event.detail.elt);
+    });
+  });
+
+  if (panel) {
+    // A capture form is sent once the still is taken; without a picture it goes without one, and the
+    // answer says so beside the button.
+    panel.addEventListener("htmx:confirm", function (event) {
+      var form = event.detail.elt;
+      if (!form.hasAttribute("data-capture")) {
         return;
       }
       event.preventDefault();
-      var submit = form.querySelector("[type=submit]");
-      if (submit) {
-        submit.disabled = true;
-      }
-      var result = await post(form.action, new FormData(form));
-      if (submit) {
-        submit.disabled = false;
-      }
-      showErrors(form, result.ok ? [] : result.data.errors);
-      if (result.ok) {
-        refreshPanel();
+      captureStill().then(function (blob) {
+        stills.set(form, blob);
+        event.detail.issueRequest(true);
+      });
+    });
+    panel.addEventListener("htmx:configRequest", function (event) {
+      var form = event.detail.elt;
+      var blob = stills.get(form);
+      stills.delete(form);
+      if (blob) {
+        event.detail.formData.append("file", blob, form.elements.material.value + ".png");
       }
     });
   }
 
   if (endForm) {
-    endForm.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      var result = await post(endForm.action, new FormData(endForm));
-      if (result.ok) {
+    // Ended (answered with nothing to swap in): this page stops the call without waiting for the socket.
+    endForm.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.xhr && event.detail.xhr.status === 204) {
         endCall();
-      } else {
-        showErrors(endForm, result.data.errors);
       }
     });
   }
