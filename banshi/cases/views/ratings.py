@@ -3,10 +3,9 @@ to follow up."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,10 +13,10 @@ from banshi.cases.forms import RatingForm
 from banshi.cases.models import Rating
 from banshi.cases.selectors import poor_ratings
 from banshi.cases.services.rate import FINISHED, NOTE_MAX, application_rate, rating_follow_up
-from banshi.directory.selectors import is_supervisor
-from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.directory.access import supervisor_required
 from banshi.lib.personal import mask_name
-from banshi.ui.forms import NamedErrorsForm, add_service_errors
+from banshi.ui.forms import NamedErrorsForm
+from banshi.ui.views import run_service
 
 
 class FollowUpForm(NamedErrorsForm):
@@ -27,11 +26,6 @@ class FollowUpForm(NamedErrorsForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Whom you spoke to, what was found, what was done."),
     )
-
-
-def _require_supervisor(request) -> None:
-    if not is_supervisor(user=request.user):
-        raise PermissionDenied
 
 
 def _row(rating: Rating, form: FollowUpForm | None = None) -> dict:
@@ -45,10 +39,9 @@ def _row(rating: Rating, form: FollowUpForm | None = None) -> dict:
     }
 
 
-@login_required
+@supervisor_required
 def supervise_ratings(request):
     """GET lists the poor ratings; POST records the follow-up of one (`rating` and its note)."""
-    _require_supervisor(request)
     failed: tuple[int, FollowUpForm] | None = None
     if request.method == "POST":
         rating_id = request.POST.get("rating", "")
@@ -56,18 +49,21 @@ def supervise_ratings(request):
             raise Http404
         form = FollowUpForm(request.POST, prefix=f"r{rating_id}")
         if form.is_valid():
-            try:
-                rating_follow_up(actor=request.user, rating_id=int(rating_id), note=form.cleaned_data["note"])
-            except FieldErrors as exc:
-                add_service_errors(form, exc.errors)
-            except Conflict as exc:
-                messages.error(request, str(exc))
-                return redirect("cases:supervise_ratings")
-            except NotFound:
-                raise Http404 from None
-            else:
+            here = reverse("cases:supervise_ratings")
+            call = run_service(
+                request,
+                rating_follow_up,
+                form=form,
+                on_conflict=here,
+                actor=request.user,
+                rating_id=int(rating_id),
+                note=form.cleaned_data["note"],
+            )
+            if call.response is not None:
+                return call.response
+            if call.ok:
                 messages.success(request, _("The follow-up was recorded."))
-                return redirect("cases:supervise_ratings")
+                return redirect(here)
         failed = (int(rating_id), form)
     to_follow_up = [
         _row(r, failed[1] if failed and failed[0] == r.pk else None) for r in poor_ratings(followed_up=False)
@@ -106,21 +102,20 @@ def rating_post(request, application, *, render_page):
     with the form's errors."""
     form = RatingForm(request.POST)
     if form.is_valid():
-        try:
-            application_rate(
-                actor=request.user,
-                application_id=application.pk,
-                level=form.cleaned_data["level"],
-                comment=form.cleaned_data["comment"],
-            )
-        except FieldErrors as exc:
-            add_service_errors(form, exc.errors)
-        except Conflict as exc:
-            messages.error(request, str(exc))
-            return redirect("cases:application_detail", number=application.number)
-        except NotFound:
-            raise Http404 from None
-        else:
+        here = application.get_absolute_url()
+        call = run_service(
+            request,
+            application_rate,
+            form=form,
+            on_conflict=here,
+            actor=request.user,
+            application_id=application.pk,
+            level=form.cleaned_data["level"],
+            comment=form.cleaned_data["comment"],
+        )
+        if call.response is not None:
+            return call.response
+        if call.ok:
             messages.success(request, _("Thank you for rating this application."))
-            return redirect("cases:application_detail", number=application.number)
+            return redirect(here)
     return render_page(form)

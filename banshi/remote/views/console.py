@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,6 +18,7 @@ from banshi.remote.forms import CallEndForm
 from banshi.remote.models import Appointment, CallSession
 from banshi.remote.routing import socket_path
 from banshi.remote.services import call_end, call_start
+from banshi.ui.views import run_service
 
 
 def _video_window(request):
@@ -145,14 +147,15 @@ def remote_console_end(request, session_id: int):
     if not form.is_valid():
         messages.error(request, _("Choose the outcome of the call."))
         return redirect("remote:console")
-    try:
-        call_end(actor=request.user, session_id=session.pk, outcome=form.cleaned_data["outcome"])
-    except Conflict as exc:
-        messages.error(request, str(exc))
-    except FieldErrors as exc:
-        messages.error(request, "; ".join(exc.errors.values()))
-    except NotFound:
-        raise Http404 from None
-    else:
+    console = reverse("remote:console")
+    ended = run_service(
+        request,
+        call_end,
+        on_conflict=console,
+        actor=request.user,
+        session_id=session.pk,
+        outcome=form.cleaned_data["outcome"],
+    )
+    if ended.ok:
         messages.success(request, _("The call has ended."))
-    return redirect("remote:console")
+    return redirect(console)
