@@ -6,8 +6,8 @@ from django.contrib.auth import authenticate
 from ninja import Router, Schema
 
 from banshi.accounts.services import api_token_issue
-from banshi.api.schemas import Errors
 from banshi.lib.errors import FieldErrors
+from banshi.lib.schemas import Errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["auth"])

@@ -8,12 +8,12 @@ from django.utils import timezone
 from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from banshi.api.schemas import Errors
 from banshi.cases import services
 from banshi.cases.models import Task
 from banshi.cases.selectors import application_for_owner, queue_for_officer, task_for_officer, task_inputs
 from banshi.cases.services.rate import application_rate
 from banshi.lib.errors import FieldErrors, NotFound
+from banshi.lib.schemas import Errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router()

@@ -4,9 +4,9 @@ from typing import Any
 
 from ninja import Router, Schema
 
-from banshi.api.schemas import Errors
 from banshi.catalog.selectors import bundle_open, bundles_open
 from banshi.lib.errors import NotFound
+from banshi.lib.schemas import Errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["catalogue"])

@@ -4,10 +4,10 @@ from datetime import date
 
 from ninja import Router, Schema
 
-from banshi.api.schemas import Errors
 from banshi.certificates.selectors import certificate_for_verification, public_facts
 from banshi.certificates.services import certificate_revoke
 from banshi.lib.errors import NotFound
+from banshi.lib.schemas import Errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["certificates"])
