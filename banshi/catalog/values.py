@@ -122,7 +122,7 @@ def clean_value(spec: FieldDef, raw: Any, *, area_codes: set[str] | None = None)
 
 def _datetime_from_date_and_minutes(text: str) -> datetime | None:
     try:
-        return datetime.strptime(text, "%Y-%m-%d %H:%M")
+        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.get_current_timezone())
     except ValueError:
         return None
 
