@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from banshi.accounts.services import api_token_issue
@@ -29,7 +30,7 @@ class TokenOut(Schema):
     response={200: TokenOut, 400: Errors},
     operation_id="banshi_api_routes_token_create",
 )
-def token_create(request, payload: TokenIn):
+def token_create(request: HttpRequest, payload: TokenIn):
     """Exchange a user name or mobile number and a password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:

@@ -87,7 +87,7 @@ class PasswordSetForm(NewPasswordForm):
     )
     field_order = ["phone", "code", "password1", "password2"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = gettext_lazy("New password")
         self.fields["password2"].label = gettext_lazy("Confirm the new password")

@@ -31,7 +31,7 @@ _CODE_SHAPE = re.compile(r"^\d{6}$")
 
 
 class SignupError(ValueError):
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
         self.message = message

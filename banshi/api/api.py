@@ -36,17 +36,17 @@ api.add_router("", cases_api.router)
 api.add_router("", certificates_api.router)
 
 
-def _errors(request, status: int, errors: list[dict]):
+def _errors(request: HttpRequest, status: int, errors: list[dict]):
     return api.create_response(request, {"errors": errors}, status=status)
 
 
 @api.exception_handler(FieldErrors)
-def _field_errors(request, exc: FieldErrors):
+def _field_errors(request: HttpRequest, exc: FieldErrors):
     return _errors(request, 400, [{"field": f, "message": m} for f, m in exc.errors.items()])
 
 
 @api.exception_handler(ValidationError)
-def _validation_errors(request, exc: ValidationError):
+def _validation_errors(request: HttpRequest, exc: ValidationError):
     errors = []
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
@@ -55,20 +55,20 @@ def _validation_errors(request, exc: ValidationError):
 
 
 @api.exception_handler(Conflict)
-def _conflict(request, exc: Conflict):
+def _conflict(request: HttpRequest, exc: Conflict):
     return _errors(request, 409, [{"field": "", "message": str(exc) or "conflict"}])
 
 
 @api.exception_handler(NotFound)
-def _not_found(request, exc: NotFound):
+def _not_found(request: HttpRequest, exc: NotFound):
     return _errors(request, 404, [{"field": "", "message": "not found"}])
 
 
 @api.exception_handler(AuthenticationError)
-def _unauthorised(request, exc):
+def _unauthorised(request: HttpRequest, exc):
     return _errors(request, 401, [{"field": "", "message": "a valid bearer token is required"}])
 
 
 @api.exception_handler(HttpError)
-def _http_error(request, exc: HttpError):
+def _http_error(request: HttpRequest, exc: HttpError):
     return _errors(request, exc.status_code, [{"field": "", "message": str(exc)}])

@@ -4,6 +4,7 @@ the transitions for agency officers."""
 from datetime import datetime
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -34,7 +35,7 @@ class UploadOut(Schema):
     tags=["applications"],
     operation_id="banshi_api_routes_upload_create",
 )
-def upload_create(request, file: File[UploadedFile]):
+def upload_create(request: HttpRequest, file: File[UploadedFile]):
     upload = services.upload_create(owner=request.auth, file=file)
     return Status(201, {"id": upload.id, "kind": upload.kind, "size": upload.size})
 
@@ -113,7 +114,7 @@ def _application(application) -> dict:
     operation_id="banshi_api_routes_application_create",
 )
 def application_create(
-    request, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")
+    request: HttpRequest, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")
 ):
     """Submit a bundle. A retried request with the same `Idempotency-Key` returns the first
     application and never creates a second."""
@@ -136,7 +137,7 @@ def application_create(
     tags=["applications"],
     operation_id="banshi_api_routes_application_detail",
 )
-def application_detail(request, application_id: int):
+def application_detail(request: HttpRequest, application_id: int):
     application = application_for_owner(user=request.auth, pk=application_id)
     if application is None:
         raise NotFound()
@@ -155,7 +156,7 @@ class CorrectionIn(Schema):
     tags=["applications"],
     operation_id="banshi_api_routes_application_correct",
 )
-def application_correct(request, application_id: int, payload: CorrectionIn):
+def application_correct(request: HttpRequest, application_id: int, payload: CorrectionIn):
     services.application_correct(
         actor=request.auth,
         application_id=application_id,
@@ -219,7 +220,7 @@ def _queue_task(task, now) -> dict:
     tags=["tasks"],
     operation_id="banshi_api_routes_task_list",
 )
-def task_list(request, status: str = Task.Status.READY):
+def task_list(request: HttpRequest, status: str = Task.Status.READY):
     """The caller's agencies' tasks in one state (`open` for every open one), most urgent first."""
     if status != "open" and status not in Task.Status.values:
         raise FieldErrors({"status": "must be one of: open, " + ", ".join(Task.Status.values)})
@@ -230,7 +231,7 @@ def task_list(request, status: str = Task.Status.READY):
     ]
 
 
-def _task_detail(request, task_id: int) -> dict:
+def _task_detail(request: HttpRequest, task_id: int) -> dict:
     task = task_for_officer(user=request.auth, task_id=task_id)
     if task is None:
         raise NotFound()
@@ -255,7 +256,7 @@ def _task_detail(request, task_id: int) -> dict:
     tags=["tasks"],
     operation_id="banshi_api_routes_task_detail",
 )
-def task_detail(request, task_id: int):
+def task_detail(request: HttpRequest, task_id: int):
     """Only what the task's service needs: its fields, its upstream outputs, its materials."""
     return _task_detail(request, task_id)
 
@@ -269,7 +270,7 @@ TRANSITION_RESPONSES = {200: TaskDetailOut, 400: Errors, 404: Errors, 409: Error
     tags=["tasks"],
     operation_id="banshi_api_routes_task_claim",
 )
-def task_claim(request, task_id: int):
+def task_claim(request: HttpRequest, task_id: int):
     services.task_claim(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
 
@@ -280,7 +281,7 @@ def task_claim(request, task_id: int):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_release",
 )
-def task_release(request, task_id: int):
+def task_release(request: HttpRequest, task_id: int):
     services.task_release(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
 
@@ -295,7 +296,7 @@ class ApproveIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_approve",
 )
-def task_approve(request, task_id: int, payload: ApproveIn | None = None):
+def task_approve(request: HttpRequest, task_id: int, payload: ApproveIn | None = None):
     services.task_approve(actor=request.auth, task_id=task_id, outputs=payload.outputs if payload else {})
     return _task_detail(request, task_id)
 
@@ -311,7 +312,7 @@ class ReturnIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_return",
 )
-def task_return(request, task_id: int, payload: ReturnIn):
+def task_return(request: HttpRequest, task_id: int, payload: ReturnIn):
     services.task_return(actor=request.auth, task_id=task_id, reason=payload.reason, items=payload.items)
     return _task_detail(request, task_id)
 
@@ -326,7 +327,7 @@ class RejectIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_reject",
 )
-def task_reject(request, task_id: int, payload: RejectIn):
+def task_reject(request: HttpRequest, task_id: int, payload: RejectIn):
     services.task_reject(actor=request.auth, task_id=task_id, reason=payload.reason)
     return _task_detail(request, task_id)
 
@@ -353,7 +354,7 @@ class RatingOut(Schema):
     tags=["applications"],
     operation_id="banshi_api_ratings_application_rating_create",
 )
-def application_rating_create(request, application_id: int, payload: RatingIn):
+def application_rating_create(request: HttpRequest, application_id: int, payload: RatingIn):
     """Rate a complete or closed application, once: `level` 5 very satisfied (非常满意), 4 satisfied
     (满意), 3 fairly satisfied (基本满意), 2 dissatisfied (不满意), 1 very dissatisfied (非常不满意)."""
     rating = application_rate(

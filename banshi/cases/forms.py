@@ -11,7 +11,7 @@ from banshi.ui.forms import NamedErrorsForm
 class ApproveForm(NamedErrorsForm):
     """One input per output of the service; blank ones the system generates."""
 
-    def __init__(self, *args, produces: dict, **kwargs):
+    def __init__(self, *args, produces: dict, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for key, output in produces.items():
             generated = output.generate != "none"
@@ -41,7 +41,7 @@ class ReturnForm(NamedErrorsForm):
         help_text=gettext_lazy("The applicant sees this. Say plainly what is wrong and how to fix it."),
     )
 
-    def __init__(self, *args, items: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, items: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = items
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from banshi.catalog.selectors import bundle_open, bundles_open
@@ -87,7 +88,7 @@ def _options(options: dict) -> list[dict]:
 
 
 @router.get("/bundles", auth=None, response=list[BundleSummary], operation_id="banshi_api_routes_bundle_list")
-def bundle_list(request):
+def bundle_list(request: HttpRequest):
     return [_summary(bundle) for bundle in bundles_open()]
 
 
@@ -97,7 +98,7 @@ def bundle_list(request):
     response={200: BundleOut, 404: Errors},
     operation_id="banshi_api_routes_bundle_detail",
 )
-def bundle_detail(request, code: str):
+def bundle_detail(request: HttpRequest, code: str):
     """The merged form: every field asked once, each with the services that need it and the answers
     (`when`) under which it applies."""
     bundle = bundle_open(code=code)

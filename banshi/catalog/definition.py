@@ -334,7 +334,7 @@ def graph_problems(bundle: BundleDef) -> list[str]:
 class BundleError(ValueError):
     """A bundle file that cannot be used, with every problem as `where: what`."""
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
         super().__init__("\n".join(f"{source}: {problem}" for problem in problems))

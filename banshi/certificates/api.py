@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from banshi.certificates.selectors import certificate_for_verification, public_facts
@@ -36,7 +37,7 @@ def _verification(number: str) -> dict:
     response={200: VerificationOut, 404: Errors},
     operation_id="banshi_api_certificates_certificate_verify",
 )
-def certificate_verify(request, number: str):
+def certificate_verify(request: HttpRequest, number: str):
     """Whether a document number is genuine (`valid`) or `revoked`, with nothing that identifies the
     holder beyond a masked name. An unknown or malformed number is a 404."""
     return _verification(number)
@@ -51,7 +52,7 @@ class RevokeIn(Schema):
     response={200: VerificationOut, 400: Errors, 404: Errors, 409: Errors},
     operation_id="banshi_api_certificates_certificate_revoke_operation",
 )
-def certificate_revoke_operation(request, number: str, payload: RevokeIn):
+def certificate_revoke_operation(request: HttpRequest, number: str, payload: RevokeIn):
     """An officer of the issuing agency revokes a document, giving the reason (kept for the agency
     and the audit log, never shown on the verification page). Revoking twice is a 409."""
     certificate_revoke(actor=request.auth, number=number, reason=payload.reason)

@@ -20,7 +20,7 @@ class SlotForm(NamedErrorsForm):
 
     starts_at = forms.CharField(label=gettext_lazy("Time"), max_length=40)
 
-    def __init__(self, *args, with_bundle: bool = True, **kwargs):
+    def __init__(self, *args, with_bundle: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if with_bundle:
             self.fields["bundle_code"] = forms.ChoiceField(

@@ -31,7 +31,8 @@ def counter_advance(key: str, step: int) -> int:
     """Add `step` to a named sequence and return its new value."""
     with connection.cursor() as cursor:
         cursor.execute(_advance_sql(), [key, step, step])
-        return cursor.fetchone()[0]
+        value: int = cursor.fetchone()[0]
+        return value
 
 
 def counter_next_in_block(key: str, *, block: int) -> int:

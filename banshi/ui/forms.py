@@ -81,7 +81,7 @@ class NamedErrorsForm(forms.Form):
     """Every message next to a field names the field ("Reason is required"), as the error summary
     at the top of the page shows it without the field beside it."""
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         for form_field in self.fields.values():
             form_field.error_messages = {**form_field.error_messages, **FIELD_MESSAGES}
         super().full_clean()

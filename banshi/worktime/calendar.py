@@ -55,7 +55,7 @@ def _package_working(day: date) -> bool | None:
 class Calendar:
     """A snapshot of the calendar: one (cached) read of the overrides, then no query per day."""
 
-    def __init__(self, known: Overrides | None = None):
+    def __init__(self, known: Overrides | None = None) -> None:
         self.known = known if known is not None else overrides()
 
     def day(self, day: date) -> tuple[bool, bool]:

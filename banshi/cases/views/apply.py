@@ -10,10 +10,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.accounts.selectors import resident_by_id
 from banshi.cases.channels import submission_route
 from banshi.cases.draft import draft_finish, draft_get, draft_key, draft_save, draft_start, draft_submitted
@@ -90,7 +91,7 @@ class Flow:
         return reverse("cases:application_submitted", args=[number]) if found else None
 
 
-def apply_flow(request, code: str, resident_id: int | None) -> Flow:
+def apply_flow(request: HttpRequest, code: str, resident_id: int | None) -> Flow:
     """The flow of a request: the user's own, or, with a resident's id, a clerk's for that resident
     (403 for anyone who is not a window clerk)."""
     if resident_id is None:
@@ -105,7 +106,9 @@ def apply_flow(request, code: str, resident_id: int | None) -> Flow:
 
 
 @login_required
-def apply_questions(request, code: str, resident_id: int | None = None):
+def apply_questions(
+    request: AuthenticatedHttpRequest, code: str, resident_id: int | None = None
+) -> HttpResponse:
     flow = apply_flow(request, code, resident_id)
     spec = open_spec(code)
     draft = draft_start(request, flow.draft_key)
@@ -130,7 +133,7 @@ def apply_questions(request, code: str, resident_id: int | None = None):
     return render(request, "cases/apply_questions.html", context, status=400 if errors else 200)
 
 
-def draft_with_answers(request, flow: Flow, spec: BundleDef) -> dict | None:
+def draft_with_answers(request: HttpRequest, flow: Flow, spec: BundleDef) -> dict | None:
     draft = draft_get(request, flow.draft_key)
     if draft is None or check_answers(spec, draft["answers"])[1]:
         return None
@@ -166,7 +169,7 @@ def submission(plan: Plan, draft: dict, uploads: dict) -> dict[str, Any]:
     }
 
 
-def _render_details(request, flow, spec, plan, draft, uploads, errors):
+def _render_details(request: HttpRequest, flow, spec, plan, draft, uploads, errors) -> HttpResponse:
     code = flow.code
     groups = field_groups(spec, plan.fields, draft["values"], errors)
     documents = material_rows(spec, plan.materials, uploads, errors)
@@ -187,7 +190,9 @@ def _render_details(request, flow, spec, plan, draft, uploads, errors):
 
 
 @login_required
-def apply_details(request, code: str, resident_id: int | None = None):
+def apply_details(
+    request: AuthenticatedHttpRequest, code: str, resident_id: int | None = None
+) -> HttpResponse:
     flow = apply_flow(request, code, resident_id)
     spec = open_spec(code)
     draft = draft_with_answers(request, flow, spec)
@@ -223,7 +228,9 @@ def apply_details(request, code: str, resident_id: int | None = None):
     return _render_details(request, flow, spec, plan, draft, uploads, errors)
 
 
-def _send_code(request, flow: Flow, spec: BundleDef, plan: Plan, draft: dict, uploads: dict):
+def _send_code(
+    request: HttpRequest, flow: Flow, spec: BundleDef, plan: Plan, draft: dict, uploads: dict
+) -> HttpResponse:
     """The clerk's "send": the resident confirms with a code texted to them, on the next page."""
     if _check(spec, plan, draft, uploads)[1]:
         return redirect(flow.url("details") + "?validate=1")
@@ -244,7 +251,7 @@ def _send_code(request, flow: Flow, spec: BundleDef, plan: Plan, draft: dict, up
 
 
 @login_required
-def apply_check(request, code: str, resident_id: int | None = None):
+def apply_check(request: AuthenticatedHttpRequest, code: str, resident_id: int | None = None) -> HttpResponse:
     flow = apply_flow(request, code, resident_id)
     spec = open_spec(code)
     draft = draft_with_answers(request, flow, spec)
@@ -343,7 +350,7 @@ def _postal_choice(spec: BundleDef, answers: dict, questions_url: str) -> dict:
 
 
 @login_required
-def application_submitted(request, number: str):
+def application_submitted(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     application = application_for_owner(user=request.user, number=number)
     if application is None:
         raise Http404

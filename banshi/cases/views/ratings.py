@@ -5,11 +5,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases.models import Rating
 from banshi.cases.selectors import poor_ratings
 from banshi.cases.services.rate import COMMENT_MAX, FINISHED, NOTE_MAX, application_rate, rating_follow_up
@@ -44,7 +45,7 @@ class FollowUpForm(NamedErrorsForm):
     )
 
 
-def _require_supervisor(request) -> None:
+def _require_supervisor(request: HttpRequest) -> None:
     if not is_supervisor(user=request.user):
         raise PermissionDenied
 
@@ -61,7 +62,7 @@ def _row(rating: Rating, form: FollowUpForm | None = None) -> dict:
 
 
 @login_required
-def supervise_ratings(request):
+def supervise_ratings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET lists the poor ratings; POST records the follow-up of one (`rating` and its note)."""
     _require_supervisor(request)
     failed: tuple[int, FollowUpForm] | None = None
@@ -116,7 +117,7 @@ def rating_context(application, form: RatingForm | None = None) -> dict:
     return {"rating": rating, "rating_form": form, "rating_errors": errors}
 
 
-def rating_post(request, application, *, render_page):
+def rating_post(request: HttpRequest, application, *, render_page) -> HttpResponse:
     """The applicant's rating, posted from the status page; `render_page(form)` shows the page again
     with the form's errors."""
     form = RatingForm(request.POST)

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases.channels import status_sections
 from banshi.cases.events import APPLICATION_TIMELINE, AUTOMATIC_TASK_TIMELINE, TASK_TIMELINE
 from banshi.cases.models import Application, Task
@@ -39,7 +40,7 @@ RESIDENT_STATES = {
 }
 
 
-def _owned_application(request, number: str) -> Application:
+def _owned_application(request: HttpRequest, number: str) -> Application:
     application = application_for_owner(user=request.user, number=number)
     if application is None:
         raise Http404
@@ -47,7 +48,7 @@ def _owned_application(request, number: str) -> Application:
 
 
 @login_required
-def application_list(request):
+def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [
         {"application": application, "name": str(application.spec.name)}
         for application in applications_for_resident(user=request.user)
@@ -95,8 +96,8 @@ def _timeline(application: Application, tasks: list[Task], spec) -> list[dict]:
 
 
 def _render_application(
-    request, application: Application, *, correction=None, rating_form=None, status: int = 200
-):
+    request: HttpRequest, application: Application, *, correction=None, rating_form=None, status: int = 200
+) -> HttpResponse:
     """`correction` is (task id, posted values, carried uploads, errors) of a failed correction."""
     spec = application.spec
     tasks = list(application.tasks.all())
@@ -153,7 +154,7 @@ def _render_application(
 
 
 @login_required
-def application_detail(request, number: str):
+def application_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     application = _owned_application(request, number)
     if request.method == "POST":  # the rating form, shown once the application is finished
         return rating_post(
@@ -166,7 +167,7 @@ def application_detail(request, number: str):
 
 @login_required
 @require_POST
-def application_correct_view(request, number: str, task_id: int):
+def application_correct_view(request: AuthenticatedHttpRequest, number: str, task_id: int) -> HttpResponse:
     application = _owned_application(request, number)
     task = next((t for t in application.tasks.all() if t.pk == task_id), None)
     if task is None:
@@ -221,7 +222,7 @@ def application_correct_view(request, number: str, task_id: int):
 
 
 @login_required
-def material(request, upload_id: int):
+def material(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """A stored file, to whoever may see it (uploader, applicant, an officer whose task needs it)."""
     upload = upload_for_user(user=request.user, upload_id=upload_id)
     if upload is None:

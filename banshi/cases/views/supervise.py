@@ -3,10 +3,12 @@ estimates."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases.models import Task
 from banshi.cases.selectors import (
     applications_with_estimated_deadline,
@@ -19,7 +21,7 @@ from banshi.lib.personal import mask_name
 from banshi.worktime.hours import office_day_end
 
 
-def _require_supervisor(request) -> None:
+def _require_supervisor(request: HttpRequest) -> None:
     if not Membership.objects.filter(user=request.user, role=Membership.Role.SUPERVISOR).exists():
         raise PermissionDenied
 
@@ -41,7 +43,7 @@ def _task_row(task: Task) -> dict:
 
 
 @login_required
-def supervise(request):
+def supervise(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_supervisor(request)
     now = timezone.now()
     end_of_day = office_day_end(now)

@@ -6,13 +6,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.accounts.selectors import resident_by_id, resident_by_phone
 from banshi.cases.draft import draft_finish, draft_submitted, drafts_of_others_forget
 from banshi.cases.models import Application, Task
@@ -39,7 +40,7 @@ PHONE_WIDGET = forms.TextInput(
 
 
 class PhoneField(forms.CharField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         super().__init__(label=gettext_lazy("Mobile number"), max_length=11, widget=PHONE_WIDGET, **kwargs)
 
     def clean(self, value):
@@ -52,7 +53,7 @@ class PhoneField(forms.CharField):
 class ResidentSearchForm(NamedErrorsForm):
     phone = PhoneField(help_text=gettext_lazy("The resident's mobile number, all 11 digits."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         # Its own ids: the page can show this form and the account form, both with a phone input.
         kwargs.setdefault("auto_id", "search_%s")
         super().__init__(*args, **kwargs)
@@ -101,14 +102,14 @@ class HandOverForm(NamedErrorsForm):
     )
 
 
-def _clerk_window(request) -> Window:
+def _clerk_window(request: HttpRequest) -> Window:
     window = window_for_clerk(user=request.user)
     if window is None:
         raise PermissionDenied
     return window
 
 
-def _window_application(request, number: str) -> tuple[Window, Application]:
+def _window_application(request: HttpRequest, number: str) -> tuple[Window, Application]:
     window = _clerk_window(request)
     application = application_for_window(window=window, number=number)
     if application is None:
@@ -139,7 +140,7 @@ def _rows(applications) -> list[dict]:
 
 
 @login_required
-def window_console(request):
+def window_console(request: AuthenticatedHttpRequest) -> HttpResponse:
     window = _clerk_window(request)
     search = ResidentSearchForm(request.GET if "phone" in request.GET else None)
     create = None
@@ -160,7 +161,7 @@ def window_console(request):
 
 @login_required
 @require_POST
-def window_resident_create(request):
+def window_resident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     window = _clerk_window(request)
     form = ResidentCreateForm(request.POST)
     if form.is_valid():
@@ -187,7 +188,7 @@ def window_resident_create(request):
 
 
 @login_required
-def window_resident(request, resident_id: int):
+def window_resident(request: AuthenticatedHttpRequest, resident_id: int) -> HttpResponse:
     window = _clerk_window(request)
     resident = _resident(resident_id)
     drafts_of_others_forget(request, resident.pk)
@@ -209,7 +210,7 @@ def window_resident(request, resident_id: int):
 
 
 @login_required
-def window_apply_confirm(request, resident_id: int, code: str):
+def window_apply_confirm(request: AuthenticatedHttpRequest, resident_id: int, code: str) -> HttpResponse:
     """The last step of the clerk's flow: the code the resident reads out sends the application."""
     flow = apply_flow(request, code, resident_id)
     spec = open_spec(code)
@@ -253,7 +254,7 @@ def window_apply_confirm(request, resident_id: int, code: str):
 
 
 @login_required
-def window_applications(request):
+def window_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
     window = _clerk_window(request)
     rows = _rows(applications_for_window(window=window))
     ready = [
@@ -266,8 +267,8 @@ def window_applications(request):
 
 
 def _render_application(
-    request, application: Application, form=None, *, conflict: str = "", status: int = 200
-):
+    request: HttpRequest, application: Application, form=None, *, conflict: str = "", status: int = 200
+) -> HttpResponse:
     spec = application.spec
     rows = []
     for task in application.tasks.all():
@@ -304,14 +305,14 @@ def _render_application(
 
 
 @login_required
-def window_application(request, number: str):
+def window_application(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     _window, application = _window_application(request, number)
     return _render_application(request, application)
 
 
 @login_required
 @require_POST
-def window_hand_over(request, number: str):
+def window_hand_over(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     _window, application = _window_application(request, number)
     form = HandOverForm(request.POST)
     if form.is_valid():

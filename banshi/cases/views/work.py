@@ -7,7 +7,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases import services
 from banshi.cases.forms import ApproveForm, RejectForm, ReturnForm
 from banshi.cases.models import Task
@@ -50,12 +51,12 @@ def _revoke_form(data=None, number: str = "") -> RevokeForm:
     return RevokeForm(data, prefix="revoke", auto_id=auto_id, initial={"number": number})
 
 
-def _require_officer(request) -> None:
+def _require_officer(request: HttpRequest) -> None:
     if not agency_ids_for_officer(user=request.user):
         raise PermissionDenied
 
 
-def _officer_task(request, task_id: int) -> Task:
+def _officer_task(request: HttpRequest, task_id: int) -> Task:
     _require_officer(request)
     task = task_for_officer(user=request.user, task_id=task_id)
     if task is None:
@@ -75,7 +76,7 @@ def _queue_row(task: Task, now) -> dict:
 
 
 @login_required
-def work_queue(request):
+def work_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_officer(request)
     now = timezone.now()
     ready = [_queue_row(task, now) for task in queue_for_officer(user=request.user, status=S.READY)]
@@ -104,7 +105,7 @@ def _forms(task: Task, data=None, which: str = ""):
     }
 
 
-def _render_task(request, task: Task, forms=None, status: int = 200):
+def _render_task(request: HttpRequest, task: Task, forms=None, status: int = 200) -> HttpResponse:
     application = task.application
     spec = application.spec
     service = spec.services[task.service]
@@ -163,7 +164,7 @@ def _render_task(request, task: Task, forms=None, status: int = 200):
 
 
 @login_required
-def work_task(request, task_id: int):
+def work_task(request: AuthenticatedHttpRequest, task_id: int) -> HttpResponse:
     return _render_task(request, _officer_task(request, task_id))
 
 
@@ -187,7 +188,7 @@ FORMS = ("approve", "return", "reject", "revoke")
 
 @login_required
 @require_POST
-def work_task_action(request, task_id: int, action: str):
+def work_task_action(request: AuthenticatedHttpRequest, task_id: int, action: str) -> HttpResponse:
     task = _officer_task(request, task_id)
     here = reverse("cases:work_task", args=[task.pk])
     if action in BUTTONS:

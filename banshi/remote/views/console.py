@@ -5,11 +5,12 @@ itself and what is done during a call are in `banshi.remote.call`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.personal import mask_name
 from banshi.remote import selectors
@@ -18,7 +19,7 @@ from banshi.remote.models import Appointment, CallSession
 from banshi.remote.services import call_end, call_start
 
 
-def _video_window(request):
+def _video_window(request: HttpRequest) -> HttpResponse:
     window = selectors.video_window_for_clerk(user=request.user)
     if window is None:
         raise PermissionDenied
@@ -36,7 +37,7 @@ def _bundle_names() -> dict[str, str]:
 
 
 @login_required
-def remote_console(request):
+def remote_console(request: AuthenticatedHttpRequest) -> HttpResponse:
     window = _video_window(request)
     names = _bundle_names()
     waiting = [
@@ -84,7 +85,7 @@ def _optional_id(value: str) -> int | None:
 
 @login_required
 @require_POST
-def remote_call_start(request):
+def remote_call_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     _video_window(request)
     try:
         session = call_start(
@@ -100,14 +101,14 @@ def remote_call_start(request):
     return redirect("remote:call", session_id=session.pk)
 
 
-def _participant_session(request, session_id: int) -> CallSession:
+def _participant_session(request: HttpRequest, session_id: int) -> CallSession:
     session = selectors.session_of_participant(user=request.user, session_id=session_id)
     if session is None:
         raise Http404
     return session
 
 
-def _clerk_session(request, session_id: int) -> CallSession:
+def _clerk_session(request: HttpRequest, session_id: int) -> CallSession:
     session = _participant_session(request, session_id)
     if session.clerk_id != request.user.pk:
         raise Http404
@@ -116,7 +117,7 @@ def _clerk_session(request, session_id: int) -> CallSession:
 
 @login_required
 @require_POST
-def remote_console_end(request, session_id: int):
+def remote_console_end(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """The clerk ends an unfinished call from the console, even one past its rejoin time."""
     session = _clerk_session(request, session_id)
     form = CallEndForm(request.POST, prefix=f"end{session.pk}")

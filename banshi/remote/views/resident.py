@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases.draft import draft_save, draft_start
 from banshi.catalog.selectors import bundle_open
 from banshi.directory.selectors import is_supervisor
@@ -51,7 +52,7 @@ def _bundle_name(code: str) -> str:
     return str(bundle.current.spec.name) if bundle else ""
 
 
-def remote_home(request):
+def remote_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "windows": [{"window": window, "hours": _hours(window)} for window in selectors.video_windows()],
@@ -70,7 +71,7 @@ def remote_home(request):
 # --- booking ------------------------------------------------------------------------------------------
 
 
-def _picker(request, window, *, posted: str = "") -> dict:
+def _picker(request: HttpRequest, window, *, posted: str = "") -> dict:
     """The next working days with their places left, and the slots of the day shown."""
     days = selectors.slots_upcoming(window=window)
     wanted = request.GET.get("day", "")
@@ -97,7 +98,7 @@ def _picker(request, window, *, posted: str = "") -> dict:
 
 
 @login_required
-def remote_book(request, window_id: int):
+def remote_book(request: AuthenticatedHttpRequest, window_id: int) -> HttpResponse:
     window = _window(window_id)
     form = SlotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -126,14 +127,16 @@ def remote_book(request, window_id: int):
     return render(request, "remote/book.html", context, status=400 if form.errors else 200)
 
 
-def _own_appointment(request, appointment_id: int) -> Appointment:
+def _own_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
     appointment = selectors.appointment_for_resident(user=request.user, appointment_id=appointment_id)
     if appointment is None:
         raise Http404
     return appointment
 
 
-def _render_appointment(request, appointment: Appointment, form=None, status: int = 200):
+def _render_appointment(
+    request: HttpRequest, appointment: Appointment, form=None, status: int = 200
+) -> HttpResponse:
     form = form or SlotForm(with_bundle=False)
     window = appointment.slot.window
     booked = appointment.status == Appointment.Status.BOOKED
@@ -153,13 +156,13 @@ def _render_appointment(request, appointment: Appointment, form=None, status: in
 
 
 @login_required
-def remote_appointment(request, appointment_id: int):
+def remote_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     return _render_appointment(request, _own_appointment(request, appointment_id))
 
 
 @login_required
 @require_POST
-def remote_appointment_cancel(request, appointment_id: int):
+def remote_appointment_cancel(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     here = reverse("remote:appointment", args=[appointment.pk])
     call = run_service(
@@ -172,7 +175,7 @@ def remote_appointment_cancel(request, appointment_id: int):
 
 @login_required
 @require_POST
-def remote_appointment_reschedule(request, appointment_id: int):
+def remote_appointment_reschedule(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     form = SlotForm(request.POST, with_bundle=False)
     if form.is_valid():
@@ -195,7 +198,7 @@ def remote_appointment_reschedule(request, appointment_id: int):
 
 @login_required
 @require_GET
-def remote_appointment_ics(request, appointment_id: int):
+def remote_appointment_ics(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     window = appointment.slot.window
     bundle = _bundle_name(appointment.bundle_code)
@@ -223,7 +226,7 @@ def remote_appointment_ics(request, appointment_id: int):
 # --- the queue ----------------------------------------------------------------------------------------
 
 
-def _queue_context(request, window, form=None) -> dict:
+def _queue_context(request: HttpRequest, window, form=None) -> dict:
     user = request.user
     ticket = selectors.open_ticket(user=user, window_id=window.pk)
     position, wait = selectors.ticket_position(ticket=ticket) if ticket else (0, 0.0)
@@ -244,7 +247,7 @@ def _queue_context(request, window, form=None) -> dict:
 
 
 @login_required
-def remote_queue(request, window_id: int):
+def remote_queue(request: AuthenticatedHttpRequest, window_id: int) -> HttpResponse:
     window = _window(window_id)
     form = None
     if request.method == "POST":
@@ -270,7 +273,7 @@ def remote_queue(request, window_id: int):
 
 @login_required
 @require_POST
-def remote_ticket_leave(request, ticket_id: int):
+def remote_ticket_leave(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
     ticket = QueueTicket.objects.filter(pk=ticket_id, resident=request.user).first()
     if ticket is None:
         raise Http404
@@ -281,7 +284,7 @@ def remote_ticket_leave(request, ticket_id: int):
 
 
 @require_GET
-def remote_queue_json(request, window_id: int):
+def remote_queue_json(request: HttpRequest, window_id: int) -> HttpResponse:
     """The queue for the page's script when the WebSocket is not there; with the viewer's own place."""
     window = _window(window_id)
     data = selectors.queue_state(window_id=window.pk)
@@ -304,14 +307,14 @@ def remote_queue_json(request, window_id: int):
 # --- after the call -----------------------------------------------------------------------------------
 
 
-def _participant_session(request, session_id: int) -> CallSession:
+def _participant_session(request: HttpRequest, session_id: int) -> CallSession:
     session = selectors.session_of_participant(user=request.user, session_id=session_id)
     if session is None:
         raise Http404
     return session
 
 
-def _render_summary(request, session: CallSession, form=None, status: int = 200):
+def _render_summary(request: HttpRequest, session: CallSession, form=None, status: int = 200) -> HttpResponse:
     is_resident = session.resident_id == request.user.pk
     rating = selectors.call_rating(session=session)
     can_rate = (
@@ -337,7 +340,7 @@ def _render_summary(request, session: CallSession, form=None, status: int = 200)
 
 
 @login_required
-def remote_call_summary(request, session_id: int):
+def remote_call_summary(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     session = _participant_session(request, session_id)
     if request.method != "POST":
         return _render_summary(request, session)
@@ -366,7 +369,7 @@ def remote_call_summary(request, session_id: int):
 
 @login_required
 @require_POST
-def remote_call_continue(request, session_id: int):
+def remote_call_continue(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """Carry what was shared and reviewed on the call back into the resident's draft, then on to
     checking and sending it."""
     session = _participant_session(request, session_id)

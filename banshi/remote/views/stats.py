@@ -2,8 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.directory.selectors import is_supervisor
 from banshi.remote.selectors import video_stats
 
@@ -11,7 +13,7 @@ PERIODS = (7, 30, 90)
 
 
 @login_required
-def remote_stats(request):
+def remote_stats(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_supervisor(user=request.user):
         raise PermissionDenied
     days = request.GET.get("days", "")

@@ -10,7 +10,7 @@ class Command(BaseCommand):
         "queue again automatic decisions that were not made."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         result = sweep_run(now=timezone.now())
         self.stdout.write(
             f"{result['due_soon']} due soon, {result['late']} late, {result['notifications']} notifications, "

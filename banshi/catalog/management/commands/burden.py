@@ -94,7 +94,7 @@ class Command(BaseCommand):
         "service is applied for on its own, beside the one bundle. Computed from the catalogue files."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("bundles", nargs="*", metavar="bundle", help="bundle codes (default: all)")
         parser.add_argument(
             "--answer",
@@ -107,7 +107,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "markdown"], default="text")
         parser.add_argument("--dir", default=str(BUNDLES_DIR), help="folder of bundle files")
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         bundles = self._bundles(Path(options["dir"]), options["bundles"])
         fixed = self._fixed(options["answer"], bundles)
         language = options["lang"] or translation.get_language() or "zh-hans"

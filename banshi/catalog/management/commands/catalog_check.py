@@ -6,10 +6,10 @@ from banshi.catalog.loader import BUNDLES_DIR, read_catalog
 class Command(BaseCommand):
     help = "Validate every bundle file in the catalogue without loading it."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--dir", default=str(BUNDLES_DIR), help="folder of bundle files")
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         from pathlib import Path
 
         bundles, errors = read_catalog(Path(options["dir"]))

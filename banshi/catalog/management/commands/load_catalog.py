@@ -7,7 +7,7 @@ from banshi.catalog.services import catalog_load
 class Command(BaseCommand):
     help = "Load the bundle files into the database (a new version only where a file changed)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         try:
             changed = catalog_load()
         except BundleError as exc:

@@ -11,7 +11,7 @@ from banshi.remote import demo as remote_demo
 class Command(BaseCommand):
     help = "Create demo accounts (only when BANSHI_DEMO is on). Loads the directory first."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         if not settings.DEMO:
             raise CommandError("seed_demo only runs in demo mode: set BANSHI_DEMO=1")
         call_command("load_directory", verbosity=0)
