@@ -74,7 +74,7 @@ class BundleOut(BundleSummary):
 
 
 def _summary(bundle) -> dict:
-    spec = bundle.current.spec
+    spec = bundle.current_spec
     return {
         "code": bundle.code,
         "name": str(spec.name),
@@ -104,7 +104,7 @@ def bundle_detail(request: HttpRequest, code: str):
     bundle = bundle_open(code=code)
     if bundle is None:
         raise NotFound()
-    spec = bundle.current.spec
+    spec = bundle.current_spec
     needed_by = spec.needed_by(spec.services)
     return {
         **_summary(bundle),

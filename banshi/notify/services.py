@@ -1,5 +1,8 @@
+from __future__ import annotations
+
 from collections.abc import Iterable
 from functools import cache, partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -10,10 +13,14 @@ from banshi.notify.backends import Backend
 from banshi.notify.models import Notification
 from banshi.notify.tasks import deliver_notification as deliver_notification_task
 
+if TYPE_CHECKING:
+    from banshi.accounts.models import User
+
 
 @cache
 def _backend(path: str) -> Backend:
-    return import_string(path)()
+    backend: Backend = import_string(path)()
+    return backend
 
 
 def sms_backend() -> Backend:
@@ -24,7 +31,7 @@ def email_backend() -> Backend:
     return _backend(settings.NOTIFY_EMAIL_BACKEND)
 
 
-def notification_send(*, user, title: str, body: str = "", url: str = "") -> Notification:
+def notification_send(*, user: User, title: str, body: str = "", url: str = "") -> Notification:
     """Create the in-site notification now. The SMS and the e-mail go out from the task worker once the
     transaction commits, so a slow gateway never holds up a request and a rolled-back change sends
     nothing."""
@@ -69,7 +76,7 @@ def notification_deliver(*, notification_id: int) -> list[str]:
     return sent
 
 
-def notifications_mark_read(*, user, ids: Iterable[int]) -> int:
+def notifications_mark_read(*, user: User, ids: Iterable[int]) -> int:
     """Mark those of `ids` that are the user's own and still unread as read, in one UPDATE; returns how
     many it marked. The `read_at IS NULL` condition makes it a compare-and-set: the first reading time
     is kept however often a page is opened, and two requests at once mark each row once.

@@ -10,7 +10,7 @@ from banshi.ui.forms import NamedErrorsForm
 
 def bundle_choices() -> list[tuple[str, str]]:
     return [("", gettext_lazy("Not decided yet"))] + [
-        (bundle.code, str(bundle.current.spec.name)) for bundle in bundles_open()
+        (bundle.code, str(bundle.current_spec.name)) for bundle in bundles_open()
     ]
 
 

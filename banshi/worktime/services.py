@@ -109,7 +109,12 @@ def calendar_override_delete(*, actor: User, day: date) -> None:
 
 
 def _override_audit(
-    *, actor: User, override: CalendarOverride, event_type: str, old_state: str = "", changed: dict[str, str] | None = None
+    *,
+    actor: User,
+    override: CalendarOverride,
+    event_type: str,
+    old_state: str = "",
+    changed: dict[str, str] | None = None,
 ) -> None:
     """`changed` holds the earlier value of each field that changed."""
     extra: dict[str, Any] = {"date": override.date.isoformat(), "name": override.name}

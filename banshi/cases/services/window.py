@@ -4,10 +4,11 @@ form on their behalf once they confirm it with a code sent to their phone."""
 import hashlib
 import json
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ CODE_ATTEMPTS = 5
 CODE_RESEND_AFTER = timedelta(seconds=60)
 
 
-def resident_create(*, actor, window: Window, phone: str, display_name: str) -> User:
+def resident_create(*, actor: User, window: Window, phone: str, display_name: str) -> User:
     """An account for a resident who has none, opened by a clerk. It has no usable password; the
     resident can set one later."""
     phone = (phone or "").strip()
@@ -71,7 +72,7 @@ def _code_digest(token: str, code: str) -> str:
     return salted_hmac("banshi.cases.window_confirmation", f"{token}:{code}", algorithm="sha256").hexdigest()
 
 
-def _latest_confirmation(*, actor, applicant, token: str):
+def _latest_confirmation(*, actor: User, applicant: User, token: str) -> QuerySet[WindowConfirmation]:
     return WindowConfirmation.objects.filter(clerk=actor, applicant=applicant, token=token).order_by(
         "-created_at", "-id"
     )
@@ -79,9 +80,9 @@ def _latest_confirmation(*, actor, applicant, token: str):
 
 def confirmation_code_send(
     *,
-    actor,
+    actor: User,
     window: Window,
-    applicant,
+    applicant: User,
     bundle_code: str,
     answers: Any,
     values: Any,
@@ -131,7 +132,7 @@ def confirmation_code_send(
         ) % {
             "code": code,
             "window": window.name,
-            "bundle": bundle.current.spec.name,
+            "bundle": bundle.current_spec.name,
             "minutes": CODE_LIFETIME.seconds // 60,
         }
         phone = applicant.phone
@@ -140,7 +141,7 @@ def confirmation_code_send(
 
 
 def _code_problem(
-    confirmation: WindowConfirmation, *, code: str, draft_digest: str, actor, now
+    confirmation: WindowConfirmation, *, code: str, draft_digest: str, actor: User, now: datetime
 ) -> str | None:
     """Why the code does not confirm the application, counting a wrong try; None when it does."""
     if confirmation.attempts >= CODE_ATTEMPTS:
@@ -166,9 +167,9 @@ def _code_problem(
 
 def application_submit_at_window(
     *,
-    actor,
+    actor: User,
     window: Window,
-    applicant,
+    applicant: User,
     code: str,
     bundle_code: str,
     answers: Any,
@@ -190,11 +191,12 @@ def application_submit_at_window(
             existing = Application.objects.filter(applicant=applicant, idempotency_key=token).first()
             if existing is not None:
                 return existing
+        problem: str | None
         if confirmation is None or confirmation.used_at is not None or confirmation.window_id != window.pk:
             problem = _("has not been sent yet: send a code first")
         else:
             problem = _code_problem(confirmation, code=code, draft_digest=digest, actor=actor, now=now)
-        if problem is None:
+        if problem is None and confirmation is not None:
             application = application_submit(
                 actor=actor,
                 applicant=applicant,
@@ -219,4 +221,4 @@ def application_submit_at_window(
             )
             return application
     # Raised after the block, so that the counted attempt is kept.
-    raise FieldErrors({"code": problem})
+    raise FieldErrors({"code": problem or ""})

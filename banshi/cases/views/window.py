@@ -195,7 +195,7 @@ def window_resident(request: AuthenticatedHttpRequest, resident_id: int) -> Http
     bundles = [
         {
             "code": bundle.code,
-            "spec": bundle.current.spec,
+            "spec": bundle.current_spec,
             "url": reverse("cases:window_apply_questions", args=[resident.pk, bundle.code]),
         }
         for bundle in bundles_open()

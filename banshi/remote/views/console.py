@@ -33,7 +33,7 @@ def _person(user) -> str:
 def _bundle_names() -> dict[str, str]:
     from banshi.catalog.selectors import bundles_open
 
-    return {bundle.code: str(bundle.current.spec.name) for bundle in bundles_open()}
+    return {bundle.code: str(bundle.current_spec.name) for bundle in bundles_open()}
 
 
 @login_required

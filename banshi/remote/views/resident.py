@@ -49,7 +49,7 @@ def _hours(window) -> list[dict]:
 
 def _bundle_name(code: str) -> str:
     bundle = bundle_open(code=code) if code else None
-    return str(bundle.current.spec.name) if bundle else ""
+    return str(bundle.current_spec.name) if bundle else ""
 
 
 def remote_home(request: HttpRequest) -> HttpResponse:
