@@ -1,6 +1,7 @@
 """Bearer tokens for the JSON API."""
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
@@ -30,7 +31,7 @@ class TokenOut(Schema):
     response={200: TokenOut, 400: Errors},
     operation_id="banshi_api_routes_token_create",
 )
-def token_create(request: HttpRequest, payload: TokenIn):
+def token_create(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     """Exchange a user name or mobile number and a password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:

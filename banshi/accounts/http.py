@@ -10,3 +10,10 @@ class AuthenticatedHttpRequest(HttpRequest):
     views behind `login_required` annotate their request with it, so that `request.user` is a `User`."""
 
     user: User
+
+
+class ApiRequest(HttpRequest):
+    """A request of the JSON API that its bearer token let through: `request.auth` is the token's user.
+    (django-ninja sets it; the operations open to anyone do not read it.)"""
+
+    auth: User

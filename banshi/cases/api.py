@@ -4,13 +4,13 @@ the transitions for agency officers."""
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from banshi.accounts.http import ApiRequest
 from banshi.cases import services
-from banshi.cases.models import Task
+from banshi.cases.models import Application, Task
 from banshi.cases.selectors import application_for_owner, queue_for_officer, task_for_officer, task_inputs
 from banshi.cases.services.rate import application_rate
 from banshi.lib.errors import FieldErrors, NotFound
@@ -35,7 +35,7 @@ class UploadOut(Schema):
     tags=["applications"],
     operation_id="banshi_api_routes_upload_create",
 )
-def upload_create(request: HttpRequest, file: File[UploadedFile]):
+def upload_create(request: ApiRequest, file: File[UploadedFile]) -> Status:
     upload = services.upload_create(owner=request.auth, file=file)
     return Status(201, {"id": upload.id, "kind": upload.kind, "size": upload.size})
 
@@ -75,7 +75,7 @@ class ApplicationOut(Schema):
     tasks: list[TaskOut]
 
 
-def _application(application) -> dict:
+def _application(application: Application) -> dict[str, Any]:
     spec = application.spec
     tasks = getattr(application, "submitted_tasks", None)
     if tasks is None:
@@ -114,8 +114,8 @@ def _application(application) -> dict:
     operation_id="banshi_api_routes_application_create",
 )
 def application_create(
-    request: HttpRequest, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")
-):
+    request: ApiRequest, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")
+) -> Status:
     """Submit a bundle. A retried request with the same `Idempotency-Key` returns the first
     application and never creates a second."""
     application = services.application_submit_online(
@@ -127,7 +127,7 @@ def application_create(
         idempotency_key=idempotency_key,
     )
     if not hasattr(application, "submitted_tasks"):  # a retry answered with the first application
-        application = application_for_owner(user=request.auth, pk=application.pk)
+        application = application_for_owner(user=request.auth, pk=application.pk) or application
     return Status(201, _application(application))
 
 
@@ -137,7 +137,7 @@ def application_create(
     tags=["applications"],
     operation_id="banshi_api_routes_application_detail",
 )
-def application_detail(request: HttpRequest, application_id: int):
+def application_detail(request: ApiRequest, application_id: int) -> dict[str, Any]:
     application = application_for_owner(user=request.auth, pk=application_id)
     if application is None:
         raise NotFound()
@@ -156,7 +156,7 @@ class CorrectionIn(Schema):
     tags=["applications"],
     operation_id="banshi_api_routes_application_correct",
 )
-def application_correct(request: HttpRequest, application_id: int, payload: CorrectionIn):
+def application_correct(request: ApiRequest, application_id: int, payload: CorrectionIn) -> dict[str, Any]:
     services.application_correct(
         actor=request.auth,
         application_id=application_id,
@@ -164,7 +164,10 @@ def application_correct(request: HttpRequest, application_id: int, payload: Corr
         values=payload.fields,
         materials=payload.materials,
     )
-    return _application(application_for_owner(user=request.auth, pk=application_id))
+    corrected = application_for_owner(user=request.auth, pk=application_id)
+    if corrected is None:
+        raise NotFound
+    return _application(corrected)
 
 
 # --- officers' tasks ---------------------------------------------------------------------------------
@@ -201,7 +204,7 @@ class TaskDetailOut(QueueTaskOut):
     return_items: list[str]
 
 
-def _queue_task(task, now) -> dict:
+def _queue_task(task: Task, now: datetime) -> dict[str, Any]:
     return {
         "id": task.id,
         "application": task.application.number,
@@ -220,7 +223,7 @@ def _queue_task(task, now) -> dict:
     tags=["tasks"],
     operation_id="banshi_api_routes_task_list",
 )
-def task_list(request: HttpRequest, status: str = Task.Status.READY):
+def task_list(request: ApiRequest, status: str = Task.Status.READY) -> list[dict[str, Any]]:
     """The caller's agencies' tasks in one state (`open` for every open one), most urgent first."""
     if status != "open" and status not in Task.Status.values:
         raise FieldErrors({"status": "must be one of: open, " + ", ".join(Task.Status.values)})
@@ -231,7 +234,7 @@ def task_list(request: HttpRequest, status: str = Task.Status.READY):
     ]
 
 
-def _task_detail(request: HttpRequest, task_id: int) -> dict:
+def _task_detail(request: ApiRequest, task_id: int) -> dict[str, Any]:
     task = task_for_officer(user=request.auth, task_id=task_id)
     if task is None:
         raise NotFound()
@@ -256,7 +259,7 @@ def _task_detail(request: HttpRequest, task_id: int) -> dict:
     tags=["tasks"],
     operation_id="banshi_api_routes_task_detail",
 )
-def task_detail(request: HttpRequest, task_id: int):
+def task_detail(request: ApiRequest, task_id: int) -> dict[str, Any]:
     """Only what the task's service needs: its fields, its upstream outputs, its materials."""
     return _task_detail(request, task_id)
 
@@ -270,7 +273,7 @@ TRANSITION_RESPONSES = {200: TaskDetailOut, 400: Errors, 404: Errors, 409: Error
     tags=["tasks"],
     operation_id="banshi_api_routes_task_claim",
 )
-def task_claim(request: HttpRequest, task_id: int):
+def task_claim(request: ApiRequest, task_id: int) -> dict[str, Any]:
     services.task_claim(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
 
@@ -281,7 +284,7 @@ def task_claim(request: HttpRequest, task_id: int):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_release",
 )
-def task_release(request: HttpRequest, task_id: int):
+def task_release(request: ApiRequest, task_id: int) -> dict[str, Any]:
     services.task_release(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
 
@@ -296,7 +299,7 @@ class ApproveIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_approve",
 )
-def task_approve(request: HttpRequest, task_id: int, payload: ApproveIn | None = None):
+def task_approve(request: ApiRequest, task_id: int, payload: ApproveIn | None = None) -> dict[str, Any]:
     services.task_approve(actor=request.auth, task_id=task_id, outputs=payload.outputs if payload else {})
     return _task_detail(request, task_id)
 
@@ -312,7 +315,7 @@ class ReturnIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_return",
 )
-def task_return(request: HttpRequest, task_id: int, payload: ReturnIn):
+def task_return(request: ApiRequest, task_id: int, payload: ReturnIn) -> dict[str, Any]:
     services.task_return(actor=request.auth, task_id=task_id, reason=payload.reason, items=payload.items)
     return _task_detail(request, task_id)
 
@@ -327,7 +330,7 @@ class RejectIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_reject",
 )
-def task_reject(request: HttpRequest, task_id: int, payload: RejectIn):
+def task_reject(request: ApiRequest, task_id: int, payload: RejectIn) -> dict[str, Any]:
     services.task_reject(actor=request.auth, task_id=task_id, reason=payload.reason)
     return _task_detail(request, task_id)
 
@@ -354,7 +357,7 @@ class RatingOut(Schema):
     tags=["applications"],
     operation_id="banshi_api_ratings_application_rating_create",
 )
-def application_rating_create(request: HttpRequest, application_id: int, payload: RatingIn):
+def application_rating_create(request: ApiRequest, application_id: int, payload: RatingIn) -> Status:
     """Rate a complete or closed application, once: `level` 5 very satisfied (非常满意), 4 satisfied
     (满意), 3 fairly satisfied (基本满意), 2 dissatisfied (不满意), 1 very dissatisfied (非常不满意)."""
     rating = application_rate(

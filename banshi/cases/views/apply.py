@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -91,7 +91,7 @@ class Flow:
         return reverse("cases:application_submitted", args=[number]) if found else None
 
 
-def apply_flow(request: HttpRequest, code: str, resident_id: int | None) -> Flow:
+def apply_flow(request: AuthenticatedHttpRequest, code: str, resident_id: int | None) -> Flow:
     """The flow of a request: the user's own, or, with a resident's id, a clerk's for that resident
     (403 for anyone who is not a window clerk)."""
     if resident_id is None:
@@ -133,7 +133,7 @@ def apply_questions(
     return render(request, "cases/apply_questions.html", context, status=400 if errors else 200)
 
 
-def draft_with_answers(request: HttpRequest, flow: Flow, spec: BundleDef) -> dict | None:
+def draft_with_answers(request: AuthenticatedHttpRequest, flow: Flow, spec: BundleDef) -> dict | None:
     draft = draft_get(request, flow.draft_key)
     if draft is None or check_answers(spec, draft["answers"])[1]:
         return None
@@ -169,7 +169,9 @@ def submission(plan: Plan, draft: dict, uploads: dict) -> dict[str, Any]:
     }
 
 
-def _render_details(request: HttpRequest, flow, spec, plan, draft, uploads, errors) -> HttpResponse:
+def _render_details(
+    request: AuthenticatedHttpRequest, flow, spec, plan, draft, uploads, errors
+) -> HttpResponse:
     code = flow.code
     groups = field_groups(spec, plan.fields, draft["values"], errors)
     documents = material_rows(spec, plan.materials, uploads, errors)
@@ -229,7 +231,7 @@ def apply_details(
 
 
 def _send_code(
-    request: HttpRequest, flow: Flow, spec: BundleDef, plan: Plan, draft: dict, uploads: dict
+    request: AuthenticatedHttpRequest, flow: Flow, spec: BundleDef, plan: Plan, draft: dict, uploads: dict
 ) -> HttpResponse:
     """The clerk's "send": the resident confirms with a code texted to them, on the next page."""
     if _check(spec, plan, draft, uploads)[1]:

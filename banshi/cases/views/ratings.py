@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,7 +45,7 @@ class FollowUpForm(NamedErrorsForm):
     )
 
 
-def _require_supervisor(request: HttpRequest) -> None:
+def _require_supervisor(request: AuthenticatedHttpRequest) -> None:
     if not is_supervisor(user=request.user):
         raise PermissionDenied
 
@@ -117,7 +117,7 @@ def rating_context(application, form: RatingForm | None = None) -> dict:
     return {"rating": rating, "rating_form": form, "rating_errors": errors}
 
 
-def rating_post(request: HttpRequest, application, *, render_page) -> HttpResponse:
+def rating_post(request: AuthenticatedHttpRequest, application, *, render_page) -> HttpResponse:
     """The applicant's rating, posted from the status page; `render_page(form)` shows the page again
     with the form's errors."""
     form = RatingForm(request.POST)

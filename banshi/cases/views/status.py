@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,7 +40,7 @@ RESIDENT_STATES = {
 }
 
 
-def _owned_application(request: HttpRequest, number: str) -> Application:
+def _owned_application(request: AuthenticatedHttpRequest, number: str) -> Application:
     application = application_for_owner(user=request.user, number=number)
     if application is None:
         raise Http404
@@ -96,7 +96,12 @@ def _timeline(application: Application, tasks: list[Task], spec) -> list[dict]:
 
 
 def _render_application(
-    request: HttpRequest, application: Application, *, correction=None, rating_form=None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    *,
+    correction=None,
+    rating_form=None,
+    status: int = 200,
 ) -> HttpResponse:
     """`correction` is (task id, posted values, carried uploads, errors) of a failed correction."""
     spec = application.spec

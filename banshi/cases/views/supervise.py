@@ -3,7 +3,7 @@ estimates."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from banshi.lib.personal import mask_name
 from banshi.worktime.hours import office_day_end
 
 
-def _require_supervisor(request: HttpRequest) -> None:
+def _require_supervisor(request: AuthenticatedHttpRequest) -> None:
     if not Membership.objects.filter(user=request.user, role=Membership.Role.SUPERVISOR).exists():
         raise PermissionDenied
 

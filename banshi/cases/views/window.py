@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -102,14 +102,14 @@ class HandOverForm(NamedErrorsForm):
     )
 
 
-def _clerk_window(request: HttpRequest) -> Window:
+def _clerk_window(request: AuthenticatedHttpRequest) -> Window:
     window = window_for_clerk(user=request.user)
     if window is None:
         raise PermissionDenied
     return window
 
 
-def _window_application(request: HttpRequest, number: str) -> tuple[Window, Application]:
+def _window_application(request: AuthenticatedHttpRequest, number: str) -> tuple[Window, Application]:
     window = _clerk_window(request)
     application = application_for_window(window=window, number=number)
     if application is None:
@@ -267,7 +267,12 @@ def window_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _render_application(
-    request: HttpRequest, application: Application, form=None, *, conflict: str = "", status: int = 200
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    form=None,
+    *,
+    conflict: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     spec = application.spec
     rows = []

@@ -7,7 +7,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -51,12 +51,12 @@ def _revoke_form(data=None, number: str = "") -> RevokeForm:
     return RevokeForm(data, prefix="revoke", auto_id=auto_id, initial={"number": number})
 
 
-def _require_officer(request: HttpRequest) -> None:
+def _require_officer(request: AuthenticatedHttpRequest) -> None:
     if not agency_ids_for_officer(user=request.user):
         raise PermissionDenied
 
 
-def _officer_task(request: HttpRequest, task_id: int) -> Task:
+def _officer_task(request: AuthenticatedHttpRequest, task_id: int) -> Task:
     _require_officer(request)
     task = task_for_officer(user=request.user, task_id=task_id)
     if task is None:
@@ -105,7 +105,9 @@ def _forms(task: Task, data=None, which: str = ""):
     }
 
 
-def _render_task(request: HttpRequest, task: Task, forms=None, status: int = 200) -> HttpResponse:
+def _render_task(
+    request: AuthenticatedHttpRequest, task: Task, forms=None, status: int = 200
+) -> HttpResponse:
     application = task.application
     spec = application.spec
     service = spec.services[task.service]

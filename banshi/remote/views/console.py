@@ -5,12 +5,13 @@ itself and what is done during a call are in `banshi.remote.call`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.directory.models import Window
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.personal import mask_name
 from banshi.remote import selectors
@@ -19,7 +20,7 @@ from banshi.remote.models import Appointment, CallSession
 from banshi.remote.services import call_end, call_start
 
 
-def _video_window(request: HttpRequest) -> HttpResponse:
+def _video_window(request: AuthenticatedHttpRequest) -> Window:
     window = selectors.video_window_for_clerk(user=request.user)
     if window is None:
         raise PermissionDenied
@@ -101,14 +102,14 @@ def remote_call_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("remote:call", session_id=session.pk)
 
 
-def _participant_session(request: HttpRequest, session_id: int) -> CallSession:
+def _participant_session(request: AuthenticatedHttpRequest, session_id: int) -> CallSession:
     session = selectors.session_of_participant(user=request.user, session_id=session_id)
     if session is None:
         raise Http404
     return session
 
 
-def _clerk_session(request: HttpRequest, session_id: int) -> CallSession:
+def _clerk_session(request: AuthenticatedHttpRequest, session_id: int) -> CallSession:
     session = _participant_session(request, session_id)
     if session.clerk_id != request.user.pk:
         raise Http404

@@ -71,7 +71,7 @@ def remote_home(request: HttpRequest) -> HttpResponse:
 # --- booking ------------------------------------------------------------------------------------------
 
 
-def _picker(request: HttpRequest, window, *, posted: str = "") -> dict:
+def _picker(request: AuthenticatedHttpRequest, window, *, posted: str = "") -> dict:
     """The next working days with their places left, and the slots of the day shown."""
     days = selectors.slots_upcoming(window=window)
     wanted = request.GET.get("day", "")
@@ -127,7 +127,7 @@ def remote_book(request: AuthenticatedHttpRequest, window_id: int) -> HttpRespon
     return render(request, "remote/book.html", context, status=400 if form.errors else 200)
 
 
-def _own_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
+def _own_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> Appointment:
     appointment = selectors.appointment_for_resident(user=request.user, appointment_id=appointment_id)
     if appointment is None:
         raise Http404
@@ -135,7 +135,7 @@ def _own_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
 
 
 def _render_appointment(
-    request: HttpRequest, appointment: Appointment, form=None, status: int = 200
+    request: AuthenticatedHttpRequest, appointment: Appointment, form=None, status: int = 200
 ) -> HttpResponse:
     form = form or SlotForm(with_bundle=False)
     window = appointment.slot.window
@@ -226,7 +226,7 @@ def remote_appointment_ics(request: AuthenticatedHttpRequest, appointment_id: in
 # --- the queue ----------------------------------------------------------------------------------------
 
 
-def _queue_context(request: HttpRequest, window, form=None) -> dict:
+def _queue_context(request: AuthenticatedHttpRequest, window, form=None) -> dict:
     user = request.user
     ticket = selectors.open_ticket(user=user, window_id=window.pk)
     position, wait = selectors.ticket_position(ticket=ticket) if ticket else (0, 0.0)
@@ -307,14 +307,16 @@ def remote_queue_json(request: HttpRequest, window_id: int) -> HttpResponse:
 # --- after the call -----------------------------------------------------------------------------------
 
 
-def _participant_session(request: HttpRequest, session_id: int) -> CallSession:
+def _participant_session(request: AuthenticatedHttpRequest, session_id: int) -> CallSession:
     session = selectors.session_of_participant(user=request.user, session_id=session_id)
     if session is None:
         raise Http404
     return session
 
 
-def _render_summary(request: HttpRequest, session: CallSession, form=None, status: int = 200) -> HttpResponse:
+def _render_summary(
+    request: AuthenticatedHttpRequest, session: CallSession, form=None, status: int = 200
+) -> HttpResponse:
     is_resident = session.resident_id == request.user.pk
     rating = selectors.call_rating(session=session)
     can_rate = (

@@ -16,8 +16,8 @@ PERIODS = (7, 30, 90)
 def remote_stats(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_supervisor(user=request.user):
         raise PermissionDenied
-    days = request.GET.get("days", "")
-    days = int(days) if days.isdigit() and int(days) in PERIODS else 30
+    asked = request.GET.get("days", "")
+    days = int(asked) if asked.isdigit() and int(asked) in PERIODS else 30
     stats = video_stats(days=days)
     busiest = max((count for _day, count in stats["per_day"]), default=0)
     most_rated = max((row["count"] for row in stats["ratings"]), default=0)
