@@ -1,5 +1,7 @@
 """An officer's decisions on a task."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,7 +45,7 @@ class ReturnForm(NamedErrorsForm):
 
     def __init__(self, *args, items: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = items
+        cast(forms.MultipleChoiceField, self.fields["items"]).choices = items
 
 
 class RejectForm(NamedErrorsForm):

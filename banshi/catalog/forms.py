@@ -4,7 +4,7 @@ for someone not handling the case."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -16,7 +16,10 @@ from banshi.directory.selectors import district_choices
 from banshi.lib.personal import mask_digits, mask_id_number, mask_name, mask_phone, mask_text
 from banshi.ui.forms import Group, Row, dom_id, options_for, problem_text
 
-GROUPS = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+GROUPS: dict[str, StrOrPromise] = {
     "newborn": gettext_lazy("The baby"),
     "mother": gettext_lazy("The mother"),
     "father": gettext_lazy("The father"),

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -7,8 +11,11 @@ from banshi.remote.models import CallSession
 from banshi.remote.services.calls import COMMENT_MAX
 from banshi.ui.forms import NamedErrorsForm
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def bundle_choices() -> list[tuple[str, str]]:
+
+def bundle_choices() -> list[tuple[str, StrOrPromise]]:
     return [("", gettext_lazy("Not decided yet"))] + [
         (bundle.code, str(bundle.current_spec.name)) for bundle in bundles_open()
     ]

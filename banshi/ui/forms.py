@@ -85,10 +85,10 @@ class NamedErrorsForm(forms.Form):
         for form_field in self.fields.values():
             form_field.error_messages = {**form_field.error_messages, **FIELD_MESSAGES}
         super().full_clean()
-        for name, messages in list(self._errors.items()):
+        for name, messages in list(self.errors.items()):
             if name in self.fields:
                 label = str(self.fields[name].label)
-                self._errors[name] = self.error_class([problem_text(label, message) for message in messages])
+                self.errors[name] = self.error_class([problem_text(label, str(message)) for message in messages])
 
 
 def add_service_errors(form: forms.Form, errors: dict[str, str]) -> None:
@@ -100,7 +100,7 @@ def add_service_errors(form: forms.Form, errors: dict[str, str]) -> None:
             form.add_error(None, f"{key}: {message}")
 
 
-def form_error_summary(form: forms.Form) -> list[dict[str, str]]:
+def form_error_summary(form: forms.Form) -> list[dict[str, Any]]:
     items = []
     for name, messages in form.errors.items():
         for message in messages:

@@ -56,6 +56,13 @@ class Flow:
         return self.window is not None
 
     @property
+    def clerk_window(self) -> Window:
+        """The window of a clerk's flow (a resident's own has none)."""
+        if self.window is None:
+            raise PermissionDenied
+        return self.window
+
+    @property
     def draft_key(self) -> str:
         return draft_key(self.code, self.applicant.pk if self.by_clerk else None)
 
@@ -84,7 +91,7 @@ class Flow:
         """Where a resent submission goes: the application it already became, if the user may see it."""
         if not number:
             return None
-        if self.by_clerk:
+        if self.window is not None:
             found = application_for_window(window=self.window, number=number)
             return reverse("cases:window_application", args=[number]) if found else None
         found = application_for_owner(user=user, number=number)
@@ -112,6 +119,7 @@ def apply_questions(
     flow = apply_flow(request, code, resident_id)
     spec = open_spec(code)
     draft = draft_start(request, flow.draft_key)
+    errors: dict[str, str]
     answers, errors = draft["answers"], {}
     if request.method == "POST":
         answers = {key: request.POST.get(f"answers.{key}", "") for key in spec.questions}
@@ -239,7 +247,7 @@ def _send_code(
     try:
         confirmation_code_send(
             actor=request.user,
-            window=flow.window,
+            window=flow.clerk_window,
             applicant=flow.applicant,
             bundle_code=flow.code,
             idempotency_key=draft["token"],

@@ -26,7 +26,7 @@ def application_post(request: AuthenticatedHttpRequest, number: str) -> HttpResp
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     call = run_service(
         request,

@@ -91,10 +91,14 @@ def supervise_ratings(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "to_follow_up": to_follow_up,
         "followed_up": [_row(r) for r in poor_ratings(followed_up=True, limit=50)],
-        "errors": [
-            {"href": f"#{failed[1]['note'].auto_id}", "text": error}
-            for error in (failed[1].errors.get("note", []) if failed else [])
-        ],
+        "errors": (
+            [
+                {"href": f"#{failed[1]['note'].auto_id}", "text": error}
+                for error in failed[1].errors.get("note", [])
+            ]
+            if failed
+            else []
+        ),
     }
     return render(request, "cases/supervise_ratings.html", context, status=400 if failed else 200)
 

@@ -1,5 +1,7 @@
 """The resident's applications: the list, the status page with its corrections, and the files."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST
 from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases.channels import status_sections
 from banshi.cases.events import APPLICATION_TIMELINE, AUTOMATIC_TASK_TIMELINE, TASK_TIMELINE
-from banshi.cases.models import Application, Task
+from banshi.cases.models import Application, Task, Upload
 from banshi.cases.selectors import (
     application_for_owner,
     application_timeline,
@@ -21,7 +23,7 @@ from banshi.cases.selectors import (
 )
 from banshi.cases.services import application_correct, upload_create
 from banshi.cases.services.materials import upload_path
-from banshi.cases.views.ratings import rating_context, rating_post
+from banshi.cases.views.ratings import RatingForm, rating_context, rating_post
 from banshi.catalog.forms import field_groups, material_rows, posted_values
 from banshi.certificates.selectors import certificates_for_application
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
@@ -99,8 +101,8 @@ def _render_application(
     request: AuthenticatedHttpRequest,
     application: Application,
     *,
-    correction=None,
-    rating_form=None,
+    correction: tuple[int, dict[str, Any], dict[str, Upload], dict[str, str]] | None = None,
+    rating_form: RatingForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """`correction` is (task id, posted values, carried uploads, errors) of a failed correction."""
@@ -113,7 +115,7 @@ def _render_application(
     summary = []
     for task in tasks:
         service = spec.services[task.service]
-        row = {
+        row: dict[str, Any] = {
             "task": task,
             "certificates": certificates.get(task.pk, []),
             "name": str(service.name),
@@ -145,7 +147,7 @@ def _render_application(
             known = {r.name for r in row_errors}
             summary += [{"href": "", "text": f"{k}: {m}"} for k, m in errors.items() if k not in known]
         rows.append(row)
-    context = {
+    context: dict[str, Any] = {
         "application": application,
         "spec": spec,
         "rows": rows,
@@ -186,6 +188,7 @@ def application_correct_view(request: AuthenticatedHttpRequest, number: str, tas
     uploads = {}
     errors: dict[str, str] = {}
     for key in material_keys:
+        upload: Upload | None
         file = request.FILES.get(f"materials.{key}")
         if file is not None:
             try:
@@ -227,7 +230,7 @@ def application_correct_view(request: AuthenticatedHttpRequest, number: str, tas
 
 
 @login_required
-def material(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
+def material(request: AuthenticatedHttpRequest, upload_id: int) -> FileResponse:
     """A stored file, to whoever may see it (uploader, applicant, an officer whose task needs it)."""
     upload = upload_for_user(user=request.user, upload_id=upload_id)
     if upload is None:

@@ -225,7 +225,7 @@ def window_apply_confirm(request: AuthenticatedHttpRequest, resident_id: int, co
         try:
             application = application_submit_at_window(
                 actor=request.user,
-                window=flow.window,
+                window=flow.clerk_window,
                 applicant=flow.applicant,
                 code=form.cleaned_data["code"],
                 bundle_code=code,

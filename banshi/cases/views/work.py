@@ -175,7 +175,7 @@ def _form_service(
 ) -> tuple[Callable[..., Any], dict[str, Any]]:
     """The service an officer's form calls, with what the form gives it."""
     data = form.cleaned_data
-    if action == "approve":
+    if action == "approve" and isinstance(form, ApproveForm):
         return services.task_approve, {"task_id": task.pk, "outputs": form.outputs()}
     if action == "return":
         return services.task_return, {"task_id": task.pk, "reason": data["reason"], "items": data["items"]}

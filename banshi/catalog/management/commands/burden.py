@@ -1,4 +1,5 @@
 import unicodedata
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def pad(text: str, size: int, *, right: bool) -> str:
     return space + text if right else text + space
 
 
-def plain_table(rows: list[tuple[str, ...]]) -> list[str]:
+def plain_table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     """Columns separated by two spaces; the first column left-aligned, the others right-aligned."""
     sizes = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
@@ -81,7 +82,7 @@ def plain_table(rows: list[tuple[str, ...]]) -> list[str]:
     ]
 
 
-def markdown_table(rows: list[tuple[str, ...]]) -> list[str]:
+def markdown_table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     head, *body = rows
     lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in body]
