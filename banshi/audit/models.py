@@ -1,4 +1,4 @@
-from typing import Never
+from typing import Any, Never
 
 from django.conf import settings
 from django.db import models
@@ -10,7 +10,7 @@ class AppendOnlyError(Exception):
 
 
 class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs) -> Never:
+    def update(self, **kwargs: Any) -> Never:
         raise AppendOnlyError("audit events are never updated")
 
     def delete(self) -> Never:
@@ -44,10 +44,10 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.event_type} {self.subject_type}:{self.subject_id}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("audit events are never updated")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs) -> Never:
+    def delete(self, *args: Any, **kwargs: Any) -> Never:
         raise AppendOnlyError("audit events are never deleted")

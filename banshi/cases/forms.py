@@ -1,6 +1,6 @@
 """An officer's decisions on a task."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from banshi.ui.forms import NamedErrorsForm
 class ApproveForm(NamedErrorsForm):
     """One input per output of the service; blank ones the system generates."""
 
-    def __init__(self, *args, produces: dict, **kwargs) -> None:
+    def __init__(self, *args: Any, produces: dict, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, output in produces.items():
             generated = output.generate != "none"
@@ -43,7 +43,7 @@ class ReturnForm(NamedErrorsForm):
         help_text=gettext_lazy("The applicant sees this. Say plainly what is wrong and how to fix it."),
     )
 
-    def __init__(self, *args, items: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["items"]).choices = items
 

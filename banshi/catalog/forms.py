@@ -4,6 +4,7 @@ for someone not handling the case."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.utils import formats, timezone
@@ -189,7 +190,7 @@ def material_rows(
     return rows
 
 
-def posted_values(post, keys: list[str]) -> dict[str, str]:
+def posted_values(post: Mapping[str, Any], keys: list[str]) -> dict[str, str]:
     # Kept in the session until the form is right; one character over the catalogue's longest field
     # still fails validation, and nobody can swell the session with megabytes.
     return {key: post.get(f"fields.{key}", "").strip()[:4001] for key in keys}

@@ -1,5 +1,7 @@
 """The document download and the public verification page."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,7 +56,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _verify_page(
-    request: HttpRequest, *, state: str, status: int, number: str = "", facts=None
+    request: HttpRequest, *, state: str, status: int, number: str = "", facts: dict[str, Any] | None = None
 ) -> HttpResponse:
     context = {"state": state, "number": number, "facts": facts}
     response = render(request, "certificates/verify.html", context, status=status)

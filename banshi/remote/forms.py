@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -27,7 +27,7 @@ class SlotForm(NamedErrorsForm):
 
     starts_at = forms.CharField(label=gettext_lazy("Time"), max_length=40)
 
-    def __init__(self, *args, with_bundle: bool = True, **kwargs) -> None:
+    def __init__(self, *args: Any, with_bundle: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if with_bundle:
             self.fields["bundle_code"] = forms.ChoiceField(

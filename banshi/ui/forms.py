@@ -88,7 +88,9 @@ class NamedErrorsForm(forms.Form):
         for name, messages in list(self.errors.items()):
             if name in self.fields:
                 label = str(self.fields[name].label)
-                self.errors[name] = self.error_class([problem_text(label, str(message)) for message in messages])
+                self.errors[name] = self.error_class(
+                    [problem_text(label, str(message)) for message in messages]
+                )
 
 
 def add_service_errors(form: forms.Form, errors: dict[str, str]) -> None:

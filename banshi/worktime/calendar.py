@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import chinese_calendar
 
@@ -38,7 +39,7 @@ def overrides() -> Overrides:
     return _cache[1]
 
 
-def clear_calendar_cache(**kwargs) -> None:
+def clear_calendar_cache(**kwargs: Any) -> None:
     global _cache
     _cache = None
 

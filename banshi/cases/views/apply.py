@@ -9,12 +9,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.accounts.models import User
 from banshi.accounts.selectors import resident_by_id
 from banshi.cases.channels import submission_route
 from banshi.cases.draft import draft_finish, draft_get, draft_key, draft_save, draft_start, draft_submitted
@@ -87,7 +89,7 @@ class Flow:
         }
         return {"urls": urls, "acting_for": acting_for}
 
-    def submitted_url(self, user, number: str | None) -> str | None:
+    def submitted_url(self, user: User | AnonymousUser, number: str | None) -> str | None:
         """Where a resent submission goes: the application it already became, if the user may see it."""
         if not number:
             return None
@@ -148,7 +150,7 @@ def draft_with_answers(request: AuthenticatedHttpRequest, flow: Flow, spec: Bund
     return draft
 
 
-def draft_uploads(user, materials: dict) -> dict:
+def draft_uploads(user: User | AnonymousUser, materials: dict) -> dict:
     """The draft's uploads that the user may use, by material key."""
     found = {}
     for key, upload_id in materials.items():
@@ -178,7 +180,13 @@ def submission(plan: Plan, draft: dict, uploads: dict) -> dict[str, Any]:
 
 
 def _render_details(
-    request: AuthenticatedHttpRequest, flow, spec, plan, draft, uploads, errors
+    request: AuthenticatedHttpRequest,
+    flow: Flow,
+    spec: BundleDef,
+    plan: Plan,
+    draft: dict[str, Any],
+    uploads: dict[str, Any],
+    errors: dict[str, str],
 ) -> HttpResponse:
     code = flow.code
     groups = field_groups(spec, plan.fields, draft["values"], errors)

@@ -1,6 +1,8 @@
 """Ratings (好差评): the applicant's form on the status page, and the supervisors' list of poor ratings
 to follow up."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banshi.accounts.http import AuthenticatedHttpRequest
-from banshi.cases.models import Rating
+from banshi.cases.models import Application, Rating
 from banshi.cases.selectors import poor_ratings
 from banshi.cases.services.rate import COMMENT_MAX, FINISHED, NOTE_MAX, application_rate, rating_follow_up
 from banshi.directory.selectors import is_supervisor
@@ -103,7 +105,7 @@ def supervise_ratings(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "cases/supervise_ratings.html", context, status=400 if failed else 200)
 
 
-def rating_context(application, form: RatingForm | None = None) -> dict:
+def rating_context(application: Application, form: RatingForm | None = None) -> dict:
     """The rating part of the status page: the rating given, or the form once the application is
     finished."""
     if application.status not in FINISHED:
@@ -121,7 +123,12 @@ def rating_context(application, form: RatingForm | None = None) -> dict:
     return {"rating": rating, "rating_form": form, "rating_errors": errors}
 
 
-def rating_post(request: AuthenticatedHttpRequest, application, *, render_page) -> HttpResponse:
+def rating_post(
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    *,
+    render_page: Callable[[RatingForm], HttpResponse],
+) -> HttpResponse:
     """The applicant's rating, posted from the status page; `render_page(form)` shows the page again
     with the form's errors."""
     form = RatingForm(request.POST)

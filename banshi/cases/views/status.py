@@ -24,6 +24,7 @@ from banshi.cases.selectors import (
 from banshi.cases.services import application_correct, upload_create
 from banshi.cases.services.materials import upload_path
 from banshi.cases.views.ratings import RatingForm, rating_context, rating_post
+from banshi.catalog.definition import BundleDef
 from banshi.catalog.forms import field_groups, material_rows, posted_values
 from banshi.certificates.selectors import certificates_for_application
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
@@ -66,7 +67,7 @@ def _return_keys(task: Task) -> tuple[list[str], list[str]]:
     return fields, materials
 
 
-def item_label(spec, item: str) -> str:
+def item_label(spec: BundleDef, item: str) -> str:
     kind, _dot, key = item.partition(".")
     if kind == "fields" and key in spec.fields:
         return str(spec.fields[key].label)
@@ -75,7 +76,7 @@ def item_label(spec, item: str) -> str:
     return item
 
 
-def _timeline(application: Application, tasks: list[Task], spec) -> list[dict]:
+def _timeline(application: Application, tasks: list[Task], spec: BundleDef) -> list[dict]:
     """Events in plain words. Reasons and outputs stay out: the timeline never shows personal data."""
     by_id = {str(task.pk): task for task in tasks}
     items = []

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.accounts.http import AuthenticatedHttpRequest
-from banshi.cases.models import Task
+from banshi.cases.models import Application, Task
 from banshi.cases.selectors import (
     applications_with_estimated_deadline,
     deadline_counts_by_agency,
@@ -26,7 +26,7 @@ def _require_supervisor(request: AuthenticatedHttpRequest) -> None:
         raise PermissionDenied
 
 
-def _applicant(application) -> str:
+def _applicant(application: Application) -> str:
     applicant = application.applicant
     return mask_name(applicant.display_name or applicant.username)
 

@@ -2,6 +2,9 @@
 form for them (the resident's own pages, see `apply.Flow`), have them confirm with a code texted to
 their phone, and hand over or post the results of the applications accepted at the window."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.accounts.models import User
 from banshi.accounts.selectors import resident_by_id, resident_by_phone
 from banshi.cases.draft import draft_finish, draft_submitted, drafts_of_others_forget
 from banshi.cases.models import Application, Task
@@ -40,10 +44,10 @@ PHONE_WIDGET = forms.TextInput(
 
 
 class PhoneField(forms.CharField):
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(label=gettext_lazy("Mobile number"), max_length=11, widget=PHONE_WIDGET, **kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> str:
         value = super().clean(value)
         if problem := phone_problem(value):
             raise forms.ValidationError(_(problem))
@@ -53,7 +57,7 @@ class PhoneField(forms.CharField):
 class ResidentSearchForm(NamedErrorsForm):
     phone = PhoneField(help_text=gettext_lazy("The resident's mobile number, all 11 digits."))
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Its own ids: the page can show this form and the account form, both with a phone input.
         kwargs.setdefault("auto_id", "search_%s")
         super().__init__(*args, **kwargs)
@@ -117,18 +121,18 @@ def _window_application(request: AuthenticatedHttpRequest, number: str) -> tuple
     return window, application
 
 
-def _resident(resident_id: int):
+def _resident(resident_id: int) -> User:
     resident = resident_by_id(user_id=resident_id)
     if resident is None:
         raise Http404
     return resident
 
 
-def _masked(user) -> dict[str, str]:
+def _masked(user: User) -> dict[str, str]:
     return {"name": mask_name(user.display_name or ""), "phone": mask_phone(user.phone or "")}
 
 
-def _rows(applications) -> list[dict]:
+def _rows(applications: Iterable[Application]) -> list[dict]:
     return [
         {
             "application": application,
@@ -269,7 +273,7 @@ def window_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _render_application(
     request: AuthenticatedHttpRequest,
     application: Application,
-    form=None,
+    form: forms.Form | None = None,
     *,
     conflict: str = "",
     status: int = 200,

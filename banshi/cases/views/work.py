@@ -1,13 +1,14 @@
 """The officers' work area: their agencies' queue and one task with its decisions."""
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +46,7 @@ class RevokeForm(NamedErrorsForm):
     )
 
 
-def _revoke_form(data=None, number: str = "") -> RevokeForm:
+def _revoke_form(data: QueryDict | None = None, number: str = "") -> RevokeForm:
     # One form per document on the page: ids carry the number so that labels and error links match.
     auto_id = f"id_{number}-%s" if is_number_shaped(number) else "id_%s"
     return RevokeForm(data, prefix="revoke", auto_id=auto_id, initial={"number": number})
@@ -64,7 +65,7 @@ def _officer_task(request: AuthenticatedHttpRequest, task_id: int) -> Task:
     return task
 
 
-def _queue_row(task: Task, now) -> dict:
+def _queue_row(task: Task, now: datetime) -> dict:
     applicant = task.application.applicant
     return {
         "task": task,
@@ -93,7 +94,7 @@ def work_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "cases/work_queue.html", context)
 
 
-def _forms(task: Task, data=None, which: str = ""):
+def _forms(task: Task, data: QueryDict | None = None, which: str = "") -> dict[str, NamedErrorsForm]:
     spec = task.application.spec
     produces = spec.services[task.service].produces
     items = [(item, item_label(spec, item)) for item in returnable_items(task)]
@@ -101,12 +102,17 @@ def _forms(task: Task, data=None, which: str = ""):
         "approve": ApproveForm(data if which == "approve" else None, produces=produces, prefix="approve"),
         "return": ReturnForm(data if which == "return" else None, items=items, prefix="return"),
         "reject": RejectForm(data if which == "reject" else None, prefix="reject"),
-        "revoke": _revoke_form(data, data.get("revoke-number", "")) if which == "revoke" else _revoke_form(),
+        "revoke": _revoke_form(data, data.get("revoke-number", ""))
+        if which == "revoke" and data is not None
+        else _revoke_form(),
     }
 
 
 def _render_task(
-    request: AuthenticatedHttpRequest, task: Task, forms=None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    task: Task,
+    forms: dict[str, NamedErrorsForm] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     application = task.application
     spec = application.spec

@@ -6,6 +6,7 @@ sides over the call's socket (`realtime.call_changed`), and their pages fetch th
 
 The signaling itself is in `consumers.CallConsumer`; the page's script is `static/js/call.js`."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -39,7 +40,7 @@ def _errors(status: int, errors: dict[str, str]) -> JsonResponse:
     )
 
 
-def _service(call, **kwargs) -> tuple[Any, JsonResponse | None]:
+def _service(call: Callable[..., Any], **kwargs: Any) -> tuple[Any, JsonResponse | None]:
     """Run one service; its domain errors as the JSON answer."""
     try:
         return call(**kwargs), None

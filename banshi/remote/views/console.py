@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.accounts.models import User
 from banshi.directory.models import Window
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.personal import mask_name
@@ -27,7 +28,7 @@ def _video_window(request: AuthenticatedHttpRequest) -> Window:
     return window
 
 
-def _person(user) -> str:
+def _person(user: User) -> str:
     return user.display_name or user.username
 
 

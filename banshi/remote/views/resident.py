@@ -3,6 +3,7 @@ queue, and after a call its summary, rating and the way back to the application.
 
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases.draft import draft_save, draft_start
 from banshi.catalog.selectors import bundle_open
+from banshi.directory.models import Window
 from banshi.directory.selectors import is_supervisor
 from banshi.remote import selectors
 from banshi.remote.forms import CallRatingForm, SlotForm, TakeNumberForm
@@ -33,14 +35,14 @@ from banshi.ui.forms import form_error_summary
 from banshi.ui.views import run_service
 
 
-def _window(window_id: int):
+def _window(window_id: int) -> Window:
     window = selectors.video_window(window_id=window_id)
     if window is None:
         raise Http404
     return window
 
 
-def _hours(window) -> list[dict]:
+def _hours(window: Window) -> list[dict]:
     return [
         {"day": WEEKDAYS[row["weekday"]], "periods": row["periods"]}
         for row in selectors.hours_summary(window=window)
@@ -71,7 +73,7 @@ def remote_home(request: HttpRequest) -> HttpResponse:
 # --- booking ------------------------------------------------------------------------------------------
 
 
-def _picker(request: AuthenticatedHttpRequest, window, *, posted: str = "") -> dict:
+def _picker(request: AuthenticatedHttpRequest, window: Window, *, posted: str = "") -> dict:
     """The next working days with their places left, and the slots of the day shown."""
     days = selectors.slots_upcoming(window=window)
     wanted = request.GET.get("day", "")
@@ -135,7 +137,10 @@ def _own_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> 
 
 
 def _render_appointment(
-    request: AuthenticatedHttpRequest, appointment: Appointment, form=None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    appointment: Appointment,
+    form: forms.Form | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     form = form or SlotForm(with_bundle=False)
     window = appointment.slot.window
@@ -226,7 +231,7 @@ def remote_appointment_ics(request: AuthenticatedHttpRequest, appointment_id: in
 # --- the queue ----------------------------------------------------------------------------------------
 
 
-def _queue_context(request: AuthenticatedHttpRequest, window, form=None) -> dict:
+def _queue_context(request: AuthenticatedHttpRequest, window: Window, form: forms.Form | None = None) -> dict:
     user = request.user
     ticket = selectors.open_ticket(user=user, window_id=window.pk)
     position, wait = selectors.ticket_position(ticket=ticket) if ticket else (0, 0.0)
@@ -315,7 +320,7 @@ def _participant_session(request: AuthenticatedHttpRequest, session_id: int) -> 
 
 
 def _render_summary(
-    request: AuthenticatedHttpRequest, session: CallSession, form=None, status: int = 200
+    request: AuthenticatedHttpRequest, session: CallSession, form: forms.Form | None = None, status: int = 200
 ) -> HttpResponse:
     is_resident = session.resident_id == request.user.pk
     rating = selectors.call_rating(session=session)

@@ -2,8 +2,9 @@ import unicodedata
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from banshi.catalog.burden import Burden, answer_problems, burden, most_services_answers
@@ -95,7 +96,7 @@ class Command(BaseCommand):
         "service is applied for on its own, beside the one bundle. Computed from the catalogue files."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("bundles", nargs="*", metavar="bundle", help="bundle codes (default: all)")
         parser.add_argument(
             "--answer",
@@ -108,7 +109,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "markdown"], default="text")
         parser.add_argument("--dir", default=str(BUNDLES_DIR), help="folder of bundle files")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         bundles = self._bundles(Path(options["dir"]), options["bundles"])
         fixed = self._fixed(options["answer"], bundles)
         language = options["lang"] or translation.get_language() or "zh-hans"
