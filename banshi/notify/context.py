@@ -17,7 +17,7 @@ class Inbox:
     """What the header shows of a user's notifications. The count runs only when a template shows it, at
     most once a request, and never for an anonymous visitor."""
 
-    def __init__(self, user: User | AnonymousUser) -> None:
+    def __init__(self, user: User | AnonymousUser | None) -> None:
         self._user = user
 
     @cached_property
