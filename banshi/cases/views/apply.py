@@ -50,7 +50,7 @@ class Flow:
     clerk for a resident (then `window` is the clerk's window)."""
 
     code: str
-    applicant: Any
+    applicant: User
     window: Window | None = None
 
     @property
@@ -84,7 +84,7 @@ class Flow:
         urls["start"] = reverse("cases:window_resident", args=[resident.pk])
         acting_for = {
             "name": mask_name(resident.display_name),
-            "phone": mask_phone(resident.phone),
+            "phone": mask_phone(resident.phone or ""),
             "url": urls["start"],
         }
         return {"urls": urls, "acting_for": acting_for}
