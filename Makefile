@@ -66,9 +66,13 @@ bench: install bench-debian
 	$(UNSHARE) sh -c 'ip link set lo up && $(PY) bench/call.py' || status=$$?; \
 	$(PY) bench/document.py || status=$$?; exit $$status
 
+# ruff, mypy (the paths and strictness are in pyproject.toml; its cache is .mypy_cache) and the layer
+# contracts of import-linter.
 lint: install
 	$(VENV)/bin/ruff check banshi bench
 	$(VENV)/bin/ruff format --check banshi bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 messages: install
 	cd banshi && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete && ../$(PY) ../manage.py compilemessages

@@ -119,7 +119,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_directory", verbosity=0, stdout=io.StringIO())
         call_command("load_catalog", verbosity=0, stdout=io.StringIO())
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(Event._meta.db_table)}")
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(Event._meta.db_table)}")  # noqa: S608
 
 
 def _user(username: str, phone: str | None = None) -> User:

@@ -1,11 +1,11 @@
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from bench.models import Insert
 
 
 @csrf_exempt
-def insert(request):
+def insert(request: HttpRequest) -> HttpResponse:
     """The baseline: insert one row, answer a small JSON. No authentication."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

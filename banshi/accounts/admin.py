@@ -9,4 +9,4 @@ from banshi.accounts.models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "phone", "is_staff", "is_active"]
     search_fields = ["username", "display_name", "phone"]
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Resident"), {"fields": ["phone", "display_name"]}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Resident"), {"fields": ["phone", "display_name"]}))

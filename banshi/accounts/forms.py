@@ -1,5 +1,7 @@
 """The account pages' forms: sign-up, log-in, a new password by SMS code."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext as _
@@ -26,8 +28,9 @@ class NewPasswordForm(NamedErrorsForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("is not the same as the password"))
         return data
@@ -68,7 +71,7 @@ class PasswordSetForm(NewPasswordForm):
     )
     field_order = ["phone", "code", "password1", "password2"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = gettext_lazy("New password")
         self.fields["password2"].label = gettext_lazy("Confirm the new password")

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -16,7 +17,7 @@ class User(AbstractUser):
     phone = models.CharField(_("mobile number"), max_length=11, unique=True, null=True, blank=True)
     display_name = models.CharField(_("name"), max_length=60, blank=True)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -1,6 +1,10 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,11 +15,11 @@ from banshi.ui.forms import form_error_summary
 from banshi.ui.views import run_service, safe_next
 
 
-def _as_form_fields(service):
+def _as_form_fields(service: Callable[..., Any]) -> Callable[..., Any]:
     """The service, its FieldErrors named as the forms name their fields: the one new `password` is
     asked for twice, as password1 and password2."""
 
-    def call(**kwargs):
+    def call(**kwargs: Any) -> Any:
         try:
             return service(**kwargs)
         except FieldErrors as exc:
@@ -31,7 +35,7 @@ class Login(LoginView):
     redirect_authenticated_user = True
 
 
-def signup(request):
+def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(safe_next(request))
     form = SignupForm(request.POST or None)
@@ -57,7 +61,7 @@ def signup(request):
 PASSWORD_PHONE_KEY = "password_code_phone"
 
 
-def password_code(request):
+def password_code(request: HttpRequest) -> HttpResponse:
     form = PasswordCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if run_service(request, password_code_send, form=form, phone=form.cleaned_data["phone"]).ok:
@@ -76,7 +80,7 @@ def password_code(request):
     return render(request, "accounts/password_code.html", context, status=status)
 
 
-def password_set(request):
+def password_set(request: HttpRequest) -> HttpResponse:
     form = PasswordSetForm(
         request.POST or None, initial={"phone": request.session.get(PASSWORD_PHONE_KEY, "")}
     )

@@ -1,13 +1,6 @@
-"""Schemas that every app's router shares: the one error shape,
-`{"errors": [{"field": "...", "message": "..."}]}`."""
+"""Schemas that every app's router shares. The error shape lives in `banshi.lib.schemas` so that the
+routers need not import the API that assembles them."""
 
-from ninja import Schema
+from banshi.lib.schemas import Error, Errors
 
-
-class Error(Schema):
-    field: str
-    message: str
-
-
-class Errors(Schema):
-    errors: list[Error]
+__all__ = ["Error", "Errors"]

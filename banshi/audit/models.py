@@ -1,3 +1,5 @@
+from typing import Any, Never
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,10 +10,10 @@ class AppendOnlyError(Exception):
 
 
 class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> Never:
         raise AppendOnlyError("audit events are never updated")
 
-    def delete(self):
+    def delete(self) -> Never:
         raise AppendOnlyError("audit events are never deleted")
 
 
@@ -42,10 +44,10 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.event_type} {self.subject_type}:{self.subject_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("audit events are never updated")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> Never:
         raise AppendOnlyError("audit events are never deleted")

@@ -1,21 +1,26 @@
+from __future__ import annotations
+
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
 
 from banshi.audit.models import Event
 
+if TYPE_CHECKING:
+    from banshi.accounts.models import User
+
 
 def event_build(
     *,
-    actor: Any,
+    actor: User | None,
     subject: models.Model,
     event_type: str,
     old_state: str = "",
     new_state: str = "",
     reason: str = "",
-    extra: dict | None = None,
+    extra: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> Event:
     """An audit event, not saved yet: for a change that writes several events in one insert at the end
@@ -35,13 +40,13 @@ def event_build(
 
 def event_record(
     *,
-    actor: Any,
+    actor: User | None,
     subject: models.Model,
     event_type: str,
     old_state: str = "",
     new_state: str = "",
     reason: str = "",
-    extra: dict | None = None,
+    extra: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> Event:
     """Record an audit event. Call inside the transaction of the change it describes. Never put

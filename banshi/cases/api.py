@@ -8,12 +8,13 @@ from django.utils import timezone
 from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from banshi.api.schemas import Errors
+from banshi.accounts.http import ApiRequest
 from banshi.cases import services
-from banshi.cases.models import Task
+from banshi.cases.models import Application, Task
 from banshi.cases.selectors import application_for_owner, queue_for_officer, task_for_officer, task_inputs
 from banshi.cases.services.rate import application_rate
 from banshi.lib.errors import FieldErrors, NotFound
+from banshi.lib.schemas import Errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router()
@@ -34,7 +35,7 @@ class UploadOut(Schema):
     tags=["applications"],
     operation_id="banshi_api_routes_upload_create",
 )
-def upload_create(request, file: File[UploadedFile]):
+def upload_create(request: ApiRequest, file: File[UploadedFile]) -> Status:
     upload = services.upload_create(owner=request.auth, file=file)
     return Status(201, {"id": upload.id, "kind": upload.kind, "size": upload.size})
 
@@ -74,7 +75,7 @@ class ApplicationOut(Schema):
     tasks: list[TaskOut]
 
 
-def _application(application) -> dict:
+def _application(application: Application) -> dict[str, Any]:
     spec = application.spec
     tasks = getattr(application, "submitted_tasks", None)
     if tasks is None:
@@ -113,8 +114,8 @@ def _application(application) -> dict:
     operation_id="banshi_api_routes_application_create",
 )
 def application_create(
-    request, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")
-):
+    request: ApiRequest, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")
+) -> Status:
     """Submit a bundle. A retried request with the same `Idempotency-Key` returns the first
     application and never creates a second."""
     application = services.application_submit_online(
@@ -126,7 +127,7 @@ def application_create(
         idempotency_key=idempotency_key,
     )
     if not hasattr(application, "submitted_tasks"):  # a retry answered with the first application
-        application = application_for_owner(user=request.auth, pk=application.pk)
+        application = application_for_owner(user=request.auth, pk=application.pk) or application
     return Status(201, _application(application))
 
 
@@ -136,7 +137,7 @@ def application_create(
     tags=["applications"],
     operation_id="banshi_api_routes_application_detail",
 )
-def application_detail(request, application_id: int):
+def application_detail(request: ApiRequest, application_id: int) -> dict[str, Any]:
     application = application_for_owner(user=request.auth, pk=application_id)
     if application is None:
         raise NotFound()
@@ -155,7 +156,7 @@ class CorrectionIn(Schema):
     tags=["applications"],
     operation_id="banshi_api_routes_application_correct",
 )
-def application_correct(request, application_id: int, payload: CorrectionIn):
+def application_correct(request: ApiRequest, application_id: int, payload: CorrectionIn) -> dict[str, Any]:
     services.application_correct(
         actor=request.auth,
         application_id=application_id,
@@ -163,7 +164,10 @@ def application_correct(request, application_id: int, payload: CorrectionIn):
         values=payload.fields,
         materials=payload.materials,
     )
-    return _application(application_for_owner(user=request.auth, pk=application_id))
+    corrected = application_for_owner(user=request.auth, pk=application_id)
+    if corrected is None:
+        raise NotFound
+    return _application(corrected)
 
 
 # --- officers' tasks ---------------------------------------------------------------------------------
@@ -200,7 +204,7 @@ class TaskDetailOut(QueueTaskOut):
     return_items: list[str]
 
 
-def _queue_task(task, now) -> dict:
+def _queue_task(task: Task, now: datetime) -> dict[str, Any]:
     return {
         "id": task.id,
         "application": task.application.number,
@@ -219,7 +223,7 @@ def _queue_task(task, now) -> dict:
     tags=["tasks"],
     operation_id="banshi_api_routes_task_list",
 )
-def task_list(request, status: str = Task.Status.READY):
+def task_list(request: ApiRequest, status: str = Task.Status.READY) -> list[dict[str, Any]]:
     """The caller's agencies' tasks in one state (`open` for every open one), most urgent first."""
     if status != "open" and status not in Task.Status.values:
         raise FieldErrors({"status": "must be one of: open, " + ", ".join(Task.Status.values)})
@@ -230,7 +234,7 @@ def task_list(request, status: str = Task.Status.READY):
     ]
 
 
-def _task_detail(request, task_id: int) -> dict:
+def _task_detail(request: ApiRequest, task_id: int) -> dict[str, Any]:
     task = task_for_officer(user=request.auth, task_id=task_id)
     if task is None:
         raise NotFound()
@@ -255,7 +259,7 @@ def _task_detail(request, task_id: int) -> dict:
     tags=["tasks"],
     operation_id="banshi_api_routes_task_detail",
 )
-def task_detail(request, task_id: int):
+def task_detail(request: ApiRequest, task_id: int) -> dict[str, Any]:
     """Only what the task's service needs: its fields, its upstream outputs, its materials."""
     return _task_detail(request, task_id)
 
@@ -269,7 +273,7 @@ TRANSITION_RESPONSES = {200: TaskDetailOut, 400: Errors, 404: Errors, 409: Error
     tags=["tasks"],
     operation_id="banshi_api_routes_task_claim",
 )
-def task_claim(request, task_id: int):
+def task_claim(request: ApiRequest, task_id: int) -> dict[str, Any]:
     services.task_claim(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
 
@@ -280,7 +284,7 @@ def task_claim(request, task_id: int):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_release",
 )
-def task_release(request, task_id: int):
+def task_release(request: ApiRequest, task_id: int) -> dict[str, Any]:
     services.task_release(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
 
@@ -295,7 +299,7 @@ class ApproveIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_approve",
 )
-def task_approve(request, task_id: int, payload: ApproveIn | None = None):
+def task_approve(request: ApiRequest, task_id: int, payload: ApproveIn | None = None) -> dict[str, Any]:
     services.task_approve(actor=request.auth, task_id=task_id, outputs=payload.outputs if payload else {})
     return _task_detail(request, task_id)
 
@@ -311,7 +315,7 @@ class ReturnIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_return",
 )
-def task_return(request, task_id: int, payload: ReturnIn):
+def task_return(request: ApiRequest, task_id: int, payload: ReturnIn) -> dict[str, Any]:
     services.task_return(actor=request.auth, task_id=task_id, reason=payload.reason, items=payload.items)
     return _task_detail(request, task_id)
 
@@ -326,7 +330,7 @@ class RejectIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_reject",
 )
-def task_reject(request, task_id: int, payload: RejectIn):
+def task_reject(request: ApiRequest, task_id: int, payload: RejectIn) -> dict[str, Any]:
     services.task_reject(actor=request.auth, task_id=task_id, reason=payload.reason)
     return _task_detail(request, task_id)
 
@@ -353,7 +357,7 @@ class RatingOut(Schema):
     tags=["applications"],
     operation_id="banshi_api_ratings_application_rating_create",
 )
-def application_rating_create(request, application_id: int, payload: RatingIn):
+def application_rating_create(request: ApiRequest, application_id: int, payload: RatingIn) -> Status:
     """Rate a complete or closed application, once: `level` 5 very satisfied (非常满意), 4 satisfied
     (满意), 3 fairly satisfied (基本满意), 2 dissatisfied (不满意), 1 very dissatisfied (非常不满意)."""
     rating = application_rate(

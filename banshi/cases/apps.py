@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
     name = "banshi.cases"
     verbose_name = _("Applications")
 
-    def ready(self):
+    def ready(self) -> None:
         from banshi.cases.checks import tasks_backend_check
 
         checks.register(tasks_backend_check)

@@ -1,13 +1,17 @@
 """Start-up checks of cases (Django system checks: `manage.py check`, and every command that runs the
 checks, such as migrate, runserver and db_worker)."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import Error
 from django.db import router
 from django.utils.module_loading import import_string
 
 
-def tasks_backend_check(app_configs=None, **kwargs) -> list[Error]:
+def tasks_backend_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[Error]:
     """Automatic decisions are queued inside the transaction that makes a task ready (see
     `flow.schedule_automatic_decision`): a rollback queues nothing, and a commit cannot lose the job.
     That holds only for the database backend of django-tasks writing to the same database as cases;

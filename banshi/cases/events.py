@@ -1,11 +1,17 @@
 """The audit event types of applications, tasks and their ratings, and what the applicant's timeline
 says of the events it shows."""
 
+from __future__ import annotations
+
 from enum import StrEnum, unique
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy
 
 from banshi.cases.models import Application, Task
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @unique
@@ -55,14 +61,14 @@ TASK_MOVED_TO = {
 
 # What the applicant's timeline says of an event. An event not named here stays off it: the officers'
 # own bookkeeping, deadline warnings, and anything that could carry personal data.
-APPLICATION_TIMELINE = {
+APPLICATION_TIMELINE: dict[str, StrOrPromise] = {
     EventType.APPLICATION_SUBMITTED: gettext_lazy("Application submitted"),
     EventType.APPLICATION_IN_PROGRESS: gettext_lazy("Application back in progress"),
     EventType.APPLICATION_CORRECTION_NEEDED: gettext_lazy("A correction is needed"),
     EventType.APPLICATION_COMPLETE: gettext_lazy("Application complete: every service is done"),
     EventType.APPLICATION_CLOSED: gettext_lazy("Application finished; some services were refused"),
 }
-TASK_TIMELINE = {
+TASK_TIMELINE: dict[str, StrOrPromise] = {
     EventType.TASK_READY: gettext_lazy("%(service)s: sent to %(agency)s"),
     EventType.TASK_CLAIMED: gettext_lazy("%(service)s: an officer started work on it"),
     EventType.TASK_RELEASED: gettext_lazy("%(service)s: back in the agency's queue"),
@@ -73,4 +79,6 @@ TASK_TIMELINE = {
     EventType.TASK_CANCELLED: gettext_lazy("%(service)s: cancelled because an earlier service was refused"),
 }
 # The same events when the worker decided by a rule, with no officer involved.
-AUTOMATIC_TASK_TIMELINE = {EventType.TASK_APPROVED: gettext_lazy("%(service)s: done automatically")}
+AUTOMATIC_TASK_TIMELINE: dict[str, StrOrPromise] = {
+    EventType.TASK_APPROVED: gettext_lazy("%(service)s: done automatically")
+}

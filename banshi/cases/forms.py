@@ -1,5 +1,7 @@
 """An officer's decisions on a task; the 好差评 rating form."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +15,7 @@ from banshi.ui.forms import NamedErrorsForm
 class ApproveForm(NamedErrorsForm):
     """One input per output of the service; blank ones the system generates."""
 
-    def __init__(self, *args, produces: dict, **kwargs):
+    def __init__(self, *args: Any, produces: dict, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, output in produces.items():
             generated = output.generate != "none"
@@ -43,9 +45,9 @@ class ReturnForm(NamedErrorsForm):
         help_text=gettext_lazy("The applicant sees this. Say plainly what is wrong and how to fix it."),
     )
 
-    def __init__(self, *args, items: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = items
+        cast(forms.MultipleChoiceField, self.fields["items"]).choices = items
 
 
 class RejectForm(NamedErrorsForm):
@@ -83,7 +85,7 @@ class RatingForm(NamedErrorsForm):
         help_text=gettext_lazy("What went well, or what should be better. Do not write ID numbers here."),
     )
 
-    def __init__(self, *args, label: str | None = None, **kwargs):
+    def __init__(self, *args: Any, label: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if label is not None:
             self.fields["level"].label = label

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from banshi.catalog.definition import BundleDef, ServiceDef
 from banshi.catalog.models import Bundle, BundleVersion
 from banshi.directory.models import Agency, Window
 from banshi.lib.codes import SmsCode
@@ -92,6 +93,10 @@ class Application(models.Model):
     handed_over_at = models.DateTimeField(_("results handed over"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True, default="")
 
+    # Not a column: the tasks a submission just created, set on the application it returns (a retry
+    # answered with the first application has none).
+    submitted_tasks: list["Task"]
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -112,7 +117,7 @@ class Application(models.Model):
         return reverse("cases:application_detail", args=[self.number])
 
     @property
-    def spec(self):
+    def spec(self) -> BundleDef:
         return self.bundle_version.spec
 
 
@@ -184,7 +189,7 @@ class Task(models.Model):
         return reverse("cases:work_task", args=[self.pk])
 
     @property
-    def spec(self):
+    def spec(self) -> ServiceDef:
         return self.application.spec.services[self.service]
 
     @property

@@ -1,28 +1,38 @@
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from banshi.accounts.models import User
+from banshi.audit.models import Event
 from banshi.audit.selectors import events_for
 from banshi.cases.models import Application, ApplicationMaterial, Rating, Task, Upload
-from banshi.directory.models import Agency
+from banshi.directory.models import Agency, Window
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.worktime.hours import office_day_end
 
 S = Task.Status
 
 
-def applications_for_resident(*, user) -> QuerySet[Application]:
+def applications_for_resident(*, user: User) -> QuerySet[Application]:
     return (
         Application.objects.filter(applicant=user).select_related("bundle_version").order_by("-submitted_at")
     )
 
 
-def application_for_owner(*, user, number: str | None = None, pk: int | None = None) -> Application | None:
+def application_for_owner(
+    *, user: User | AnonymousUser, number: str | None = None, pk: int | None = None
+) -> Application | None:
     if not user.is_authenticated:
         return None
     query = Application.objects.filter(applicant=user)
-    query = query.filter(number=number) if number is not None else query.filter(pk=pk)
+    if number is not None:
+        query = query.filter(number=number)
+    elif pk is not None:
+        query = query.filter(pk=pk)
+    else:
+        return None
     return (
         query.select_related("bundle_version", "applicant", "window")
         .prefetch_related(
@@ -32,7 +42,9 @@ def application_for_owner(*, user, number: str | None = None, pk: int | None = N
     )
 
 
-def applications_for_window(*, window, applicant=None, limit: int = 200) -> QuerySet[Application]:
+def applications_for_window(
+    *, window: Window, applicant: User | None = None, limit: int = 200
+) -> QuerySet[Application]:
     """The applications accepted at a window (of one applicant if given), newest first."""
     query = Application.objects.filter(window=window)
     if applicant is not None:
@@ -40,13 +52,13 @@ def applications_for_window(*, window, applicant=None, limit: int = 200) -> Quer
     return query.select_related("bundle_version", "applicant").order_by("-submitted_at")[:limit]
 
 
-def applications_to_hand_over_count(*, window) -> int:
+def applications_to_hand_over_count(*, window: Window) -> int:
     return Application.objects.filter(
         window=window, status=Application.Status.COMPLETE, handed_over_at__isnull=True
     ).count()
 
 
-def application_for_window(*, window, number: str) -> Application | None:
+def application_for_window(*, window: Window, number: str) -> Application | None:
     return (
         Application.objects.filter(window=window, number=number)
         .select_related("bundle_version", "applicant", "submitted_by", "window")
@@ -58,7 +70,11 @@ def application_for_window(*, window, number: str) -> Application | None:
 
 
 def queue_for_officer(
-    *, user, status: str | None = S.READY, claimed_by=None, limit: int = 200
+    *,
+    user: User | AnonymousUser,
+    status: str | None = S.READY,
+    claimed_by: User | None = None,
+    limit: int = 200,
 ) -> QuerySet[Task]:
     """The officer's agencies' tasks, most urgent first. `status=None` lists every open one;
     `claimed_by` keeps only the tasks that person claimed."""
@@ -71,7 +87,7 @@ def queue_for_officer(
     ).order_by("deadline", "id")[:limit]
 
 
-def queue_counts_for_officer(*, user, now: datetime) -> dict[str, int]:
+def queue_counts_for_officer(*, user: User | AnonymousUser, now: datetime) -> dict[str, int]:
     """The counts of the officer's queue page, in one query and without its lists' limit: their
     agencies' open tasks by state, the ones the officer claimed, and of the tasks the page lists
     (ready, and claimed by the officer) how many are late and how many fall due before the offices'
@@ -90,7 +106,7 @@ def queue_counts_for_officer(*, user, now: datetime) -> dict[str, int]:
     )
 
 
-def task_for_officer(*, user, task_id: int) -> Task | None:
+def task_for_officer(*, user: User | AnonymousUser, task_id: int) -> Task | None:
     return (
         Task.objects.filter(pk=task_id, agency_id__in=agency_ids_for_officer(user=user))
         .select_related(
@@ -127,7 +143,7 @@ def task_inputs(*, task: Task) -> dict[str, Any]:
     return {"fields": fields, "outputs": outputs, "materials": materials}
 
 
-def upload_for_user(*, user, upload_id: int) -> Upload | None:
+def upload_for_user(*, user: User | AnonymousUser, upload_id: int) -> Upload | None:
     """An upload is visible to whoever uploaded it, to the applicant it is attached for, and to an
     officer whose agency has a task in that application that needs it."""
     if not user.is_authenticated:
@@ -153,7 +169,7 @@ def upload_for_user(*, user, upload_id: int) -> Upload | None:
     return None
 
 
-def application_timeline(*, application: Application):
+def application_timeline(*, application: Application) -> QuerySet[Event]:
     tasks = list(application.tasks.all())
     return events_for(subjects=[application, *tasks])
 

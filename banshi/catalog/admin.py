@@ -1,7 +1,13 @@
+from collections.abc import Callable
+from typing import Any, cast
+
 from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from banshi.accounts.models import User
 from banshi.catalog.models import Bundle, BundleVersion
 from banshi.catalog.services import bundle_close_for_applications, bundle_open_for_applications
 
@@ -15,24 +21,25 @@ class BundleAdmin(admin.ModelAdmin):
     readonly_fields = ["code", "active", "current"]
     actions = ["open_for_applications", "close_for_applications"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.action(description=_("Open the selected bundles for applications"), permissions=["change"])
-    def open_for_applications(self, request, queryset):
+    def open_for_applications(self, request: HttpRequest, queryset: QuerySet[Bundle]) -> None:
         self._set(request, queryset, bundle_open_for_applications)
 
     @admin.action(description=_("Close the selected bundles for applications"), permissions=["change"])
-    def close_for_applications(self, request, queryset):
+    def close_for_applications(self, request: HttpRequest, queryset: QuerySet[Bundle]) -> None:
         self._set(request, queryset, bundle_close_for_applications)
 
-    def _set(self, request, queryset, service) -> None:
+    def _set(self, request: HttpRequest, queryset: QuerySet[Bundle], service: Callable[..., Any]) -> None:
         ids = list(queryset.values_list("id", flat=True))
         for bundle_id in ids:
-            service(actor=request.user, bundle_id=bundle_id)
+            # Only signed-in staff reach the admin.
+            service(actor=cast(User, request.user), bundle_id=bundle_id)
         count = len(ids)
         self.message_user(
             request,
@@ -46,8 +53,8 @@ class BundleVersionAdmin(admin.ModelAdmin):
     list_display = ["bundle", "digest", "loaded_at"]
     readonly_fields = ["bundle", "digest", "definition", "loaded_at"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -2,11 +2,13 @@
 
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import Router, Schema
 
-from banshi.api.schemas import Errors
+from banshi.catalog.models import Bundle
 from banshi.catalog.selectors import bundle_open, bundles_open
 from banshi.lib.errors import NotFound
+from banshi.lib.schemas import Errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["catalogue"])
@@ -72,8 +74,8 @@ class BundleOut(BundleSummary):
     services: list[ServiceOut]
 
 
-def _summary(bundle) -> dict:
-    spec = bundle.current.spec
+def _summary(bundle: Bundle) -> dict[str, Any]:
+    spec = bundle.current_spec
     return {
         "code": bundle.code,
         "name": str(spec.name),
@@ -82,12 +84,12 @@ def _summary(bundle) -> dict:
     }
 
 
-def _options(options: dict) -> list[dict]:
+def _options(options: dict[str, Any]) -> list[dict[str, str]]:
     return [{"value": value, "label": str(label)} for value, label in options.items()]
 
 
 @router.get("/bundles", auth=None, response=list[BundleSummary], operation_id="banshi_api_routes_bundle_list")
-def bundle_list(request):
+def bundle_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_summary(bundle) for bundle in bundles_open()]
 
 
@@ -97,13 +99,13 @@ def bundle_list(request):
     response={200: BundleOut, 404: Errors},
     operation_id="banshi_api_routes_bundle_detail",
 )
-def bundle_detail(request, code: str):
+def bundle_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     """The merged form: every field asked once, each with the services that need it and the answers
     (`when`) under which it applies."""
     bundle = bundle_open(code=code)
     if bundle is None:
         raise NotFound()
-    spec = bundle.current.spec
+    spec = bundle.current_spec
     needed_by = spec.needed_by(spec.services)
     return {
         **_summary(bundle),

@@ -204,13 +204,16 @@ def most_services_answers(bundle: BundleDef, fixed: dict[str, str] | None = None
     for key in open_questions:
         combinations *= len(bundle.questions[key].options)
     if combinations <= EXHAUSTIVE_LIMIT:
-        best: dict[str, str] | None = None
-        best_count = -1
-        for choice in itertools.product(*(list(bundle.questions[key].options) for key in open_questions)):
-            answers = {**fixed, **dict(zip(open_questions, choice, strict=True))}
-            if (found := count(answers)) > best_count:
-                best, best_count = answers, found
-        assert best is not None
+        # max() keeps the first of equal counts, so ties go to the earlier options.
+        best = max(
+            (
+                {**fixed, **dict(zip(open_questions, choice, strict=True))}
+                for choice in itertools.product(
+                    *(list(bundle.questions[key].options) for key in open_questions)
+                )
+            ),
+            key=count,
+        )
         return {key: best[key] for key in bundle.questions}
     # Too many combinations: settle the questions one at a time in file order (later ones at their first
     # option meanwhile).

@@ -296,7 +296,7 @@ def graph_problems(bundle: BundleDef) -> list[str]:
         )
         return problems
     for code, service in bundle.services.items():
-        upstream = bundle.upstream_of(code)
+        upstreams = bundle.upstream_of(code)
         for need in service.needs:
             if need.startswith("materials."):
                 if need.removeprefix("materials.") not in bundle.materials:
@@ -305,7 +305,7 @@ def graph_problems(bundle: BundleDef) -> list[str]:
                 if not bundle.expand_need(need):
                     problems.append(f"services.{code}.needs: {need!r} matches no field")
             elif need in owners:
-                if owners[need] not in upstream:
+                if owners[need] not in upstreams:
                     problems.append(
                         f"services.{code}.needs: {need!r} is produced by {owners[need]!r}, "
                         "which is not among its depends_on"
@@ -334,7 +334,7 @@ def graph_problems(bundle: BundleDef) -> list[str]:
 class BundleError(ValueError):
     """A bundle file that cannot be used, with every problem as `where: what`."""
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
         super().__init__("\n".join(f"{source}: {problem}" for problem in problems))
@@ -346,7 +346,7 @@ def parse_bundle(data: object, *, source: str) -> BundleDef:
     try:
         return BundleDef.model_validate(data)
     except ValidationError as exc:
-        problems = []
+        problems: list[str] = []
         for error in exc.errors():
             where = ".".join(str(part) for part in error["loc"])
             message = error["msg"].removeprefix("Value error, ")

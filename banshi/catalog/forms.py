@@ -4,7 +4,8 @@ for someone not handling the case."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -16,7 +17,10 @@ from banshi.directory.selectors import district_choices
 from banshi.lib.personal import mask_digits, mask_id_number, mask_name, mask_phone, mask_text
 from banshi.ui.forms import Group, Row, dom_id, options_for, problem_text
 
-GROUPS = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+GROUPS: dict[str, StrOrPromise] = {
     "newborn": gettext_lazy("The baby"),
     "mother": gettext_lazy("The mother"),
     "father": gettext_lazy("The father"),
@@ -186,7 +190,7 @@ def material_rows(
     return rows
 
 
-def posted_values(post, keys: list[str]) -> dict[str, str]:
+def posted_values(post: Mapping[str, Any], keys: list[str]) -> dict[str, str]:
     # Kept in the session until the form is right; one character over the catalogue's longest field
     # still fails validation, and nobody can swell the session with megabytes.
     return {key: post.get(f"fields.{key}", "").strip()[:4001] for key in keys}

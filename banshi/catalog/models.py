@@ -23,6 +23,14 @@ class Bundle(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def current_spec(self) -> BundleDef:
+        """The definition new applications follow. Every bundle the catalogue loaded has one; the
+        selectors of open bundles list no other."""
+        if self.current is None:
+            raise BundleVersion.DoesNotExist(f"the bundle {self.code!r} has no current version")
+        return self.current.spec
+
 
 class BundleVersion(models.Model):
     """An immutable definition of a bundle. Applications point at the version they were submitted

@@ -4,11 +4,11 @@ audited."""
 
 import json
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.catalog.definition import BundleError
 from banshi.catalog.events import EventType
@@ -18,7 +18,7 @@ from banshi.directory.models import Agency
 from banshi.lib.errors import NotFound
 
 
-def catalog_load(*, actor: Any = None, directory: Path = BUNDLES_DIR) -> list[str]:
+def catalog_load(*, actor: User | None = None, directory: Path = BUNDLES_DIR) -> list[str]:
     """Load every bundle file; a new version is stored only when the definition changed, and a bundle
     whose current version changes gets an audit event. Raises BundleError for the first unusable file
     and loads nothing in that case. Returns the codes of the bundles that changed."""
@@ -61,17 +61,17 @@ def catalog_load(*, actor: Any = None, directory: Path = BUNDLES_DIR) -> list[st
     return changed
 
 
-def bundle_open_for_applications(*, actor: Any, bundle_id: int) -> Bundle:
+def bundle_open_for_applications(*, actor: User, bundle_id: int) -> Bundle:
     """Let residents apply for the bundle again."""
     return _bundle_active_set(actor=actor, bundle_id=bundle_id, active=True)
 
 
-def bundle_close_for_applications(*, actor: Any, bundle_id: int) -> Bundle:
+def bundle_close_for_applications(*, actor: User, bundle_id: int) -> Bundle:
     """Stop new applications for the bundle; applications already made go on."""
     return _bundle_active_set(actor=actor, bundle_id=bundle_id, active=False)
 
 
-def _bundle_active_set(*, actor: Any, bundle_id: int, active: bool) -> Bundle:
+def _bundle_active_set(*, actor: User, bundle_id: int, active: bool) -> Bundle:
     with transaction.atomic():
         bundle = Bundle.objects.select_for_update().filter(pk=bundle_id).first()
         if bundle is None:

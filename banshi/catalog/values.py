@@ -4,6 +4,7 @@ caller names the field."""
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,7 +29,7 @@ def _blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip() == "")
 
 
-def clean_value(spec: FieldDef, raw: Any, *, area_codes: set[str] | None = None) -> Any:
+def clean_value(spec: FieldDef, raw: Any, *, area_codes: AbstractSet[str] | None = None) -> Any:
     """The normalised value, or None for an empty optional field; raises ValueProblem."""
     if _blank(raw):
         if spec.required and spec.type != "boolean":
@@ -44,7 +45,7 @@ def clean_value(spec: FieldDef, raw: Any, *, area_codes: set[str] | None = None)
         if text in {"false", "0", "no", "off"}:
             return False
         raise ValueProblem(_("must be yes or no"))
-    if not isinstance(raw, (str, int, float)) or isinstance(raw, bool) and kind != "boolean":
+    if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
         raise ValueProblem(_("has the wrong kind of value"))
     text = str(raw).strip()
     if kind in {"text", "address"}:
@@ -122,7 +123,7 @@ def clean_value(spec: FieldDef, raw: Any, *, area_codes: set[str] | None = None)
 
 def _datetime_from_date_and_minutes(text: str) -> datetime | None:
     try:
-        return datetime.strptime(text, "%Y-%m-%d %H:%M")
+        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.get_current_timezone())
     except ValueError:
         return None
 

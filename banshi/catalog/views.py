@@ -18,11 +18,11 @@ def open_spec(code: str) -> BundleDef:
     bundle = bundle_open(code=code)
     if bundle is None:
         raise Http404
-    return bundle.current.spec
+    return bundle.current_spec
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    bundles = [(bundle.code, bundle.current.spec) for bundle in bundles_open()]
+    bundles = [(bundle.code, bundle.current_spec) for bundle in bundles_open()]
     return render(request, "catalog/home.html", {"bundles": bundles})
 
 

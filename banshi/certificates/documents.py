@@ -8,6 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from banshi.catalog.definition import BundleDef
 from banshi.catalog.forms import display_value
 from banshi.certificates.models import Certificate
 from banshi.directory.models import Area
@@ -67,7 +68,7 @@ def document_context(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def _area_names(spec, keys: list[str]) -> dict[str, str]:
+def _area_names(spec: BundleDef, keys: list[str]) -> dict[str, str]:
     if not any(spec.fields[key].type == "area" for key in keys if key in spec.fields):
         return {}
     return dict(Area.objects.values_list("code", "name"))

@@ -1,10 +1,18 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils import timezone
 
 from banshi.certificates.models import NUMBER_SHAPE, Certificate
 from banshi.directory.models import Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from banshi.accounts.models import User
+    from banshi.cases.models import Application, Task
 
 
 def is_number_shaped(number: Any) -> bool:
@@ -30,7 +38,7 @@ def public_facts(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def certificate_for_viewer(*, user, number: str) -> Certificate | None:
+def certificate_for_viewer(*, user: User | AnonymousUser, number: str) -> Certificate | None:
     """The whole document, for its applicant, the officers of the issuing agency and the clerks of the
     window that accepted the application (who print it for the resident); None for anyone else, so
     that a stranger cannot tell a document they may not see from one that does not exist."""
@@ -52,9 +60,9 @@ def certificate_for_viewer(*, user, number: str) -> Certificate | None:
     return certificate if staff else None
 
 
-def certificates_for_application(*, application) -> list[Certificate]:
+def certificates_for_application(*, application: Application) -> list[Certificate]:
     return list(Certificate.objects.filter(application=application).order_by("task__position", "id"))
 
 
-def certificates_for_task(*, task) -> list[Certificate]:
+def certificates_for_task(*, task: Task) -> list[Certificate]:
     return list(Certificate.objects.filter(task=task).select_related("revoked_by").order_by("id"))

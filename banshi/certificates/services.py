@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.accounts.models import User
 from banshi.audit.models import Event
 from banshi.audit.services import event_build, event_record
 from banshi.cases.models import Task
@@ -30,7 +31,7 @@ OFF_DOCUMENT_GROUPS = {"collector", "delivery"}
 REASON_MAX_LENGTH = 1000
 
 
-def certificates_issue_for_task(*, task: Task, actor: Any, now: datetime) -> list[Event]:
+def certificates_issue_for_task(*, task: Task, actor: User | None, now: datetime) -> list[Event]:
     """One certificate per document output of an approved task, numbered with the output's value.
     Called inside the approval's transaction; a number that is malformed or already used refuses the
     approval with a message next to the output. Returns the audit events to write."""
@@ -135,7 +136,7 @@ def _holder_name(task: Task) -> str:
     return applicant.display_name or ""
 
 
-def certificate_revoke(*, actor: Any, number: Any, reason: Any) -> Certificate:
+def certificate_revoke(*, actor: User, number: Any, reason: Any) -> Certificate:
     """An officer of the issuing agency revokes a document; the verification page says so at once."""
     agency_ids = agency_ids_for_officer(user=actor)
     if not isinstance(number, str) or not agency_ids:

@@ -1,10 +1,13 @@
 """The document download and the public verification page."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.certificates.documents import certificate_pdf
 from banshi.certificates.selectors import (
     certificate_for_verification,
@@ -16,7 +19,7 @@ from banshi.certificates.selectors import (
 
 @login_required
 @require_GET
-def certificate_download(request, number: str):
+def certificate_download(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     certificate = certificate_for_viewer(user=request.user, number=number)
     if certificate is None:
         raise Http404
@@ -28,7 +31,7 @@ def certificate_download(request, number: str):
 
 
 @require_GET
-def verify_lookup(request):
+def verify_lookup(request: HttpRequest) -> HttpResponse:
     """The form to type a number read off a paper document."""
     typed = request.GET.get("number")
     if typed is not None:
@@ -40,7 +43,7 @@ def verify_lookup(request):
 
 
 @require_GET
-def verify(request, number: str):
+def verify(request: HttpRequest, number: str) -> HttpResponse:
     """Anyone may check a number; they learn whether it is genuine and current, never who holds it
     beyond a masked name, and never why a document was revoked."""
     if not is_number_shaped(number):
@@ -52,7 +55,9 @@ def verify(request, number: str):
     return _verify_page(request, state=facts["status"], status=200, number=number, facts=facts)
 
 
-def _verify_page(request, *, state: str, status: int, number: str = "", facts=None):
+def _verify_page(
+    request: HttpRequest, *, state: str, status: int, number: str = "", facts: dict[str, Any] | None = None
+) -> HttpResponse:
     context = {"state": state, "number": number, "facts": facts}
     response = render(request, "certificates/verify.html", context, status=status)
     # A document can be revoked at any moment: never answer from a cache.

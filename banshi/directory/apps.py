@@ -6,5 +6,5 @@ class DirectoryConfig(AppConfig):
     name = "banshi.directory"
     verbose_name = _("Directory")
 
-    def ready(self):
+    def ready(self) -> None:
         from banshi.directory import signals  # noqa: F401

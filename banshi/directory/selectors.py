@@ -1,9 +1,22 @@
+from __future__ import annotations
+
 import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import QuerySet
 
 from banshi.directory.models import Agency, Area, Membership, Window
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def agency_ids_for_officer(*, user) -> list[int]:
+    from banshi.accounts.models import User
+
+_T = TypeVar("_T")
+
+
+def agency_ids_for_officer(*, user: User | AnonymousUser) -> list[int]:
     if not user.is_authenticated:
         return []
     return list(
@@ -11,14 +24,14 @@ def agency_ids_for_officer(*, user) -> list[int]:
     )
 
 
-def agencies_for_officer(*, user):
+def agencies_for_officer(*, user: User | AnonymousUser) -> QuerySet[Agency]:
     return Agency.objects.filter(id__in=agency_ids_for_officer(user=user))
 
 
-def window_for_clerk(*, user, kind: str | None = None) -> Window | None:
+def window_for_clerk(*, user: User | AnonymousUser, kind: str | None = None) -> Window | None:
     """The window a clerk serves at (of that kind, when given: a clerk may serve at a physical window
     and a video one), or None for anyone who is not a clerk of one."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     memberships = Membership.objects.filter(user=user, role=Membership.Role.CLERK, window__isnull=False)
     if kind is not None:
@@ -27,13 +40,13 @@ def window_for_clerk(*, user, kind: str | None = None) -> Window | None:
     return membership.window if membership else None
 
 
-def is_staff_member(*, user) -> bool:
+def is_staff_member(*, user: User | AnonymousUser) -> bool:
     return user.is_authenticated and Membership.objects.filter(user=user).exists()
 
 
-def is_supervisor(*, user) -> bool:
+def is_supervisor(*, user: User | AnonymousUser) -> bool:
     return (
-        bool(getattr(user, "is_authenticated", False))
+        user.is_authenticated
         and Membership.objects.filter(user=user, role=Membership.Role.SUPERVISOR).exists()
     )
 
@@ -44,26 +57,28 @@ def district_choices() -> list[tuple[str, str]]:
     return list(Area.objects.filter(kind__in=kinds).order_by("code").values_list("code", "name"))
 
 
-def agency_names(*, codes) -> dict[str, str]:
+def agency_names(*, codes: Iterable[str]) -> dict[str, str]:
     return {agency.code: agency.name for agency in Agency.objects.filter(code__in=set(codes))}
 
 
 _CACHE_SECONDS = 60
-_cache: dict[str, tuple[float, object]] = {}
+_cache: dict[str, tuple[float, Any]] = {}
 
 
-def _cached(name: str, load):
+def _cached(name: str, load: Callable[[], _T]) -> _T:
     """Reference data read on every submission, kept per process for a minute; a change saved in
     this process clears it at once."""
     now = time.monotonic()
     hit = _cache.get(name)
     if hit is None or now - hit[0] > _CACHE_SECONDS:
-        hit = (now, load())
-        _cache[name] = hit
-    return hit[1]
+        value = load()
+        _cache[name] = (now, value)
+        return value
+    cached: _T = hit[1]
+    return cached
 
 
-def clear_reference_cache(**kwargs) -> None:
+def clear_reference_cache(**kwargs: object) -> None:
     _cache.clear()
 
 
@@ -75,12 +90,12 @@ def agency_ids_by_code() -> dict[str, int]:
     return _cached("agency_ids", lambda: dict(Agency.objects.values_list("code", "id")))
 
 
-def staff_roles(*, user) -> set[str]:
+def staff_roles(*, user: User | AnonymousUser) -> set[str]:
     """The roles a user holds, in one query (a clerk counts only with a window, an officer with an
     agency)."""
     if not user.is_authenticated:
         return set()
-    roles = set()
+    roles: set[str] = set()
     for role, agency_id, window_id in Membership.objects.filter(user=user).values_list(
         "role", "agency_id", "window_id"
     ):

@@ -3,6 +3,7 @@
 import json
 import os
 from datetime import time
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -60,7 +61,7 @@ def env_office_hours(name: str, default: str) -> tuple[tuple[time, time], ...]:
     return periods
 
 
-def env_json_list(name: str, default: list) -> list:
+def env_json_list(name: str, default: list[Any]) -> list[Any]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default

@@ -4,7 +4,7 @@
 class FieldErrors(Exception):
     """Input that cannot be accepted: one message per field, nothing written."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
         self.errors = errors
 

@@ -4,6 +4,7 @@ functions, with no models: every layer may use them."""
 import re
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -26,7 +27,7 @@ def id_number_problem(value: str, *, today: date | None = None) -> str | None:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return gettext_noop("contains an impossible birth date")
-    if birth < date(1900, 1, 1) or birth > (today or date.today()):
+    if birth < date(1900, 1, 1) or birth > (today or timezone.localdate()):
         return gettext_noop("contains a birth date outside the possible range")
     if id_check_digit(value[:17]) != value[17]:
         return gettext_noop("has a wrong check digit")

@@ -1,15 +1,23 @@
+from __future__ import annotations
+
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
 from banshi.notify.selectors import unread_notification_count
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from banshi.accounts.models import User
 
 
 class Inbox:
     """What the header shows of a user's notifications. The count runs only when a template shows it, at
     most once a request, and never for an anonymous visitor."""
 
-    def __init__(self, user) -> None:
+    def __init__(self, user: User | AnonymousUser | None) -> None:
         self._user = user
 
     @cached_property

@@ -1,9 +1,12 @@
+from __future__ import annotations
+
 import base64
 import json
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from functools import cache, partial
+from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -24,10 +27,14 @@ logger = logging.getLogger("banshi.notify")
 SMS_TRIES = 3
 SMS_RETRY_AFTER = timedelta(seconds=20)
 
+if TYPE_CHECKING:
+    from banshi.accounts.models import User
+
 
 @cache
 def _backend(path: str) -> Backend:
-    return import_string(path)()
+    backend: Backend = import_string(path)()
+    return backend
 
 
 def sms_backend() -> Backend:
@@ -38,7 +45,7 @@ def email_backend() -> Backend:
     return _backend(settings.NOTIFY_EMAIL_BACKEND)
 
 
-def notification_send(*, user, title: str, body: str = "", url: str = "") -> Notification:
+def notification_send(*, user: User, title: str, body: str = "", url: str = "") -> Notification:
     """Create the in-site notification now. The SMS and the e-mail go out from the task worker once the
     transaction commits, so a slow gateway never holds up a request and a rolled-back change sends
     nothing."""
@@ -83,7 +90,7 @@ def notification_deliver(*, notification_id: int) -> list[str]:
     return sent
 
 
-def notifications_mark_read(*, user, ids: Iterable[int]) -> int:
+def notifications_mark_read(*, user: User, ids: Iterable[int]) -> int:
     """Mark those of `ids` that are the user's own and still unread as read, in one UPDATE; returns how
     many it marked. The `read_at IS NULL` condition makes it a compare-and-set: the first reading time
     is kept however often a page is opened, and two requests at once mark each row once.

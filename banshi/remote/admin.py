@@ -1,4 +1,9 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.db.models import ForeignKey
+from django.http import HttpRequest
 
 from banshi.remote.models import VideoHours
 
@@ -11,7 +16,9 @@ class VideoHoursAdmin(admin.ModelAdmin):
     list_filter = ["window"]
     ordering = ["window", "weekday", "opens"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "window":
             from banshi.directory.models import Window
 

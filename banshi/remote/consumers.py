@@ -13,11 +13,13 @@ the remote description)."""
 
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth.models import AnonymousUser
 
+from banshi.accounts.models import User
 from banshi.lib.errors import Conflict, NotFound
 from banshi.remote import selectors, services
 from banshi.remote.realtime import call_group, queue_group
@@ -102,6 +104,12 @@ def parse_signal(text: str | None) -> dict:
     return {"type": kind, **schema(message)}
 
 
+def _scope_user(consumer: AsyncWebsocketConsumer) -> User | AnonymousUser:
+    """The socket's user as the auth middleware set it: a lazy User or AnonymousUser (the stubs know only
+    an abstract user), or anonymous when no middleware ran."""
+    return cast("User | AnonymousUser", consumer.scope.get("user") or AnonymousUser())
+
+
 class CallConsumer(AsyncWebsocketConsumer):
     """`/ws/calls/<session_id>/`: the two participants of a call, and nobody else."""
 
@@ -113,9 +121,9 @@ class CallConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.session_id = self.scope["url_route"]["kwargs"]["session_id"]
-        user = self.scope.get("user")
+        user = _scope_user(self)
         session = None
-        if user is not None and user.is_authenticated:
+        if user.is_authenticated:
             session = await database_sync_to_async(selectors.session_for_participant)(
                 user=user, session_id=self.session_id
             )
@@ -135,13 +143,13 @@ class CallConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_discard(call_group(self.session_id), self.channel_name)
         if self.relayed:
             await database_sync_to_async(services.call_touch)(
-                session_id=self.session_id, user=self.scope["user"], messages=self.relayed
+                session_id=self.session_id, user=cast(User, _scope_user(self)), messages=self.relayed
             )
         if self.closing:
             return
         try:
             await database_sync_to_async(services.call_interrupted)(
-                session_id=self.session_id, user=self.scope["user"]
+                session_id=self.session_id, user=cast(User, _scope_user(self))
             )
         except (Conflict, NotFound):  # ended meanwhile, or already interrupted by the other side
             pass
@@ -178,7 +186,7 @@ class CallConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=json.dumps(event["message"]))
 
     async def peer_joined(self, event: dict) -> None:
-        if event["sender"] == self.channel_name or event["user"] != self.scope["user"].pk:
+        if event["sender"] == self.channel_name or event["user"] != _scope_user(self).pk:
             return
         # The same person again (a reload, a second tab): the newest page holds the call.
         self.closing = True
@@ -213,9 +221,9 @@ class QueueConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.window_id = self.scope["url_route"]["kwargs"]["window_id"]
-        user = self.scope.get("user")
+        user = _scope_user(self)
         await self.accept()
-        if user is None or not user.is_authenticated:
+        if not user.is_authenticated:
             await self.close(code=CLOSE_REFUSED)
             return
         state = await database_sync_to_async(_video_queue_state)(self.window_id)

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -6,10 +10,13 @@ from banshi.catalog.selectors import bundles_open
 from banshi.remote.models import CallSession
 from banshi.ui.forms import NamedErrorsForm
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def bundle_choices() -> list[tuple[str, str]]:
+
+def bundle_choices() -> list[tuple[str, StrOrPromise]]:
     return [("", gettext_lazy("Not decided yet"))] + [
-        (bundle.code, str(bundle.current.spec.name)) for bundle in bundles_open()
+        (bundle.code, str(bundle.current_spec.name)) for bundle in bundles_open()
     ]
 
 
@@ -19,7 +26,7 @@ class SlotForm(NamedErrorsForm):
 
     starts_at = forms.CharField(label=gettext_lazy("Time"), max_length=40)
 
-    def __init__(self, *args, with_bundle: bool = True, **kwargs):
+    def __init__(self, *args: Any, with_bundle: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if with_bundle:
             self.fields["bundle_code"] = forms.ChoiceField(
@@ -39,7 +46,7 @@ class TakeNumberForm(NamedErrorsForm):
 class CallRatingForm(RatingForm):
     """The 好差评 of a video call: the applications' rating form, asking about the call."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label", gettext_lazy("How satisfied are you with the video call?"))
         super().__init__(*args, **kwargs)
 

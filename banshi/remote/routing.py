@@ -7,9 +7,11 @@ from django.urls import get_resolver, path
 
 from banshi.remote import consumers
 
+# Channels routes sockets with Django's own path(); Django's stubs know only views as its targets and
+# Channels' stubs only their own pattern type, hence the two ignores.
 websocket_urlpatterns = [
-    path("ws/calls/<int:session_id>/", consumers.CallConsumer.as_asgi(), name="call_socket"),
-    path("ws/queue/<int:window_id>/", consumers.QueueConsumer.as_asgi(), name="queue_socket"),
+    path("ws/calls/<int:session_id>/", consumers.CallConsumer.as_asgi(), name="call_socket"),  # type: ignore[arg-type]
+    path("ws/queue/<int:window_id>/", consumers.QueueConsumer.as_asgi(), name="queue_socket"),  # type: ignore[arg-type]
 ]
 # The same routes as a URLconf, so that `socket_path` reverses them as Django reverses a page's URL.
 urlpatterns = websocket_urlpatterns

@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -46,7 +47,7 @@ S = CallSession.Status
 T = QueueTicket.Status
 
 
-def _tz():
+def _tz() -> tzinfo:
     return timezone.get_default_timezone()
 
 
@@ -69,7 +70,7 @@ def video_window(*, window_id: int) -> Window | None:
     return video_windows().filter(pk=window_id).first()
 
 
-def video_window_for_clerk(*, user: User) -> Window | None:
+def video_window_for_clerk(*, user: User | AnonymousUser) -> Window | None:
     """The video window a clerk serves at, or None for anyone who is not a clerk of one (a clerk may
     also serve at a physical window: that membership does not count here)."""
     return window_for_clerk(user=user, kind=Window.Kind.VIDEO)
@@ -95,7 +96,7 @@ class SlotTime:
         return timezone.localtime(self.starts_at, _tz()).isoformat()
 
 
-def window_hours(*, window) -> dict[int, list[VideoHours]]:
+def window_hours(*, window: Window) -> dict[int, list[VideoHours]]:
     by_weekday: dict[int, list[VideoHours]] = {}
     for hours in VideoHours.objects.filter(window=window).order_by("weekday", "opens"):
         by_weekday.setdefault(hours.weekday, []).append(hours)
@@ -123,7 +124,7 @@ def _cut(day: date, rows: list[VideoHours]) -> list[SlotTime]:
     return slots
 
 
-def _with_bookings(window, slots: list[SlotTime]) -> list[SlotTime]:
+def _with_bookings(window: Window, slots: list[SlotTime]) -> list[SlotTime]:
     if not slots:
         return []
     stored = {
@@ -141,13 +142,13 @@ def _with_bookings(window, slots: list[SlotTime]) -> list[SlotTime]:
     return result
 
 
-def day_slots(*, window, day: date, calendar: Calendar | None = None) -> list[SlotTime]:
+def day_slots(*, window: Window, day: date, calendar: Calendar | None = None) -> list[SlotTime]:
     """Every slot of the window on `day`, with its places booked (past ones included)."""
     rows = hours_on(day, window_hours(window=window), calendar or Calendar())
     return _with_bookings(window, _cut(day, rows))
 
 
-def slot_at(*, window, starts_at: datetime) -> SlotTime | None:
+def slot_at(*, window: Window, starts_at: datetime) -> SlotTime | None:
     """The slot of the window's hours that starts exactly at `starts_at`, or None if it takes no
     video calls then (a holiday, outside its hours, or not the start of a slot)."""
     day = local_day(starts_at)
@@ -156,7 +157,7 @@ def slot_at(*, window, starts_at: datetime) -> SlotTime | None:
 
 
 def slots_upcoming(
-    *, window, now: datetime | None = None, days: int = WORKING_DAYS_LISTED
+    *, window: Window, now: datetime | None = None, days: int = WORKING_DAYS_LISTED
 ) -> list[tuple[date, list[SlotTime]]]:
     """The slots still to come on the next `days` working days (today counts if it is one), by day,
     with the places left."""
@@ -178,7 +179,7 @@ def slots_upcoming(
     return [(day, [booked[slot.starts_at] for slot in slots]) for day, slots in cut]
 
 
-def hours_summary(*, window) -> list[dict[str, Any]]:
+def hours_summary(*, window: Window) -> list[dict[str, Any]]:
     """The window's weekly hours for the pages: weekday number and its opening periods."""
     return [
         {"weekday": weekday, "periods": [(row.opens, row.closes) for row in rows]}
@@ -189,8 +190,8 @@ def hours_summary(*, window) -> list[dict[str, Any]]:
 # --- appointments -------------------------------------------------------------------------------------
 
 
-def appointment_for_resident(*, user, appointment_id: int) -> Appointment | None:
-    if not getattr(user, "is_authenticated", False):
+def appointment_for_resident(*, user: User | AnonymousUser, appointment_id: int) -> Appointment | None:
+    if not user.is_authenticated:
         return None
     return (
         Appointment.objects.filter(pk=appointment_id, resident=user)
@@ -199,7 +200,7 @@ def appointment_for_resident(*, user, appointment_id: int) -> Appointment | None
     )
 
 
-def appointments_upcoming(*, user, now: datetime | None = None) -> QuerySet[Appointment]:
+def appointments_upcoming(*, user: User, now: datetime | None = None) -> QuerySet[Appointment]:
     now = now or timezone.now()
     return (
         Appointment.objects.filter(resident=user, status=Appointment.Status.BOOKED, slot__ends_at__gt=now)
@@ -208,7 +209,7 @@ def appointments_upcoming(*, user, now: datetime | None = None) -> QuerySet[Appo
     )
 
 
-def appointments_today(*, window, now: datetime | None = None) -> QuerySet[Appointment]:
+def appointments_today(*, window: Window, now: datetime | None = None) -> QuerySet[Appointment]:
     now = now or timezone.now()
     start = day_start(local_day(now))
     return (
@@ -221,7 +222,7 @@ def appointments_today(*, window, now: datetime | None = None) -> QuerySet[Appoi
     )
 
 
-def appointment_to_check_in(*, user, window_id: int, now: datetime) -> Appointment | None:
+def appointment_to_check_in(*, user: User, window_id: int, now: datetime) -> Appointment | None:
     """The resident's booked appointment at the window that a number taken now checks in for."""
     return (
         Appointment.objects.filter(
@@ -256,9 +257,11 @@ def waiting_tickets(*, window_id: int, now: datetime | None = None) -> QuerySet[
     )
 
 
-def open_ticket(*, user, window_id: int, now: datetime | None = None) -> QueueTicket | None:
+def open_ticket(
+    *, user: User | AnonymousUser, window_id: int, now: datetime | None = None
+) -> QueueTicket | None:
     """The resident's ticket of today at the window that is waiting or called."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     return (
         QueueTicket.objects.filter(
@@ -278,7 +281,11 @@ def average_call_minutes(*, window_id: int) -> float:
         .order_by("-ended_at")
         .values_list("connected_at", "ended_at")[:CALLS_AVERAGED]
     )
-    minutes = [(ended - connected).total_seconds() / 60 for connected, ended in spans if ended >= connected]
+    minutes = [
+        (ended - connected).total_seconds() / 60
+        for connected, ended in spans
+        if connected is not None and ended is not None and ended >= connected
+    ]
     return round(sum(minutes) / len(minutes), 1) if minutes else DEFAULT_CALL_MINUTES
 
 
@@ -337,10 +344,10 @@ def joinable(session: CallSession, now: datetime | None = None) -> bool:
     return True
 
 
-def session_for_participant(*, user, session_id: int) -> CallSession | None:
+def session_for_participant(*, user: User | AnonymousUser, session_id: int) -> CallSession | None:
     """The call if `user` is its clerk or its resident and it can still be joined; None for anyone
     else (anonymous included), for an ended call and for one interrupted past its rejoin time."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     session = (
         CallSession.objects.filter(Q(clerk=user) | Q(resident=user), pk=session_id)
@@ -352,9 +359,9 @@ def session_for_participant(*, user, session_id: int) -> CallSession | None:
     return session
 
 
-def session_of_participant(*, user, session_id: int) -> CallSession | None:
+def session_of_participant(*, user: User | AnonymousUser, session_id: int) -> CallSession | None:
     """The call, whatever its state, if `user` is its clerk or its resident."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     return (
         CallSession.objects.filter(Q(clerk=user) | Q(resident=user), pk=session_id)
@@ -363,9 +370,9 @@ def session_of_participant(*, user, session_id: int) -> CallSession | None:
     )
 
 
-def call_waiting_for(*, user, window_id: int) -> CallSession | None:
+def call_waiting_for(*, user: User | AnonymousUser, window_id: int) -> CallSession | None:
     """The call the resident has been called to at the window and can join now."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     for session in CallSession.objects.filter(resident=user, window_id=window_id).exclude(status=S.ENDED):
         if joinable(session):
@@ -373,7 +380,7 @@ def call_waiting_for(*, user, window_id: int) -> CallSession | None:
     return None
 
 
-def calls_unfinished(*, clerk) -> QuerySet[CallSession]:
+def calls_unfinished(*, clerk: User) -> QuerySet[CallSession]:
     return (
         CallSession.objects.filter(clerk=clerk)
         .exclude(status=S.ENDED)
@@ -382,7 +389,7 @@ def calls_unfinished(*, clerk) -> QuerySet[CallSession]:
     )
 
 
-def calls_of_resident(*, user, limit: int = 10) -> QuerySet[CallSession]:
+def calls_of_resident(*, user: User, limit: int = 10) -> QuerySet[CallSession]:
     return (
         CallSession.objects.filter(resident=user)
         .select_related("window", "application")
@@ -390,7 +397,7 @@ def calls_of_resident(*, user, limit: int = 10) -> QuerySet[CallSession]:
     )
 
 
-def last_ended_call(*, user, window_id: int) -> CallSession | None:
+def last_ended_call(*, user: User, window_id: int) -> CallSession | None:
     return (
         CallSession.objects.filter(
             resident=user, window_id=window_id, status=S.ENDED, created_at__gte=_today()
@@ -407,16 +414,16 @@ def call_rating(*, session: CallSession) -> CallRating | None:
 # --- the shared draft and its pre-review ------------------------------------------------------------
 
 
-def draft_spec(draft: dict) -> BundleDef | None:
+def draft_spec(draft: dict[str, Any]) -> BundleDef | None:
     """The definition of the bundle a shared draft is for, if it is still open."""
     code = draft.get("bundle") if isinstance(draft, dict) else None
     if not code:
         return None
     bundle = bundle_open(code=code)
-    return bundle.current.spec if bundle is not None else None
+    return bundle.current_spec if bundle is not None else None
 
 
-def draft_materials(draft: dict) -> list[str]:
+def draft_materials(draft: dict[str, Any]) -> list[str]:
     """The materials that apply to the shared draft's answers."""
     spec = draft_spec(draft)
     if spec is None:
@@ -424,7 +431,9 @@ def draft_materials(draft: dict) -> list[str]:
     return spec.plan(draft.get("answers") or {}).materials
 
 
-def prereview_passed(session: CallSession, *, spec: BundleDef, answers: dict, materials: dict) -> bool:
+def prereview_passed(
+    session: CallSession, *, spec: BundleDef, answers: dict[str, Any], materials: dict[str, Any]
+) -> bool:
     """Whether the clerk accepted every material that `answers` make applicable, each as the upload
     now given for it (a material seen on camera only, with no upload, accepts whatever is given)."""
     needed = spec.plan(answers).materials
@@ -440,15 +449,17 @@ def prereview_passed(session: CallSession, *, spec: BundleDef, answers: dict, ma
     return True
 
 
-def prereviewed_call(*, user, bundle_code: str, answers: dict, materials: dict) -> CallSession | None:
+def prereviewed_call(
+    *, user: User | AnonymousUser, bundle_code: str, answers: dict[str, Any], materials: dict[str, Any]
+) -> CallSession | None:
     """The resident's latest finished call whose pre-review passed for this application, not yet used
     for another one."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     bundle = bundle_open(code=bundle_code)
     if bundle is None:
         return None
-    spec = bundle.current.spec
+    spec = bundle.current_spec
     sessions = (
         CallSession.objects.filter(
             resident=user, status=S.ENDED, application__isnull=True, draft__bundle=bundle_code
@@ -527,7 +538,7 @@ def video_stats(*, now: datetime | None = None, days: int = 30) -> dict[str, Any
         for taken, called in QueueTicket.objects.filter(
             created_at__gte=since, called_at__isnull=False
         ).values_list("created_at", "called_at")
-        if called >= taken
+        if called is not None and called >= taken
     ]
     counts = dict(
         CallRating.objects.filter(created_at__gte=since)

@@ -4,10 +4,12 @@ mapping of a service's errors onto a form."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -84,20 +86,22 @@ class NamedErrorsForm(forms.Form):
     """Every message next to a field names the field ("Reason is required"), as the error summary
     at the top of the page shows it without the field beside it."""
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         for form_field in self.fields.values():
             form_field.error_messages = {**form_field.error_messages, **FIELD_MESSAGES}
         super().full_clean()
-        for name, messages in list(self._errors.items()):
+        for name, messages in list(self.errors.items()):
             if name in self.fields:
                 label = str(self.fields[name].label)
-                self._errors[name] = self.error_class([problem_text(label, message) for message in messages])
+                self.errors[name] = self.error_class(
+                    [problem_text(label, str(message)) for message in messages]
+                )
 
 
 class SmsCodeField(forms.RegexField):
     """The digits of a code texted to a resident (`banshi.lib.codes`), spaces around them forgiven."""
 
-    def __init__(self, *, label: str | Promise, help_text: str | Promise = "", **kwargs: Any):
+    def __init__(self, *, label: StrOrPromise, help_text: StrOrPromise = "", **kwargs: Any) -> None:
         super().__init__(
             regex=rf"^\s*\d{{{codes.LENGTH}}}\s*$",
             max_length=10,
@@ -125,7 +129,7 @@ def add_service_errors(form: forms.Form, errors: dict[str, str]) -> None:
             form.add_error(None, f"{key}: {message}")
 
 
-def form_error_summary(form: forms.Form) -> list[dict[str, str]]:
+def form_error_summary(form: forms.Form) -> list[dict[str, Any]]:
     items = []
     for name, messages in form.errors.items():
         for message in messages:

@@ -1,7 +1,21 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from banshi.worktime.models import CalendarOverride
 from banshi.worktime.services import calendar_override_change, calendar_override_delete, calendar_override_set
+
+if TYPE_CHECKING:
+    from banshi.accounts.models import User
+
+
+def _staff(request: HttpRequest) -> User:
+    # Only signed-in staff reach the admin.
+    return cast("User", request.user)
 
 
 @admin.register(CalendarOverride)
@@ -15,18 +29,18 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     date_hierarchy = "date"
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: CalendarOverride, form: Any, change: bool) -> None:
         if change:
             saved = calendar_override_change(
-                actor=request.user, override_id=obj.pk, day=obj.date, kind=obj.kind, name=obj.name
+                actor=_staff(request), override_id=obj.pk, day=obj.date, kind=obj.kind, name=obj.name
             )
         else:
-            saved = calendar_override_set(actor=request.user, day=obj.date, kind=obj.kind, name=obj.name)
+            saved = calendar_override_set(actor=_staff(request), day=obj.date, kind=obj.kind, name=obj.name)
         obj.pk, obj.date, obj.kind, obj.name = saved.pk, saved.date, saved.kind, saved.name
 
-    def delete_model(self, request, obj):
-        calendar_override_delete(actor=request.user, day=obj.date)
+    def delete_model(self, request: HttpRequest, obj: CalendarOverride) -> None:
+        calendar_override_delete(actor=_staff(request), day=obj.date)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarOverride]) -> None:
         for obj in queryset:
-            calendar_override_delete(actor=request.user, day=obj.date)
+            calendar_override_delete(actor=_staff(request), day=obj.date)

@@ -7,7 +7,7 @@ class WorktimeConfig(AppConfig):
     name = "banshi.worktime"
     verbose_name = _("Working calendar")
 
-    def ready(self):
+    def ready(self) -> None:
         from banshi.worktime.calendar import clear_calendar_cache
         from banshi.worktime.models import CalendarOverride
 

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import chinese_calendar
 
@@ -38,7 +39,7 @@ def overrides() -> Overrides:
     return _cache[1]
 
 
-def clear_calendar_cache(**kwargs) -> None:
+def clear_calendar_cache(**kwargs: Any) -> None:
     global _cache
     _cache = None
 
@@ -55,7 +56,7 @@ def _package_working(day: date) -> bool | None:
 class Calendar:
     """A snapshot of the calendar: one (cached) read of the overrides, then no query per day."""
 
-    def __init__(self, known: Overrides | None = None):
+    def __init__(self, known: Overrides | None = None) -> None:
         self.known = known if known is not None else overrides()
 
     def day(self, day: date) -> tuple[bool, bool]:

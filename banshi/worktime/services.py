@@ -1,8 +1,10 @@
 """Administrators' calendar overrides: the only way they are written (the admin calls these too), each
 change audited."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,22 +15,25 @@ from banshi.lib.errors import FieldErrors, NotFound
 from banshi.worktime.events import EventType
 from banshi.worktime.models import CalendarOverride, contradiction_message
 
+if TYPE_CHECKING:
+    from banshi.accounts.models import User
+
 
 def _clean(*, day: Any, kind: Any, name: Any) -> str:
-    errors = {}
+    errors: dict[str, str] = {}
     if not isinstance(day, date) or isinstance(day, datetime):
         errors["date"] = _("must be a date")
     if kind not in CalendarOverride.Kind.values:
         errors["kind"] = _("must be a holiday or a working day")
-    name = (name or "").strip()
-    if len(name) > 60:
+    cleaned: str = (name or "").strip()
+    if len(cleaned) > 60:
         errors["name"] = _("must be at most 60 characters")
     if errors:
         raise FieldErrors(errors)
-    return name
+    return cleaned
 
 
-def calendar_override_set(*, actor, day: date, kind: str, name: str = "") -> CalendarOverride:
+def calendar_override_set(*, actor: User, day: date, kind: str, name: str = "") -> CalendarOverride:
     """Enter a holiday or a working day. Entering the same again only renames it; a day already
     entered as the other kind is refused: change or delete that entry instead."""
     name = _clean(day=day, kind=kind, name=name)
@@ -61,7 +66,7 @@ def calendar_override_set(*, actor, day: date, kind: str, name: str = "") -> Cal
 
 
 def calendar_override_change(
-    *, actor, override_id: int, day: date, kind: str, name: str = ""
+    *, actor: User, override_id: int, day: date, kind: str, name: str = ""
 ) -> CalendarOverride:
     """Change an entry: its day, its kind (a holiday becomes a working day) or its name. A day that
     another entry already has is refused."""
@@ -94,7 +99,7 @@ def calendar_override_change(
         raise FieldErrors({"date": contradiction_message(other, kind)}) from None
 
 
-def calendar_override_delete(*, actor, day: date) -> None:
+def calendar_override_delete(*, actor: User, day: date) -> None:
     with transaction.atomic():
         override = CalendarOverride.objects.select_for_update().filter(date=day).first()
         if override is None:
@@ -104,10 +109,15 @@ def calendar_override_delete(*, actor, day: date) -> None:
 
 
 def _override_audit(
-    *, actor, override: CalendarOverride, event_type: str, old_state: str = "", changed: dict | None = None
+    *,
+    actor: User,
+    override: CalendarOverride,
+    event_type: str,
+    old_state: str = "",
+    changed: dict[str, str] | None = None,
 ) -> None:
     """`changed` holds the earlier value of each field that changed."""
-    extra = {"date": override.date.isoformat(), "name": override.name}
+    extra: dict[str, Any] = {"date": override.date.isoformat(), "name": override.name}
     if changed:
         extra["was"] = changed
     event_record(

@@ -6,7 +6,7 @@ moves are audited with the rule that made them, and its documents are issued as 
 issues them. There is deliberately no READY → APPROVED arrow in `Task.TRANSITIONS`: it would let an
 officer approve a task nobody claimed."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -77,7 +77,7 @@ def task_decide_automatically(*, task_id: int) -> str:
     return "approved"
 
 
-def automatic_decisions_requeue(*, now, older_than: timedelta = timedelta(minutes=1)) -> int:
+def automatic_decisions_requeue(*, now: datetime, older_than: timedelta = timedelta(minutes=1)) -> int:
     """Queue again the automatic tasks still ready a while after they became ready: a decision whose
     queueing was lost (the process died between commit and enqueue) is then made all the same.
     Deciding twice is harmless: the second run finds the task no longer ready."""

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.accounts.models import User
 from banshi.audit.services import event_build
 from banshi.cases.events import EventType
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
@@ -20,7 +21,9 @@ from banshi.worktime.hours import working_deadline
 S = Task.Status
 
 
-def application_correct(*, actor, application_id: int, task_id: int, values: Any, materials: Any) -> Task:
+def application_correct(
+    *, actor: User, application_id: int, task_id: int, values: Any, materials: Any
+) -> Task:
     """The resident's fix of a returned task: exactly the items the officer named, nothing else. Only
     that task goes back to its agency's queue, its clock resuming where it stopped."""
     values = {} if values is None else values

@@ -19,6 +19,7 @@ from banshi.cases.services.flow import (
     write_events,
 )
 from banshi.cases.services.numbers import citizen_id_number, document_number
+from banshi.catalog.definition import OutputDef
 from banshi.certificates.services import certificates_issue_for_task
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
@@ -29,7 +30,7 @@ from banshi.worktime.hours import working_span
 S = Task.Status
 
 
-def _locked_task(*, actor, task_id: int) -> tuple[Task, list[Task]]:
+def _locked_task(*, actor: User, task_id: int) -> tuple[Task, list[Task]]:
     agency_ids = agency_ids_for_officer(user=actor)
     application_id = (
         Task.objects.filter(pk=task_id, agency_id__in=agency_ids)
@@ -43,12 +44,12 @@ def _locked_task(*, actor, task_id: int) -> tuple[Task, list[Task]]:
     return task, tasks
 
 
-def _require_claimer(task: Task, actor) -> None:
+def _require_claimer(task: Task, actor: User) -> None:
     if task.status == S.CLAIMED and task.claimed_by_id != actor.pk:
         raise Conflict(_("this task is being handled by another officer"))
 
 
-def task_claim(*, actor, task_id: int) -> Task:
+def task_claim(*, actor: User, task_id: int) -> Task:
     """Compare-and-set, so two officers can never hold the same task."""
     agency_ids = agency_ids_for_officer(user=actor)
     with transaction.atomic():
@@ -81,7 +82,7 @@ def task_claim(*, actor, task_id: int) -> Task:
     return task
 
 
-def task_release(*, actor, task_id: int) -> Task:
+def task_release(*, actor: User, task_id: int) -> Task:
     with transaction.atomic():
         now = timezone.now()
         task, _tasks = _locked_task(actor=actor, task_id=task_id)
@@ -104,7 +105,7 @@ def task_release(*, actor, task_id: int) -> Task:
     return task
 
 
-def task_approve(*, actor, task_id: int, outputs: Any = None) -> Task:
+def task_approve(*, actor: User, task_id: int, outputs: Any = None) -> Task:
     """Approve and record the outputs; those the catalogue can generate are generated when left out.
     Downstream tasks whose inputs now all exist become ready in the same transaction."""
     outputs = {} if outputs is None else outputs
@@ -189,7 +190,7 @@ def _outputs(task: Task, given: dict[str, Any], now: datetime) -> dict[str, str]
     return recorded
 
 
-def _generated_id(task: Task, output) -> str:
+def _generated_id(task: Task, output: OutputDef) -> str:
     values = task.application.values
     region = str(values.get(output.area_field or "", ""))
     raw_birth = str(values.get(output.birth_field or "", ""))
@@ -210,7 +211,7 @@ def _as_date(raw: str) -> date | None:
         return None
 
 
-def task_return(*, actor, task_id: int, reason: Any, items: Any) -> Task:
+def task_return(*, actor: User, task_id: int, reason: Any, items: Any) -> Task:
     """Send the task back to the resident, naming exactly the fields and materials to fix. The clock
     stops until the resident corrects them."""
     with transaction.atomic():
@@ -287,7 +288,7 @@ def returnable_items(task: Task) -> list[str]:
     return fields + materials
 
 
-def task_reject(*, actor, task_id: int, reason: Any) -> Task:
+def task_reject(*, actor: User, task_id: int, reason: Any) -> Task:
     with transaction.atomic():
         now = timezone.now()
         task, tasks = _locked_task(actor=actor, task_id=task_id)

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
+from banshi.accounts.models import User
 from banshi.audit.models import Event
 from banshi.audit.services import event_build
 from banshi.cases.events import APPLICATION_MOVED_TO, TASK_MOVED_TO
@@ -23,7 +24,9 @@ def task_clock(task: Task, start: datetime) -> Deadline:
     return working_deadline(start, timedelta(hours=task.spec.time_limit.working_hours))
 
 
-def application_advance(*, application: Application, tasks: list[Task], actor, now: datetime) -> list[Event]:
+def application_advance(
+    *, application: Application, tasks: list[Task], actor: User | None, now: datetime
+) -> list[Event]:
     """Move waiting tasks whose upstream services are all approved to ready (or cancel them when an
     upstream service was refused), then bring the application's status in line. Saves what changed
     and returns the audit events to write."""
@@ -71,7 +74,9 @@ def application_advance(*, application: Application, tasks: list[Task], actor, n
     return events
 
 
-def _application_status(*, application: Application, tasks: list[Task], actor, now: datetime) -> list[Event]:
+def _application_status(
+    *, application: Application, tasks: list[Task], actor: User | None, now: datetime
+) -> list[Event]:
     A = Application.Status
     if any(task.status == S.RETURNED for task in tasks):
         new = A.CORRECTION_NEEDED

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.cases.events import EventType
 from banshi.cases.models import Upload
@@ -44,8 +45,8 @@ def _reencode(data: bytes, kind: str) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)
+        with Image.open(io.BytesIO(data)) as opened:
+            image = ImageOps.exif_transpose(opened)
             out = io.BytesIO()
             if kind == Upload.Kind.JPEG:
                 image.convert("RGB").save(out, "JPEG", quality=90)
@@ -56,7 +57,7 @@ def _reencode(data: bytes, kind: str) -> bytes:
         raise FieldErrors({"file": _("is not a readable image")}) from None
 
 
-def upload_create(*, owner, file: UploadedFile, field: str = "file") -> Upload:
+def upload_create(*, owner: User, file: UploadedFile[bytes], field: str = "file") -> Upload:
     limit = settings.MATERIAL_MAX_BYTES
     if file.size is None or file.size > limit:
         raise FieldErrors({field: _("is larger than %(mb)d MB") % {"mb": limit // (1024 * 1024)}})

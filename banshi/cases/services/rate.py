@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.accounts.models import User
 from banshi.audit.services import event_build
 from banshi.cases.events import EventType
 from banshi.cases.models import Application, Rating
@@ -27,7 +28,7 @@ def clean_level(level: Any) -> int:
     return level
 
 
-def _clean_text(value: Any, *, field: str, limit: int, required: bool) -> str:
+def _clean_text(value: object, *, field: str, limit: int, required: bool) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -45,7 +46,7 @@ def clean_comment(value: Any, *, limit: int = COMMENT_MAX) -> str:
     return _clean_text(value, field="comment", limit=limit, required=False)
 
 
-def application_rate(*, actor, application_id: int, level: Any, comment: Any = "") -> Rating:
+def application_rate(*, actor: User, application_id: int, level: Any, comment: Any = "") -> Rating:
     """Rate a complete or closed application on the five-level scale, once. Only the applicant may."""
     level = clean_level(level)
     comment = clean_comment(comment)
@@ -84,7 +85,7 @@ def application_rate(*, actor, application_id: int, level: Any, comment: Any = "
     return rating
 
 
-def rating_follow_up(*, actor, rating_id: int, note: Any) -> Rating:
+def rating_follow_up(*, actor: User, rating_id: int, note: Any) -> Rating:
     """A supervisor records how a poor rating was followed up (a call back, a fix), once."""
     if not is_supervisor(user=actor):
         raise NotFound()

@@ -13,6 +13,7 @@ from banshi.cases.services.flow import schedule_automatic_decision, task_clock, 
 from banshi.cases.services.numbers import application_number
 from banshi.catalog.models import Bundle
 from banshi.catalog.validation import check_answers, check_materials, check_values, upload_ids
+from banshi.directory.models import Window
 from banshi.directory.selectors import agency_ids_by_code
 from banshi.lib.errors import FieldErrors
 from banshi.worktime.hours import working_days_deadline
@@ -20,15 +21,15 @@ from banshi.worktime.hours import working_days_deadline
 
 def application_submit(
     *,
-    actor,
-    applicant,
+    actor: User,
+    applicant: User,
     bundle_code: str,
     answers: Any,
     values: Any,
     materials: Any,
     idempotency_key: str = "",
     channel: str = Application.Channel.ONLINE,
-    window=None,
+    window: Window | None = None,
 ) -> Application:
     """Submit one bundle: the application, one task per applicable service and the materials, in one
     transaction. A repeated idempotency key returns the first application and writes nothing. The

@@ -5,11 +5,13 @@ minutes (`banshi.cases.tasks.sweep_deadlines_task`, or `manage.py sweep_deadline
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.accounts.models import User
 from banshi.audit.services import event_build
 from banshi.cases.events import EventType
 from banshi.cases.models import Task
@@ -56,8 +58,8 @@ def deadlines_sweep(*, now: datetime) -> dict[str, int]:
     return result
 
 
-def _officers_by_agency(agency_ids: set[int]) -> dict[int, list]:
-    officers: dict[int, list] = defaultdict(list)
+def _officers_by_agency(agency_ids: set[int]) -> dict[int | None, list[User]]:
+    officers: dict[int | None, list[User]] = defaultdict(list)
     memberships = Membership.objects.filter(
         role=Membership.Role.OFFICER, agency_id__in=agency_ids, user__is_active=True
     ).select_related("user")
@@ -66,9 +68,13 @@ def _officers_by_agency(agency_ids: set[int]) -> dict[int, list]:
     return officers
 
 
-def _warn(task: Task, *, kind: str, condition: dict, officers: list, now: datetime) -> int | None:
+def _warn(
+    task: Task, *, kind: str, condition: dict[str, Any], officers: list[User], now: datetime
+) -> int | None:
     """Warn about one task unless another sweep did, or the task moved on; the number of
     notifications sent, or None when this sweep did not mark the task."""
+    if task.deadline is None:  # a task without a deadline is never late (the sweep selects none)
+        return None
     field = "late_notified_at" if kind == "late" else "due_soon_notified_at"
     with transaction.atomic():
         marked = Task.objects.filter(pk=task.pk, status__in=Task.RUNNING, **condition).update(**{field: now})

@@ -3,9 +3,11 @@ form on their behalf once they confirm it with a code sent to their phone."""
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from banshi.lib.personal import phone_problem
 from banshi.notify.services import sms_send
 
 
-def resident_create(*, actor, window: Window, phone: str, display_name: str) -> User:
+def resident_create(*, actor: User, window: Window, phone: str, display_name: str) -> User:
     """An account for a resident who has none, opened by a clerk. It has no usable password; the
     resident can set one later."""
     phone = (phone or "").strip()
@@ -64,7 +66,7 @@ def _code_digest(token: str, code: str) -> str:
     return codes.code_digest("banshi.cases.window_confirmation", token, code)
 
 
-def _latest_confirmation(*, actor, applicant, token: str):
+def _latest_confirmation(*, actor: User, applicant: User, token: str) -> QuerySet[WindowConfirmation]:
     return WindowConfirmation.objects.filter(clerk=actor, applicant=applicant, token=token).order_by(
         "-created_at", "-id"
     )
@@ -72,9 +74,9 @@ def _latest_confirmation(*, actor, applicant, token: str):
 
 def confirmation_code_send(
     *,
-    actor,
+    actor: User,
     window: Window,
-    applicant,
+    applicant: User,
     bundle_code: str,
     answers: Any,
     values: Any,
@@ -124,7 +126,7 @@ def confirmation_code_send(
         ) % {
             "code": code,
             "window": window.name,
-            "bundle": bundle.current.spec.name,
+            "bundle": bundle.current_spec.name,
             "minutes": codes.LIFETIME_MINUTES,
         }
         sms_send(phone=applicant.phone, text=text, valid_until=confirmation.expires_at)
@@ -132,7 +134,7 @@ def confirmation_code_send(
 
 
 def _code_problem(
-    confirmation: WindowConfirmation, *, code: str, draft_digest: str, actor, now
+    confirmation: WindowConfirmation, *, code: str, draft_digest: str, actor: User, now: datetime
 ) -> str | None:
     """Why the code does not confirm the application, counting a wrong try; None when it does."""
     changed = not constant_time_compare(draft_digest, confirmation.draft_digest)
@@ -152,9 +154,9 @@ def _code_problem(
 
 def application_submit_at_window(
     *,
-    actor,
+    actor: User,
     window: Window,
-    applicant,
+    applicant: User,
     code: str,
     bundle_code: str,
     answers: Any,
@@ -176,11 +178,12 @@ def application_submit_at_window(
             existing = Application.objects.filter(applicant=applicant, idempotency_key=token).first()
             if existing is not None:
                 return existing
+        problem: str | None
         if confirmation is None or confirmation.used_at is not None or confirmation.window_id != window.pk:
             problem = _("has not been sent yet: send a code first")
         else:
             problem = _code_problem(confirmation, code=code, draft_digest=digest, actor=actor, now=now)
-        if problem is None:
+        if problem is None and confirmation is not None:
             application = application_submit(
                 actor=actor,
                 applicant=applicant,
@@ -205,4 +208,4 @@ def application_submit_at_window(
             )
             return application
     # Raised after the block, so that the counted attempt is kept.
-    raise FieldErrors({"code": problem})
+    raise FieldErrors({"code": problem or ""})

@@ -9,11 +9,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.accounts.models import User
 from banshi.accounts.selectors import resident_by_id
 from banshi.cases.channels import submission_route
 from banshi.cases.draft import draft_finish, draft_get, draft_key, draft_save, draft_start, draft_submitted
@@ -47,12 +50,19 @@ class Flow:
     clerk for a resident (then `window` is the clerk's window)."""
 
     code: str
-    applicant: Any
+    applicant: User
     window: Window | None = None
 
     @property
     def by_clerk(self) -> bool:
         return self.window is not None
+
+    @property
+    def clerk_window(self) -> Window:
+        """The window of a clerk's flow (a resident's own has none)."""
+        if self.window is None:
+            raise PermissionDenied
+        return self.window
 
     @property
     def draft_key(self) -> str:
@@ -74,23 +84,23 @@ class Flow:
         urls["start"] = reverse("cases:window_resident", args=[resident.pk])
         acting_for = {
             "name": mask_name(resident.display_name),
-            "phone": mask_phone(resident.phone),
+            "phone": mask_phone(resident.phone or ""),
             "url": urls["start"],
         }
         return {"urls": urls, "acting_for": acting_for}
 
-    def submitted_url(self, user, number: str | None) -> str | None:
+    def submitted_url(self, user: User | AnonymousUser, number: str | None) -> str | None:
         """Where a resent submission goes: the application it already became, if the user may see it."""
         if not number:
             return None
-        if self.by_clerk:
+        if self.window is not None:
             found = application_for_window(window=self.window, number=number)
             return reverse("cases:window_application", args=[number]) if found else None
         found = application_for_owner(user=user, number=number)
         return reverse("cases:application_submitted", args=[number]) if found else None
 
 
-def apply_flow(request, code: str, resident_id: int | None) -> Flow:
+def apply_flow(request: AuthenticatedHttpRequest, code: str, resident_id: int | None) -> Flow:
     """The flow of a request: the user's own, or, with a resident's id, a clerk's for that resident
     (403 for anyone who is not a window clerk)."""
     if resident_id is None:
@@ -105,10 +115,13 @@ def apply_flow(request, code: str, resident_id: int | None) -> Flow:
 
 
 @login_required
-def apply_questions(request, code: str, resident_id: int | None = None):
+def apply_questions(
+    request: AuthenticatedHttpRequest, code: str, resident_id: int | None = None
+) -> HttpResponse:
     flow = apply_flow(request, code, resident_id)
     spec = open_spec(code)
     draft = draft_start(request, flow.draft_key)
+    errors: dict[str, str]
     answers, errors = draft["answers"], {}
     if request.method == "POST":
         answers = {key: request.POST.get(f"answers.{key}", "") for key in spec.questions}
@@ -130,14 +143,14 @@ def apply_questions(request, code: str, resident_id: int | None = None):
     return render(request, "cases/apply_questions.html", context, status=400 if errors else 200)
 
 
-def draft_with_answers(request, flow: Flow, spec: BundleDef) -> dict | None:
+def draft_with_answers(request: AuthenticatedHttpRequest, flow: Flow, spec: BundleDef) -> dict | None:
     draft = draft_get(request, flow.draft_key)
     if draft is None or check_answers(spec, draft["answers"])[1]:
         return None
     return draft
 
 
-def draft_uploads(user, materials: dict) -> dict:
+def draft_uploads(user: User | AnonymousUser, materials: dict) -> dict:
     """The draft's uploads that the user may use, by material key."""
     found = {}
     for key, upload_id in materials.items():
@@ -166,7 +179,15 @@ def submission(plan: Plan, draft: dict, uploads: dict) -> dict[str, Any]:
     }
 
 
-def _render_details(request, flow, spec, plan, draft, uploads, errors):
+def _render_details(
+    request: AuthenticatedHttpRequest,
+    flow: Flow,
+    spec: BundleDef,
+    plan: Plan,
+    draft: dict[str, Any],
+    uploads: dict[str, Any],
+    errors: dict[str, str],
+) -> HttpResponse:
     code = flow.code
     groups = field_groups(spec, plan.fields, draft["values"], errors)
     documents = material_rows(spec, plan.materials, uploads, errors)
@@ -187,7 +208,9 @@ def _render_details(request, flow, spec, plan, draft, uploads, errors):
 
 
 @login_required
-def apply_details(request, code: str, resident_id: int | None = None):
+def apply_details(
+    request: AuthenticatedHttpRequest, code: str, resident_id: int | None = None
+) -> HttpResponse:
     flow = apply_flow(request, code, resident_id)
     spec = open_spec(code)
     draft = draft_with_answers(request, flow, spec)
@@ -223,14 +246,16 @@ def apply_details(request, code: str, resident_id: int | None = None):
     return _render_details(request, flow, spec, plan, draft, uploads, errors)
 
 
-def _send_code(request, flow: Flow, spec: BundleDef, plan: Plan, draft: dict, uploads: dict):
+def _send_code(
+    request: AuthenticatedHttpRequest, flow: Flow, spec: BundleDef, plan: Plan, draft: dict, uploads: dict
+) -> HttpResponse:
     """The clerk's "send": the resident confirms with a code texted to them, on the next page."""
     if _check(spec, plan, draft, uploads)[1]:
         return redirect(flow.url("details") + "?validate=1")
     try:
         confirmation_code_send(
             actor=request.user,
-            window=flow.window,
+            window=flow.clerk_window,
             applicant=flow.applicant,
             bundle_code=flow.code,
             idempotency_key=draft["token"],
@@ -244,7 +269,7 @@ def _send_code(request, flow: Flow, spec: BundleDef, plan: Plan, draft: dict, up
 
 
 @login_required
-def apply_check(request, code: str, resident_id: int | None = None):
+def apply_check(request: AuthenticatedHttpRequest, code: str, resident_id: int | None = None) -> HttpResponse:
     flow = apply_flow(request, code, resident_id)
     spec = open_spec(code)
     draft = draft_with_answers(request, flow, spec)
@@ -343,7 +368,7 @@ def _postal_choice(spec: BundleDef, answers: dict, questions_url: str) -> dict:
 
 
 @login_required
-def application_submitted(request, number: str):
+def application_submitted(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     application = application_for_owner(user=request.user, number=number)
     if application is None:
         raise Http404

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases.forms import PostForm
 from banshi.cases.models import Application
 from banshi.cases.services import application_results_sent
@@ -16,7 +17,7 @@ from banshi.ui.views import run_service, safe_next
 
 @login_required
 @require_POST
-def application_post(request: HttpRequest, number: str) -> HttpResponse:
+def application_post(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     application_id = Application.objects.filter(number=number).values_list("pk", flat=True).first()
     if application_id is None:
         raise Http404
@@ -25,7 +26,7 @@ def application_post(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     call = run_service(
         request,

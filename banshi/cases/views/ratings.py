@@ -1,16 +1,19 @@
 """Ratings (好差评): the applicant's form on the status page, and the supervisors' list of poor ratings
 to follow up."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases.forms import RatingForm
-from banshi.cases.models import Rating
+from banshi.cases.models import Application, Rating
 from banshi.cases.selectors import poor_ratings
 from banshi.cases.services.rate import FINISHED, NOTE_MAX, application_rate, rating_follow_up
 from banshi.directory.access import supervisor_required
@@ -40,7 +43,7 @@ def _row(rating: Rating, form: FollowUpForm | None = None) -> dict:
 
 
 @supervisor_required
-def supervise_ratings(request):
+def supervise_ratings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET lists the poor ratings; POST records the follow-up of one (`rating` and its note)."""
     failed: tuple[int, FollowUpForm] | None = None
     if request.method == "POST":
@@ -71,15 +74,19 @@ def supervise_ratings(request):
     context = {
         "to_follow_up": to_follow_up,
         "followed_up": [_row(r) for r in poor_ratings(followed_up=True, limit=50)],
-        "errors": [
-            {"href": f"#{failed[1]['note'].auto_id}", "text": error}
-            for error in (failed[1].errors.get("note", []) if failed else [])
-        ],
+        "errors": (
+            [
+                {"href": f"#{failed[1]['note'].auto_id}", "text": error}
+                for error in failed[1].errors.get("note", [])
+            ]
+            if failed
+            else []
+        ),
     }
     return render(request, "cases/supervise_ratings.html", context, status=400 if failed else 200)
 
 
-def rating_context(application, form: RatingForm | None = None) -> dict:
+def rating_context(application: Application, form: RatingForm | None = None) -> dict:
     """The rating part of the status page: the rating given, or the form once the application is
     finished."""
     if application.status not in FINISHED:
@@ -97,7 +104,12 @@ def rating_context(application, form: RatingForm | None = None) -> dict:
     return {"rating": rating, "rating_form": form, "rating_errors": errors}
 
 
-def rating_post(request, application, *, render_page):
+def rating_post(
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    *,
+    render_page: Callable[[RatingForm], HttpResponse],
+) -> HttpResponse:
     """The applicant's rating, posted from the status page; `render_page(form)` shows the page again
     with the form's errors."""
     form = RatingForm(request.POST)

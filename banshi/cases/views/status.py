@@ -1,16 +1,19 @@
 """The resident's applications: the list, the status page with its corrections, and the files."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases.channels import status_sections
 from banshi.cases.events import APPLICATION_TIMELINE, AUTOMATIC_TASK_TIMELINE, TASK_TIMELINE
-from banshi.cases.models import Application, Task
+from banshi.cases.models import Application, Task, Upload
 from banshi.cases.selectors import (
     application_for_owner,
     application_timeline,
@@ -20,7 +23,8 @@ from banshi.cases.selectors import (
 )
 from banshi.cases.services import application_correct, upload_create
 from banshi.cases.services.materials import upload_path
-from banshi.cases.views.ratings import rating_context, rating_post
+from banshi.cases.views.ratings import RatingForm, rating_context, rating_post
+from banshi.catalog.definition import BundleDef
 from banshi.catalog.forms import field_groups, material_rows, posted_values
 from banshi.certificates.selectors import certificates_for_application
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
@@ -39,7 +43,7 @@ RESIDENT_STATES = {
 }
 
 
-def _owned_application(request, number: str) -> Application:
+def _owned_application(request: AuthenticatedHttpRequest, number: str) -> Application:
     application = application_for_owner(user=request.user, number=number)
     if application is None:
         raise Http404
@@ -47,7 +51,7 @@ def _owned_application(request, number: str) -> Application:
 
 
 @login_required
-def application_list(request):
+def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [
         {"application": application, "name": str(application.spec.name)}
         for application in applications_for_resident(user=request.user)
@@ -63,7 +67,7 @@ def _return_keys(task: Task) -> tuple[list[str], list[str]]:
     return fields, materials
 
 
-def item_label(spec, item: str) -> str:
+def item_label(spec: BundleDef, item: str) -> str:
     kind, _dot, key = item.partition(".")
     if kind == "fields" and key in spec.fields:
         return str(spec.fields[key].label)
@@ -72,7 +76,7 @@ def item_label(spec, item: str) -> str:
     return item
 
 
-def _timeline(application: Application, tasks: list[Task], spec) -> list[dict]:
+def _timeline(application: Application, tasks: list[Task], spec: BundleDef) -> list[dict]:
     """Events in plain words. Reasons and outputs stay out: the timeline never shows personal data."""
     by_id = {str(task.pk): task for task in tasks}
     items = []
@@ -95,8 +99,13 @@ def _timeline(application: Application, tasks: list[Task], spec) -> list[dict]:
 
 
 def _render_application(
-    request, application: Application, *, correction=None, rating_form=None, status: int = 200
-):
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    *,
+    correction: tuple[int, dict[str, Any], dict[str, Upload], dict[str, str]] | None = None,
+    rating_form: RatingForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """`correction` is (task id, posted values, carried uploads, errors) of a failed correction."""
     spec = application.spec
     tasks = list(application.tasks.all())
@@ -107,7 +116,7 @@ def _render_application(
     summary = []
     for task in tasks:
         service = spec.services[task.service]
-        row = {
+        row: dict[str, Any] = {
             "task": task,
             "certificates": certificates.get(task.pk, []),
             "name": str(service.name),
@@ -139,7 +148,7 @@ def _render_application(
             known = {r.name for r in row_errors}
             summary += [{"href": "", "text": f"{k}: {m}"} for k, m in errors.items() if k not in known]
         rows.append(row)
-    context = {
+    context: dict[str, Any] = {
         "application": application,
         "spec": spec,
         "rows": rows,
@@ -153,7 +162,7 @@ def _render_application(
 
 
 @login_required
-def application_detail(request, number: str):
+def application_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     application = _owned_application(request, number)
     if request.method == "POST":  # the rating form, shown once the application is finished
         return rating_post(
@@ -166,7 +175,7 @@ def application_detail(request, number: str):
 
 @login_required
 @require_POST
-def application_correct_view(request, number: str, task_id: int):
+def application_correct_view(request: AuthenticatedHttpRequest, number: str, task_id: int) -> HttpResponse:
     application = _owned_application(request, number)
     task = next((t for t in application.tasks.all() if t.pk == task_id), None)
     if task is None:
@@ -180,6 +189,7 @@ def application_correct_view(request, number: str, task_id: int):
     uploads = {}
     errors: dict[str, str] = {}
     for key in material_keys:
+        upload: Upload | None
         file = request.FILES.get(f"materials.{key}")
         if file is not None:
             try:
@@ -221,7 +231,7 @@ def application_correct_view(request, number: str, task_id: int):
 
 
 @login_required
-def material(request, upload_id: int):
+def material(request: AuthenticatedHttpRequest, upload_id: int) -> FileResponse:
     """A stored file, to whoever may see it (uploader, applicant, an officer whose task needs it)."""
     upload = upload_for_user(user=request.user, upload_id=upload_id)
     if upload is None:

@@ -1,11 +1,13 @@
 """The supervisor's view across agencies: what is late, what is due today, which deadlines are
 estimates."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banshi.cases.models import Task
+from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.cases.models import Application, Task
 from banshi.cases.selectors import (
     applications_with_estimated_deadline,
     deadline_counts_by_agency,
@@ -17,7 +19,7 @@ from banshi.lib.personal import mask_name
 from banshi.worktime.hours import office_day_end
 
 
-def _applicant(application) -> str:
+def _applicant(application: Application) -> str:
     applicant = application.applicant
     return mask_name(applicant.display_name or applicant.username)
 
@@ -34,7 +36,7 @@ def _task_row(task: Task) -> dict:
 
 
 @supervisor_required
-def supervise(request):
+def supervise(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     end_of_day = office_day_end(now)
     by_agency = deadline_counts_by_agency(now=now, end_of_day=end_of_day)

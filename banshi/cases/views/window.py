@@ -2,17 +2,22 @@
 form for them (the resident's own pages, see `apply.Flow`), have them confirm with a code texted to
 their phone, and hand over or post the results of the applications accepted at the window."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.accounts.models import User
 from banshi.accounts.selectors import resident_by_id, resident_by_phone
 from banshi.cases.draft import draft_finish, draft_submitted, drafts_of_others_forget
 from banshi.cases.models import Application, Task
@@ -39,10 +44,10 @@ PHONE_WIDGET = forms.TextInput(
 
 
 class PhoneField(forms.CharField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(label=gettext_lazy("Mobile number"), max_length=11, widget=PHONE_WIDGET, **kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> str:
         value = super().clean(value)
         if problem := phone_problem(value):
             raise forms.ValidationError(_(problem))
@@ -52,7 +57,7 @@ class PhoneField(forms.CharField):
 class ResidentSearchForm(NamedErrorsForm):
     phone = PhoneField(help_text=gettext_lazy("The resident's mobile number, all 11 digits."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Its own ids: the page can show this form and the account form, both with a phone input.
         kwargs.setdefault("auto_id", "search_%s")
         super().__init__(*args, **kwargs)
@@ -90,14 +95,14 @@ class HandOverForm(NamedErrorsForm):
     )
 
 
-def _clerk_window(request) -> Window:
+def _clerk_window(request: AuthenticatedHttpRequest) -> Window:
     window = window_for_clerk(user=request.user)
     if window is None:
         raise PermissionDenied
     return window
 
 
-def _window_application(request, number: str) -> tuple[Window, Application]:
+def _window_application(request: AuthenticatedHttpRequest, number: str) -> tuple[Window, Application]:
     window = _clerk_window(request)
     application = application_for_window(window=window, number=number)
     if application is None:
@@ -105,18 +110,18 @@ def _window_application(request, number: str) -> tuple[Window, Application]:
     return window, application
 
 
-def _resident(resident_id: int):
+def _resident(resident_id: int) -> User:
     resident = resident_by_id(user_id=resident_id)
     if resident is None:
         raise Http404
     return resident
 
 
-def _masked(user) -> dict[str, str]:
+def _masked(user: User) -> dict[str, str]:
     return {"name": mask_name(user.display_name or ""), "phone": mask_phone(user.phone or "")}
 
 
-def _rows(applications) -> list[dict]:
+def _rows(applications: Iterable[Application]) -> list[dict]:
     return [
         {
             "application": application,
@@ -128,7 +133,7 @@ def _rows(applications) -> list[dict]:
 
 
 @login_required
-def window_console(request):
+def window_console(request: AuthenticatedHttpRequest) -> HttpResponse:
     window = _clerk_window(request)
     search = ResidentSearchForm(request.GET if "phone" in request.GET else None)
     create = None
@@ -149,7 +154,7 @@ def window_console(request):
 
 @login_required
 @require_POST
-def window_resident_create(request):
+def window_resident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     window = _clerk_window(request)
     form = ResidentCreateForm(request.POST)
     if form.is_valid():
@@ -176,14 +181,14 @@ def window_resident_create(request):
 
 
 @login_required
-def window_resident(request, resident_id: int):
+def window_resident(request: AuthenticatedHttpRequest, resident_id: int) -> HttpResponse:
     window = _clerk_window(request)
     resident = _resident(resident_id)
     drafts_of_others_forget(request, resident.pk)
     bundles = [
         {
             "code": bundle.code,
-            "spec": bundle.current.spec,
+            "spec": bundle.current_spec,
             "url": reverse("cases:window_apply_questions", args=[resident.pk, bundle.code]),
         }
         for bundle in bundles_open()
@@ -198,7 +203,7 @@ def window_resident(request, resident_id: int):
 
 
 @login_required
-def window_apply_confirm(request, resident_id: int, code: str):
+def window_apply_confirm(request: AuthenticatedHttpRequest, resident_id: int, code: str) -> HttpResponse:
     """The last step of the clerk's flow: the code the resident reads out sends the application."""
     flow = apply_flow(request, code, resident_id)
     spec = open_spec(code)
@@ -213,7 +218,7 @@ def window_apply_confirm(request, resident_id: int, code: str):
         try:
             application = application_submit_at_window(
                 actor=request.user,
-                window=flow.window,
+                window=flow.clerk_window,
                 applicant=flow.applicant,
                 code=form.cleaned_data["code"],
                 bundle_code=code,
@@ -242,7 +247,7 @@ def window_apply_confirm(request, resident_id: int, code: str):
 
 
 @login_required
-def window_applications(request):
+def window_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
     window = _clerk_window(request)
     rows = _rows(applications_for_window(window=window))
     ready = [
@@ -255,8 +260,13 @@ def window_applications(request):
 
 
 def _render_application(
-    request, application: Application, form=None, *, conflict: str = "", status: int = 200
-):
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    form: forms.Form | None = None,
+    *,
+    conflict: str = "",
+    status: int = 200,
+) -> HttpResponse:
     spec = application.spec
     rows = []
     for task in application.tasks.all():
@@ -293,14 +303,14 @@ def _render_application(
 
 
 @login_required
-def window_application(request, number: str):
+def window_application(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     _window, application = _window_application(request, number)
     return _render_application(request, application)
 
 
 @login_required
 @require_POST
-def window_hand_over(request, number: str):
+def window_hand_over(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     _window, application = _window_application(request, number)
     form = HandOverForm(request.POST)
     if form.is_valid():

@@ -1,13 +1,14 @@
 """The officers' work area: their agencies' queue and one task with its decisions."""
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases import services
 from banshi.cases.forms import ApproveForm, RejectForm, ReturnForm
 from banshi.cases.models import Task
@@ -44,18 +46,18 @@ class RevokeForm(NamedErrorsForm):
     )
 
 
-def _revoke_form(data=None, number: str = "") -> RevokeForm:
+def _revoke_form(data: QueryDict | None = None, number: str = "") -> RevokeForm:
     # One form per document on the page: ids carry the number so that labels and error links match.
     auto_id = f"id_{number}-%s" if is_number_shaped(number) else "id_%s"
     return RevokeForm(data, prefix="revoke", auto_id=auto_id, initial={"number": number})
 
 
-def _require_officer(request) -> None:
+def _require_officer(request: AuthenticatedHttpRequest) -> None:
     if not agency_ids_for_officer(user=request.user):
         raise PermissionDenied
 
 
-def _officer_task(request, task_id: int) -> Task:
+def _officer_task(request: AuthenticatedHttpRequest, task_id: int) -> Task:
     _require_officer(request)
     task = task_for_officer(user=request.user, task_id=task_id)
     if task is None:
@@ -63,7 +65,7 @@ def _officer_task(request, task_id: int) -> Task:
     return task
 
 
-def _queue_row(task: Task, now) -> dict:
+def _queue_row(task: Task, now: datetime) -> dict:
     applicant = task.application.applicant
     return {
         "task": task,
@@ -75,7 +77,7 @@ def _queue_row(task: Task, now) -> dict:
 
 
 @login_required
-def work_queue(request):
+def work_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_officer(request)
     now = timezone.now()
     ready = [_queue_row(task, now) for task in queue_for_officer(user=request.user, status=S.READY)]
@@ -92,7 +94,7 @@ def work_queue(request):
     return render(request, "cases/work_queue.html", context)
 
 
-def _forms(task: Task, data=None, which: str = ""):
+def _forms(task: Task, data: QueryDict | None = None, which: str = "") -> dict[str, NamedErrorsForm]:
     spec = task.application.spec
     produces = spec.services[task.service].produces
     items = [(item, item_label(spec, item)) for item in returnable_items(task)]
@@ -100,11 +102,18 @@ def _forms(task: Task, data=None, which: str = ""):
         "approve": ApproveForm(data if which == "approve" else None, produces=produces, prefix="approve"),
         "return": ReturnForm(data if which == "return" else None, items=items, prefix="return"),
         "reject": RejectForm(data if which == "reject" else None, prefix="reject"),
-        "revoke": _revoke_form(data, data.get("revoke-number", "")) if which == "revoke" else _revoke_form(),
+        "revoke": _revoke_form(data, data.get("revoke-number", ""))
+        if which == "revoke" and data is not None
+        else _revoke_form(),
     }
 
 
-def _render_task(request, task: Task, forms=None, status: int = 200):
+def _render_task(
+    request: AuthenticatedHttpRequest,
+    task: Task,
+    forms: dict[str, NamedErrorsForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     application = task.application
     spec = application.spec
     service = spec.services[task.service]
@@ -163,7 +172,7 @@ def _render_task(request, task: Task, forms=None, status: int = 200):
 
 
 @login_required
-def work_task(request, task_id: int):
+def work_task(request: AuthenticatedHttpRequest, task_id: int) -> HttpResponse:
     return _render_task(request, _officer_task(request, task_id))
 
 
@@ -172,7 +181,7 @@ def _form_service(
 ) -> tuple[Callable[..., Any], dict[str, Any]]:
     """The service an officer's form calls, with what the form gives it."""
     data = form.cleaned_data
-    if action == "approve":
+    if action == "approve" and isinstance(form, ApproveForm):
         return services.task_approve, {"task_id": task.pk, "outputs": form.outputs()}
     if action == "return":
         return services.task_return, {"task_id": task.pk, "reason": data["reason"], "items": data["items"]}
@@ -187,7 +196,7 @@ FORMS = ("approve", "return", "reject", "revoke")
 
 @login_required
 @require_POST
-def work_task_action(request, task_id: int, action: str):
+def work_task_action(request: AuthenticatedHttpRequest, task_id: int, action: str) -> HttpResponse:
     task = _officer_task(request, task_id)
     here = reverse("cases:work_task", args=[task.pk])
     if action in BUTTONS:

@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.catalog.selectors import bundle_open
+from banshi.directory.models import Window
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.states import check_move
 from banshi.remote.events import EventType
@@ -23,7 +25,7 @@ from banshi.remote.selectors import slot_at, video_window
 A = Appointment.Status
 
 
-def _clean_start(starts_at: Any) -> datetime:
+def _clean_start(starts_at: object) -> datetime:
     if isinstance(starts_at, str):
         starts_at = parse_datetime(starts_at.strip()) if starts_at.strip() else None
     if not isinstance(starts_at, datetime):
@@ -42,7 +44,15 @@ def _clean_bundle(bundle_code: Any) -> str:
     return bundle_code
 
 
-def _take_place(*, actor, window, starts_at: datetime, bundle_code: str, now, replacing=None) -> Appointment:
+def _take_place(
+    *,
+    actor: User,
+    window: Window,
+    starts_at: datetime,
+    bundle_code: str,
+    now: datetime,
+    replacing: Appointment | None = None,
+) -> Appointment:
     """Inside a transaction: one place of the slot starting at `starts_at`, for the actor."""
     wanted = slot_at(window=window, starts_at=starts_at)
     if wanted is None:
@@ -80,7 +90,7 @@ def _take_place(*, actor, window, starts_at: datetime, bundle_code: str, now, re
     return appointment
 
 
-def appointment_book(*, actor, window_id: int, starts_at: Any, bundle_code: str = "") -> Appointment:
+def appointment_book(*, actor: User, window_id: int, starts_at: Any, bundle_code: str = "") -> Appointment:
     """Book a place in one of the window's slots. Refused, writing nothing, for a time the window is
     closed, a slot that has begun, a full slot, or a resident who already holds one at this window."""
     window = video_window(window_id=window_id)
@@ -93,7 +103,14 @@ def appointment_book(*, actor, window_id: int, starts_at: Any, bundle_code: str 
         return _take_place(actor=actor, window=window, starts_at=starts_at, bundle_code=bundle_code, now=now)
 
 
-def _release(appointment: Appointment, *, actor, now, event_type: str, extra: dict | None = None) -> None:
+def _release(
+    appointment: Appointment,
+    *,
+    actor: User,
+    now: datetime,
+    event_type: str,
+    extra: dict[str, Any] | None = None,
+) -> None:
     check_move(Appointment, appointment.status, A.CANCELLED)
     moved = Appointment.objects.filter(pk=appointment.pk, status=A.BOOKED).update(
         status=A.CANCELLED, cancelled_at=now
@@ -113,7 +130,7 @@ def _release(appointment: Appointment, *, actor, now, event_type: str, extra: di
     )
 
 
-def _own_appointment(*, actor, appointment_id: int) -> Appointment:
+def _own_appointment(*, actor: User, appointment_id: int) -> Appointment:
     appointment = (
         Appointment.objects.select_for_update(of=("self",))
         .select_related("slot", "slot__window")
@@ -125,7 +142,7 @@ def _own_appointment(*, actor, appointment_id: int) -> Appointment:
     return appointment
 
 
-def appointment_cancel(*, actor, appointment_id: int) -> Appointment:
+def appointment_cancel(*, actor: User, appointment_id: int) -> Appointment:
     """Give back the place, before the slot begins. Only the resident who booked it may."""
     now = timezone.now()
     with transaction.atomic():
@@ -137,7 +154,7 @@ def appointment_cancel(*, actor, appointment_id: int) -> Appointment:
     return appointment
 
 
-def appointment_reschedule(*, actor, appointment_id: int, starts_at: Any) -> Appointment:
+def appointment_reschedule(*, actor: User, appointment_id: int, starts_at: Any) -> Appointment:
     """Move to another time: a place in the new slot is taken and the old one given back, both or
     neither. Returns the new appointment (the old one is cancelled)."""
     starts_at = _clean_start(starts_at)

@@ -48,7 +48,13 @@ def call_changed_after_commit(session_id: int, event: str) -> None:
     transaction.on_commit(partial(realtime.call_changed, session_id, event))
 
 
-def _locked_session(session_id: int, *, participant=None, clerk=None, resident=None) -> CallSession:
+def _locked_session(
+    session_id: int,
+    *,
+    participant: User | None = None,
+    clerk: User | None = None,
+    resident: User | None = None,
+) -> CallSession:
     query = CallSession.objects.select_for_update().filter(pk=session_id)
     if participant is not None:
         query = query.filter(Q(clerk_id=participant.pk) | Q(resident_id=participant.pk))
@@ -83,7 +89,9 @@ def _call_ticket(ticket: QueueTicket, now: datetime) -> bool:
     return bool(moved)
 
 
-def call_start(*, actor, ticket_id: int | None = None, appointment_id: int | None = None) -> CallSession:
+def call_start(
+    *, actor: User, ticket_id: int | None = None, appointment_id: int | None = None
+) -> CallSession:
     """The clerk calls a resident by video: the holder of a ticket, of one of today's appointments, or
     (neither given) the next one waiting. A clerk has at most one unfinished call."""
     window = video_window_for_clerk(user=actor)
@@ -203,7 +211,7 @@ def call_connected(*, session_id: int, now: datetime | None = None) -> CallSessi
     return session
 
 
-def call_interrupted(*, session_id: int, user, now: datetime | None = None) -> CallSession:
+def call_interrupted(*, session_id: int, user: User, now: datetime | None = None) -> CallSession:
     """One end dropped: either may rejoin within ten minutes. An already interrupted or ended call
     stays as it is (the other end's disconnection after an end is normal)."""
     now = now or timezone.now()
@@ -228,7 +236,7 @@ def call_interrupted(*, session_id: int, user, now: datetime | None = None) -> C
     return session
 
 
-def call_end(*, actor, session_id: int, outcome: str) -> CallSession:
+def call_end(*, actor: User, session_id: int, outcome: str) -> CallSession:
     """End the call with its outcome. The ticket is served if the call connected and was answered,
     missed otherwise; a booked appointment becomes attended or missed the same way."""
     if outcome not in CallSession.Outcome.values:
@@ -288,7 +296,7 @@ def call_end(*, actor, session_id: int, outcome: str) -> CallSession:
     return session
 
 
-def call_touch(*, session_id: int, user, messages: int = 1) -> None:
+def call_touch(*, session_id: int, user: User, messages: int = 1) -> None:
     """Count signaling messages a participant sent (no state changes, so no audit event). The consumer
     counts them in memory and adds them up once, when the socket closes."""
     CallSession.objects.filter(Q(clerk_id=user.pk) | Q(resident_id=user.pk), pk=session_id).update(
@@ -299,7 +307,7 @@ def call_touch(*, session_id: int, user, messages: int = 1) -> None:
 # --- the shared draft, stills and verdicts --------------------------------------------------------------
 
 
-def _clean_draft(draft: Any, *, resident) -> dict[str, Any]:
+def _clean_draft(draft: Any, *, resident: User) -> dict[str, Any]:
     """The shape `{"bundle", "answers", "values", "materials"}`, with only what the bundle knows and only
     the resident's own uploads; an unfinished draft is fine (answers and values may be missing)."""
     if not isinstance(draft, dict):
@@ -343,7 +351,7 @@ def _clean_draft(draft: Any, *, resident) -> dict[str, Any]:
     return {"bundle": spec.code, "answers": dict(answers), "values": dict(values), "materials": ids}
 
 
-def call_draft_share(*, actor, session_id: int, draft: Any) -> CallSession:
+def call_draft_share(*, actor: User, session_id: int, draft: Any) -> CallSession:
     """The resident shows the clerk their unfinished application: it replaces what they shared before."""
     now = timezone.now()
     with transaction.atomic():
@@ -371,7 +379,7 @@ def _reviewable(session: CallSession, material: Any) -> str:
     return material
 
 
-def call_capture_attach(*, actor, session_id: int, material: str, file: UploadedFile) -> Upload:
+def call_capture_attach(*, actor: User, session_id: int, material: str, file: UploadedFile[bytes]) -> Upload:
     """The clerk keeps a still of a document the resident holds up to the camera, as that document of
     the shared application. The file is the resident's, as if they had uploaded it."""
     with transaction.atomic():
@@ -400,7 +408,9 @@ def call_capture_attach(*, actor, session_id: int, material: str, file: Uploaded
     return upload
 
 
-def prereview_record(*, actor, session_id: int, material: str, verdict: str, reason: str = "") -> PreReview:
+def prereview_record(
+    *, actor: User, session_id: int, material: str, verdict: str, reason: str = ""
+) -> PreReview:
     """The clerk's verdict on one document of the shared application; a new verdict replaces the
     last. A document that needs fixing says why."""
     if verdict not in PreReview.Verdict.values:
@@ -444,7 +454,7 @@ def prereview_record(*, actor, session_id: int, material: str, verdict: str, rea
 # --- rating ------------------------------------------------------------------------------------------
 
 
-def call_rate(*, actor, session_id: int, level: Any, comment: Any = "") -> CallRating:
+def call_rate(*, actor: User, session_id: int, level: Any, comment: Any = "") -> CallRating:
     """The resident rates a call that took place, once it has ended, once."""
     level = clean_level(level)
     comment = clean_comment(comment, limit=COMMENT_MAX)

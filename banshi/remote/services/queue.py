@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.catalog.selectors import bundle_open
 from banshi.lib.errors import FieldErrors, NotFound
@@ -23,7 +24,7 @@ def queue_changed_after_commit(window_id: int) -> None:
     transaction.on_commit(partial(realtime.queue_changed, window_id))
 
 
-def ticket_take(*, actor, window_id: int, bundle_code: str = "") -> QueueTicket:
+def ticket_take(*, actor: User, window_id: int, bundle_code: str = "") -> QueueTicket:
     """A number in the window's queue for today. A resident holds one open ticket per window: taking
     another returns it. An appointment holder checking in around their time goes before walk-ins."""
     window = video_window(window_id=window_id)
@@ -66,7 +67,7 @@ def ticket_take(*, actor, window_id: int, bundle_code: str = "") -> QueueTicket:
     return ticket
 
 
-def ticket_leave(*, actor, ticket_id: int) -> QueueTicket:
+def ticket_leave(*, actor: User, ticket_id: int) -> QueueTicket:
     """Leave the queue while waiting. Only the ticket's resident may; a called ticket is the call's."""
     now = timezone.now()
     with transaction.atomic():

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.cases.models import Application
 from banshi.cases.services.delivery import posts_results
@@ -18,7 +19,7 @@ from banshi.remote.selectors import prereview_passed
 
 
 def application_submit_after_call(
-    *, actor, session_id: int, answers: Any, values: Any, materials: Any, idempotency_key: str = ""
+    *, actor: User, session_id: int, answers: Any, values: Any, materials: Any, idempotency_key: str = ""
 ) -> Application:
     """Send the application whose documents were all accepted on the resident's finished video call:
     channel "video", the call's window, results by post when the answers chose post. The call is
@@ -43,7 +44,7 @@ def application_submit_after_call(
             or bundle is None
             or not isinstance(answers, dict)
             or not isinstance(materials, dict)
-            or not prereview_passed(session, spec=bundle.current.spec, answers=answers, materials=materials)
+            or not prereview_passed(session, spec=bundle.current_spec, answers=answers, materials=materials)
         ):
             raise Conflict(_("Not every document of this application was accepted on the video call."))
         application = application_submit(

@@ -8,18 +8,20 @@ sides over the call's socket (`realtime.call_changed`), and their pages fetch th
 
 The signaling itself is in `consumers.CallConsumer`; the page's script is `static/js/call.js`."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases.draft import draft_get
 from banshi.cases.models import Upload
 from banshi.cases.services.materials import upload_path
@@ -46,7 +48,7 @@ def _errors(status: int, errors: dict[str, str]) -> JsonResponse:
 Refusal = tuple[int, dict[str, str]]
 
 
-def _run(call, **kwargs) -> tuple[Any, Refusal | None]:
+def _run(call: Callable[..., Any], **kwargs: Any) -> tuple[Any, Refusal | None]:
     """Run one service; its domain errors as a refusal."""
     try:
         return call(**kwargs), None
@@ -58,7 +60,7 @@ def _run(call, **kwargs) -> tuple[Any, Refusal | None]:
         return None, (404, {"": _("Not found.")})
 
 
-def _from_page(request: HttpRequest) -> bool:
+def _from_page(request: AuthenticatedHttpRequest) -> bool:
     """A form of the call page, sent by htmx: answered with HTML to swap in rather than JSON."""
     return request.headers.get("HX-Request") == "true"
 
@@ -74,7 +76,7 @@ def _answered(form: str, refusal: Refusal | None, fields: tuple[str, ...]) -> di
     }
 
 
-def _session(request: HttpRequest, session_id: int, *, joinable: bool = True) -> CallSession:
+def _session(request: AuthenticatedHttpRequest, session_id: int, *, joinable: bool = True) -> CallSession:
     """The call, if the user is one of its two participants (404 for anyone else); with `joinable`,
     only while it can still be joined."""
     lookup = selectors.session_for_participant if joinable else selectors.session_of_participant
@@ -84,11 +86,13 @@ def _session(request: HttpRequest, session_id: int, *, joinable: bool = True) ->
     return session
 
 
-def _role(request: HttpRequest, session: CallSession) -> str:
+def _role(request: AuthenticatedHttpRequest, session: CallSession) -> str:
     return "clerk" if session.clerk_id == request.user.pk else "resident"
 
 
-def _json_session(request: HttpRequest, session_id: int, role: str) -> tuple[Any, JsonResponse | None]:
+def _json_session(
+    request: AuthenticatedHttpRequest, session_id: int, role: str
+) -> tuple[Any, JsonResponse | None]:
     """The call for a request made during it by the participant in `role`, or the JSON error."""
     session = selectors.session_for_participant(user=request.user, session_id=session_id)
     if session is None:
@@ -106,14 +110,15 @@ def _console_url() -> str:
 
 
 def _ticket_bundle(session: CallSession) -> str:
-    if session.ticket_id and session.ticket.bundle_code:
+    # Neither costs a query when the call has no ticket or no appointment.
+    if session.ticket is not None and session.ticket.bundle_code:
         return session.ticket.bundle_code
-    if session.appointment_id and session.appointment.bundle_code:
+    if session.appointment is not None and session.appointment.bundle_code:
         return session.appointment.bundle_code
     return ""
 
 
-def _shareable_bundles(request: HttpRequest, session: CallSession) -> list[str]:
+def _shareable_bundles(request: AuthenticatedHttpRequest, session: CallSession) -> list[str]:
     """The bundles whose drafts the resident may share: the one they queued for, or else every
     application they have started in this browser."""
     code = _ticket_bundle(session)
@@ -126,7 +131,7 @@ def _shareable_bundles(request: HttpRequest, session: CallSession) -> list[str]:
     )
 
 
-def _panel(request: HttpRequest, session: CallSession) -> dict[str, Any]:
+def _panel(request: AuthenticatedHttpRequest, session: CallSession) -> dict[str, Any]:
     """What the panel beside the video shows: the shared application, its documents with their stills
     and verdicts; the clerk's capture buttons and verdict forms; the resident's share button."""
     role = _role(request, session)
@@ -234,7 +239,7 @@ def _strings() -> dict[str, str]:
 
 
 @login_required
-def call_page(request: HttpRequest, session_id: int) -> HttpResponse:
+def call_page(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """The call, for its clerk and its resident; reloading it within the rejoin time rejoins. An ended
     call (or one past its rejoin time) shows what was shared and decided, without the video."""
     session = _session(request, session_id, joinable=False)
@@ -270,7 +275,7 @@ def call_page(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 def _panel_answer(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     session_id: int,
     *,
     form: str = "",
@@ -287,7 +292,11 @@ def _panel_answer(
 
 
 def _panel_refused(
-    request: HttpRequest, session_id: int, form: str, refusal: Refusal, fields: tuple[str, ...] = ()
+    request: AuthenticatedHttpRequest,
+    session_id: int,
+    form: str,
+    refusal: Refusal,
+    fields: tuple[str, ...] = (),
 ) -> HttpResponse:
     """A refused request of the panel: the panel with the reasons beside the form, or the JSON errors."""
     if _from_page(request):
@@ -297,14 +306,14 @@ def _panel_refused(
 
 @login_required
 @require_GET
-def call_panel(request: HttpRequest, session_id: int) -> HttpResponse:
+def call_panel(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """The panel beside the video, fetched again when the other side changed something."""
     return _panel_answer(request, session_id)
 
 
 @login_required
 @require_GET
-def call_material(request: HttpRequest, session_id: int, material: str) -> FileResponse:
+def call_material(request: AuthenticatedHttpRequest, session_id: int, material: str) -> FileResponse:
     """A document of the shared application, to either participant of the call."""
     session = _session(request, session_id, joinable=False)
     upload_id = (session.draft or {}).get("materials", {}).get(material)
@@ -324,7 +333,7 @@ def call_material(request: HttpRequest, session_id: int, material: str) -> FileR
 
 @login_required
 @require_POST
-def call_share(request: HttpRequest, session_id: int) -> HttpResponse:
+def call_share(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """The resident shows the clerk their unfinished application of the bundle they queued for."""
     session, refused = _json_session(request, session_id, "resident")
     if refused:
@@ -333,8 +342,8 @@ def call_share(request: HttpRequest, session_id: int) -> HttpResponse:
     form = f"share-{code}"
     draft = draft_get(request, code) if code in _shareable_bundles(request, session) else None
     if draft is None:
-        refusal = (400, {"bundle": _("You have not started an application for this service yet.")})
-        return _panel_refused(request, session.pk, form, refusal)
+        missing = (400, {"bundle": _("You have not started an application for this service yet.")})
+        return _panel_refused(request, session.pk, form, missing)
     shared = {key: draft.get(key) or {} for key in ("answers", "values", "materials")}
     _result, refusal = _run(
         services.call_draft_share, actor=request.user, session_id=session.pk, draft={"bundle": code, **shared}
@@ -348,7 +357,7 @@ def call_share(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_capture(request: HttpRequest, session_id: int) -> HttpResponse:
+def call_capture(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """The clerk keeps a still of the video (a PNG from the page's canvas) as one document."""
     session, refused = _json_session(request, session_id, "clerk")
     if refused:
@@ -381,7 +390,7 @@ def call_capture(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_review(request: HttpRequest, session_id: int) -> HttpResponse:
+def call_review(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """The clerk's verdict on one document: accepted, or needs fixing with the reason."""
     session, refused = _json_session(request, session_id, "clerk")
     if refused:
@@ -405,7 +414,7 @@ def call_review(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_end(request: HttpRequest, session_id: int) -> HttpResponse:
+def call_end(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """The clerk ends the call with its outcome; both pages stop the video."""
     session, refused = _json_session(request, session_id, "clerk")
     if refused:

@@ -2,15 +2,20 @@
 resident, and the calls not finished yet (resume one on the call page, or end it here). The call page
 itself and what is done during a call are in `banshi.remote.views.call`."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.accounts.models import User
+from banshi.directory.models import Window
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.personal import mask_name
 from banshi.remote import selectors
@@ -21,24 +26,24 @@ from banshi.remote.services import call_end, call_start
 from banshi.ui.views import run_service
 
 
-def _video_window(request):
+def _video_window(request: AuthenticatedHttpRequest) -> Window:
     window = selectors.video_window_for_clerk(user=request.user)
     if window is None:
         raise PermissionDenied
     return window
 
 
-def _person(user) -> str:
+def _person(user: User) -> str:
     return user.display_name or user.username
 
 
 def _bundle_names() -> dict[str, str]:
     from banshi.catalog.selectors import bundles_open
 
-    return {bundle.code: str(bundle.current.spec.name) for bundle in bundles_open()}
+    return {bundle.code: str(bundle.current_spec.name) for bundle in bundles_open()}
 
 
-def _waiting(window, names: dict[str, str]) -> list[dict]:
+def _waiting(window: Window, names: dict[str, str]) -> list[dict[str, Any]]:
     return [
         {
             "ticket": ticket,
@@ -51,7 +56,7 @@ def _waiting(window, names: dict[str, str]) -> list[dict]:
 
 
 @login_required
-def remote_console(request):
+def remote_console(request: AuthenticatedHttpRequest) -> HttpResponse:
     window = _video_window(request)
     names = _bundle_names()
     waiting = _waiting(window, names)
@@ -87,7 +92,7 @@ def remote_console(request):
 
 @login_required
 @require_GET
-def remote_console_queue(request):
+def remote_console_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The console's live queue again (remote/_console_queue.html), for the page to swap in when the
     queue changed."""
     window = _video_window(request)
@@ -108,7 +113,7 @@ def _optional_id(value: str) -> int | None:
 
 @login_required
 @require_POST
-def remote_call_start(request):
+def remote_call_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     _video_window(request)
     try:
         session = call_start(
@@ -124,14 +129,14 @@ def remote_call_start(request):
     return redirect("remote:call", session_id=session.pk)
 
 
-def _participant_session(request, session_id: int) -> CallSession:
+def _participant_session(request: AuthenticatedHttpRequest, session_id: int) -> CallSession:
     session = selectors.session_of_participant(user=request.user, session_id=session_id)
     if session is None:
         raise Http404
     return session
 
 
-def _clerk_session(request, session_id: int) -> CallSession:
+def _clerk_session(request: AuthenticatedHttpRequest, session_id: int) -> CallSession:
     session = _participant_session(request, session_id)
     if session.clerk_id != request.user.pk:
         raise Http404
@@ -140,7 +145,7 @@ def _clerk_session(request, session_id: int) -> CallSession:
 
 @login_required
 @require_POST
-def remote_console_end(request, session_id: int):
+def remote_console_end(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """The clerk ends an unfinished call from the console, even one past its rejoin time."""
     session = _clerk_session(request, session_id)
     form = CallEndForm(request.POST, prefix=f"end{session.pk}")

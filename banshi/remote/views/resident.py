@@ -2,10 +2,12 @@
 queue, and after a call its summary, rating and the way back to the application."""
 
 from datetime import date
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +15,10 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.cases.draft import draft_save, draft_start
 from banshi.catalog.selectors import bundle_open
+from banshi.directory.models import Window
 from banshi.directory.selectors import is_supervisor
 from banshi.remote import selectors
 from banshi.remote.forms import CallRatingForm, SlotForm, TakeNumberForm
@@ -33,14 +37,14 @@ from banshi.ui.forms import form_error_summary
 from banshi.ui.views import run_service
 
 
-def _window(window_id: int):
+def _window(window_id: int) -> Window:
     window = selectors.video_window(window_id=window_id)
     if window is None:
         raise Http404
     return window
 
 
-def _hours(window) -> list[dict]:
+def _hours(window: Window) -> list[dict]:
     return [
         {"day": WEEKDAYS[row["weekday"]], "periods": row["periods"]}
         for row in selectors.hours_summary(window=window)
@@ -49,10 +53,10 @@ def _hours(window) -> list[dict]:
 
 def _bundle_name(code: str) -> str:
     bundle = bundle_open(code=code) if code else None
-    return str(bundle.current.spec.name) if bundle else ""
+    return str(bundle.current_spec.name) if bundle else ""
 
 
-def remote_home(request):
+def remote_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "windows": [{"window": window, "hours": _hours(window)} for window in selectors.video_windows()],
@@ -71,7 +75,7 @@ def remote_home(request):
 # --- booking ------------------------------------------------------------------------------------------
 
 
-def _picker(request, window, *, posted: str = "") -> dict:
+def _picker(request: AuthenticatedHttpRequest, window: Window, *, posted: str = "") -> dict:
     """The next working days with their places left, and the slots of the day shown."""
     days = selectors.slots_upcoming(window=window)
     wanted = request.GET.get("day", "")
@@ -98,7 +102,7 @@ def _picker(request, window, *, posted: str = "") -> dict:
 
 
 @login_required
-def remote_book(request, window_id: int):
+def remote_book(request: AuthenticatedHttpRequest, window_id: int) -> HttpResponse:
     window = _window(window_id)
     form = SlotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -127,14 +131,19 @@ def remote_book(request, window_id: int):
     return render(request, "remote/book.html", context, status=400 if form.errors else 200)
 
 
-def _own_appointment(request, appointment_id: int) -> Appointment:
+def _own_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> Appointment:
     appointment = selectors.appointment_for_resident(user=request.user, appointment_id=appointment_id)
     if appointment is None:
         raise Http404
     return appointment
 
 
-def _render_appointment(request, appointment: Appointment, form=None, status: int = 200):
+def _render_appointment(
+    request: AuthenticatedHttpRequest,
+    appointment: Appointment,
+    form: forms.Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
     form = form or SlotForm(with_bundle=False)
     window = appointment.slot.window
     booked = appointment.status == Appointment.Status.BOOKED
@@ -154,13 +163,13 @@ def _render_appointment(request, appointment: Appointment, form=None, status: in
 
 
 @login_required
-def remote_appointment(request, appointment_id: int):
+def remote_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     return _render_appointment(request, _own_appointment(request, appointment_id))
 
 
 @login_required
 @require_POST
-def remote_appointment_cancel(request, appointment_id: int):
+def remote_appointment_cancel(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     here = reverse("remote:appointment", args=[appointment.pk])
     call = run_service(
@@ -173,7 +182,7 @@ def remote_appointment_cancel(request, appointment_id: int):
 
 @login_required
 @require_POST
-def remote_appointment_reschedule(request, appointment_id: int):
+def remote_appointment_reschedule(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     form = SlotForm(request.POST, with_bundle=False)
     if form.is_valid():
@@ -196,7 +205,7 @@ def remote_appointment_reschedule(request, appointment_id: int):
 
 @login_required
 @require_GET
-def remote_appointment_ics(request, appointment_id: int):
+def remote_appointment_ics(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     window = appointment.slot.window
     bundle = _bundle_name(appointment.bundle_code)
@@ -224,7 +233,7 @@ def remote_appointment_ics(request, appointment_id: int):
 # --- the queue ----------------------------------------------------------------------------------------
 
 
-def _queue_status(request, window) -> dict:
+def _queue_status(request: HttpRequest, window: Window) -> dict[str, Any]:
     """The live part of the queue page (remote/_queue_status.html): the queue, and the viewer's
     number, place and wait, or the call they are called into."""
     user = request.user
@@ -241,7 +250,9 @@ def _queue_status(request, window) -> dict:
     }
 
 
-def _queue_context(request, window, form=None) -> dict:
+def _queue_context(
+    request: AuthenticatedHttpRequest, window: Window, form: forms.Form | None = None
+) -> dict[str, Any]:
     status = _queue_status(request, window)
     last = selectors.last_ended_call(user=request.user, window_id=window.pk)
     return {
@@ -255,7 +266,7 @@ def _queue_context(request, window, form=None) -> dict:
 
 
 @login_required
-def remote_queue(request, window_id: int):
+def remote_queue(request: AuthenticatedHttpRequest, window_id: int) -> HttpResponse:
     window = _window(window_id)
     form = None
     if request.method == "POST":
@@ -281,7 +292,7 @@ def remote_queue(request, window_id: int):
 
 @login_required
 @require_POST
-def remote_ticket_leave(request, ticket_id: int):
+def remote_ticket_leave(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
     ticket = QueueTicket.objects.filter(pk=ticket_id, resident=request.user).first()
     if ticket is None:
         raise Http404
@@ -292,7 +303,7 @@ def remote_ticket_leave(request, ticket_id: int):
 
 
 @require_GET
-def remote_queue_status(request, window_id: int):
+def remote_queue_status(request: HttpRequest, window_id: int) -> HttpResponse:
     """The live part of the queue page again, for the page to swap in when the queue changed. Open to
     anyone, as queue.json is (the queue names nobody): signed out meanwhile, the page still gets a
     fragment, without the number, rather than the login page."""
@@ -303,7 +314,7 @@ def remote_queue_status(request, window_id: int):
 
 
 @require_GET
-def remote_queue_json(request, window_id: int):
+def remote_queue_json(request: HttpRequest, window_id: int) -> HttpResponse:
     """The queue as JSON, for other clients than the page; with the viewer's own place."""
     window = _window(window_id)
     data = selectors.queue_state(window_id=window.pk)
@@ -326,14 +337,16 @@ def remote_queue_json(request, window_id: int):
 # --- after the call -----------------------------------------------------------------------------------
 
 
-def _participant_session(request, session_id: int) -> CallSession:
+def _participant_session(request: AuthenticatedHttpRequest, session_id: int) -> CallSession:
     session = selectors.session_of_participant(user=request.user, session_id=session_id)
     if session is None:
         raise Http404
     return session
 
 
-def _render_summary(request, session: CallSession, form=None, status: int = 200):
+def _render_summary(
+    request: AuthenticatedHttpRequest, session: CallSession, form: forms.Form | None = None, status: int = 200
+) -> HttpResponse:
     is_resident = session.resident_id == request.user.pk
     rating = selectors.call_rating(session=session)
     can_rate = (
@@ -359,7 +372,7 @@ def _render_summary(request, session: CallSession, form=None, status: int = 200)
 
 
 @login_required
-def remote_call_summary(request, session_id: int):
+def remote_call_summary(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     session = _participant_session(request, session_id)
     if request.method != "POST":
         return _render_summary(request, session)
@@ -388,7 +401,7 @@ def remote_call_summary(request, session_id: int):
 
 @login_required
 @require_POST
-def remote_call_continue(request, session_id: int):
+def remote_call_continue(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """Carry what was shared and reviewed on the call back into the resident's draft, then on to
     checking and sending it."""
     session = _participant_session(request, session_id)

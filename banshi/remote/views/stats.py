@@ -1,7 +1,9 @@
 """The supervisors' figures of the video window."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.directory.access import supervisor_required
 from banshi.remote.selectors import video_stats
 
@@ -9,9 +11,9 @@ PERIODS = (7, 30, 90)
 
 
 @supervisor_required
-def remote_stats(request):
-    days = request.GET.get("days", "")
-    days = int(days) if days.isdigit() and int(days) in PERIODS else 30
+def remote_stats(request: AuthenticatedHttpRequest) -> HttpResponse:
+    asked = request.GET.get("days", "")
+    days = int(asked) if asked.isdigit() and int(asked) in PERIODS else 30
     stats = video_stats(days=days)
     busiest = max((count for _day, count in stats["per_day"]), default=0)
     most_rated = max((row["count"] for row in stats["ratings"]), default=0)

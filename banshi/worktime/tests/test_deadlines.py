@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from banshi.cases import services
 from banshi.cases.models import Task
@@ -19,18 +18,17 @@ def at(*args) -> datetime:
 
 
 class Clock:
-    def __init__(self, monkeypatch):
-        self.now = timezone.now()
-        monkeypatch.setattr(timezone, "now", lambda: self.now)
+    def __init__(self, traveller):
+        self.traveller = traveller
 
     def set(self, *args) -> None:
-        self.now = at(*args)
+        self.traveller.move_to(at(*args), tick=False)
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """The services read the time once per change from `timezone.now()`; the tests set it."""
-    return Clock(monkeypatch)
+def clock(time_machine):
+    """The services read the time once per change; the tests set it, and it stands still between."""
+    return Clock(time_machine)
 
 
 def test_a_submission_before_national_day_is_due_after_it(clock, submit):

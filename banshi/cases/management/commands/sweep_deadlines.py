@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "queue again automatic decisions that were not made."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         result = sweep_run(now=timezone.now())
         self.stdout.write(
             f"{result['due_soon']} due soon, {result['late']} late, {result['notifications']} notifications, "

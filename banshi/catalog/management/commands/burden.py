@@ -1,8 +1,10 @@
 import unicodedata
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from banshi.catalog.burden import Burden, answer_problems, burden, most_services_answers
@@ -73,7 +75,7 @@ def pad(text: str, size: int, *, right: bool) -> str:
     return space + text if right else text + space
 
 
-def plain_table(rows: list[tuple[str, ...]]) -> list[str]:
+def plain_table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     """Columns separated by two spaces; the first column left-aligned, the others right-aligned."""
     sizes = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
@@ -81,7 +83,7 @@ def plain_table(rows: list[tuple[str, ...]]) -> list[str]:
     ]
 
 
-def markdown_table(rows: list[tuple[str, ...]]) -> list[str]:
+def markdown_table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     head, *body = rows
     lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in body]
@@ -94,7 +96,7 @@ class Command(BaseCommand):
         "service is applied for on its own, beside the one bundle. Computed from the catalogue files."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("bundles", nargs="*", metavar="bundle", help="bundle codes (default: all)")
         parser.add_argument(
             "--answer",
@@ -107,7 +109,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "markdown"], default="text")
         parser.add_argument("--dir", default=str(BUNDLES_DIR), help="folder of bundle files")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         bundles = self._bundles(Path(options["dir"]), options["bundles"])
         fixed = self._fixed(options["answer"], bundles)
         language = options["lang"] or translation.get_language() or "zh-hans"

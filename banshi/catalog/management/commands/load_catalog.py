@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from banshi.catalog.definition import BundleError
@@ -7,7 +9,7 @@ from banshi.catalog.services import catalog_load
 class Command(BaseCommand):
     help = "Load the bundle files into the database (a new version only where a file changed)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             changed = catalog_load()
         except BundleError as exc:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +13,7 @@ from banshi.remote import demo as remote_demo
 class Command(BaseCommand):
     help = "Create demo accounts (only when BANSHI_DEMO is on). Loads the directory first."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
             raise CommandError("seed_demo only runs in demo mode: set BANSHI_DEMO=1")
         call_command("load_directory", verbosity=0)

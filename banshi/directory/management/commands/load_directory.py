@@ -1,5 +1,6 @@
 import csv
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.core.management.base import BaseCommand
@@ -13,7 +14,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 class Command(BaseCommand):
     help = "Load Chongqing's districts and counties (GB/T 2260) and the agencies bundles route to."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             with open(FIXTURES / "chongqing-districts.csv", encoding="utf-8") as handle:
                 rows = list(csv.DictReader(handle))
