@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from banshi.accounts.throttle import throttled
 from banshi.certificates.documents import certificate_pdf
 from banshi.certificates.selectors import (
     certificate_for_verification,
@@ -28,6 +29,7 @@ def certificate_download(request, number: str):
 
 
 @require_GET
+@throttled("verify")
 def verify_lookup(request):
     """The form to type a number read off a paper document."""
     typed = request.GET.get("number")
@@ -40,6 +42,7 @@ def verify_lookup(request):
 
 
 @require_GET
+@throttled("verify")
 def verify(request, number: str):
     """Anyone may check a number; they learn whether it is genuine and current, never who holds it
     beyond a masked name, and never why a document was revoked."""

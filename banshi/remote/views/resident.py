@@ -13,6 +13,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from banshi.accounts.throttle import throttled
 from banshi.cases.draft import draft_save, draft_start
 from banshi.catalog.selectors import bundle_open
 from banshi.directory.selectors import is_supervisor
@@ -292,6 +293,7 @@ def remote_ticket_leave(request, ticket_id: int):
 
 
 @require_GET
+@throttled("queue")
 def remote_queue_status(request, window_id: int):
     """The live part of the queue page again, for the page to swap in when the queue changed. Open to
     anyone, as queue.json is (the queue names nobody): signed out meanwhile, the page still gets a
@@ -303,6 +305,7 @@ def remote_queue_status(request, window_id: int):
 
 
 @require_GET
+@throttled("queue")
 def remote_queue_json(request, window_id: int):
     """The queue as JSON, for other clients than the page; with the viewer's own place."""
     window = _window(window_id)
