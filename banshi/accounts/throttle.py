@@ -6,6 +6,7 @@ The settings name these functions: `AXES_USERNAME_CALLABLE`, `AXES_CLIENT_IP_CAL
 `AXES_LOCKOUT_CALLABLE` and `RATELIMIT_IP_META_KEY`."""
 
 import ipaddress
+import logging
 import math
 from collections.abc import Callable, Mapping
 from functools import wraps
@@ -21,6 +22,8 @@ from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
 from banshi.accounts.selectors import username_for_login
+
+logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponse]
@@ -135,7 +138,12 @@ def rate(group: str, request: HttpRequest) -> str:
 
 def rate_refusal(request: HttpRequest, group: str, *, method: Methods = ALL) -> HttpResponse | None:
     """Count this request against its address's rate for `group`: the 429 answer once past it, else None."""
-    usage = get_usage(request, group=group, key="ip", rate=rate, method=method, increment=True)
+    try:
+        usage = get_usage(request, group=group, key="ip", rate=rate, method=method, increment=True)
+    except Exception:
+        # The cache is down: serve the page uncounted rather than refuse everybody.
+        logger.warning("The rate of %s was not counted: the cache failed", group, exc_info=True)
+        return None
     if usage is None or not usage["should_limit"]:
         return None
     wait = int(usage["time_left"])

@@ -103,6 +103,18 @@ def test_the_api_token_endpoint_is_rate_limited(catalog):
     assert_limited_after_the_rate(ask, ok=400, json=True)
 
 
+def test_a_failing_cache_serves_the_pages_uncounted(catalog, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+    for _ in range(RATE + 1):
+        assert client_at(CLIENT).get("/verify/CS20260105000001").status_code == 404
+    assert "The rate of verify was not counted: the cache failed" in caplog.text
+
+
 def test_every_configured_rate_is_well_formed():
     from banshi import settings as project
 
