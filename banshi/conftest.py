@@ -97,6 +97,17 @@ def _fresh_reference_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """The anonymous pages' rate limits are off, but for the tests that turn them on (the `rate_limits`
+    fixture of banshi/accounts/tests): a property test asks a page hundreds of times in one go. The
+    lockouts after failed logins stay on everywhere."""
+    from django.core.cache import cache
+
+    settings.RATELIMIT_ENABLE = False
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Messages are asserted in the source language; pages and the API pick theirs per request."""
     with translation.override("en"):

@@ -1,6 +1,7 @@
 """Banshi settings. Every variable is documented in README.md; defaults suit a laptop."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "channels",
     "django_tasks",
     "django_tasks_db",
@@ -53,13 +55,19 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it turns a lockout flagged anywhere in the request into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "banshi.urls"
 WSGI_APPLICATION = "banshi.wsgi.application"
 ASGI_APPLICATION = "banshi.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["banshi.accounts.backends.UsernameOrPhoneBackend"]
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "banshi.accounts.backends.UsernameOrPhoneBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -106,7 +114,21 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The rate limits count in the cache. The default, in the process's memory, serves one process; with several
+# (granian workers, more machines) CACHE_URL (e.g. redis://127.0.0.1:6379/1) shares the counts.
+_cache_url = env_str("CACHE_URL", "") or env_str("REDIS_URL", "")
+if _cache_url and not re.match(r"rediss?://", _cache_url):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// or rediss:// address, not {_cache_url!r}")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# django-ratelimit calls the in-process cache unfit (it is, for several processes: see above) and does not
+# know Django's own Redis backend, which increments atomically.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if _cache_url else ["django_ratelimit.E003"])
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
@@ -159,6 +181,40 @@ ICE_SERVERS = env_json_list("ICE_SERVERS", [])
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24 * 30)
+
+# The client's address, for the lockouts and the rate limits: REMOTE_ADDR, or behind N reverse proxies that
+# each append to X-Forwarded-For, the address the outermost of them was reached from.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Failed logins and code entries lock out the account and, separately, the client's address (django-axes,
+# counted in the database so that every process sees them).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_USERNAME_CALLABLE = "banshi.accounts.throttle.account_key"
+AXES_CLIENT_IP_CALLABLE = "banshi.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "banshi.accounts.throttle.lockout_response"
+# What a failed request carried is kept with the attempt: never the numbers, codes or passwords.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "phone", "code", "password1", "password2"]
+
+# Anonymous pages are rate-limited per client address (django-ratelimit, banshi.accounts.throttle); the
+# rates per group, as "count/period" (s, m, h, d). Should the cache fail, the pages are served unlimited
+# rather than refused.
+RATELIMIT_IP_META_KEY = "banshi.accounts.throttle.client_ip"
+RATELIMIT_FAIL_OPEN = True
+RATE_LIMITS = {
+    "verify": "30/m",
+    "checklist": "60/m",
+    "queue": "300/m",
+    "signup": "10/h",
+    "password_code": "10/h",
+    "api_token": "30/m",
+}
+
+# Texted one-time codes (banshi.lib.codes): at most so many sent to a mobile number, and so many wrong tries,
+# per day (China time), whatever they are for.
+SMS_CODES_PER_DAY = env_int("SMS_CODES_PER_DAY", 5)
+SMS_CODE_WRONG_TRIES_PER_DAY = env_int("SMS_CODE_WRONG_TRIES_PER_DAY", 10)
 
 # The address residents and the public reach the site at: the QR code on every certificate leads to
 # {PUBLIC_URL}/verify/{number}, so it must be the public address, not an internal one.

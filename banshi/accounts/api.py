@@ -1,14 +1,18 @@
-"""Bearer tokens for the JSON API."""
+"""Bearer tokens for the JSON API: issued for a password, listed and revoked by their owner."""
 
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
 
-from banshi.accounts.services import api_token_issue
-from banshi.lib.errors import FieldErrors
+from banshi.accounts import throttle
+from banshi.accounts.http import ApiRequest
+from banshi.accounts.models import ApiToken
+from banshi.accounts.selectors import api_token_of, api_tokens_of
+from banshi.accounts.services import api_token_issue, api_token_revoke
+from banshi.lib.errors import FieldErrors, NotFound
 from banshi.lib.schemas import Errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
@@ -25,16 +29,55 @@ class TokenOut(Schema):
     expires_at: datetime
 
 
+class TokenInfo(Schema):
+    """A token as its owner sees it afterwards: never the token itself."""
+
+    id: int
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+
+
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 400: Errors},
+    response={200: TokenOut, 400: Errors, 429: Errors},
     operation_id="banshi_api_routes_token_create",
 )
-def token_create(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
-    """Exchange a user name or mobile number and a password for a bearer token."""
+def token_create(request: HttpRequest, payload: TokenIn) -> HttpResponse | dict[str, Any]:
+    """Exchange a user name or mobile number and a password for a bearer token. Repeated failures lock
+    out the account and the client's address for a while (429), as the login page does."""
+    refusal = throttle.rate_refusal(request, "api_token")
+    if refusal is not None:
+        return refusal
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        return throttle.lockout_response(request)
     if user is None:
         raise FieldErrors({"password": "the user name or mobile number and password do not match"})
     key, token = api_token_issue(user=user)
     return {"token": key, "expires_at": token.expires_at}
+
+
+@router.get(
+    "/auth/tokens",
+    response={200: list[TokenInfo], 401: Errors},
+    operation_id="banshi_accounts_api_token_list",
+)
+def token_list(request: ApiRequest) -> list[ApiToken]:
+    """The caller's tokens that still hold (not expired, not revoked), newest first."""
+    return api_tokens_of(user=request.auth)
+
+
+@router.delete(
+    "/auth/tokens/{token_id}",
+    response={204: None, 401: Errors, 404: Errors},
+    operation_id="banshi_accounts_api_token_revoke",
+)
+def token_revoke(request: ApiRequest, token_id: int) -> Status[None]:
+    """Revoke one of the caller's tokens (the one of this request too); another user's is 404."""
+    token = api_token_of(user=request.auth, token_id=token_id)
+    if token is None:
+        raise NotFound
+    api_token_revoke(actor=request.auth, token_id=token.pk)
+    return Status(204, None)

@@ -11,4 +11,6 @@ class EventType(StrEnum):
     USER_PASSWORD_CODE_SENT = "user.password_code_sent"
     USER_PASSWORD_CODE_LOCKED = "user.password_code_locked"
     USER_PASSWORD_SET = "user.password_set"
+    USER_PASSWORD_CHANGED = "user.password_changed"  # by an administrator, in the admin
     API_TOKEN_ISSUED = "api_token.issued"
+    API_TOKEN_REVOKED = "api_token.revoked"

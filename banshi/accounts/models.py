@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import ClassVar, Self
 
 from django.conf import settings
@@ -32,16 +33,27 @@ def _digest(key: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its digest is stored."""
+    """A bearer token for the JSON API. Only its digest is stored. It holds until it expires or is
+    revoked (by its owner, an administrator, or a change of the password), and, like a session, only
+    while the password it was issued under is the user's: `password_stamp` is the user's session auth
+    hash at issue, which changes with the password however it is changed."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
+    password_stamp = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    # Recording each use would be a write per request; to the nearest few minutes is enough to tell a
+    # token in use from a forgotten one.
+    LAST_USE_PRECISION = timedelta(minutes=5)
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "-created_at"])]
 
     def __str__(self) -> str:
         return f"token {self.pk} of {self.user_id}"
@@ -59,6 +71,8 @@ class PasswordCode(SmsCode):
     """A 6-digit code sent by SMS so that a resident can set a password: one opened at a window has
     none, and one who forgot theirs has lost it. Only a keyed digest of the code is stored; only a
     user's latest code counts."""
+
+    PHONE_LOOKUP = "user__phone"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_codes"

@@ -15,13 +15,18 @@ from banshi.accounts.events import EventType
 from banshi.accounts.models import ApiToken, PasswordCode, User
 from banshi.audit.services import event_record
 from banshi.lib import codes
-from banshi.lib.errors import FieldErrors
+from banshi.lib.errors import FieldErrors, NotFound
 from banshi.lib.personal import phone_problem
 from banshi.notify.services import sms_send
 
 # What the sign-up form asks for; applied when the deployment configures no AUTH_PASSWORD_VALIDATORS.
 PASSWORD_MIN_LENGTH = 8
 DISPLAY_NAME_MAX = User._meta.get_field("display_name").max_length or 60
+
+# Why an API token was revoked, as `extra["cause"]` of its event.
+REVOKED_BY_OWNER = "owner"
+REVOKED_BY_ADMINISTRATOR = "administrator"
+REVOKED_BY_PASSWORD = "password"  # noqa: S105 (why a token was revoked, not a password)
 
 
 def _password_problem(password: str, user: User) -> str | None:
@@ -87,7 +92,7 @@ def password_code_send(*, phone: str, now: datetime | None = None) -> PasswordCo
         user = _password_code_owner(phone)
         if user is None:
             return None
-        if codes.sent_too_recently(_latest_password_code(user), now):
+        if codes.sent_too_recently(_latest_password_code(user), now) or codes.send_refused(phone, now):
             return None
         code = codes.code_new()
         password_code = PasswordCode.objects.create(
@@ -121,6 +126,7 @@ def _password_code_problem(password_code: PasswordCode | None, *, code: str, now
         password_code,
         offered=PasswordCode.digest_of(password_code.user_id, code),
         kept=password_code.digest,
+        phone=password_code.user.phone or "",
         now=now,
     )
     if verdict.locked:
@@ -137,7 +143,8 @@ def _password_code_problem(password_code: PasswordCode | None, *, code: str, now
 def password_set_with_code(*, phone: str, code: str, password: str, now: datetime | None = None) -> User:
     """Set the password of the account of this mobile number, given the latest code texted to it. A
     wrong code is counted (five wrong tries lock it) and changes nothing else; a right code with a
-    password that is refused stays unused, so the resident can try another password."""
+    password that is refused stays unused, so the resident can try another password. The new password
+    revokes the account's API tokens and ends its sessions (each carries a hash of the password)."""
     phone = (phone or "").strip()
     code = (code or "").strip()
     errors = {}
@@ -169,12 +176,23 @@ def password_set_with_code(*, phone: str, code: str, password: str, now: datetim
                 extra={"password_code": password_code.pk},
                 at=now,
             )
+            _api_tokens_revoke_all(actor=user, user=user, cause=REVOKED_BY_PASSWORD, now=now)
             return user
     # Raised after the block, so that the counted attempt is kept.
     errors = {"code": code_problem} if code_problem else {}
     if password_problem:
         errors["password"] = password_problem
     raise FieldErrors(errors)
+
+
+def user_password_changed(*, actor: User, user: User, now: datetime | None = None) -> int:
+    """Record that an administrator changed (or removed) `user`'s password in the admin, and revoke the
+    user's API tokens; returns how many. Their sessions end by themselves: each carries a hash of the
+    password. Call in the transaction that saved the password."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event_record(actor=actor, subject=user, event_type=EventType.USER_PASSWORD_CHANGED, at=now)
+        return _api_tokens_revoke_all(actor=actor, user=user, cause=REVOKED_BY_PASSWORD, now=now)
 
 
 def api_token_issue(*, user: User) -> tuple[str, ApiToken]:
@@ -184,6 +202,7 @@ def api_token_issue(*, user: User) -> tuple[str, ApiToken]:
         token = ApiToken.objects.create(
             user=user,
             digest=ApiToken.digest_of(key),
+            password_stamp=user.get_session_auth_hash(),
             expires_at=now + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
         )
         event_record(
@@ -194,3 +213,41 @@ def api_token_issue(*, user: User) -> tuple[str, ApiToken]:
             at=now,
         )
     return key, token
+
+
+def _revoke(token: ApiToken, *, actor: User | None, cause: str, now: datetime) -> None:
+    token.revoked_at = now
+    token.save(update_fields=["revoked_at"])
+    event_record(
+        actor=actor,
+        subject=token.user,
+        event_type=EventType.API_TOKEN_REVOKED,
+        extra={"token_id": token.pk, "cause": cause},
+        at=now,
+    )
+
+
+def api_token_revoke(*, actor: User, token_id: int, now: datetime | None = None) -> ApiToken:
+    """Revoke a token: the owner their own, an administrator (who may change tokens) anyone's. Another
+    user's token is NotFound, as a missing one is. Revoking a token already revoked records nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().select_related("user").filter(pk=token_id).first()
+        owner = token is not None and token.user_id == actor.pk
+        if token is None or not (owner or actor.has_perm("accounts.change_apitoken")):
+            raise NotFound
+        if token.revoked_at is None:
+            cause = REVOKED_BY_OWNER if owner else REVOKED_BY_ADMINISTRATOR
+            _revoke(token, actor=actor, cause=cause, now=now)
+    return token
+
+
+def _api_tokens_revoke_all(*, actor: User | None, user: User, cause: str, now: datetime) -> int:
+    """Revoke every token of `user` that has not expired or been revoked yet, one event each."""
+    tokens = list(
+        ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+    )
+    for token in tokens:
+        token.user = user
+        _revoke(token, actor=actor, cause=cause, now=now)
+    return len(tokens)

@@ -10,4 +10,6 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/password/", views.password_code, name="password_code"),
     path("accounts/password/set/", views.password_set, name="password_set"),
+    path("accounts/tokens/", views.tokens, name="tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

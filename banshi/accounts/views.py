@@ -1,15 +1,26 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from banshi.accounts import throttle
 from banshi.accounts.forms import LoginForm, PasswordCodeForm, PasswordSetForm, SignupForm
-from banshi.accounts.services import password_code_send, password_set_with_code, resident_signup
+from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.accounts.selectors import api_token_of, api_tokens_of
+from banshi.accounts.services import (
+    api_token_revoke,
+    password_code_send,
+    password_set_with_code,
+    resident_signup,
+)
 from banshi.lib.errors import FieldErrors
 from banshi.ui.forms import form_error_summary
 from banshi.ui.views import run_service, safe_next
@@ -35,6 +46,7 @@ class Login(LoginView):
     redirect_authenticated_user = True
 
 
+@throttle.throttled("signup", method="POST")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(safe_next(request))
@@ -61,8 +73,14 @@ def signup(request: HttpRequest) -> HttpResponse:
 PASSWORD_PHONE_KEY = "password_code_phone"
 
 
+@throttle.throttled("password_code", method="POST")
 def password_code(request: HttpRequest) -> HttpResponse:
     form = PasswordCodeForm(request.POST or None)
+    if request.method == "POST":
+        # No code for an account or from an address locked out by wrong codes or passwords.
+        refusal = throttle.locked_out(request, account=request.POST.get("phone", "").strip())
+        if refusal is not None:
+            return refusal
     if request.method == "POST" and form.is_valid():
         if run_service(request, password_code_send, form=form, phone=form.cleaned_data["phone"]).ok:
             request.session[PASSWORD_PHONE_KEY] = form.cleaned_data["phone"].strip()
@@ -76,7 +94,11 @@ def password_code(request: HttpRequest) -> HttpResponse:
             )
             return redirect("accounts:password_set")
     status = 400 if form.is_bound and form.errors else 200
-    context = {"form": form, "errors": form_error_summary(form) if form.is_bound else []}
+    context = {
+        "form": form,
+        "errors": form_error_summary(form) if form.is_bound else [],
+        "codes_per_day": settings.SMS_CODES_PER_DAY,
+    }
     return render(request, "accounts/password_code.html", context, status=status)
 
 
@@ -84,6 +106,10 @@ def password_set(request: HttpRequest) -> HttpResponse:
     form = PasswordSetForm(
         request.POST or None, initial={"phone": request.session.get(PASSWORD_PHONE_KEY, "")}
     )
+    if request.method == "POST":
+        refusal = throttle.locked_out(request, account=request.POST.get("phone", "").strip())
+        if refusal is not None:
+            return refusal
     if request.method == "POST" and form.is_valid():
         call = run_service(
             request,
@@ -93,6 +119,8 @@ def password_set(request: HttpRequest) -> HttpResponse:
             code=form.cleaned_data["code"],
             password=form.cleaned_data["password1"],
         )
+        if form.has_error("code"):
+            throttle.failed_try_record(request, account=form.cleaned_data["phone"].strip())
         if call.ok:
             request.session.pop(PASSWORD_PHONE_KEY, None)
             login(request, call.result, backend="banshi.accounts.backends.UsernameOrPhoneBackend")
@@ -101,3 +129,23 @@ def password_set(request: HttpRequest) -> HttpResponse:
     status = 400 if form.is_bound and form.errors else 200
     context = {"form": form, "errors": form_error_summary(form) if form.is_bound else []}
     return render(request, "accounts/password_set.html", context, status=status)
+
+
+@login_required
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's API tokens that still hold, each with a button to revoke it; never a token itself."""
+    response = render(request, "accounts/tokens.html", {"tokens": api_tokens_of(user=request.user)})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    token = api_token_of(user=request.user, token_id=token_id)
+    if token is None:
+        raise Http404
+    if run_service(request, api_token_revoke, actor=request.user, token_id=token.pk).ok:
+        message = _("Token %(id)d was revoked: it no longer opens the API.") % {"id": token.pk}
+        messages.success(request, message)
+    return redirect("accounts:tokens")

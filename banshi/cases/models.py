@@ -265,6 +265,8 @@ class WindowConfirmation(SmsCode):
     """A code sent by SMS to a resident so that they confirm the application a window clerk submits
     for them. Only a keyed digest of the code is stored."""
 
+    PHONE_LOOKUP = "applicant__phone"
+
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="+")

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from banshi.accounts.throttle import throttled
 from banshi.catalog.definition import BundleDef
 from banshi.catalog.forms import question_rows
 from banshi.catalog.selectors import bundle_open, bundles_open
@@ -43,6 +44,7 @@ def bundle_start(request: HttpRequest, code: str) -> HttpResponse:
 FORMATS = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG"}
 
 
+@throttled("checklist")
 def bundle_checklist(request: HttpRequest, code: str) -> HttpResponse:
     spec = open_spec(code)
     asked = any(key.startswith("answers.") for key in request.GET)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.accounts.throttle import throttled
 from banshi.certificates.documents import certificate_pdf
 from banshi.certificates.selectors import (
     certificate_for_verification,
@@ -31,6 +32,7 @@ def certificate_download(request: AuthenticatedHttpRequest, number: str) -> Http
 
 
 @require_GET
+@throttled("verify")
 def verify_lookup(request: HttpRequest) -> HttpResponse:
     """The form to type a number read off a paper document."""
     typed = request.GET.get("number")
@@ -43,6 +45,7 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttled("verify")
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """Anyone may check a number; they learn whether it is genuine and current, never who holds it
     beyond a masked name, and never why a document was revoked."""

@@ -99,6 +99,8 @@ def confirmation_code_send(
     )
     if codes.sent_too_recently(last, now):
         raise Conflict(_("A code was sent less than a minute ago. Wait a moment before sending another."))
+    if refused := codes.send_refused(applicant.phone, now):
+        raise Conflict(refused)
     code = codes.code_new()
     with transaction.atomic():
         confirmation = WindowConfirmation.objects.create(
@@ -134,7 +136,7 @@ def confirmation_code_send(
 
 
 def _code_problem(
-    confirmation: WindowConfirmation, *, code: str, draft_digest: str, actor: User, now: datetime
+    confirmation: WindowConfirmation, *, code: str, draft_digest: str, phone: str, actor: User, now: datetime
 ) -> str | None:
     """Why the code does not confirm the application, counting a wrong try; None when it does."""
     changed = not constant_time_compare(draft_digest, confirmation.draft_digest)
@@ -142,6 +144,7 @@ def _code_problem(
         confirmation,
         offered=_code_digest(confirmation.token, code.strip()),
         kept=confirmation.code_digest,
+        phone=phone,
         now=now,
         refused=_("was sent before the application was changed: send a new code") if changed else None,
     )
@@ -182,7 +185,14 @@ def application_submit_at_window(
         if confirmation is None or confirmation.used_at is not None or confirmation.window_id != window.pk:
             problem = _("has not been sent yet: send a code first")
         else:
-            problem = _code_problem(confirmation, code=code, draft_digest=digest, actor=actor, now=now)
+            problem = _code_problem(
+                confirmation,
+                code=code,
+                draft_digest=digest,
+                phone=applicant.phone or "",
+                actor=actor,
+                now=now,
+            )
         if problem is None and confirmation is not None:
             application = application_submit(
                 actor=actor,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from banshi.accounts import throttle
 from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.accounts.models import User
 from banshi.accounts.selectors import resident_by_id, resident_by_phone
@@ -214,6 +215,12 @@ def window_apply_confirm(request: AuthenticatedHttpRequest, resident_id: int, co
     plan = spec.plan(draft["answers"])
     uploads = draft_uploads(request.user, draft["materials"])
     form = ConfirmCodeForm(request.POST or None)
+    if request.method == "POST":
+        # Counted against the clerk's account and address, beside each code's own tries and the
+        # resident's number's daily ones.
+        refusal = throttle.locked_out(request, account=request.user.get_username())
+        if refusal is not None:
+            return refusal
     if request.method == "POST" and form.is_valid():
         try:
             application = application_submit_at_window(
@@ -229,6 +236,7 @@ def window_apply_confirm(request: AuthenticatedHttpRequest, resident_id: int, co
             if set(exc.errors) != {"code"}:
                 return redirect(flow.url("details") + "?validate=1")
             add_service_errors(form, exc.errors)
+            throttle.failed_try_record(request, account=request.user.get_username())
         else:
             draft_finish(request, flow.draft_key, application.number)
             messages.success(

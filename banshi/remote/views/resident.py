@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.accounts.throttle import throttled
 from banshi.cases.draft import draft_save, draft_start
 from banshi.catalog.selectors import bundle_open
 from banshi.directory.models import Window
@@ -303,6 +304,7 @@ def remote_ticket_leave(request: AuthenticatedHttpRequest, ticket_id: int) -> Ht
 
 
 @require_GET
+@throttled("queue")
 def remote_queue_status(request: HttpRequest, window_id: int) -> HttpResponse:
     """The live part of the queue page again, for the page to swap in when the queue changed. Open to
     anyone, as queue.json is (the queue names nobody): signed out meanwhile, the page still gets a
@@ -314,6 +316,7 @@ def remote_queue_status(request: HttpRequest, window_id: int) -> HttpResponse:
 
 
 @require_GET
+@throttled("queue")
 def remote_queue_json(request: HttpRequest, window_id: int) -> HttpResponse:
     """The queue as JSON, for other clients than the page; with the viewer's own place."""
     window = _window(window_id)
