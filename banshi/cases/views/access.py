@@ -33,10 +33,10 @@ class AccessFilterForm(NamedErrorsForm):
         help_text=gettext_lazy("Their mobile number or user name."),
     )
     since = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("First day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean(self) -> dict[str, Any]:
@@ -50,7 +50,7 @@ class AccessFilterForm(NamedErrorsForm):
                 data[f"{name}_user"] = user
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
-            self.add_error("until", _("must not be before the start date"))
+            self.add_error("until", _("must not be before the first day"))
         return data
 
 
