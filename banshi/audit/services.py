@@ -83,7 +83,7 @@ def access_record(
         raise ValueError(f"unknown access: {kind!r} for {purpose!r} through {via!r}")
     access = Access(
         created_at=at or timezone.now(),
-        actor=actor,
+        actor_id=actor.pk,
         resident_id=resident_id,
         kind=kind,
         purpose=purpose,

@@ -61,3 +61,16 @@ def test_an_applications_viewers_are_counted_once_per_viewer_and_place(db):
     assert viewers_of_application(application_id=1) == [
         {"actor_id": officer.pk, "agency_id": 3, "window_id": None, "last": AT, "times": 2}
     ]
+
+
+def test_the_admin_lists_the_records_and_cannot_add_change_or_delete_them(db, client):
+    admin = User.objects.create_superuser(username="admin", password="x")
+    resident = User.objects.create_user(username="r")
+    record = _look(admin, resident, task_id=7)
+    client.force_login(admin)
+    assert client.get("/admin/audit/access/").status_code == 200
+    assert client.get("/admin/audit/access/add/").status_code == 403
+    assert client.post(f"/admin/audit/access/{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    changed = client.post(f"/admin/audit/access/{record.pk}/change/", {"task_id": "8"})
+    assert changed.status_code == 403
+    assert Access.objects.get(pk=record.pk).task_id == 7

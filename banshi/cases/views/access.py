@@ -55,7 +55,7 @@ class AccessFilterForm(NamedErrorsForm):
 
 
 def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 @supervisor_required

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -226,7 +226,7 @@ def application_correct_view(request, number: str, task_id: int):
 
 
 @login_required
-def material(request, upload_id: int):
+def material(request: HttpRequest, upload_id: int) -> FileResponse:
     """A stored file, to whoever may see it (`upload_view_for_user`); a look by anyone but the resident
     it is about is recorded."""
     view = upload_view_for_user(user=request.user, upload_id=upload_id)
