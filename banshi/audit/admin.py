@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from banshi.audit.models import Event
+from banshi.audit.models import Access, Event
 
 
 @admin.register(Event)
@@ -27,4 +27,33 @@ class EventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Access)
+class AccessAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "actor",
+        "resident",
+        "kind",
+        "purpose",
+        "via",
+        "application_id",
+        "task_id",
+        "upload_id",
+        "certificate_id",
+        "call_id",
+    ]
+    list_filter = ["kind", "purpose", "via"]
+    list_select_related = ["actor", "resident"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Access | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Access | None = None) -> bool:
         return False

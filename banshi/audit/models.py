@@ -51,3 +51,81 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Never:
         raise AppendOnlyError("audit events are never deleted")
+
+
+class AccessQuerySet(models.QuerySet["Access"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("access records are never updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("access records are never deleted")
+
+
+class Access(models.Model):
+    """One look by a member of staff at a resident's personal data in full: a case's unmasked details, a
+    document's file, a certificate's PDF. Who, whose, what, when and why, by ids and kinds only: the
+    record never holds the personal data itself. Append-only, like the events: written in the request
+    that shows the data, never updated or deleted."""
+
+    class Kind(models.TextChoices):
+        CASE = "case", _("case details")
+        DOCUMENT = "document", _("document")
+        CERTIFICATE = "certificate", _("certificate")
+
+    class Purpose(models.TextChoices):
+        TASK = "task", _("handling a task")
+        WINDOW = "window", _("serving at a window")
+        CALL = "call", _("a video call")
+
+    class Via(models.TextChoices):
+        PAGE = "page", _("page")
+        API = "api", _("API")
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("viewer")
+    )
+    # The person the data is about (the applicant, the resident in the call); None when unknown.
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("resident"),
+    )
+    kind = models.CharField(_("what"), max_length=12, choices=Kind.choices)
+    purpose = models.CharField(_("why"), max_length=12, choices=Purpose.choices)
+    via = models.CharField(_("through"), max_length=8, choices=Via.choices, default=Via.PAGE)
+    # Plain ids: the audit log sits below the apps whose rows it names.
+    application_id = models.PositiveBigIntegerField(_("application"), null=True, blank=True)
+    task_id = models.PositiveBigIntegerField(_("task"), null=True, blank=True)
+    upload_id = models.PositiveBigIntegerField(_("uploaded file"), null=True, blank=True)
+    certificate_id = models.PositiveBigIntegerField(_("certificate"), null=True, blank=True)
+    call_id = models.PositiveBigIntegerField(_("video call"), null=True, blank=True)
+    # Where the viewer worked for this look: their agency, or their window.
+    agency_id = models.PositiveBigIntegerField(_("agency"), null=True, blank=True)
+    window_id = models.PositiveBigIntegerField(_("window"), null=True, blank=True)
+
+    objects = AccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+        indexes = [
+            models.Index(fields=["application_id", "created_at"]),
+            models.Index(fields=["resident", "created_at"]),
+            models.Index(fields=["actor", "created_at"]),
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} by {self.actor_id} of {self.resident_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("access records are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("access records are never deleted")

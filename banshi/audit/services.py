@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
 
-from banshi.audit.models import Event
+from banshi.audit.models import Access, Event
 
 if TYPE_CHECKING:
     from banshi.accounts.models import User
@@ -63,3 +64,42 @@ def event_record(
     )
     event.save(force_insert=True)
     return event
+
+
+def access_record(
+    *,
+    actor: AbstractBaseUser,
+    resident_id: int | None,
+    kind: str,
+    purpose: str,
+    via: str = Access.Via.PAGE,
+    application_id: int | None = None,
+    task_id: int | None = None,
+    upload_id: int | None = None,
+    certificate_id: int | None = None,
+    call_id: int | None = None,
+    agency_id: int | None = None,
+    window_id: int | None = None,
+    at: datetime | None = None,
+) -> Access:
+    """Record that `actor` was shown a resident's personal data in full. Call in the request that shows
+    it, before answering. Only ids and kinds are kept, never the data."""
+    if kind not in Access.Kind.values or purpose not in Access.Purpose.values or via not in Access.Via.values:
+        raise ValueError(f"unknown access: {kind!r} for {purpose!r} through {via!r}")
+    access = Access(
+        created_at=at or timezone.now(),
+        actor_id=actor.pk,
+        resident_id=resident_id,
+        kind=kind,
+        purpose=purpose,
+        via=via,
+        application_id=application_id,
+        task_id=task_id,
+        upload_id=upload_id,
+        certificate_id=certificate_id,
+        call_id=call_id,
+        agency_id=agency_id,
+        window_id=window_id,
+    )
+    access.save(force_insert=True)
+    return access

@@ -9,11 +9,19 @@ from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from banshi.accounts.http import ApiRequest
+from banshi.audit.models import Access
+from banshi.audit.services import access_record
 from banshi.cases import services
 from banshi.cases.models import Application, Task
-from banshi.cases.selectors import application_for_owner, queue_for_officer, task_for_officer, task_inputs
+from banshi.cases.selectors import (
+    application_for_owner,
+    queue_for_officer,
+    task_for_officer,
+    task_view_for_officer,
+)
 from banshi.cases.services.rate import application_rate
 from banshi.lib.errors import FieldErrors, NotFound
+from banshi.lib.personal import mask_name
 from banshi.lib.schemas import Errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
@@ -176,6 +184,7 @@ def application_correct(request: ApiRequest, application_id: int, payload: Corre
 class QueueTaskOut(Schema):
     id: int
     application: str
+    applicant: str
     service: str
     agency: str
     status: str
@@ -191,11 +200,13 @@ class Item(Schema):
 
 class MaterialRef(Schema):
     key: str
+    provided: bool
     upload: int | None
     kind: str | None
 
 
 class TaskDetailOut(QueueTaskOut):
+    full: bool
     fields: list[Item]
     inputs: list[Item]
     materials: list[MaterialRef]
@@ -205,9 +216,11 @@ class TaskDetailOut(QueueTaskOut):
 
 
 def _queue_task(task: Task, now: datetime) -> dict[str, Any]:
+    applicant = task.application.applicant
     return {
         "id": task.id,
         "application": task.application.number,
+        "applicant": mask_name(applicant.display_name or applicant.username),
         "service": task.service,
         "agency": task.agency.code,
         "status": task.status,
@@ -224,7 +237,9 @@ def _queue_task(task: Task, now: datetime) -> dict[str, Any]:
     operation_id="banshi_api_routes_task_list",
 )
 def task_list(request: ApiRequest, status: str = Task.Status.READY) -> list[dict[str, Any]]:
-    """The caller's agencies' tasks in one state (`open` for every open one), most urgent first."""
+    """The caller's agencies' tasks in one state (`open` for every open one), most urgent first. The
+    finished ones (`approved`, `rejected`, `cancelled`) are the caller's own decisions only. Names are
+    masked."""
     if status != "open" and status not in Task.Status.values:
         raise FieldErrors({"status": "must be one of: open, " + ", ".join(Task.Status.values)})
     now = timezone.now()
@@ -238,16 +253,34 @@ def _task_detail(request: ApiRequest, task_id: int) -> dict[str, Any]:
     task = task_for_officer(user=request.auth, task_id=task_id)
     if task is None:
         raise NotFound()
-    inputs = task_inputs(task=task)
+    view = task_view_for_officer(officer=request.auth, task=task)
+    if view.full:
+        access_record(
+            actor=request.auth,
+            resident_id=task.application.applicant_id,
+            kind=Access.Kind.CASE,
+            purpose=Access.Purpose.TASK,
+            via=Access.Via.API,
+            application_id=task.application_id,
+            task_id=task.pk,
+            agency_id=task.agency_id,
+        )
     return {
         **_queue_task(task, timezone.now()),
-        "fields": [{"key": k, "value": v} for k, v in inputs["fields"]],
-        "inputs": [{"key": k, "value": v} for k, v in inputs["outputs"]],
+        "applicant": view.applicant,
+        "full": view.full,
+        "fields": [{"key": item.key, "value": item.value} for item in view.fields],
+        "inputs": [{"key": item.key, "value": item.value} for item in view.upstream],
         "materials": [
-            {"key": k, "upload": link.upload_id if link else None, "kind": link.upload.kind if link else None}
-            for k, link in inputs["materials"]
+            {
+                "key": item.key,
+                "provided": item.provided,
+                "upload": item.link.upload_id if item.link else None,
+                "kind": item.link.upload.kind if item.link else None,
+            }
+            for item in view.materials
         ],
-        "outputs": task.outputs,
+        "outputs": {item.key: item.value for item in view.outputs},
         "return_reason": task.return_reason,
         "return_items": task.return_items,
     }
@@ -260,7 +293,9 @@ def _task_detail(request: ApiRequest, task_id: int) -> dict[str, Any]:
     operation_id="banshi_api_routes_task_detail",
 )
 def task_detail(request: ApiRequest, task_id: int) -> dict[str, Any]:
-    """Only what the task's service needs: its fields, its upstream outputs, its materials."""
+    """Only what the task's service needs: its fields, its upstream outputs, its materials. In full
+    (`full`) only to the officer holding the task or having decided it, and each such answer is
+    recorded; to the rest of the agency personal values are masked and no document is named."""
     return _task_detail(request, task_id)
 
 

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -5,11 +6,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from banshi.accounts.models import User
-from banshi.audit.models import Event
-from banshi.audit.selectors import events_for
+from banshi.audit.models import Access, Event
+from banshi.audit.selectors import events_for, viewers_of_application
 from banshi.cases.models import Application, ApplicationMaterial, Rating, Task, Upload
+from banshi.catalog.definition import OutputDef
+from banshi.catalog.forms import area_choices, display_value, masked_value
 from banshi.directory.models import Agency, Window
 from banshi.directory.selectors import agency_ids_for_officer
+from banshi.lib.personal import mask_id_number, mask_name
 from banshi.worktime.hours import office_day_end
 
 S = Task.Status
@@ -77,9 +81,12 @@ def queue_for_officer(
     limit: int = 200,
 ) -> QuerySet[Task]:
     """The officer's agencies' tasks, most urgent first. `status=None` lists every open one;
-    `claimed_by` keeps only the tasks that person claimed."""
+    `claimed_by` keeps only the tasks that person claimed. Finished tasks (approved, rejected,
+    cancelled) are history: only those the officer decided themselves."""
     tasks = Task.objects.filter(agency_id__in=agency_ids_for_officer(user=user))
     tasks = tasks.filter(status=status) if status else tasks.filter(status__in=Task.OPEN)
+    if status and status not in Task.OPEN:
+        tasks = tasks.filter(claimed_by_id=user.pk)
     if claimed_by is not None:
         tasks = tasks.filter(claimed_by=claimed_by)
     return tasks.select_related(
@@ -143,30 +150,177 @@ def task_inputs(*, task: Task) -> dict[str, Any]:
     return {"fields": fields, "outputs": outputs, "materials": materials}
 
 
-def upload_for_user(*, user: User | AnonymousUser, upload_id: int) -> Upload | None:
-    """An upload is visible to whoever uploaded it, to the applicant it is attached for, and to an
-    officer whose agency has a task in that application that needs it."""
+# The officer named on a task holds it while it is claimed, and stays named on it once they decided it
+# (approved, refused, or returned it for correction); a release or the resident's correction clears it.
+_HELD_OR_DECIDED = frozenset({S.CLAIMED, S.RETURNED, S.APPROVED, S.REJECTED})
+
+
+def officer_sees_in_full(*, officer: User, task: Task) -> bool:
+    """Need to know: of a task of their agency, an officer sees the personal data in full, and opens
+    its documents, only while they hold it or once they decided it themselves. Before claiming, and for
+    a colleague's task, the values are masked and no document opens."""
+    return (
+        task.claimed_by_id is not None
+        and task.claimed_by_id == officer.pk
+        and task.status in _HELD_OR_DECIDED
+    )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One value of a case as an officer is shown it: masked unless the view is full."""
+
+    key: str
+    label: str
+    value: Any  # as stored (what the API gives)
+    text: str  # as a person reads it (what the page shows)
+
+
+@dataclass(frozen=True)
+class ShownMaterial:
+    key: str
+    label: str
+    provided: bool
+    link: ApplicationMaterial | None  # the file to open: only in a full view
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """What an officer is shown of a task: only what its service needs, in full only when
+    `officer_sees_in_full`. The page and the API both show this, so both mask alike."""
+
+    task: Task
+    full: bool
+    applicant: str
+    fields: list[Shown]
+    upstream: list[Shown]
+    outputs: list[Shown]
+    materials: list[ShownMaterial]
+
+
+def _output_shown(key: str, output: OutputDef, value: Any, *, full: bool) -> Shown:
+    text = "" if value is None else str(value)
+    if not full and output.generate == "id_number" and text:
+        text = mask_id_number(text)
+        value = text
+    return Shown(key=key, label=str(output.label), value=value, text=text)
+
+
+def task_view_for_officer(*, officer: User, task: Task) -> TaskView:
+    """`task` as `task_for_officer` found it (of the officer's agency)."""
+    application = task.application
+    spec = application.spec
+    service = spec.services[task.service]
+    full = officer_sees_in_full(officer=officer, task=task)
+    inputs = task_inputs(task=task)
+    areas = (
+        dict(area_choices()) if any(spec.fields[key].type == "area" for key, _v in inputs["fields"]) else {}
+    )
+    fields = []
+    for key, value in inputs["fields"]:
+        field = spec.fields[key]
+        text = display_value(field, value, areas=areas)
+        if not full and field.is_personal and value not in (None, ""):
+            value, text = masked_value(field, str(value)), masked_value(field, text)
+        fields.append(Shown(key=key, label=str(field.label), value=value, text=text))
+    owners = spec.output_owner()
+    upstream = [
+        _output_shown(key, spec.services[owners[key]].produces[key], value, full=full)
+        for key, value in inputs["outputs"]
+    ]
+    outputs = [
+        _output_shown(key, service.produces[key], value, full=full)
+        for key, value in task.outputs.items()
+        if key in service.produces
+    ]
+    materials = [
+        ShownMaterial(
+            key=key,
+            label=str(spec.materials[key].label),
+            provided=link is not None,
+            link=link if full else None,
+        )
+        for key, link in inputs["materials"]
+    ]
+    person = application.applicant
+    name = person.display_name or person.username
+    return TaskView(
+        task=task,
+        full=full,
+        applicant=name if full else mask_name(name),
+        fields=fields,
+        upstream=upstream,
+        outputs=outputs,
+        materials=materials,
+    )
+
+
+@dataclass(frozen=True)
+class UploadView:
+    """A file the viewer may open, and, unless it is their own, whose it is and why they may: what the
+    access record of the look names."""
+
+    upload: Upload
+    own: bool
+    resident_id: int | None = None
+    purpose: str = ""
+    application_id: int | None = None
+    task_id: int | None = None
+    agency_id: int | None = None
+    window_id: int | None = None
+
+
+def upload_view_for_user(*, user: User, upload_id: int) -> UploadView | None:
+    """An upload opens to whoever uploaded it, to the applicant it is attached for, and to an officer
+    holding (or having decided) a task of that application whose service needs it; None for anyone else.
+    A window clerk who uploaded a resident's document opens it for the window."""
     if not user.is_authenticated:
         return None
     upload = Upload.objects.filter(pk=upload_id).first()
     if upload is None:
         return None
+    links = list(
+        ApplicationMaterial.objects.filter(upload=upload).select_related("application__bundle_version")
+    )
+    if any(link.application.applicant_id == user.pk for link in links) or (
+        upload.owner_id == user.pk and not links
+    ):
+        return UploadView(upload=upload, own=True)
+    agency_ids = agency_ids_for_officer(user=user)
+    if agency_ids and links:
+        keys: dict[int, set[str]] = {}
+        for link in links:
+            keys.setdefault(link.application_id, set()).add(f"materials.{link.key}")
+        applications = {link.application_id: link.application for link in links}
+        for task in Task.objects.filter(application_id__in=keys, agency_id__in=agency_ids).order_by("id"):
+            application = applications[task.application_id]
+            needs = application.spec.services[task.service].needs
+            if keys[task.application_id] & set(needs) and officer_sees_in_full(officer=user, task=task):
+                return UploadView(
+                    upload=upload,
+                    own=False,
+                    resident_id=application.applicant_id,
+                    purpose=Access.Purpose.TASK,
+                    application_id=application.pk,
+                    task_id=task.pk,
+                    agency_id=task.agency_id,
+                )
     if upload.owner_id == user.pk:
-        return upload
-    links = ApplicationMaterial.objects.filter(upload=upload).select_related("application__bundle_version")
-    agency_ids = set(agency_ids_for_officer(user=user))
-    for link in links:
-        application = link.application
-        if application.applicant_id == user.pk:
-            return upload
-        if not agency_ids:
-            continue
-        spec = application.spec
-        for task in Task.objects.filter(application=application, agency_id__in=agency_ids):
-            needs = spec.services[task.service].needs
-            if f"materials.{link.key}" in needs:
-                return upload
+        application = links[0].application
+        return UploadView(
+            upload=upload,
+            own=False,
+            resident_id=application.applicant_id,
+            purpose=Access.Purpose.WINDOW,
+            application_id=application.pk,
+            window_id=application.window_id,
+        )
     return None
+
+
+def upload_for_user(*, user: User, upload_id: int) -> Upload | None:
+    view = upload_view_for_user(user=user, upload_id=upload_id)
+    return view.upload if view else None
 
 
 def application_timeline(*, application: Application) -> QuerySet[Event]:
@@ -237,3 +391,67 @@ def poor_ratings(*, followed_up: bool, limit: int = 200) -> QuerySet[Rating]:
     return ratings.select_related(
         "application", "application__bundle_version", "application__applicant", "followed_up_by"
     ).order_by(*ordering)[:limit]
+
+
+def application_viewers(*, application: Application) -> list[dict[str, Any]]:
+    """Who of the staff looked at the application's personal data in full, for its applicant: each
+    viewer's masked name, their agency or window, when they last looked and how many times."""
+    rows = viewers_of_application(application_id=application.pk)
+    if not rows:
+        return []
+    users = User.objects.in_bulk({row["actor_id"] for row in rows})
+    agencies = Agency.objects.in_bulk({row["agency_id"] for row in rows if row["agency_id"]})
+    windows = Window.objects.in_bulk({row["window_id"] for row in rows if row["window_id"]})
+    viewers = []
+    for row in rows:
+        user = users[row["actor_id"]]
+        place = agencies.get(row["agency_id"]) or windows.get(row["window_id"])
+        viewers.append(
+            {
+                "name": mask_name(user.display_name or user.username),
+                "place": str(place) if place else "",
+                "last": row["last"],
+                "times": row["times"],
+            }
+        )
+    return viewers
+
+
+def user_by_login(*, login: str) -> User | None:
+    """The account signed in as `login`: its username or its mobile number."""
+    login = login.strip()
+    if not login:
+        return None
+    return User.objects.filter(Q(username=login) | Q(phone=login)).first()
+
+
+def access_rows(records: list[Access]) -> list[dict[str, Any]]:
+    """Access records with what they name resolved in a few queries: the application's number, the
+    task's service, the agency or window; the resident's name masked."""
+    applications = Application.objects.select_related("bundle_version").in_bulk(
+        {r.application_id for r in records if r.application_id}
+    )
+    tasks = Task.objects.in_bulk({r.task_id for r in records if r.task_id})
+    agencies = Agency.objects.in_bulk({r.agency_id for r in records if r.agency_id})
+    windows = Window.objects.in_bulk({r.window_id for r in records if r.window_id})
+    rows = []
+    for record in records:
+        application = applications.get(record.application_id) if record.application_id else None
+        task = tasks.get(record.task_id) if record.task_id else None
+        service = ""
+        if application is not None and task is not None and task.service in application.spec.services:
+            service = str(application.spec.services[task.service].name)
+        place: Agency | Window | None = agencies.get(record.agency_id) if record.agency_id else None
+        place = place or (windows.get(record.window_id) if record.window_id else None)
+        resident = record.resident
+        rows.append(
+            {
+                "record": record,
+                "viewer": record.actor.display_name or record.actor.username,
+                "resident": mask_name(resident.display_name or resident.username) if resident else "",
+                "application": application.number if application else "",
+                "service": service,
+                "place": str(place) if place else "",
+            }
+        )
+    return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from banshi.cases.views import apply, delivery, ratings, status, supervise, window, work
+from banshi.cases.views import access, apply, delivery, ratings, status, supervise, window, work
 
 app_name = "cases"
 
@@ -49,4 +49,5 @@ urlpatterns = [
     path("work/tasks/<int:task_id>/<str:action>/", work.work_task_action, name="work_task_action"),
     path("supervise/", supervise.supervise, name="supervise"),
     path("supervise/ratings/", ratings.supervise_ratings, name="supervise_ratings"),
+    path("supervise/access/", access.supervise_access, name="supervise_access"),
 ]

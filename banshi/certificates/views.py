@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET
 
 from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.accounts.throttle import throttled
+from banshi.audit.models import Access
+from banshi.audit.services import access_record
 from banshi.certificates.documents import certificate_pdf
 from banshi.certificates.selectors import (
     certificate_for_verification,
@@ -16,6 +18,7 @@ from banshi.certificates.selectors import (
     is_number_shaped,
     public_facts,
 )
+from banshi.directory.selectors import agency_ids_for_officer
 
 
 @login_required
@@ -24,6 +27,22 @@ def certificate_download(request: AuthenticatedHttpRequest, number: str) -> Http
     certificate = certificate_for_viewer(user=request.user, number=number)
     if certificate is None:
         raise Http404
+    application = certificate.application
+    if application.applicant_id != request.user.pk:
+        # Staff: an officer of the issuing agency, for its task, or a clerk of the window that accepted
+        # the application.
+        officer = certificate.agency_id in agency_ids_for_officer(user=request.user)
+        access_record(
+            actor=request.user,
+            resident_id=application.applicant_id,
+            kind=Access.Kind.CERTIFICATE,
+            purpose=Access.Purpose.TASK if officer else Access.Purpose.WINDOW,
+            application_id=application.pk,
+            task_id=certificate.task_id,
+            certificate_id=certificate.pk,
+            agency_id=certificate.agency_id if officer else None,
+            window_id=None if officer else application.window_id,
+        )
     response = HttpResponse(certificate_pdf(certificate=certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
     response["Cache-Control"] = "private, no-store"

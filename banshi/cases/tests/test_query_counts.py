@@ -79,3 +79,37 @@ def test_an_officers_ready_queue_takes_as_many_queries_with_thirty_applications_
     assert response.status_code == 200, response.content
     assert len(response.json()) == 31 * per_application
     assert len(many) == len(few), _describe(few, many)
+
+
+def test_an_officers_task_page_in_full_takes_as_many_queries_after_thirty_more_cases_and_looks(
+    submit, health_officer
+):
+    from django.test import Client
+
+    from banshi.audit.models import Access
+    from banshi.cases.services import task_claim
+    from banshi.cases.tests.helpers import task_of
+
+    client = Client()
+    client.force_login(health_officer)
+
+    def claimed_task_url() -> str:
+        task = task_of(submit(), "birth_medical_certificate")
+        task_claim(actor=health_officer, task_id=task.pk)
+        return f"/work/tasks/{task.pk}/"
+
+    url = claimed_task_url()
+    client.get(url)
+    few = _queries_of(lambda: client.get(url))
+    for _ in range(30):
+        client.get(claimed_task_url())
+    response = None
+
+    def show_task():
+        nonlocal response
+        response = client.get(url)
+
+    many = _queries_of(show_task)
+    assert response.status_code == 200
+    assert Access.objects.filter(actor=health_officer).count() == 33
+    assert len(many) == len(few), _describe(few, many)

@@ -150,7 +150,7 @@ def draft_with_answers(request: AuthenticatedHttpRequest, flow: Flow, spec: Bund
     return draft
 
 
-def draft_uploads(user: User | AnonymousUser, materials: dict) -> dict:
+def draft_uploads(user: User, materials: dict) -> dict:
     """The draft's uploads that the user may use, by material key."""
     found = {}
     for key, upload_id in materials.items():

@@ -11,15 +11,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.audit.models import Access
+from banshi.audit.services import access_record
 from banshi.cases.channels import status_sections
 from banshi.cases.events import APPLICATION_TIMELINE, AUTOMATIC_TASK_TIMELINE, TASK_TIMELINE
 from banshi.cases.models import Application, Task, Upload
 from banshi.cases.selectors import (
     application_for_owner,
     application_timeline,
+    application_viewers,
     applications_for_resident,
     task_inputs,
     upload_for_user,
+    upload_view_for_user,
 )
 from banshi.cases.services import application_correct, upload_create
 from banshi.cases.services.materials import upload_path
@@ -154,6 +158,7 @@ def _render_application(
         "rows": rows,
         "errors": summary,
         "timeline": _timeline(application, tasks, spec),
+        "viewers": application_viewers(application=application),
         "sections": status_sections(application),
     }
     context.update(rating_context(application, rating_form))
@@ -232,13 +237,27 @@ def application_correct_view(request: AuthenticatedHttpRequest, number: str, tas
 
 @login_required
 def material(request: AuthenticatedHttpRequest, upload_id: int) -> FileResponse:
-    """A stored file, to whoever may see it (uploader, applicant, an officer whose task needs it)."""
-    upload = upload_for_user(user=request.user, upload_id=upload_id)
-    if upload is None:
+    """A stored file, to whoever may see it (`upload_view_for_user`); a look by anyone but the resident
+    it is about is recorded."""
+    view = upload_view_for_user(user=request.user, upload_id=upload_id)
+    if view is None:
         raise Http404
+    upload = view.upload
     path = upload_path(upload)
     if not path.is_file():
         raise Http404
+    if not view.own:
+        access_record(
+            actor=request.user,
+            resident_id=view.resident_id,
+            kind=Access.Kind.DOCUMENT,
+            purpose=view.purpose,
+            application_id=view.application_id,
+            task_id=view.task_id,
+            upload_id=upload.pk,
+            agency_id=view.agency_id,
+            window_id=view.window_id,
+        )
     response = FileResponse(path.open("rb"), content_type=upload.content_type, filename=upload.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -17,13 +17,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.audit.models import Access
+from banshi.audit.services import access_record
 from banshi.cases import services
 from banshi.cases.forms import ApproveForm, RejectForm, ReturnForm
 from banshi.cases.models import Task
-from banshi.cases.selectors import queue_counts_for_officer, queue_for_officer, task_for_officer, task_inputs
+from banshi.cases.selectors import (
+    queue_counts_for_officer,
+    queue_for_officer,
+    task_for_officer,
+    task_view_for_officer,
+)
 from banshi.cases.services.decide import returnable_items
 from banshi.cases.views.status import item_label
-from banshi.catalog.forms import area_choices, display_value, masked_value
 from banshi.certificates.selectors import certificates_for_task, is_number_shaped
 from banshi.certificates.services import certificate_revoke
 from banshi.directory.selectors import agencies_for_officer, agency_ids_for_officer
@@ -118,25 +124,17 @@ def _render_task(
     spec = application.spec
     service = spec.services[task.service]
     mine = task.status == S.CLAIMED and task.claimed_by_id == request.user.pk
-    inputs = task_inputs(task=task)
-    areas = (
-        dict(area_choices()) if any(spec.fields[key].type == "area" for key, _v in inputs["fields"]) else {}
-    )
-    fields = []
-    for key, value in inputs["fields"]:
-        text = display_value(spec.fields[key], value, areas=areas)
-        fields.append(
-            {
-                "label": str(spec.fields[key].label),
-                "value": text if mine else masked_value(spec.fields[key], text),
-            }
+    view = task_view_for_officer(officer=request.user, task=task)
+    if view.full:
+        access_record(
+            actor=request.user,
+            resident_id=application.applicant_id,
+            kind=Access.Kind.CASE,
+            purpose=Access.Purpose.TASK,
+            application_id=application.pk,
+            task_id=task.pk,
+            agency_id=task.agency_id,
         )
-    owners = spec.output_owner()
-    upstream = [
-        {"label": str(spec.services[owners[key]].produces[key].label), "value": value}
-        for key, value in inputs["outputs"]
-    ]
-    materials = [{"label": str(spec.materials[key].label), "link": link} for key, link in inputs["materials"]]
     forms = forms or _forms(task)
     revoke = forms["revoke"]
     posted_number = revoke.data.get("revoke-number") if revoke.is_bound else None
@@ -144,25 +142,19 @@ def _render_task(
         {"certificate": c, "form": revoke if c.number == posted_number else _revoke_form(number=c.number)}
         for c in certificates_for_task(task=task)
     ]
-    applicant = application.applicant
     context = {
         "task": task,
         "application": application,
         "service": service,
         "service_name": str(service.name),
         "mine": mine,
-        "applicant": (applicant.display_name or applicant.username)
-        if mine
-        else mask_name(applicant.display_name or applicant.username),
+        "full": view.full,
+        "applicant": view.applicant,
         "overdue": task.is_overdue(timezone.now()),
-        "fields": fields,
-        "upstream": upstream,
-        "materials": materials,
-        "outputs": [
-            {"label": str(service.produces[key].label), "value": value}
-            for key, value in task.outputs.items()
-            if key in service.produces
-        ],
+        "fields": view.fields,
+        "upstream": view.upstream,
+        "materials": view.materials,
+        "outputs": view.outputs,
         "return_items": [item_label(spec, item) for item in task.return_items],
         "certificates": certificates,
         "forms": forms,

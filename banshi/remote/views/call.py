@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.audit.models import Access
+from banshi.audit.services import access_record
 from banshi.cases.draft import draft_get
 from banshi.cases.models import Upload
 from banshi.cases.services.materials import upload_path
@@ -314,12 +316,24 @@ def call_panel(request: AuthenticatedHttpRequest, session_id: int) -> HttpRespon
 @login_required
 @require_GET
 def call_material(request: AuthenticatedHttpRequest, session_id: int, material: str) -> FileResponse:
-    """A document of the shared application, to either participant of the call."""
+    """A document of the shared application, to either participant of the call; the clerk's look is
+    recorded."""
     session = _session(request, session_id, joinable=False)
     upload_id = (session.draft or {}).get("materials", {}).get(material)
     upload = Upload.objects.filter(pk=upload_id, owner_id=session.resident_id).first() if upload_id else None
     if upload is None or not upload_path(upload).is_file():
         raise Http404
+    if request.user.pk != session.resident_id:
+        access_record(
+            actor=request.user,
+            resident_id=session.resident_id,
+            kind=Access.Kind.DOCUMENT,
+            purpose=Access.Purpose.CALL,
+            application_id=session.application_id,
+            upload_id=upload.pk,
+            call_id=session.pk,
+            window_id=session.window_id,
+        )
     response = FileResponse(
         upload_path(upload).open("rb"), content_type=upload.content_type, filename=upload.original_name
     )
