@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from ninja import Router, Schema
 
 from banshi.accounts.services import api_token_issue
-from banshi.api.schemas import Errors
+from banshi.api.schemas import Errors, Line
 from banshi.lib.errors import FieldErrors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
@@ -14,7 +14,7 @@ router = Router(tags=["auth"])
 
 
 class TokenIn(Schema):
-    username: str
+    username: Line
     password: str
 
 

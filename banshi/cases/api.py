@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from banshi.api.schemas import Errors
+from banshi.api.schemas import Errors, Line, Lines
 from banshi.cases import services
 from banshi.cases.models import Task
 from banshi.cases.selectors import application_for_owner, queue_for_officer, task_for_officer, task_inputs
@@ -43,10 +43,10 @@ def upload_create(request, file: File[UploadedFile]):
 
 
 class ApplicationIn(Schema):
-    bundle: str
-    answers: dict[str, Any] = {}
-    fields: dict[str, Any] = {}
-    materials: dict[str, Any] = {}
+    bundle: Line
+    answers: dict[Line, Any] = {}
+    fields: dict[Line, Any] = {}
+    materials: dict[Line, Any] = {}
 
 
 class TaskOut(Schema):
@@ -145,8 +145,8 @@ def application_detail(request, application_id: int):
 
 class CorrectionIn(Schema):
     task: int
-    fields: dict[str, Any] = {}
-    materials: dict[str, Any] = {}
+    fields: dict[Line, Any] = {}
+    materials: dict[Line, Any] = {}
 
 
 @router.post(
@@ -286,7 +286,7 @@ def task_release(request, task_id: int):
 
 
 class ApproveIn(Schema):
-    outputs: dict[str, Any] = {}
+    outputs: dict[Line, Any] = {}
 
 
 @router.post(
@@ -301,8 +301,8 @@ def task_approve(request, task_id: int, payload: ApproveIn | None = None):
 
 
 class ReturnIn(Schema):
-    reason: str
-    items: list[str]
+    reason: Lines
+    items: list[Line]
 
 
 @router.post(
@@ -317,7 +317,7 @@ def task_return(request, task_id: int, payload: ReturnIn):
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Lines
 
 
 @router.post(
@@ -336,7 +336,7 @@ def task_reject(request, task_id: int, payload: RejectIn):
 
 class RatingIn(Schema):
     level: int
-    comment: str = ""
+    comment: Lines = ""
 
 
 class RatingOut(Schema):

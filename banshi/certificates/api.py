@@ -4,7 +4,7 @@ from datetime import date
 
 from ninja import Router, Schema
 
-from banshi.api.schemas import Errors
+from banshi.api.schemas import Errors, Lines
 from banshi.certificates.selectors import certificate_for_verification, public_facts
 from banshi.certificates.services import certificate_revoke
 from banshi.lib.errors import NotFound
@@ -43,7 +43,7 @@ def certificate_verify(request, number: str):
 
 
 class RevokeIn(Schema):
-    reason: str
+    reason: Lines
 
 
 @router.post(
