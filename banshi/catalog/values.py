@@ -26,7 +26,7 @@ class ValueProblem(ValueError):
     pass
 
 
-Cleaner = Callable[[FieldDef, str, "set[str] | None"], Any]
+Cleaner = Callable[[FieldDef, str, set[str] | None], Any]
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")

@@ -1,5 +1,6 @@
-"""Uploaded materials: checked by content, size-limited, images re-encoded to drop their metadata,
-stored once outside the web root."""
+"""Uploaded materials: checked by content, size-limited, images re-encoded to drop their metadata within a
+pixel and a memory budget, PDFs parsed, stored once outside the web root, and deleted a day later when
+nothing uses them."""
 
 import hashlib
 import io
@@ -35,7 +36,7 @@ _EXTENSIONS = {
     ".jpeg": Upload.Kind.JPEG,
     ".png": Upload.Kind.PNG,
 }
-# Pillow refuses a decompression bomb itself (twice the budget, from the header); `_image_problem` refuses
+# Pillow refuses a decompression bomb itself (twice the budget, from the header); `_reencode` refuses
 # anything over the budget before decoding.
 Image.MAX_IMAGE_PIXELS = settings.MATERIAL_MAX_PIXELS
 _PILLOW_FORMATS = {Upload.Kind.JPEG: "JPEG", Upload.Kind.PNG: "PNG"}
