@@ -255,10 +255,19 @@ def png_bytes(color: str = "red") -> bytes:
     return out.getvalue()
 
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A PDF of `pages` blank A4 pages."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 ANSWERS = {
     "register_with": "father",

@@ -154,6 +154,9 @@ STORAGES = {
 # Materials live outside the web root and are served only through a permission-checked view.
 MATERIALS_DIR = DATA_DIR / "materials"
 MATERIAL_MAX_BYTES = env_int("MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
+# An image is refused from its header beyond this many pixels, and decoded into at most this much memory.
+MATERIAL_MAX_PIXELS = env_int("MATERIAL_MAX_PIXELS", 40_000_000)
+MATERIAL_DECODE_MAX_MB = env_int("MATERIAL_DECODE_MAX_MB", 48)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MATERIAL_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -13,14 +13,14 @@ from banshi.accounts.models import ApiToken
 from banshi.accounts.selectors import api_token_of, api_tokens_of
 from banshi.accounts.services import api_token_issue, api_token_revoke
 from banshi.lib.errors import FieldErrors, NotFound
-from banshi.lib.schemas import Errors
+from banshi.lib.schemas import Errors, Line
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["auth"])
 
 
 class TokenIn(Schema):
-    username: str
+    username: Line
     password: str
 
 

@@ -16,7 +16,8 @@ from banshi.accounts.models import ApiToken, PasswordCode, User
 from banshi.audit.services import event_record
 from banshi.lib import codes
 from banshi.lib.errors import FieldErrors, NotFound
-from banshi.lib.personal import phone_problem
+from banshi.lib.personal import normalise_phone, phone_problem
+from banshi.lib.text import ascii_digits, text_field
 from banshi.notify.services import sms_send
 
 # What the sign-up form asks for; applied when the deployment configures no AUTH_PASSWORD_VALIDATORS.
@@ -43,13 +44,14 @@ def _password_problem(password: str, user: User) -> str | None:
 
 
 def resident_signup(*, phone: str, password: str, display_name: str = "") -> User:
-    phone = (phone or "").strip()
-    display_name = (display_name or "").strip()
+    phone = normalise_phone(phone or "")
     errors = {}
     if problem := phone_problem(phone):
         errors["phone"] = gettext(problem)
-    if len(display_name) > DISPLAY_NAME_MAX:
-        errors["display_name"] = gettext("must be at most %(limit)d characters") % {"limit": DISPLAY_NAME_MAX}
+    try:
+        display_name = text_field(display_name, field="display_name", limit=DISPLAY_NAME_MAX)
+    except FieldErrors as refused:
+        errors |= refused.errors
     candidate = User(username=phone, phone=phone, display_name=display_name)
     if problem := _password_problem(password, candidate):
         errors["password"] = problem
@@ -84,7 +86,7 @@ def password_code_send(*, phone: str, now: datetime | None = None) -> PasswordCo
     None, sending nothing, when no account has the number or a code went to it less than a minute ago:
     the caller answers the same either way, so that the page tells nobody whether a number has an
     account. The code itself is only in the text message, which the task worker sends."""
-    phone = (phone or "").strip()
+    phone = normalise_phone(phone or "")
     if problem := phone_problem(phone):
         raise FieldErrors({"phone": gettext(problem)})
     now = now or timezone.now()
@@ -145,8 +147,8 @@ def password_set_with_code(*, phone: str, code: str, password: str, now: datetim
     wrong code is counted (five wrong tries lock it) and changes nothing else; a right code with a
     password that is refused stays unused, so the resident can try another password. The new password
     revokes the account's API tokens and ends its sessions (each carries a hash of the password)."""
-    phone = (phone or "").strip()
-    code = (code or "").strip()
+    phone = normalise_phone(phone or "")
+    code = ascii_digits((code or "").strip())
     errors = {}
     if problem := phone_problem(phone):
         errors["phone"] = gettext(problem)

@@ -22,7 +22,7 @@ from banshi.cases.selectors import (
 from banshi.cases.services.rate import application_rate
 from banshi.lib.errors import FieldErrors, NotFound
 from banshi.lib.personal import mask_name
-from banshi.lib.schemas import Errors
+from banshi.lib.schemas import Errors, Line, Lines
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router()
@@ -52,10 +52,10 @@ def upload_create(request: ApiRequest, file: File[UploadedFile]) -> Status:
 
 
 class ApplicationIn(Schema):
-    bundle: str
-    answers: dict[str, Any] = {}
-    fields: dict[str, Any] = {}
-    materials: dict[str, Any] = {}
+    bundle: Line
+    answers: dict[Line, Any] = {}
+    fields: dict[Line, Any] = {}
+    materials: dict[Line, Any] = {}
 
 
 class TaskOut(Schema):
@@ -154,8 +154,8 @@ def application_detail(request: ApiRequest, application_id: int) -> dict[str, An
 
 class CorrectionIn(Schema):
     task: int
-    fields: dict[str, Any] = {}
-    materials: dict[str, Any] = {}
+    fields: dict[Line, Any] = {}
+    materials: dict[Line, Any] = {}
 
 
 @router.post(
@@ -325,7 +325,7 @@ def task_release(request: ApiRequest, task_id: int) -> dict[str, Any]:
 
 
 class ApproveIn(Schema):
-    outputs: dict[str, Any] = {}
+    outputs: dict[Line, Any] = {}
 
 
 @router.post(
@@ -340,8 +340,8 @@ def task_approve(request: ApiRequest, task_id: int, payload: ApproveIn | None = 
 
 
 class ReturnIn(Schema):
-    reason: str
-    items: list[str]
+    reason: Lines
+    items: list[Line]
 
 
 @router.post(
@@ -356,7 +356,7 @@ def task_return(request: ApiRequest, task_id: int, payload: ReturnIn) -> dict[st
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Lines
 
 
 @router.post(
@@ -375,7 +375,7 @@ def task_reject(request: ApiRequest, task_id: int, payload: RejectIn) -> dict[st
 
 class RatingIn(Schema):
     level: int
-    comment: str = ""
+    comment: Lines = ""
 
 
 class RatingOut(Schema):

@@ -3,7 +3,8 @@
 The video window (`remote`) is one: after a call whose pre-review passed, the resident's own draft is sent
 as a video application rather than a plain online one, and the status page shows the verdicts of that
 call. Such an app registers a route finder and a status section in its `AppConfig.ready()`; `cases` asks
-the registered ones and knows nothing else of them."""
+the registered ones and knows nothing else of them. An app whose drafts hold uploads (the call's shared
+application) registers an upload keeper, so that the purge of unused uploads leaves those alone."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from banshi.accounts.models import User
-    from banshi.cases.models import Application
+    from banshi.cases.models import Application, Upload
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,12 @@ class Section:
 
 RouteFinder = Callable[..., "Route | None"]
 SectionFinder = Callable[["Application"], "Section | None"]
+# Of some uploads nothing in `cases` uses, the ids of those that another app's drafts still hold.
+UploadKeeper = Callable[[list["Upload"]], set[int]]
 
 _route_finders: list[RouteFinder] = []
 _section_finders: list[SectionFinder] = []
+_upload_keepers: list[UploadKeeper] = []
 
 
 def route_finder_register(finder: RouteFinder) -> None:
@@ -49,6 +53,11 @@ def route_finder_register(finder: RouteFinder) -> None:
 def status_section_register(finder: SectionFinder) -> None:
     if finder not in _section_finders:
         _section_finders.append(finder)
+
+
+def upload_keeper_register(keeper: UploadKeeper) -> None:
+    if keeper not in _upload_keepers:
+        _upload_keepers.append(keeper)
 
 
 def submission_route(
@@ -64,3 +73,11 @@ def submission_route(
 
 def status_sections(application: Application) -> list[Section]:
     return [section for finder in _section_finders if (section := finder(application)) is not None]
+
+
+def uploads_kept(uploads: list[Upload]) -> set[int]:
+    """The ids of those of `uploads` that a registered app still holds in a draft: they are not purged."""
+    kept: set[int] = set()
+    for keeper in _upload_keepers:
+        kept |= keeper(uploads)
+    return kept

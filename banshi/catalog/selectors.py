@@ -1,3 +1,4 @@
+from django.core.validators import slug_re
 from django.db.models import QuerySet
 
 from banshi.catalog.models import Bundle
@@ -10,4 +11,7 @@ def bundles_open() -> QuerySet[Bundle]:
 
 
 def bundle_open(*, code: str) -> Bundle | None:
+    # A code is a slug: anything else (a NUL, which PostgreSQL refuses even in a query) names no bundle.
+    if not isinstance(code, str) or not slug_re.match(code):
+        return None
     return bundles_open().filter(code=code).first()

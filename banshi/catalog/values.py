@@ -4,9 +4,10 @@ caller names the field."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,13 +17,23 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from banshi.catalog.definition import FieldDef
-from banshi.lib.personal import id_number_problem, normalise_id_number, phone_problem
+from banshi.lib.personal import id_number_problem, normalise_id_number, normalise_phone, phone_problem
+from banshi.lib.text import TextProblem, ascii_digits, clean_text
 
-_BANK = re.compile(r"^\d{12,19}$")
+_BANK = re.compile(r"^[0-9]{12,19}$")
 
 
 class ValueProblem(ValueError):
     pass
+
+
+Cleaner = Callable[[FieldDef, str, AbstractSet[str] | None], Any]
+
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+# Beyond these a number is a typing accident, and writing out `1e999999` in full would cost memory.
+_DIGITS_BEFORE_POINT = 18
+_DIGITS_AFTER_POINT = 10
 
 
 def _blank(raw: Any) -> bool:
@@ -35,90 +46,162 @@ def clean_value(spec: FieldDef, raw: Any, *, area_codes: AbstractSet[str] | None
         if spec.required and spec.type != "boolean":
             raise ValueProblem(_("is required"))
         return False if spec.type == "boolean" else None
-    kind = spec.type
-    if kind == "boolean":
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in {"true", "1", "yes", "on"}:
-            return True
-        if text in {"false", "0", "no", "off"}:
-            return False
-        raise ValueProblem(_("must be yes or no"))
-    if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+    if spec.type == "boolean":
+        return _boolean(raw)
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         raise ValueProblem(_("has the wrong kind of value"))
-    text = str(raw).strip()
-    if kind in {"text", "address"}:
-        limit = spec.max_length or (200 if kind == "address" else 100)
-        if len(text) > limit:
-            raise ValueProblem(_("must be at most %(limit)d characters") % {"limit": limit})
-        if kind == "address" and len(text) < 5:
-            raise ValueProblem(_("is too short to be a full address"))
-        return text
-    if kind == "choice":
-        if text not in spec.options:
-            raise ValueProblem(_("is not one of the allowed choices"))
-        return text
-    if kind == "integer":
-        try:
-            value = int(text)
-        except ValueError:
-            raise ValueProblem(_("must be a whole number")) from None
-        _check_range(spec, Decimal(value))
-        return value
-    if kind == "decimal":
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueProblem(_("must be a number")) from None
-        if not number.is_finite():
-            raise ValueProblem(_("must be a number"))
-        _check_range(spec, number)
-        return str(number)
-    if kind == "date":
-        try:
-            day = parse_date(text)
-        except ValueError:
-            day = None
-        if day is None:
-            raise ValueProblem(_("must be a real date (YYYY-MM-DD)"))
-        _check_time(spec, day, timezone.localdate())
-        return day.isoformat()
-    if kind == "datetime":
-        try:
-            moment = parse_datetime(text) or _datetime_from_date_and_minutes(text)
-        except ValueError:
-            moment = None
-        if moment is None:
-            raise ValueProblem(_("must be a real date and time (YYYY-MM-DD HH:MM)"))
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        _check_time(spec, moment, timezone.now())
-        return moment.isoformat()
-    if kind == "id_number":
-        if problem := id_number_problem(text, today=timezone.localdate()):
-            raise ValueProblem(_(problem))
-        return normalise_id_number(text)
-    if kind == "phone":
-        if problem := phone_problem(text):
-            raise ValueProblem(_(problem))
-        return text
-    if kind == "bank_account":
-        digits = text.replace(" ", "")
-        if not _BANK.match(digits):
-            raise ValueProblem(_("must be a bank card or account number of 12 to 19 digits"))
-        return digits
-    if kind == "email":
-        try:
-            validate_email(text)
-        except DjangoValidationError:
-            raise ValueProblem(_("must be an e-mail address")) from None
-        return text
-    if kind == "area":
-        if area_codes is not None and text not in area_codes:
-            raise ValueProblem(_("is not a known district or county"))
-        return text
-    raise ValueProblem(_("has an unknown type"))  # pragma: no cover - the schema allows no other type
+    try:
+        text = clean_text(str(raw)).strip()
+    except TextProblem as problem:
+        raise ValueProblem(str(problem)) from None
+    cleaner = _CLEANERS.get(spec.type)
+    if cleaner is None:  # pragma: no cover - the schema allows no other type
+        raise ValueProblem(_("has an unknown type"))
+    return cleaner(spec, text, area_codes)
+
+
+def _boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in {"true", "1", "yes", "on"}:
+        return True
+    if text in {"false", "0", "no", "off"}:
+        return False
+    raise ValueProblem(_("must be yes or no"))
+
+
+def _text(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
+    limit = spec.max_length or 100
+    if len(text) > limit:
+        raise ValueProblem(_("must be at most %(limit)d characters") % {"limit": limit})
+    return text
+
+
+def _address(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
+    limit = spec.max_length or 200
+    if len(text) > limit:
+        raise ValueProblem(_("must be at most %(limit)d characters") % {"limit": limit})
+    if len(text) < 5:
+        raise ValueProblem(_("is too short to be a full address"))
+    return text
+
+
+def _choice(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
+    if text not in spec.options:
+        raise ValueProblem(_("is not one of the allowed choices"))
+    return text
+
+
+def _integer(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> int:
+    text = ascii_digits(text)
+    if not _INTEGER.match(text):
+        raise ValueProblem(_("must be a whole number"))
+    if len(text.lstrip("+-0")) > _DIGITS_BEFORE_POINT:
+        raise ValueProblem(_("is too large"))
+    value = int(text)
+    _check_range(spec, Decimal(value))
+    return value
+
+
+def _decimal(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
+    """The number written out in plain digits (`5e1` is `50`), never an exponent, NaN or Infinity."""
+    text = ascii_digits(text)
+    if not _DECIMAL.match(text):
+        raise ValueProblem(_("must be a number"))
+    number = Decimal(text)
+    if number.adjusted() >= _DIGITS_BEFORE_POINT:
+        raise ValueProblem(_("is too large"))
+    _check_range(spec, number)
+    if _places(number) > _DIGITS_AFTER_POINT:
+        # Trailing zeros are no precision: 1.500000000000 is 1.5. The context is wide enough to be exact.
+        exact = Context(prec=len(number.as_tuple().digits), Emax=MAX_EMAX, Emin=MIN_EMIN)
+        number = number.normalize(exact)
+        if _places(number) > _DIGITS_AFTER_POINT:
+            raise ValueProblem(
+                _("must have at most %(places)d decimal places") % {"places": _DIGITS_AFTER_POINT}
+            )
+    if number.is_zero():
+        number = abs(number)
+    return format(number, "f")
+
+
+def _places(number: Decimal) -> int:
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _date(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
+    try:
+        day = parse_date(text)
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValueProblem(_("must be a real date (YYYY-MM-DD)"))
+    _check_time(spec, day, timezone.localdate())
+    return day.isoformat()
+
+
+def _datetime(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
+    try:
+        moment = parse_datetime(text) or _datetime_from_date_and_minutes(text)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueProblem(_("must be a real date and time (YYYY-MM-DD HH:MM)"))
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    _check_time(spec, moment, timezone.now())
+    return moment.isoformat()
+
+
+def _id_number(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
+    if problem := id_number_problem(text, today=timezone.localdate()):
+        raise ValueProblem(_(problem))
+    return normalise_id_number(text)
+
+
+def _phone(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
+    if problem := phone_problem(text):
+        raise ValueProblem(_(problem))
+    return normalise_phone(text)
+
+
+def _bank_account(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
+    digits = ascii_digits(text).replace(" ", "")
+    if not _BANK.match(digits):
+        raise ValueProblem(_("must be a bank card or account number of 12 to 19 digits"))
+    return digits
+
+
+def _email(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
+    try:
+        validate_email(text)
+    except DjangoValidationError:
+        raise ValueProblem(_("must be an e-mail address")) from None
+    return text
+
+
+def _area(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
+    if area_codes is not None and text not in area_codes:
+        raise ValueProblem(_("is not a known district or county"))
+    return text
+
+
+_CLEANERS: dict[str, Cleaner] = {
+    "text": _text,
+    "address": _address,
+    "choice": _choice,
+    "integer": _integer,
+    "decimal": _decimal,
+    "date": _date,
+    "datetime": _datetime,
+    "id_number": _id_number,
+    "phone": _phone,
+    "bank_account": _bank_account,
+    "email": _email,
+    "area": _area,
+}
 
 
 def _datetime_from_date_and_minutes(text: str) -> datetime | None:

@@ -10,7 +10,7 @@ from banshi.accounts.http import ApiRequest
 from banshi.certificates.selectors import certificate_for_verification, public_facts
 from banshi.certificates.services import certificate_revoke
 from banshi.lib.errors import NotFound
-from banshi.lib.schemas import Errors
+from banshi.lib.schemas import Errors, Lines
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["certificates"])
@@ -46,7 +46,7 @@ def certificate_verify(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 class RevokeIn(Schema):
-    reason: str
+    reason: Lines
 
 
 @router.post(

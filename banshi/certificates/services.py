@@ -20,6 +20,7 @@ from banshi.certificates.models import NUMBER_SHAPE, Certificate
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.personal import mask_name
+from banshi.lib.text import text_field
 from banshi.notify.services import notification_send
 
 C = Certificate.Status
@@ -139,7 +140,7 @@ def _holder_name(task: Task) -> str:
 def certificate_revoke(*, actor: User, number: Any, reason: Any) -> Certificate:
     """An officer of the issuing agency revokes a document; the verification page says so at once."""
     agency_ids = agency_ids_for_officer(user=actor)
-    if not isinstance(number, str) or not agency_ids:
+    if not isinstance(number, str) or not NUMBER_SHAPE.match(number) or not agency_ids:
         raise NotFound()
     with transaction.atomic():
         now = timezone.now()
@@ -153,15 +154,12 @@ def certificate_revoke(*, actor: User, number: Any, reason: Any) -> Certificate:
             raise NotFound()
         if C.REVOKED not in Certificate.TRANSITIONS[C(certificate.status)]:
             raise Conflict(_("this document is already revoked"))
-        if not isinstance(reason, str) or not reason.strip():
+        if not isinstance(reason, str):
             raise FieldErrors({"reason": _("is required")})
-        if len(reason.strip()) > REASON_MAX_LENGTH:
-            raise FieldErrors(
-                {"reason": _("must be at most %(count)d characters") % {"count": REASON_MAX_LENGTH}}
-            )
+        reason = text_field(reason, field="reason", limit=REASON_MAX_LENGTH, required=True, multiline=True)
         old = certificate.status
         certificate.status, certificate.revoked_at = C.REVOKED, now
-        certificate.revoked_by, certificate.revoke_reason = actor, reason.strip()
+        certificate.revoked_by, certificate.revoke_reason = actor, reason
         certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
         event_record(
             actor=actor,

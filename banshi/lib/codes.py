@@ -28,7 +28,7 @@ LIFETIME_MINUTES = int(LIFETIME.total_seconds()) // 60
 ATTEMPTS = 5
 # One text a minute at most, so that nobody (nor a clerk's double click) can flood a resident's phone.
 RESEND_AFTER = timedelta(seconds=60)
-_SHAPE = re.compile(rf"^\d{{{LENGTH}}}$")
+_SHAPE = re.compile(rf"^[0-9]{{{LENGTH}}}$")
 SHAPE_PROBLEM = gettext_lazy("must be the 6 digits of the text message")
 
 

@@ -7,8 +7,13 @@ class RemoteConfig(AppConfig):
     verbose_name = _("Video window")
 
     def ready(self) -> None:
-        from banshi.cases.channels import route_finder_register, status_section_register
-        from banshi.remote.channels import prereview_section, video_route
+        from banshi.cases.channels import (
+            route_finder_register,
+            status_section_register,
+            upload_keeper_register,
+        )
+        from banshi.remote.channels import prereview_section, uploads_in_shared_drafts, video_route
 
         route_finder_register(video_route)
         status_section_register(prereview_section)
+        upload_keeper_register(uploads_in_shared_drafts)

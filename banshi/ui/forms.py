@@ -10,10 +10,12 @@ from django import forms
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banshi.lib import codes
+from banshi.lib.text import TextProblem, ascii_digits, clean_text
 
 
 def dom_id(name: str, prefix: str = "") -> str:
@@ -84,11 +86,33 @@ FIELD_MESSAGES = {
 
 class NamedErrorsForm(forms.Form):
     """Every message next to a field names the field ("Reason is required"), as the error summary
-    at the top of the page shows it without the field beside it."""
+    at the top of the page shows it without the field beside it. Every text is cleaned
+    (`banshi.lib.text.clean_text`: one line, or several in a text area); passwords are left exactly as
+    typed, since the log-in compares them so."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, value in list(cleaned.items()):
+            widget = self.fields[name].widget if name in self.fields else None
+            if not isinstance(value, str) or isinstance(widget, forms.PasswordInput):
+                continue
+            try:
+                cleaned[name] = clean_text(value, multiline=isinstance(widget, forms.Textarea))
+            except TextProblem as problem:
+                self.add_error(name, str(problem))
+        return cleaned
 
     def full_clean(self) -> None:
         for form_field in self.fields.values():
             form_field.error_messages = {**form_field.error_messages, **FIELD_MESSAGES}
+            if not isinstance(form_field.widget, forms.PasswordInput):
+                # `clean` refuses a NUL with the words it has for every other character that cannot be
+                # stored; Django's own check would say it first, and otherwise.
+                form_field.validators = [
+                    validator
+                    for validator in form_field.validators
+                    if not isinstance(validator, ProhibitNullCharactersValidator)
+                ]
         super().full_clean()
         for name, messages in list(self.errors.items()):
             if name in self.fields:
@@ -99,11 +123,12 @@ class NamedErrorsForm(forms.Form):
 
 
 class SmsCodeField(forms.RegexField):
-    """The digits of a code texted to a resident (`banshi.lib.codes`), spaces around them forgiven."""
+    """The digits of a code texted to a resident (`banshi.lib.codes`), spaces around them forgiven,
+    fullwidth digits read as the same digits."""
 
     def __init__(self, *, label: StrOrPromise, help_text: StrOrPromise = "", **kwargs: Any) -> None:
         super().__init__(
-            regex=rf"^\s*\d{{{codes.LENGTH}}}\s*$",
+            regex=rf"^\s*[0-9]{{{codes.LENGTH}}}\s*$",
             max_length=10,
             label=label,
             help_text=help_text,
@@ -118,6 +143,9 @@ class SmsCodeField(forms.RegexField):
             ),
             **kwargs,
         )
+
+    def to_python(self, value: Any) -> str:
+        return ascii_digits(super().to_python(value) or "")
 
 
 def add_service_errors(form: forms.Form, errors: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_record
 from banshi.lib.errors import FieldErrors, NotFound
+from banshi.lib.text import text_field
 from banshi.worktime.events import EventType
 from banshi.worktime.models import CalendarOverride, contradiction_message
 
@@ -25,9 +26,11 @@ def _clean(*, day: Any, kind: Any, name: Any) -> str:
         errors["date"] = _("must be a date")
     if kind not in CalendarOverride.Kind.values:
         errors["kind"] = _("must be a holiday or a working day")
-    cleaned: str = (name or "").strip()
-    if len(cleaned) > 60:
-        errors["name"] = _("must be at most 60 characters")
+    cleaned = ""
+    try:
+        cleaned = text_field(name, field="name", limit=60)
+    except FieldErrors as problem:
+        errors |= problem.errors
     if errors:
         raise FieldErrors(errors)
     return cleaned

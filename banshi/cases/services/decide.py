@@ -24,10 +24,12 @@ from banshi.certificates.services import certificates_issue_for_task
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.states import check_move
+from banshi.lib.text import text_field
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import working_span
 
 S = Task.Status
+REASON_MAX = 1000
 
 
 def _locked_task(*, actor: User, task_id: int) -> tuple[Task, list[Task]]:
@@ -175,7 +177,10 @@ def _outputs(task: Task, given: dict[str, Any], now: datetime) -> dict[str, str]
             if not isinstance(value, str) or len(value) > 60:
                 errors[f"outputs.{key}"] = _("must be text of at most 60 characters")
             else:
-                recorded[key] = value.strip()
+                try:
+                    recorded[key] = text_field(value, field=f"outputs.{key}", limit=60)
+                except FieldErrors as problem:
+                    errors |= problem.errors
         elif output.generate == "number":
             recorded[key] = document_number(output.prefix, timezone.localdate(now))
         elif output.generate == "id_number":
@@ -220,9 +225,11 @@ def task_return(*, actor: User, task_id: int, reason: Any, items: Any) -> Task:
         _require_claimer(task, actor)
         check_move(Task, task.status, S.RETURNED)
         allowed = returnable_items(task)
-        errors = {}
-        if not isinstance(reason, str) or not reason.strip():
-            errors["reason"] = _("is required")
+        errors: dict[str, str] = {}
+        try:
+            reason = text_field(reason, field="reason", limit=REASON_MAX, required=True, multiline=True)
+        except FieldErrors as problem:
+            errors |= problem.errors
         if not isinstance(items, list) or not items:
             errors["items"] = _("name at least one field or material to fix")
         else:
@@ -234,7 +241,7 @@ def task_return(*, actor: User, task_id: int, reason: Any, items: Any) -> Task:
         old = task.status
         task.status, task.return_reason, task.return_items = (
             S.RETURNED,
-            reason.strip(),
+            reason,
             list(dict.fromkeys(items)),
         )
         task.paused_at = now
@@ -294,10 +301,9 @@ def task_reject(*, actor: User, task_id: int, reason: Any) -> Task:
         task, tasks = _locked_task(actor=actor, task_id=task_id)
         _require_claimer(task, actor)
         check_move(Task, task.status, S.REJECTED)
-        if not isinstance(reason, str) or not reason.strip():
-            raise FieldErrors({"reason": _("is required")})
+        reason = text_field(reason, field="reason", limit=REASON_MAX, required=True, multiline=True)
         old = task.status
-        task.status, task.decision_reason, task.decided_at = S.REJECTED, reason.strip(), now
+        task.status, task.decision_reason, task.decided_at = S.REJECTED, reason, now
         task.save(update_fields=["status", "decision_reason", "decided_at"])
         events = [
             event_build(

@@ -14,6 +14,7 @@ from banshi.cases.models import Application, Task
 from banshi.catalog.definition import BundleDef
 from banshi.directory.selectors import agency_ids_for_officer, window_for_clerk
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.text import text_field
 from banshi.notify.services import notification_send
 
 # The bundle field that holds the postal address; the answers that make it apply ask for post.
@@ -46,11 +47,13 @@ def application_results_sent(
     D = Application.ResultDelivery
     if delivery not in D.values:
         raise FieldErrors({"delivery": _("is not one of the choices")})
-    tracking_number = tracking_number.strip() if isinstance(tracking_number, str) else ""
+    tracking_number = text_field(
+        tracking_number if isinstance(tracking_number, str) else "",
+        field="tracking_number",
+        limit=TRACKING_MAX,
+    )
     if delivery == D.POST and not tracking_number:
         raise FieldErrors({"tracking_number": _("is required when the results are posted")})
-    if len(tracking_number) > TRACKING_MAX:
-        raise FieldErrors({"tracking_number": _("must be at most 40 characters")})
     if delivery == D.WINDOW:
         tracking_number = ""
     now = timezone.now()

@@ -1,21 +1,28 @@
-"""Uploaded materials: checked by content, size-limited, images re-encoded to drop their metadata,
-stored once outside the web root."""
+"""Uploaded materials: checked by content, size-limited, images re-encoded to drop their metadata within a
+pixel and a memory budget, PDFs parsed, stored once outside the web root, and deleted a day later when
+nothing uses them."""
 
 import hashlib
 import io
 import os
 import uuid
+from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import ProtectedError, Q
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
 
 from banshi.accounts.models import User
 from banshi.audit.services import event_record
+from banshi.cases.channels import uploads_kept
 from banshi.cases.events import EventType
 from banshi.cases.models import Upload
 from banshi.lib.errors import FieldErrors
@@ -31,7 +38,18 @@ _EXTENSIONS = {
     ".jpeg": Upload.Kind.JPEG,
     ".png": Upload.Kind.PNG,
 }
-Image.MAX_IMAGE_PIXELS = 40_000_000
+# Pillow refuses a decompression bomb itself (twice the budget, from the header); `_reencode` refuses
+# anything over the budget before decoding.
+Image.MAX_IMAGE_PIXELS = settings.MATERIAL_MAX_PIXELS
+_PILLOW_FORMATS: dict[str, str] = {Upload.Kind.JPEG: "JPEG", Upload.Kind.PNG: "PNG"}
+# What Pillow keeps per pixel in memory: one byte for these modes, two for 16-bit grey, four otherwise
+# (RGB is kept as four bytes too).
+_ONE_BYTE_MODES = {"1", "L", "P"}
+# A file of the same content is stored once; a copy older than this is not reused, so that what a
+# resident has just uploaded is never purged a moment later as yesterday's.
+_REUSE_WITHIN = timedelta(hours=12)
+UNATTACHED_LIFETIME = timedelta(hours=24)
+PURGE_BATCH = 500
 
 
 def sniff(head: bytes) -> str | None:
@@ -41,20 +59,69 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _reencode(data: bytes, kind: str) -> bytes:
+def _decoded_bytes(mode: str, size: tuple[int, int]) -> int:
+    per_pixel = 1 if mode in _ONE_BYTE_MODES else 2 if mode.startswith("I;16") else 4
+    return size[0] * size[1] * per_pixel
+
+
+def _too_many_pixels() -> str:
+    return _("is too large an image: at most %(millions)s million pixels; send a smaller photo or scan") % {
+        "millions": f"{settings.MATERIAL_MAX_PIXELS / 1_000_000:g}"
+    }
+
+
+def _reencode(data: bytes, kind: str, field: str) -> bytes:
+    """The image decoded and saved again, without its metadata. Its size is read from the header and
+    refused over the pixel budget before anything is decoded; a JPEG is decoded at a half, a quarter or
+    an eighth of its size (the decoder's own scaling) when the whole would not fit the memory budget,
+    and a PNG that would not fit is refused: an upload never takes more than about twice that budget."""
+    memory = settings.MATERIAL_DECODE_MAX_MB * 1024 * 1024
+    formats = [_PILLOW_FORMATS[kind]]
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data), formats=formats) as probe:
+            if probe.size[0] * probe.size[1] > settings.MATERIAL_MAX_PIXELS:
+                raise FieldErrors({field: _too_many_pixels()})
             probe.verify()
-        with Image.open(io.BytesIO(data)) as opened:
-            image = ImageOps.exif_transpose(opened)
+        with Image.open(io.BytesIO(data), formats=formats) as image:
+            if kind == Upload.Kind.JPEG:
+                width, height = image.size
+                scale = next(
+                    (s for s in (1, 2, 4, 8) if _decoded_bytes(image.mode, image.size) <= memory * s * s), 8
+                )
+                if scale > 1:
+                    image.draft(image.mode, (max(1, width // scale), max(1, height // scale)))
+            if _decoded_bytes(image.mode, image.size) > memory:
+                raise FieldErrors(
+                    {field: _("is too large an image to read: send it smaller, or as a JPEG photo or a PDF")}
+                )
+            ImageOps.exif_transpose(image, in_place=True)
             out = io.BytesIO()
             if kind == Upload.Kind.JPEG:
-                image.convert("RGB").save(out, "JPEG", quality=90)
+                (image if image.mode == "RGB" else image.convert("RGB")).save(out, "JPEG", quality=90)
             else:
                 image.save(out, "PNG", optimize=False)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError):
-        raise FieldErrors({"file": _("is not a readable image")}) from None
+    except Image.DecompressionBombError:
+        raise FieldErrors({field: _too_many_pixels()}) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise FieldErrors({field: _("is not a readable image")}) from None
+
+
+def _pdf_problem(data: bytes) -> str | None:
+    """Why the file is not a PDF a reader opens, or None. It must parse (pypdf), have pages and no
+    password: a ZIP or a program behind a `%PDF` header does not parse."""
+    if b"%%EOF" not in data[-2048:]:
+        return _("is not a complete PDF file")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            return _("is protected by a password: send it without one")
+        pages = len(reader.pages)
+    except Exception:  # pypdf raises many kinds of error on a damaged file: each means unreadable
+        return _("is not a readable PDF file")
+    if pages == 0:
+        return _("has no pages")
+    return None
 
 
 def upload_create(*, owner: User, file: UploadedFile[bytes], field: str = "file") -> Upload:
@@ -74,15 +141,15 @@ def upload_create(*, owner: User, file: UploadedFile[bytes], field: str = "file"
             {field: _("is not what its name says: the content is %(kind)s") % {"kind": kind.upper()}}
         )
     if kind == Upload.Kind.PDF:
-        if b"%%EOF" not in data[-2048:]:
-            raise FieldErrors({field: _("is not a complete PDF file")})
+        if problem := _pdf_problem(data):
+            raise FieldErrors({field: problem})
     else:
-        data = _reencode(data, kind)
+        data = _reencode(data, kind, field)
     digest = hashlib.sha256(data).hexdigest()
-    existing = Upload.objects.filter(owner=owner, sha256=digest).first()
+    now = timezone.now()
+    existing = Upload.objects.filter(owner=owner, sha256=digest, created_at__gte=now - _REUSE_WITHIN).first()
     if existing:
         return existing
-    now = timezone.now()
     relative = Path(f"{now:%Y/%m}") / f"{uuid.uuid4().hex}.{kind}"
     target = Path(settings.MATERIALS_DIR) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,3 +172,61 @@ def upload_create(*, owner: User, file: UploadedFile[bytes], field: str = "file"
 
 def upload_path(upload: Upload) -> Path:
     return Path(settings.MATERIALS_DIR) / upload.path
+
+
+def _referenced() -> Q:
+    """Uploads a row points at: an application's material, a pre-review's document (every foreign key
+    to an upload, whichever app declares it)."""
+    referenced = Q(pk__in=[])
+    for relation in Upload._meta.get_fields(include_hidden=True):
+        if relation.auto_created and not relation.concrete and relation.is_relation:
+            assert isinstance(relation, ForeignObjectRel) and relation.related_model is not None  # noqa: S101
+            rows = relation.related_model._default_manager.filter(**{f"{relation.field.name}__isnull": False})
+            referenced |= Q(pk__in=rows.values(relation.field.attname))
+    return referenced
+
+
+def uploads_purge(*, now: datetime) -> int:
+    """Delete, row and file, the uploads older than a day that nothing uses: no application's material,
+    no pre-review, no draft that another app keeps (a video call's shared application). The sweep runs
+    it; so does `manage.py purge_uploads`. One audit event says how many went. Returns that number."""
+    unused = Upload.objects.filter(created_at__lt=now - UNATTACHED_LIFETIME).exclude(_referenced())
+    ids: list[int] = []
+    after = 0
+    while len(ids) < PURGE_BATCH:
+        chunk = list(unused.filter(pk__gt=after).order_by("id")[:PURGE_BATCH])
+        if not chunk:
+            break
+        kept = uploads_kept(chunk)
+        ids += [upload.pk for upload in chunk if upload.pk not in kept]
+        after = chunk[-1].pk
+    ids = ids[:PURGE_BATCH]
+    if not ids:
+        return 0
+    try:
+        with transaction.atomic():
+            doomed = list(Upload.objects.select_for_update().filter(pk__in=ids).exclude(_referenced()))
+            if not doomed:
+                return 0
+            Upload.objects.filter(pk__in=[upload.pk for upload in doomed]).delete()
+            event_record(
+                actor=None,
+                subject=doomed[0],
+                event_type=EventType.UPLOADS_PURGED,
+                extra={
+                    "count": len(doomed),
+                    "bytes": sum(upload.size for upload in doomed),
+                    "uploads": [upload.pk for upload in doomed],
+                    "older_than_hours": int(UNATTACHED_LIFETIME.total_seconds() // 3600),
+                },
+                at=now,
+            )
+            transaction.on_commit(partial(_unlink, [upload_path(upload) for upload in doomed]))
+    except ProtectedError:  # attached to an application meanwhile: the next sweep looks again
+        return 0
+    return len(doomed)
+
+
+def _unlink(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from banshi.cases.models import Application, Rating
 from banshi.cases.services.flow import write_events
 from banshi.directory.selectors import is_supervisor
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.lib.text import text_field
 
 FINISHED = (Application.Status.COMPLETE, Application.Status.CLOSED)
 COMMENT_MAX = Rating._meta.get_field("comment").max_length or 1000
@@ -28,22 +29,9 @@ def clean_level(level: Any) -> int:
     return level
 
 
-def _clean_text(value: object, *, field: str, limit: int, required: bool) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise FieldErrors({field: _("must be text")})
-    value = value.strip()
-    if required and not value:
-        raise FieldErrors({field: _("is required")})
-    if len(value) > limit:
-        raise FieldErrors({field: _("must be at most %(limit)d characters") % {"limit": limit}})
-    return value
-
-
 def clean_comment(value: Any, *, limit: int = COMMENT_MAX) -> str:
     """The optional comment of a rating, stripped, at most `limit` characters."""
-    return _clean_text(value, field="comment", limit=limit, required=False)
+    return text_field(value, field="comment", limit=limit, multiline=True)
 
 
 def application_rate(*, actor: User, application_id: int, level: Any, comment: Any = "") -> Rating:
@@ -89,7 +77,7 @@ def rating_follow_up(*, actor: User, rating_id: int, note: Any) -> Rating:
     """A supervisor records how a poor rating was followed up (a call back, a fix), once."""
     if not is_supervisor(user=actor):
         raise NotFound()
-    note = _clean_text(note, field="note", limit=NOTE_MAX, required=True)
+    note = text_field(note, field="note", limit=NOTE_MAX, required=True, multiline=True)
     with transaction.atomic():
         now = timezone.now()
         rating = Rating.objects.select_for_update().filter(pk=rating_id).first()

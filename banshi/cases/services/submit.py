@@ -16,6 +16,7 @@ from banshi.catalog.validation import check_answers, check_materials, check_valu
 from banshi.directory.models import Window
 from banshi.directory.selectors import agency_ids_by_code
 from banshi.lib.errors import FieldErrors
+from banshi.lib.text import TextProblem, clean_text, text_field
 from banshi.worktime.hours import working_days_deadline
 
 
@@ -34,7 +35,11 @@ def application_submit(
     """Submit one bundle: the application, one task per applicable service and the materials, in one
     transaction. A repeated idempotency key returns the first application and writes nothing. The
     returned application carries its tasks in `submitted_tasks`."""
-    idempotency_key = (idempotency_key or "")[:80]
+    try:
+        idempotency_key = clean_text(idempotency_key or "")[:80]
+    except TextProblem as problem:
+        raise FieldErrors({"idempotency_key": str(problem)}) from None
+    bundle_code = text_field(bundle_code, field="bundle", limit=40)
     if idempotency_key:
         existing = Application.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
         if existing:

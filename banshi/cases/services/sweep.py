@@ -1,7 +1,7 @@
 """The sweep: warns an agency's officers of its tasks that are about to be late and of those that are
-late, and queues again the automatic decisions whose queueing was lost. The worker runs it every few
-minutes (`banshi.cases.tasks.sweep_deadlines_task`, or `manage.py sweep_deadlines`: both call
-`sweep_run`); any number of workers may run it at once."""
+late, queues again the automatic decisions whose queueing was lost, and deletes the uploads nothing used
+within a day. The worker runs it every few minutes (`banshi.cases.tasks.sweep_deadlines_task`, or
+`manage.py sweep_deadlines`: both call `sweep_run`); any number of workers may run it at once."""
 
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -17,6 +17,7 @@ from banshi.cases.events import EventType
 from banshi.cases.models import Task
 from banshi.cases.services.automatic import automatic_decisions_requeue
 from banshi.cases.services.flow import write_events
+from banshi.cases.services.materials import uploads_purge
 from banshi.directory.models import Membership
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import working_deadline
@@ -25,9 +26,11 @@ DUE_SOON = timedelta(hours=1)
 
 
 def sweep_run(*, now: datetime) -> dict[str, int]:
-    """The whole sweep: the deadline warnings, then the lost automatic decisions queued again."""
+    """The whole sweep: the deadline warnings, then the lost automatic decisions queued again, then the
+    unused uploads purged (their audit event counts them)."""
     result = deadlines_sweep(now=now)
     result["requeued"] = automatic_decisions_requeue(now=now)
+    uploads_purge(now=now)
     return result
 
 

@@ -21,22 +21,22 @@ from banshi.catalog.selectors import bundle_open
 from banshi.directory.models import Window
 from banshi.lib import codes
 from banshi.lib.errors import Conflict, FieldErrors
-from banshi.lib.personal import phone_problem
+from banshi.lib.personal import normalise_phone, phone_problem
+from banshi.lib.text import ascii_digits, text_field
 from banshi.notify.services import sms_send
 
 
 def resident_create(*, actor: User, window: Window, phone: str, display_name: str) -> User:
     """An account for a resident who has none, opened by a clerk. It has no usable password; the
     resident can set one later."""
-    phone = (phone or "").strip()
-    display_name = (display_name or "").strip()
+    phone = normalise_phone(phone or "")
     errors = {}
     if problem := phone_problem(phone):
         errors["phone"] = _(problem)
-    if not display_name:
-        errors["display_name"] = _("is required")
-    elif len(display_name) > 60:
-        errors["display_name"] = _("must be at most 60 characters")
+    try:
+        display_name = text_field(display_name, field="display_name", limit=60, required=True)
+    except FieldErrors as problem:
+        errors |= problem.errors
     if errors:
         raise FieldErrors(errors)
     try:
@@ -142,7 +142,7 @@ def _code_problem(
     changed = not constant_time_compare(draft_digest, confirmation.draft_digest)
     verdict = codes.code_check(
         confirmation,
-        offered=_code_digest(confirmation.token, code.strip()),
+        offered=_code_digest(confirmation.token, ascii_digits(code.strip())),
         kept=confirmation.code_digest,
         phone=phone,
         now=now,

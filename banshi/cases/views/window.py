@@ -36,7 +36,7 @@ from banshi.certificates.selectors import certificates_for_application
 from banshi.directory.models import Window
 from banshi.directory.selectors import window_for_clerk
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
-from banshi.lib.personal import mask_name, mask_phone, phone_problem
+from banshi.lib.personal import mask_name, mask_phone, normalise_phone, phone_problem
 from banshi.ui.forms import NamedErrorsForm, SmsCodeField, add_service_errors, form_error_summary
 
 PHONE_WIDGET = forms.TextInput(
@@ -52,7 +52,7 @@ class PhoneField(forms.CharField):
         value = super().clean(value)
         if problem := phone_problem(value):
             raise forms.ValidationError(_(problem))
-        return value
+        return normalise_phone(value)
 
 
 class ResidentSearchForm(NamedErrorsForm):

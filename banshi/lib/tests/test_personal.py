@@ -8,6 +8,8 @@ from banshi.lib.personal import (
     mask_id_number,
     mask_name,
     mask_phone,
+    normalise_id_number,
+    normalise_phone,
     phone_problem,
 )
 
@@ -44,3 +46,48 @@ def test_masking_keeps_only_what_identifies_nobody():
     assert mask_id_number("11010519491231002X") == "110***********002X"
     assert mask_phone("13812345678") == "138****5678"
     assert mask_name("王小明") == "王**"
+
+
+def with_check_digit(first17: str) -> str:
+    return first17 + id_check_digit(first17)
+
+
+@pytest.mark.parametrize(
+    "first17",
+    [
+        "31011520010815123",  # Shanghai, Pudong New Area
+        "44030519851203456",  # Shenzhen, Nanshan
+        "50010319900307123",  # Chongqing, Yuzhong: a code of 1997, on a number of someone born before
+        "51022519700101001",  # Jiangjin County (1983-1992), a historical code on a number of its time
+    ],
+)
+def test_real_format_id_numbers_with_their_check_digit_pass(first17):
+    assert id_number_problem(with_check_digit(first17), today=date(2026, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    "first17",
+    [
+        "99999919900101001",  # no such region
+        "10000019900101001",  # no such province
+        "51022519950101001",  # Jiangjin County had become a city before this person was born
+    ],
+)
+def test_an_id_number_of_an_unknown_region_is_refused_with_the_reason(first17):
+    assert id_number_problem(with_check_digit(first17), today=date(2026, 1, 1)) == (
+        "starts with an unknown region code"
+    )
+
+
+def test_fullwidth_digits_and_x_are_read_as_ascii_and_other_scripts_digits_refused():
+    fullwidth = "１１０１０５１９４９１２３１００２ｘ"
+    assert id_number_problem(fullwidth, today=date(2026, 1, 1)) is None
+    assert normalise_id_number(fullwidth) == "11010519491231002X"
+    arabic_indic = "11010519491231002X".translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert "18 characters" in id_number_problem(arabic_indic, today=date(2026, 1, 1))
+
+
+def test_a_phone_number_in_fullwidth_digits_is_the_same_number_and_arabic_indic_digits_are_refused():
+    assert phone_problem("１３８００１３８０００") is None
+    assert normalise_phone(" １３８００１３８０００ ") == "13800138000"
+    assert phone_problem("1٣800138000")

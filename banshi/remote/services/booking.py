@@ -18,6 +18,7 @@ from banshi.catalog.selectors import bundle_open
 from banshi.directory.models import Window
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.states import check_move
+from banshi.lib.text import text_field
 from banshi.remote.events import EventType
 from banshi.remote.models import Appointment, Slot
 from banshi.remote.selectors import slot_at, video_window
@@ -36,7 +37,8 @@ def _clean_start(starts_at: object) -> datetime:
 
 
 def _clean_bundle(bundle_code: Any) -> str:
-    bundle_code = (bundle_code or "").strip() if isinstance(bundle_code, str) else bundle_code
+    if isinstance(bundle_code, str):
+        bundle_code = text_field(bundle_code, field="bundle_code", limit=40)
     if not bundle_code:
         return ""
     if not isinstance(bundle_code, str) or bundle_open(code=bundle_code) is None:

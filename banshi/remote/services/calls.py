@@ -21,6 +21,7 @@ from banshi.cases.services.materials import upload_create
 from banshi.cases.services.rate import clean_comment, clean_level
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.states import check_move
+from banshi.lib.text import TextProblem, clean_text, text_field
 from banshi.notify.services import notification_send
 from banshi.remote import realtime
 from banshi.remote.events import EventType
@@ -325,6 +326,7 @@ def _clean_draft(draft: Any, *, resident: User) -> dict[str, Any]:
         question = spec.questions.get(key)
         if question is None or not isinstance(value, str) or value not in question.options:
             errors[f"draft.answers.{key}"] = _("is not an answer to a question of this service")
+    values = dict(values)
     for key, value in values.items():
         if key not in spec.fields:
             errors[f"draft.values.{key}"] = _("is not a field of this service")
@@ -332,6 +334,11 @@ def _clean_draft(draft: Any, *, resident: User) -> dict[str, Any]:
             errors[f"draft.values.{key}"] = _("must be text or a number")
         elif isinstance(value, str) and len(value) > VALUE_MAX:
             errors[f"draft.values.{key}"] = _("is too long")
+        elif isinstance(value, str):
+            try:
+                values[key] = clean_text(value)
+            except TextProblem as problem:
+                errors[f"draft.values.{key}"] = str(problem)
     ids: dict[str, int] = {}
     for key, raw in materials.items():
         try:
@@ -348,7 +355,7 @@ def _clean_draft(draft: Any, *, resident: User) -> dict[str, Any]:
             errors[f"draft.materials.{key}"] = _("is not a file you uploaded")
     if errors:
         raise FieldErrors(errors)
-    return {"bundle": spec.code, "answers": dict(answers), "values": dict(values), "materials": ids}
+    return {"bundle": spec.code, "answers": dict(answers), "values": values, "materials": ids}
 
 
 def call_draft_share(*, actor: User, session_id: int, draft: Any) -> CallSession:
@@ -415,11 +422,11 @@ def prereview_record(
     last. A document that needs fixing says why."""
     if verdict not in PreReview.Verdict.values:
         raise FieldErrors({"verdict": _("is not one of the choices")})
-    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    reason = text_field(
+        reason if isinstance(reason, str) else "", field="reason", limit=REASON_MAX, multiline=True
+    )
     if verdict == PreReview.Verdict.NEEDS_FIXING and not reason:
         raise FieldErrors({"reason": _("is required: say what needs fixing")})
-    if len(reason) > REASON_MAX:
-        raise FieldErrors({"reason": _("must be at most %(limit)d characters") % {"limit": REASON_MAX}})
     if verdict == PreReview.Verdict.ACCEPTED:
         reason = ""
     now = timezone.now()

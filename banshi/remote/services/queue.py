@@ -11,6 +11,7 @@ from banshi.audit.services import event_record
 from banshi.catalog.selectors import bundle_open
 from banshi.lib.errors import FieldErrors, NotFound
 from banshi.lib.states import check_move
+from banshi.lib.text import text_field
 from banshi.remote import realtime
 from banshi.remote.events import EventType
 from banshi.remote.models import QueueTicket
@@ -30,7 +31,9 @@ def ticket_take(*, actor: User, window_id: int, bundle_code: str = "") -> QueueT
     window = video_window(window_id=window_id)
     if window is None:
         raise NotFound
-    bundle_code = (bundle_code or "").strip() if isinstance(bundle_code, str) else ""
+    bundle_code = text_field(
+        bundle_code if isinstance(bundle_code, str) else "", field="bundle_code", limit=40
+    )
     if bundle_code and bundle_open(code=bundle_code) is None:
         raise FieldErrors({"bundle_code": _("is not a service you can apply for")})
     now = timezone.now()

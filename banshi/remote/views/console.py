@@ -108,7 +108,7 @@ def remote_console_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _optional_id(value: str) -> int | None:
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @login_required
