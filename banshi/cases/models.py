@@ -91,6 +91,10 @@ class Application(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed by the applicant"), null=True, blank=True)
     handed_over_at = models.DateTimeField(_("results handed over"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True, default="")
+    # sha256 of what was sent with the idempotency key (bundle, answers, values, materials), so that the
+    # key reused for something else is refused rather than answered with this application. Empty for
+    # applications submitted before it was kept.
+    submission_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("application")

@@ -14,7 +14,7 @@ from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.cases.events import EventType
 from banshi.cases.models import Application, WindowConfirmation
-from banshi.cases.services.submit import application_submit
+from banshi.cases.services.submit import application_repeated, application_submit, submission_digest
 from banshi.catalog.selectors import bundle_open
 from banshi.directory.models import Window
 from banshi.lib import codes
@@ -175,7 +175,12 @@ def application_submit_at_window(
         if confirmation is not None and confirmation.used_at is not None:
             existing = Application.objects.filter(applicant=applicant, idempotency_key=token).first()
             if existing is not None:
-                return existing
+                return application_repeated(
+                    existing,
+                    digest=submission_digest(
+                        bundle_code=bundle_code, answers=answers, values=values, materials=materials
+                    ),
+                )
         if confirmation is None or confirmation.used_at is not None or confirmation.window_id != window.pk:
             problem = _("has not been sent yet: send a code first")
         else:
