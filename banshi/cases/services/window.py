@@ -5,7 +5,7 @@ import hashlib
 import json
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from banshi.lib.personal import phone_problem
 from banshi.notify.services import sms_send
 
 
-def resident_create(*, actor, window: Window, phone: str, display_name: str) -> User:
+def resident_create(*, actor: User, window: Window, phone: str, display_name: str) -> User:
     """An account for a resident who has none, opened by a clerk. It has no usable password; the
     resident can set one later."""
     phone = (phone or "").strip()
@@ -37,21 +37,25 @@ def resident_create(*, actor, window: Window, phone: str, display_name: str) -> 
         errors["display_name"] = _("must be at most 60 characters")
     if errors:
         raise FieldErrors(errors)
-    try:
-        with transaction.atomic():
-            if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
-                raise FieldErrors({"phone": _("is already registered")})
-            user = User.objects.create_user(
-                username=phone, phone=phone, password=None, display_name=display_name
-            )
-            event_record(
-                actor=actor,
-                subject=user,
-                event_type=EventType.USER_CREATED_AT_WINDOW,
-                extra={"window": window.pk},
-            )
-    except IntegrityError:
-        raise FieldErrors({"phone": _("is already registered")}) from None
+    with transaction.atomic():
+        if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
+            raise FieldErrors({"phone": _("is already registered")})
+        user = User(username=User.normalize_username(phone), phone=phone, display_name=display_name)
+        user.set_unusable_password()
+        # ON CONFLICT DO NOTHING: two clerks opening the same resident's account at once get one
+        # account and a message, never a failed INSERT, whose values (the phone number and the name)
+        # the database server would write to its log. The unusable password is random: the row that
+        # carries it is this one.
+        User.objects.bulk_create([user], ignore_conflicts=True)
+        user = User.objects.filter(username=user.username, password=user.password).first()
+        if user is None:
+            raise FieldErrors({"phone": _("is already registered")})
+        event_record(
+            actor=actor,
+            subject=user,
+            event_type=EventType.USER_CREATED_AT_WINDOW,
+            extra={"window": window.pk},
+        )
     return user
 
 

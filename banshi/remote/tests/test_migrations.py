@@ -13,7 +13,7 @@ from banshi.remote.models import Appointment
 from banshi.remote.tests.fixtures import local, video_window_with_hours
 
 BEFORE = ("remote", "0001_initial")
-AFTER = ("remote", "0003_appointment_one_booking_per_day")
+AFTER = ("remote", "0004_appointment_one_booking_per_day")
 
 
 @pytest.mark.django_db(transaction=True)

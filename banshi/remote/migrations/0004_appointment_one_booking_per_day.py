@@ -1,5 +1,4 @@
-"""A separate migration from the copy before it: PostgreSQL does not alter a table in the transaction
-that has just updated its foreign keys ("pending trigger events")."""
+"""The database keeps a resident to one booking per window and day."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -7,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("remote", "0002_appointment_window_day"),
+        ("remote", "0003_appointment_window_day_filled"),
     ]
 
     operations = [
