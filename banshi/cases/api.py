@@ -117,15 +117,16 @@ def _application(application: Application) -> dict[str, Any]:
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, 400: Errors},
+    response={201: ApplicationOut, 400: Errors, 409: Errors},
     tags=["applications"],
     operation_id="banshi_api_routes_application_create",
 )
 def application_create(
     request: ApiRequest, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")
 ) -> Status:
-    """Submit a bundle. A retried request with the same `Idempotency-Key` returns the first
-    application and never creates a second."""
+    """Submit a bundle. A retried request with the same `Idempotency-Key` and the same body returns
+    the first application and never creates a second; the key sent again with a different body is a
+    409."""
     application = services.application_submit_online(
         actor=request.auth,
         bundle_code=payload.bundle,

@@ -92,6 +92,10 @@ class Application(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed by the applicant"), null=True, blank=True)
     handed_over_at = models.DateTimeField(_("results handed over"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True, default="")
+    # sha256 of what was sent with the idempotency key (bundle, answers, values, materials), so that the
+    # key reused for something else is refused rather than answered with this application. Empty for
+    # applications submitted before it was kept.
+    submission_digest = models.CharField(max_length=64, blank=True, default="")
 
     # Not a column: the tasks a submission just created, set on the application it returns (a retry
     # answered with the first application has none).

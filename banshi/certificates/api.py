@@ -1,15 +1,22 @@
 """Certificates: public verification of a number, and revocation by the issuing agency."""
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 
 from banshi.accounts.http import ApiRequest
-from banshi.certificates.selectors import certificate_for_verification, public_facts
+from banshi.certificates.selectors import (
+    certificate_for_verification,
+    certificate_number_exists,
+    code_as_typed,
+    is_code_shaped,
+    public_facts,
+)
 from banshi.certificates.services import certificate_revoke
-from banshi.lib.errors import NotFound
+from banshi.lib.errors import FieldErrors, NotFound
 from banshi.lib.schemas import Errors, Lines
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
@@ -17,32 +24,48 @@ router = Router(tags=["certificates"])
 
 
 class VerificationOut(Schema):
+    """With the right code, the public facts; by the number alone, only that a document has it
+    (`code_required`), every other fact null."""
+
     number: str
-    status: str
-    document_type: str
-    issuing_agency: str
-    issued_on: date
+    status: Literal["valid", "revoked", "code_required"]
+    document_type: str | None
+    issuing_agency: str | None
+    issued_on: date | None
     revoked_on: date | None
-    holder: str
+    holder: str | None
 
 
-def _verification(number: str) -> dict[str, Any]:
-    certificate = certificate_for_verification(number=number)
-    if certificate is None:
-        raise NotFound()
-    return public_facts(certificate)
+def _number_only(number: str) -> dict[str, Any]:
+    facts: dict[str, Any] = dict.fromkeys(
+        ("document_type", "issuing_agency", "issued_on", "revoked_on", "holder")
+    )
+    return {"number": number, "status": "code_required", **facts}
 
 
 @router.get(
     "/certificates/{number}/verify",
     auth=None,
-    response={200: VerificationOut, 404: Errors},
+    response={200: VerificationOut, 400: Errors, 404: Errors},
     operation_id="banshi_api_certificates_certificate_verify",
 )
-def certificate_verify(request: HttpRequest, number: str) -> dict[str, Any]:
-    """Whether a document number is genuine (`valid`) or `revoked`, with nothing that identifies the
-    holder beyond a masked name. An unknown or malformed number is a 404."""
-    return _verification(number)
+def certificate_verify(request: HttpRequest, number: str, code: str = "") -> Any:
+    """Whether a document number is genuine (`valid`) or `revoked`, given the verification `code`
+    printed beside it, with nothing that identifies the holder beyond a masked name. Without a code,
+    only whether a document has this number (`code_required`; 404 for an unknown or malformed
+    number). A code that is not this number's is a 404 that does not say which of the two was wrong."""
+    code = code_as_typed(code)
+    if not code:
+        if not certificate_number_exists(number=number):
+            raise NotFound()
+        return _number_only(number)
+    if not is_code_shaped(code):
+        raise FieldErrors({"code": _("must be the 10 letters and digits printed beside the number")})
+    certificate = certificate_for_verification(number=number, code=code)
+    if certificate is None:
+        message = _("no document has this number and verification code")
+        return Status(404, {"errors": [{"field": "", "message": message}]})
+    return public_facts(certificate)
 
 
 class RevokeIn(Schema):
@@ -54,8 +77,8 @@ class RevokeIn(Schema):
     response={200: VerificationOut, 400: Errors, 404: Errors, 409: Errors},
     operation_id="banshi_api_certificates_certificate_revoke_operation",
 )
-def certificate_revoke_operation(request: ApiRequest, number: str, payload: RevokeIn) -> dict[str, Any]:
+def certificate_revoke_operation(request: ApiRequest, number: str, payload: RevokeIn) -> Any:
     """An officer of the issuing agency revokes a document, giving the reason (kept for the agency
     and the audit log, never shown on the verification page). Revoking twice is a 409."""
-    certificate_revoke(actor=request.auth, number=number, reason=payload.reason)
-    return _verification(number)
+    certificate = certificate_revoke(actor=request.auth, number=number, reason=payload.reason)
+    return public_facts(certificate)

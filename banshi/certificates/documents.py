@@ -2,6 +2,7 @@
 Rendered on request (about 0.2–0.5 s a page) and never stored: the PDF holds personal data."""
 
 from typing import Any
+from urllib.parse import quote
 
 import segno
 from django.conf import settings
@@ -16,8 +17,10 @@ from banshi.directory.models import Area
 DOCUMENT_LANGUAGE = "zh-hans"
 
 
-def verification_url(number: str) -> str:
-    return f"{settings.PUBLIC_URL}/verify/{number}"
+def verification_url(certificate: Certificate) -> str:
+    """The public check with the document's verification code, so that a scan shows its details."""
+    number, code = quote(certificate.number, safe=""), quote(certificate.verification_code, safe="")
+    return f"{settings.PUBLIC_URL}/verify/{number}?code={code}"
 
 
 def qr_data_uri(content: str) -> str:
@@ -54,7 +57,7 @@ def document_context(certificate: Certificate) -> dict[str, Any]:
         {"label": str(labels[key]) if key in labels else key, "value": value}
         for key, value in content.get("outputs", [])
     ]
-    url = verification_url(certificate.number)
+    url = verification_url(certificate)
     return {
         "certificate": certificate,
         "title": certificate.title_text,
@@ -63,6 +66,7 @@ def document_context(certificate: Certificate) -> dict[str, Any]:
         "issued_on": timezone.localdate(certificate.issued_at),
         "rows": rows,
         "verification_url": url,
+        "verification_code": certificate.verification_code_display,
         "qr": qr_data_uri(url),
         "revoked": not certificate.is_valid,
     }

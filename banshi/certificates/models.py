@@ -1,4 +1,5 @@
 import re
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,18 @@ from banshi.directory.models import Agency
 # A document number as printed and as typed into the verification page: the catalogue's prefix, the
 # issue date and a sequence (CS20260105000001), or a number an officer typed in the same alphabet.
 NUMBER_SHAPE = re.compile(r"^[A-Z0-9]{4,40}$")
+
+# The verification code printed beside the number and held by the QR code. Document numbers follow
+# each other, so the number alone would let anyone walk through every document issued; the code is
+# what proves that the person checking holds the paper. Capital letters and digits a reader cannot
+# confuse (no 0/O, 1/I/L): 31 symbols, 10 of them, about 50 bits.
+VERIFICATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+VERIFICATION_CODE_LENGTH = 10
+VERIFICATION_CODE_SHAPE = re.compile(rf"^[{VERIFICATION_ALPHABET}]{{{VERIFICATION_CODE_LENGTH}}}$")
+
+
+def verification_code_new() -> str:
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _position in range(VERIFICATION_CODE_LENGTH))
 
 
 class Certificate(models.Model):
@@ -27,6 +40,13 @@ class Certificate(models.Model):
     }
 
     number = models.CharField(_("number"), max_length=40, unique=True)
+    # Not a secret like a password (it is printed on the paper), only impossible to guess: kept as is.
+    verification_code = models.CharField(
+        _("verification code"),
+        max_length=VERIFICATION_CODE_LENGTH,
+        default=verification_code_new,
+        editable=False,
+    )
     document_type = models.CharField(_("document type"), max_length=60)
     # The catalogue's texts at issue time ({"zh-hans": …, "en": …}): the title is the service's name,
     # the label names the number. Kept here so that a later catalogue never renames an issued document.
@@ -75,6 +95,12 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.status == self.Status.VALID
+
+    @property
+    def verification_code_display(self) -> str:
+        """The code as printed and shown: two groups of five, easier to read out and type."""
+        half = VERIFICATION_CODE_LENGTH // 2
+        return f"{self.verification_code[:half]} {self.verification_code[half:]}"
 
 
 def _text(stored: dict, fallback: str) -> str:

@@ -4,8 +4,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
-from banshi.certificates.models import NUMBER_SHAPE, Certificate
+from banshi.certificates.models import NUMBER_SHAPE, VERIFICATION_CODE_SHAPE, Certificate
 from banshi.directory.models import Membership
 
 if TYPE_CHECKING:
@@ -19,10 +20,29 @@ def is_number_shaped(number: Any) -> bool:
     return isinstance(number, str) and bool(NUMBER_SHAPE.match(number))
 
 
-def certificate_for_verification(*, number: str) -> Certificate | None:
-    if not is_number_shaped(number):
+def code_as_typed(text: str) -> str:
+    """A verification code as a person types it: spaces and hyphens dropped, lower case forgiven."""
+    return "".join(text.split()).replace("-", "").upper()
+
+
+def is_code_shaped(code: Any) -> bool:
+    return isinstance(code, str) and bool(VERIFICATION_CODE_SHAPE.match(code))
+
+
+def certificate_number_exists(*, number: str) -> bool:
+    """All that the number alone tells: whether a document has it."""
+    return is_number_shaped(number) and Certificate.objects.filter(number=number).exists()
+
+
+def certificate_for_verification(*, number: str, code: str) -> Certificate | None:
+    """The document with this number, only if `code` is its verification code; None for an unknown
+    number and a wrong code alike, so that an answer never says which of the two was wrong."""
+    if not is_number_shaped(number) or not is_code_shaped(code):
         return None
-    return Certificate.objects.filter(number=number).select_related("agency").first()
+    certificate = Certificate.objects.filter(number=number).select_related("agency").first()
+    if certificate is None or not constant_time_compare(code, certificate.verification_code):
+        return None
+    return certificate
 
 
 def public_facts(certificate: Certificate) -> dict[str, Any]:

@@ -7,7 +7,7 @@ its services."""
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,26 +56,37 @@ def certificates_issue_for_task(*, task: Task, actor: User | None, now: datetime
 
     content = document_content(task)
     holder = mask_name(_holder_name(task))
+    # ON CONFLICT DO NOTHING: a number typed by two officers at the same moment is refused with a
+    # message rather than by a failed INSERT, whose values (what the document says) the database
+    # server would write to its log.
+    Certificate.objects.bulk_create(
+        [
+            Certificate(
+                number=numbers[key],
+                document_type=key,
+                title=service.name.model_dump(by_alias=True),
+                label=output.label.model_dump(by_alias=True),
+                task=task,
+                application=task.application,
+                agency_id=task.agency_id,
+                issued_at=now,
+                content=content,
+                holder_display=holder,
+            )
+            for key, output in documents.items()
+        ],
+        ignore_conflicts=True,
+    )
+    issued = {
+        certificate.document_type: certificate
+        for certificate in Certificate.objects.filter(task=task, document_type__in=documents)
+    }
+    lost = [key for key in documents if key not in issued or issued[key].number != numbers[key]]
+    if lost:
+        raise FieldErrors({f"outputs.{key}": _("is already the number of another document") for key in lost})
     events = []
-    for key, output in documents.items():
-        try:
-            # A savepoint, so that a number typed by two officers at the same moment fails as a
-            # message rather than breaking the whole approval's transaction.
-            with transaction.atomic():
-                certificate = Certificate.objects.create(
-                    number=numbers[key],
-                    document_type=key,
-                    title=service.name.model_dump(by_alias=True),
-                    label=output.label.model_dump(by_alias=True),
-                    task=task,
-                    application=task.application,
-                    agency_id=task.agency_id,
-                    issued_at=now,
-                    content=content,
-                    holder_display=holder,
-                )
-        except IntegrityError:
-            raise FieldErrors({f"outputs.{key}": _("is already the number of another document")}) from None
+    for key in documents:
+        certificate = issued[key]
         events.append(
             event_build(
                 actor=actor,

@@ -2,9 +2,12 @@
 and the materials reviewed on camera. No media is recorded: a call session holds who, when and the
 outcome only."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banshi.cases.models import Application, Rating, Upload
@@ -73,6 +76,11 @@ class Appointment(models.Model):
     resident = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
     )
+    # The slot's window and its local day, copied from the slot when the appointment is saved: a
+    # constraint can name neither a related row's column nor a time-zone conversion, and the database
+    # itself keeps a resident to one booking per window and day.
+    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"))
     bundle_code = models.CharField(_("matter"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BOOKED)
     created_at = models.DateTimeField()
@@ -82,9 +90,22 @@ class Appointment(models.Model):
         verbose_name = _("video appointment")
         verbose_name_plural = _("video appointments")
         indexes = [models.Index(fields=["resident", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "window", "day"],
+                condition=models.Q(status="booked"),
+                name="one_booking_per_resident_window_day",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.slot} · {self.resident_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.slot_id is not None and (self.window_id is None or self.day is None):
+            self.window_id = self.slot.window_id
+            self.day = timezone.localtime(self.slot.starts_at, timezone.get_default_timezone()).date()
+        super().save(*args, **kwargs)
 
 
 class QueueTicket(models.Model):

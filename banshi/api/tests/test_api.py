@@ -97,6 +97,19 @@ def test_a_retried_submission_with_the_same_idempotency_key_creates_nothing_new(
     assert Application.objects.count() == 1 and Task.objects.count() == 6
 
 
+def test_an_idempotency_key_sent_again_with_another_body_is_a_409_and_creates_nothing(as_resident, payload):
+    first = as_resident.post("/api/v1/applications", payload, headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == 201
+    changed = {**payload, "fields": {**payload["fields"], "newborn.name": "王大明"}}
+    second = as_resident.post("/api/v1/applications", changed, headers={"Idempotency-Key": "k-1"})
+    assert second.status_code == 409
+    assert second.json() == {
+        "errors": [{"field": "", "message": "this Idempotency-Key was used for a different application"}]
+    }
+    assert Application.objects.count() == 1 and Task.objects.count() == 6
+    assert Application.objects.get().values["newborn.name"] == "王小明"
+
+
 def test_bad_fields_come_back_as_400_naming_each_field_and_write_nothing(as_resident, payload):
     payload["fields"] = newborn_values(
         **{"mother.id_number": "500103199205140420", "newborn.weight_grams": "-1"}

@@ -1,6 +1,8 @@
+import hashlib
+import json
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,9 +17,38 @@ from banshi.catalog.models import Bundle
 from banshi.catalog.validation import check_answers, check_materials, check_values, upload_ids
 from banshi.directory.models import Window
 from banshi.directory.selectors import agency_ids_by_code
-from banshi.lib.errors import FieldErrors
+from banshi.lib.errors import Conflict, FieldErrors
 from banshi.lib.text import TextProblem, clean_text, text_field
 from banshi.worktime.hours import working_days_deadline
+
+
+def submission_digest(*, bundle_code: Any, answers: Any, values: Any, materials: Any) -> str:
+    """sha256 of the submission as sent, in canonical JSON (sorted keys, no spaces): the same request
+    sent again, by an API client's retry or a page posted twice from the same draft, has the same."""
+    payload = {"bundle": bundle_code, "answers": answers, "values": values, "materials": materials}
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    # A lone surrogate is refused by the checks that follow; here it must only not break the digest.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def application_repeated(application: Application, *, digest: str) -> Application:
+    """The application a repeated idempotency key was first used for, if the repeat sends the same;
+    a Conflict if it sends something else. An application kept before digests were stored has none
+    to compare and is returned as before."""
+    if application.submission_digest and application.submission_digest != digest:
+        raise Conflict(_("this Idempotency-Key was used for a different application"))
+    return application
+
+
+def _first_with_key(applicant: User, idempotency_key: str) -> Application | None:
+    return Application.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+
+
+def _lock_applicant(applicant: User) -> None:
+    """Serialise one applicant's submissions, so that a repeated key is found by the second of two
+    concurrent requests rather than refused by the unique constraint: a failed INSERT would leave its
+    values (ID numbers, names) in the database server's log."""
+    list(User.objects.select_for_update(no_key=True).filter(pk=applicant.pk).values_list("pk", flat=True))
 
 
 def application_submit(
@@ -33,17 +64,17 @@ def application_submit(
     window: Window | None = None,
 ) -> Application:
     """Submit one bundle: the application, one task per applicable service and the materials, in one
-    transaction. A repeated idempotency key returns the first application and writes nothing. The
-    returned application carries its tasks in `submitted_tasks`."""
+    transaction. A repeated idempotency key returns the first application and writes nothing, if it
+    comes with the same submission; with another, it is a Conflict. The returned application carries
+    its tasks in `submitted_tasks`."""
     try:
         idempotency_key = clean_text(idempotency_key or "")[:80]
     except TextProblem as problem:
         raise FieldErrors({"idempotency_key": str(problem)}) from None
     bundle_code = text_field(bundle_code, field="bundle", limit=40)
-    if idempotency_key:
-        existing = Application.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
-        if existing:
-            return existing
+    digest = submission_digest(bundle_code=bundle_code, answers=answers, values=values, materials=materials)
+    if idempotency_key and (existing := _first_with_key(applicant, idempotency_key)):
+        return application_repeated(existing, digest=digest)
     bundle = (
         Bundle.objects.select_related("current")
         .defer("current__definition")
@@ -68,79 +99,78 @@ def application_submit(
     agency_ids = agency_ids_by_code()
     now = timezone.now()
     # Allocated outside the transaction so that concurrent submissions do not queue on the counter
-    # row; a failed insert leaves a gap in the day's numbers, which is harmless.
+    # row; a repeat found inside it leaves a gap in the day's numbers, which is harmless.
     number = application_number(timezone.localdate(now))
     promised = working_days_deadline(now, spec.promise.working_days)
-    try:
-        with transaction.atomic():
-            application = Application.objects.create(
-                number=number,
-                applicant=applicant,
-                submitted_by=actor,
-                bundle=bundle,
-                bundle_version=version,
-                answers=clean_answers,
-                values=clean_values,
-                channel=channel,
-                window=window,
-                submitted_at=now,
-                deadline=promised.at,
-                deadline_estimated=promised.estimated,
-                idempotency_key=idempotency_key,
-            )
-            tasks = []
-            for position, code in enumerate(plan.services):
-                task = Task(
-                    application=application,
-                    service=code,
-                    position=position,
-                    agency_id=agency_ids[spec.services[code].agency],
-                )
-                if not any(upstream in plan.services for upstream in spec.services[code].depends_on):
-                    task.status, task.ready_at = Task.Status.READY, now
-                    task.deadline, task.deadline_estimated = task_clock(task, now)
-                tasks.append(task)
-            Task.objects.bulk_create(tasks)
-            ApplicationMaterial.objects.bulk_create(
-                [
-                    ApplicationMaterial(application=application, key=k, upload_id=v)
-                    for k, v in clean_materials.items()
-                ]
-            )
-            events = [
-                event_build(
-                    actor=actor,
-                    subject=application,
-                    event_type=EventType.APPLICATION_SUBMITTED,
-                    new_state=application.status,
-                    at=now,
-                    extra={"bundle": bundle.code, "channel": channel, "services": plan.services},
-                )
-            ]
-            events += [
-                event_build(
-                    actor=None,
-                    subject=task,
-                    event_type=EventType.TASK_READY,
-                    old_state="",
-                    new_state=task.status,
-                    at=now,
-                )
-                for task in tasks
-                if task.status == Task.Status.READY
-            ]
-            write_events(events)
-            for task in tasks:
-                if task.status == Task.Status.READY:
-                    schedule_automatic_decision(task)
-    except IntegrityError:
+    with transaction.atomic():
         if idempotency_key:
+            _lock_applicant(applicant)
             existing = Application.objects.filter(
                 applicant=applicant, idempotency_key=idempotency_key
             ).first()
             if existing:
-                return existing
-        raise
+                return application_repeated(existing, digest=digest)
+        application = Application.objects.create(
+            number=number,
+            applicant=applicant,
+            submitted_by=actor,
+            bundle=bundle,
+            bundle_version=version,
+            answers=clean_answers,
+            values=clean_values,
+            channel=channel,
+            window=window,
+            submitted_at=now,
+            deadline=promised.at,
+            deadline_estimated=promised.estimated,
+            idempotency_key=idempotency_key,
+            submission_digest=digest,
+        )
+        tasks = []
+        for position, code in enumerate(plan.services):
+            task = Task(
+                application=application,
+                service=code,
+                position=position,
+                agency_id=agency_ids[spec.services[code].agency],
+            )
+            if not any(upstream in plan.services for upstream in spec.services[code].depends_on):
+                task.status, task.ready_at = Task.Status.READY, now
+                task.deadline, task.deadline_estimated = task_clock(task, now)
+            tasks.append(task)
+        Task.objects.bulk_create(tasks)
+        ApplicationMaterial.objects.bulk_create(
+            [
+                ApplicationMaterial(application=application, key=k, upload_id=v)
+                for k, v in clean_materials.items()
+            ]
+        )
+        events = [
+            event_build(
+                actor=actor,
+                subject=application,
+                event_type=EventType.APPLICATION_SUBMITTED,
+                new_state=application.status,
+                at=now,
+                extra={"bundle": bundle.code, "channel": channel, "services": plan.services},
+            )
+        ]
+        events += [
+            event_build(
+                actor=None,
+                subject=task,
+                event_type=EventType.TASK_READY,
+                old_state="",
+                new_state=task.status,
+                at=now,
+            )
+            for task in tasks
+            if task.status == Task.Status.READY
+        ]
+        write_events(events)
+        for task in tasks:
+            if task.status == Task.Status.READY:
+                schedule_automatic_decision(task)
     application.submitted_tasks = tasks
     return application
 

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -16,7 +16,7 @@ from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.cases.events import EventType
 from banshi.cases.models import Application, WindowConfirmation
-from banshi.cases.services.submit import application_submit
+from banshi.cases.services.submit import application_repeated, application_submit, submission_digest
 from banshi.catalog.selectors import bundle_open
 from banshi.directory.models import Window
 from banshi.lib import codes
@@ -39,21 +39,26 @@ def resident_create(*, actor: User, window: Window, phone: str, display_name: st
         errors |= problem.errors
     if errors:
         raise FieldErrors(errors)
-    try:
-        with transaction.atomic():
-            if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
-                raise FieldErrors({"phone": _("is already registered")})
-            user = User.objects.create_user(
-                username=phone, phone=phone, password=None, display_name=display_name
-            )
-            event_record(
-                actor=actor,
-                subject=user,
-                event_type=EventType.USER_CREATED_AT_WINDOW,
-                extra={"window": window.pk},
-            )
-    except IntegrityError:
-        raise FieldErrors({"phone": _("is already registered")}) from None
+    with transaction.atomic():
+        if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
+            raise FieldErrors({"phone": _("is already registered")})
+        user = User(username=User.normalize_username(phone), phone=phone, display_name=display_name)
+        user.set_unusable_password()
+        # ON CONFLICT DO NOTHING: two clerks opening the same resident's account at once get one
+        # account and a message, never a failed INSERT, whose values (the phone number and the name)
+        # the database server would write to its log. The unusable password is random: the row that
+        # carries it is this one.
+        User.objects.bulk_create([user], ignore_conflicts=True)
+        created = User.objects.filter(username=user.username, password=user.password).first()
+        if created is None:
+            raise FieldErrors({"phone": _("is already registered")})
+        user = created
+        event_record(
+            actor=actor,
+            subject=user,
+            event_type=EventType.USER_CREATED_AT_WINDOW,
+            extra={"window": window.pk},
+        )
     return user
 
 
@@ -180,7 +185,12 @@ def application_submit_at_window(
         if confirmation is not None and confirmation.used_at is not None:
             existing = Application.objects.filter(applicant=applicant, idempotency_key=token).first()
             if existing is not None:
-                return existing
+                return application_repeated(
+                    existing,
+                    digest=submission_digest(
+                        bundle_code=bundle_code, answers=answers, values=values, materials=materials
+                    ),
+                )
         problem: str | None
         if confirmation is None or confirmation.used_at is not None or confirmation.window_id != window.pk:
             problem = _("has not been sent yet: send a code first")

@@ -155,6 +155,10 @@ def test_a_clerk_serves_a_walk_in_resident_and_prints_certificates_that_verify_a
     birth_certificate = certificates.get(document_type="birth_certificate_number")
     visitor = new_page(browser, live_server.url)
     visitor.goto(f"/verify/{birth_certificate.number}")
+    # The number alone says only that it exists; the code printed beside it shows the details.
+    expect(visitor.locator("#verify-result")).to_have_attribute("data-status", "code_needed")
+    visitor.fill("#verify-code", birth_certificate.verification_code_display.lower())
+    visitor.click(".verify-form button[type=submit]")
     expect(visitor.locator("#verify-result")).to_have_attribute("data-status", "valid")
     expect(visitor.locator("main")).to_contain_text(birth_certificate.number)
     expect(visitor.locator("main")).to_contain_text("王**")

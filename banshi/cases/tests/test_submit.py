@@ -4,8 +4,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from banshi.audit.models import Event
 from banshi.cases.models import Application, ApplicationMaterial, Task
 from banshi.cases.services import application_submit, upload_create
+from banshi.cases.services.submit import submission_digest
 from banshi.conftest import ANSWERS, newborn_values, png_bytes
-from banshi.lib.errors import FieldErrors
+from banshi.lib.errors import Conflict, FieldErrors
 
 TABLES = (Application, Task, ApplicationMaterial, Event)
 
@@ -101,13 +102,49 @@ def test_another_persons_upload_cannot_be_attached(submit, uploads, other_reside
 
 
 def test_a_repeated_idempotency_key_returns_the_first_application(submit):
-    first = submit(idempotency_key="retry-1")
-    again = submit(idempotency_key="retry-1")
+    values = newborn_values()  # once: the birth time in it is relative to now
+    first = submit(values=values, idempotency_key="retry-1")
+    again = submit(values=values, idempotency_key="retry-1")
     assert again.pk == first.pk
     assert Application.objects.count() == 1
     assert Task.objects.count() == 6
     other = submit(idempotency_key="retry-2")
     assert other.pk != first.pk
+
+
+def test_a_repeated_idempotency_key_with_another_submission_is_refused_and_writes_nothing(submit, uploads):
+    values = newborn_values()
+    first = submit(values=values, idempotency_key="retry-1")
+    before = row_counts()
+    changes = [
+        {"values": {**values, "newborn.name": "王大明"}},
+        {"values": values, "answers": {**ANSWERS, "card_delivery": "post"}},
+        {"values": values, "materials": {**uploads, "hukou_book": uploads["marriage_certificate"]}},
+    ]
+    for change in changes:
+        with pytest.raises(Conflict) as refused:
+            submit(idempotency_key="retry-1", **change)
+        assert str(refused.value) == "this Idempotency-Key was used for a different application"
+    assert row_counts() == before
+    # The same submission, its keys in another order, is the same.
+    reordered = dict(reversed(list(values.items())))
+    assert submit(values=reordered, idempotency_key="retry-1").pk == first.pk
+    assert row_counts() == before
+
+
+def test_an_application_kept_before_digests_answers_a_repeated_key_as_before(submit):
+    first = submit(idempotency_key="retry-1")
+    Application.objects.filter(pk=first.pk).update(submission_digest="")
+    again = submit(values=newborn_values(**{"newborn.name": "王大明"}), idempotency_key="retry-1")
+    assert again.pk == first.pk and Application.objects.count() == 1
+
+
+def test_the_digest_of_a_submission_is_sha256_of_its_canonical_json():
+    import hashlib
+
+    digest = submission_digest(bundle_code="newborn", answers={"b": 1, "a": "是"}, values={}, materials={})
+    canonical = '{"answers":{"a":"是","b":1},"bundle":"newborn","materials":{},"values":{}}'
+    assert digest == hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def test_an_unknown_bundle_is_refused(resident):

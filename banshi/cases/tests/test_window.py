@@ -129,6 +129,19 @@ def test_the_right_code_submits_for_the_resident_at_the_window(send, window_cler
     assert Application.objects.count() == 1
 
 
+def test_a_resent_request_with_a_changed_application_is_refused_after_success(
+    send, window_clerk, window, resident, filled
+):
+    code = send()
+    application = confirm(window_clerk, window, resident, filled, code)
+    changed = newborn_values(**{"newborn.name": "王小红"})
+    with pytest.raises(Conflict) as refused:
+        confirm(window_clerk, window, resident, filled, code, values=changed)
+    assert "different application" in str(refused.value)
+    assert Application.objects.get().pk == application.pk
+    assert Application.objects.get().values["newborn.name"] == "王小明"
+
+
 def test_a_wrong_code_is_refused_counted_and_writes_nothing_else(
     send, window_clerk, window, resident, filled
 ):

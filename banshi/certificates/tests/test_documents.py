@@ -40,16 +40,17 @@ def test_the_pdf_qr_code_leads_to_the_page_that_says_genuine_then_revoked(
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
     url = qr_content(response.content, tmp_path)
-    assert url == f"https://banshi.cq.gov.cn/verify/{issued.number}"
+    assert url == f"https://banshi.cq.gov.cn/verify/{issued.number}?code={issued.verification_code}"
 
     public = Client(headers={"Accept-Language": "en"})
-    page = public.get(urlsplit(url).path).content.decode()
+    scanned = urlsplit(url)
+    page = public.get(f"{scanned.path}?{scanned.query}").content.decode()
     assert "Genuine and valid" in page
     for secret in ("王小明", MOTHER_ID, FATHER_ID):
         assert secret not in page
 
     certificate_revoke(actor=health_officer, number=issued.number, reason="issued in error")
-    page = public.get(urlsplit(url).path).content.decode()
+    page = public.get(f"{scanned.path}?{scanned.query}").content.decode()
     assert 'data-status="revoked"' in page and "Genuine and valid" not in page
 
 
@@ -68,6 +69,7 @@ def test_the_document_is_in_chinese_with_the_holders_details_in_full(issued, tmp
         assert expected in text
     agency = Agency.objects.get(code="health_commission").name_zh
     assert f"签发机关：{agency}" in text and "签发日期：" in text and "扫码核验真伪" in text
+    assert issued.verification_code_display in text  # beside the number, for a person to type
     assert "Birth medical certificate" not in text and "Issued by" not in text
     assert "已撤销" not in text
     # Contact details are not what a birth certificate certifies.
@@ -112,7 +114,7 @@ def test_the_status_page_lists_the_documents_with_their_downloads(issued, reside
     client = logged_in(resident)
     page = client.get(f"/applications/{issued.application.number}/").content.decode()
     assert f'href="/certificates/{issued.number}.pdf"' in page
-    assert f'href="/verify/{issued.number}"' in page
+    assert f'href="/verify/{issued.number}?code={issued.verification_code}"' in page
     assert f'id="certificate-{issued.number}" data-status="valid"' in page
     certificate_revoke(actor=health_officer, number=issued.number, reason="issued in error")
     page = client.get(f"/applications/{issued.application.number}/").content.decode()

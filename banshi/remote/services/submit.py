@@ -10,7 +10,7 @@ from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.cases.models import Application
 from banshi.cases.services.delivery import posts_results
-from banshi.cases.services.submit import application_submit
+from banshi.cases.services.submit import application_repeated, application_submit, submission_digest
 from banshi.catalog.selectors import bundle_open
 from banshi.lib.errors import Conflict, NotFound
 from banshi.remote.events import EventType
@@ -36,7 +36,10 @@ def application_submit_after_call(
         if session.application_id is not None:
             existing = Application.objects.filter(pk=session.application_id).first()
             if existing is not None and idempotency_key and existing.idempotency_key == idempotency_key[:80]:
-                return existing
+                digest = submission_digest(
+                    bundle_code=existing.bundle.code, answers=answers, values=values, materials=materials
+                )
+                return application_repeated(existing, digest=digest)
             raise Conflict(_("The pre-review of this call was already used for another application."))
         bundle = bundle_open(code=session.draft.get("bundle") or "")
         if (

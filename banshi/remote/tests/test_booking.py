@@ -2,11 +2,12 @@
 cancelling and rescheduling, the refusals, and two residents racing for the last place."""
 
 import threading
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 
 from banshi.audit.models import Event
 from banshi.conftest import _user
@@ -18,6 +19,7 @@ from banshi.remote.selectors import day_slots, local_day, slots_upcoming
 from banshi.remote.tests.fixtures import (  # noqa: F401 (fixtures)
     future_slot,
     local,
+    other_window_fixture,
     video_window_with_hours,
     window_fixture,
 )
@@ -284,3 +286,103 @@ def test_two_residents_racing_for_the_last_place_get_one_place_between_them(cata
     assert refused == [{"starts_at": "is fully booked: choose another time"}]
     assert Slot.objects.get().booked == 1
     assert Appointment.objects.count() == 1
+
+
+# --- one booking per window and day ------------------------------------------------------------------
+
+MONDAY = date(2026, 12, 7)  # an ordinary working Monday
+
+
+def test_the_database_holds_a_resident_to_one_booking_per_window_and_day(window, other_window, resident):
+    from django.db import IntegrityError, transaction
+
+    def slot(window, hour: int, day: date = MONDAY) -> Slot:
+        starts = local(day.year, day.month, day.day, hour)
+        return Slot.objects.create(
+            window=window, starts_at=starts, ends_at=starts + timedelta(minutes=15), capacity=2
+        )
+
+    first = Appointment.objects.create(slot=slot(window, 9), resident=resident, created_at=timezone.now())
+    assert (first.window, first.day) == (window, MONDAY)
+    afternoon = slot(window, 15)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appointment.objects.create(slot=afternoon, resident=resident, created_at=timezone.now())
+    # Another window, another day, or once the first is no longer booked: allowed.
+    Appointment.objects.create(slot=slot(other_window, 15), resident=resident, created_at=timezone.now())
+    next_day = MONDAY + timedelta(days=1)
+    Appointment.objects.create(slot=slot(window, 9, next_day), resident=resident, created_at=timezone.now())
+    Appointment.objects.filter(pk=first.pk).update(status=Appointment.Status.CANCELLED)
+    Appointment.objects.create(slot=afternoon, resident=resident, created_at=timezone.now())
+    assert Appointment.objects.filter(status=Appointment.Status.BOOKED).count() == 3
+
+
+def test_a_booking_that_ended_without_a_call_still_counts_for_its_day(window, resident):
+    with time_machine.travel(local(2026, 12, 7, 8), tick=False):
+        morning = services.appointment_book(
+            actor=resident, window_id=window.pk, starts_at=local(2026, 12, 7, 9)
+        )
+    with time_machine.travel(local(2026, 12, 7, 10), tick=False):
+        events = Event.objects.count()
+        with pytest.raises(FieldErrors) as refused:
+            services.appointment_book(actor=resident, window_id=window.pk, starts_at=local(2026, 12, 7, 15))
+        assert refused.value.errors == {
+            "starts_at": "you already had an appointment with this window that day: choose another day"
+        }
+        assert list(Appointment.objects.all()) == [morning] and Event.objects.count() == events
+        assert Slot.objects.get().booked == 1
+        tomorrow = services.appointment_book(
+            actor=resident, window_id=window.pk, starts_at=local(2026, 12, 8, 9)
+        )
+    assert tomorrow.day == date(2026, 12, 8) and tomorrow.window == window
+
+
+def test_rescheduling_to_another_time_of_the_same_day_is_one_booking_of_that_day(window, resident):
+    with time_machine.travel(local(2026, 12, 7, 8), tick=False):
+        old = services.appointment_book(actor=resident, window_id=window.pk, starts_at=local(2026, 12, 7, 9))
+        new = services.appointment_reschedule(
+            actor=resident, appointment_id=old.pk, starts_at=local(2026, 12, 7, 15)
+        )
+    old.refresh_from_db()
+    assert old.status == Appointment.Status.CANCELLED and new.status == Appointment.Status.BOOKED
+    assert new.day == old.day == MONDAY
+    assert dict(Slot.objects.values_list("starts_at", "booked")) == {
+        local(2026, 12, 7, 9): 0,
+        local(2026, 12, 7, 15): 1,
+    }
+    assert Event.objects.get(event_type="appointment.rescheduled").extra["new"] == new.pk
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("slot_indexes", [(0, 0), (0, 5)], ids=["same slot", "two slots of one day"])
+def test_one_resident_booking_twice_at_once_gets_one_booking(catalog, slot_indexes):
+    window = video_window_with_hours("渝中区视频窗口")
+    resident = _user("13700000021", phone="13700000021")
+    slots = [future_slot(window, slot_index=index) for index in slot_indexes]
+    barrier = threading.Barrier(2)
+    booked, refused, failures = [], [], []
+
+    def book_now(slot):
+        translation.activate("en")  # the language is per thread
+        try:
+            barrier.wait()
+            booked.append(book(resident, window, slot))
+        except FieldErrors as exc:
+            refused.append(exc.errors)
+        except BaseException as exc:  # reported below: a thread's exception would otherwise vanish
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book_now, args=(slot,)) for slot in slots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(booked) == 1
+    assert refused == [
+        {"starts_at": "you already have an appointment with this window: change that one instead"}
+    ]
+    assert Appointment.objects.filter(status=Appointment.Status.BOOKED).count() == 1
+    assert sum(Slot.objects.values_list("booked", flat=True)) == 1
+    assert Event.objects.filter(event_type="appointment.booked").count() == 1

@@ -180,6 +180,24 @@ def test_a_pre_review_is_used_for_one_application_only(window, clerk, resident):
     assert Application.objects.filter(channel=Application.Channel.VIDEO).count() == 1
 
 
+def test_the_key_of_a_video_application_sent_again_with_other_values_is_refused(window, clerk, resident):
+    client = client_of(resident)
+    session = reviewed_call(window, clerk, resident, fill_in(client))
+    first = send(client)
+    assert first.channel == Application.Channel.VIDEO
+    with pytest.raises(Conflict) as refused:
+        services.application_submit_after_call(
+            actor=resident,
+            session_id=session.pk,
+            answers=first.answers,
+            values={**first.values, "newborn.name": "王大明"},
+            materials={},
+            idempotency_key=first.idempotency_key,
+        )
+    assert str(refused.value) == "this Idempotency-Key was used for a different application"
+    assert Application.objects.get().values["newborn.name"] != "王大明"
+
+
 def test_an_unfinished_call_or_another_residents_call_is_not_a_pre_review(
     window, clerk, resident, other_resident
 ):
