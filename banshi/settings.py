@@ -153,6 +153,12 @@ CHANNEL_LAYERS = {
 # [{"urls": "turn:turn.example.org:3478", "username": "u", "credential": "p"}]. None by default: calls
 # then work within one network.
 ICE_SERVERS = env_json_list("ICE_SERVERS", [])
+# A page of a call sends a few messages a second, its ICE candidates in a burst; a socket sending more
+# is closed (banshi.remote.consumers).
+WS_MESSAGES_PER_SECOND = env_int("WS_MESSAGES_PER_SECOND", 20)
+WS_MESSAGE_BURST = env_int("WS_MESSAGE_BURST", 40)
+if WS_MESSAGES_PER_SECOND < 1 or WS_MESSAGE_BURST < 1:
+    raise ImproperlyConfigured("WS_MESSAGES_PER_SECOND and WS_MESSAGE_BURST must be at least 1")
 
 # Background work (automatic decisions, notifications, the deadline sweep) runs from a database-backed
 # queue: `manage.py db_worker` needs no broker.
