@@ -8,12 +8,14 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -34,7 +36,7 @@ def lease() -> timedelta:
     return timedelta(seconds=settings.TASK_LEASE_SECONDS)
 
 
-def running(job: DBTaskResult, *, started_at, workers: int = 1) -> DBTaskResult:
+def running(job: DBTaskResult, *, started_at: datetime, workers: int = 1) -> DBTaskResult:
     """The job as a worker leaves it when it takes it (`DBTaskResult.claim`), `workers` times over."""
     DBTaskResult.objects.filter(pk=job.pk).update(
         status=TaskResultStatus.RUNNING,
@@ -45,7 +47,7 @@ def running(job: DBTaskResult, *, started_at, workers: int = 1) -> DBTaskResult:
     return job
 
 
-def job_events(job: DBTaskResult):
+def job_events(job: DBTaskResult) -> QuerySet[Event]:
     return Event.objects.filter(subject_type=DBTaskResult._meta.label_lower, subject_id=str(job.pk))
 
 
@@ -168,7 +170,9 @@ def sent(outbox: Path) -> list[dict]:
     return [json.loads(line) for line in outbox.read_text().splitlines()] if outbox.exists() else []
 
 
-def wait_until(condition, process: subprocess.Popen, tmp_path: Path, seconds: float = 30) -> None:
+def wait_until(
+    condition: Callable[[], bool], process: subprocess.Popen, tmp_path: Path, seconds: float = 30
+) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert process.poll() is None, (tmp_path / "worker.log").read_text()
