@@ -3,12 +3,16 @@
 import functools
 import importlib.util
 import io
+import os
 import sys
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from importlib.machinery import SourceFileLoader
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
@@ -31,6 +35,36 @@ def make_id(region: str = "500103", birth: str = "19900307", sequence: str = "12
 
 MOTHER_ID = make_id(birth="19920514", sequence="042")
 FATHER_ID = make_id(birth="19900307", sequence="123")
+
+
+def frozen_moment(value: str) -> datetime:
+    """BANSHI_FROZEN_AT's moment: an ISO date and time, in China's time unless it names its offset."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(
+            f"BANSHI_FROZEN_AT must be an ISO date and time such as 2026-09-30T16:45, not {value!r}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if value := os.environ.get("BANSHI_FROZEN_AT", ""):
+        frozen_moment(value)  # a malformed value stops the run before any test
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _frozen_moment() -> Iterator[None]:
+    """With BANSHI_FROZEN_AT set (`make test-clock`), the session's clock starts at that moment and
+    runs on from there: a test that depends on the time without fixing it fails at night, on the eve of
+    a holiday or on New Year's Eve as it would on such a day. A test that freezes its own clock
+    (time-machine) travels from there as it always does. Processes the tests start keep the real clock."""
+    value = os.environ.get("BANSHI_FROZEN_AT", "")
+    if not value:
+        yield
+        return
+    with time_machine.travel(frozen_moment(value), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

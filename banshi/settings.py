@@ -178,10 +178,20 @@ CHANNEL_LAYERS = {
 # [{"urls": "turn:turn.example.org:3478", "username": "u", "credential": "p"}]. None by default: calls
 # then work within one network.
 ICE_SERVERS = env_json_list("ICE_SERVERS", [])
+# A page of a call sends a few messages a second, its ICE candidates in a burst; a socket sending more
+# is closed (banshi.remote.consumers).
+WS_MESSAGES_PER_SECOND = env_int("WS_MESSAGES_PER_SECOND", 20)
+WS_MESSAGE_BURST = env_int("WS_MESSAGE_BURST", 40)
+if WS_MESSAGES_PER_SECOND < 1 or WS_MESSAGE_BURST < 1:
+    raise ImproperlyConfigured("WS_MESSAGES_PER_SECOND and WS_MESSAGE_BURST must be at least 1")
 
 # Background work (automatic decisions, notifications, the deadline sweep) runs from a database-backed
 # queue: `manage.py db_worker` needs no broker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job running longer than this was left by a worker that died; the deadline sweep queues it again.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 5 * 60)
+if TASK_LEASE_SECONDS < 1:
+    raise ImproperlyConfigured("TASK_LEASE_SECONDS must be at least 1")
 
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24 * 30)
 

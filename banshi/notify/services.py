@@ -5,7 +5,7 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from functools import cache, partial
+from functools import cache
 from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -46,17 +46,15 @@ def email_backend() -> Backend:
 
 
 def notification_send(*, user: User, title: str, body: str = "", url: str = "") -> Notification:
-    """Create the in-site notification now. The SMS and the e-mail go out from the task worker once the
-    transaction commits, so a slow gateway never holds up a request and a rolled-back change sends
-    nothing."""
-    note = Notification.objects.create(user=user, title=title, body=body, url=url)
-    if getattr(user, "phone", None) or getattr(user, "email", None):
-        transaction.on_commit(partial(_enqueue_delivery, note.pk))
+    """Create the in-site notification now. The SMS and the e-mail go out from the task worker: its job
+    is written in the same transaction as the notification and the change that caused it (an outbox),
+    so a rolled-back change sends nothing and a committed one is never lost, even if the process dies
+    just after the commit; a slow gateway never holds up a request."""
+    with transaction.atomic():
+        note = Notification.objects.create(user=user, title=title, body=body, url=url)
+        if getattr(user, "phone", None) or getattr(user, "email", None):
+            deliver_notification_task.enqueue(note.pk)
     return note
-
-
-def _enqueue_delivery(notification_id: int) -> None:
-    deliver_notification_task.enqueue(notification_id)
 
 
 def notification_deliver(*, notification_id: int) -> list[str]:

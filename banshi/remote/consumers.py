@@ -13,10 +13,16 @@ the remote description)."""
 
 import json
 import logging
-from typing import Any, cast
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from asgiref.typing import WebSocketReceiveEvent
 from django.contrib.auth.models import AnonymousUser
 
 from banshi.accounts.models import User
@@ -31,6 +37,61 @@ MAX_MESSAGE_BYTES = 16 * 1024
 CLOSE_REFUSED = 4403  # not a participant, not signed in, the call is over, or not a video window
 CLOSE_ENDED = 4000  # the clerk ended the call
 CLOSE_REPLACED = 4409  # the same person opened the call again in another tab
+CLOSE_FLOODED = 4429  # more messages than a page sends (WS_MESSAGES_PER_SECOND, WS_MESSAGE_BURST)
+# Of the messages a socket had dropped, at most one warning this often (seconds); the rest are counted,
+# so that a page sending rubbish cannot fill the log.
+WARN_EVERY = 60.0
+
+
+class TokenBucket:
+    """`rate` messages a second on average and `burst` at once (a page sends its ICE candidates
+    together): a socket within it is never refused."""
+
+    def __init__(self, *, rate: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.clock = clock
+        self.tokens = float(burst)
+        self.updated = clock()
+
+    def take(self) -> bool:
+        now = self.clock()
+        self.tokens = min(float(self.burst), self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class WarningLimiter:
+    """At most one warning per `every` seconds; the ones held back in between are counted."""
+
+    def __init__(self, *, every: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.every = every
+        self.clock = clock
+        self.last: float | None = None
+        self.held = 0
+
+    def allow(self) -> int | None:
+        """None when this warning is to be held back (and is counted); otherwise how many were held
+        back since the last one."""
+        now = self.clock()
+        if self.last is not None and now - self.last < self.every:
+            self.held += 1
+            return None
+        self.last = now
+        held, self.held = self.held, 0
+        return held
+
+    def held_back(self) -> int:
+        """How many were held back since the last warning (counted from nought again)."""
+        held, self.held = self.held, 0
+        return held
+
+
+def _more(held: int) -> str:
+    return f" ({held} more dropped since the last warning)" if held else ""
 
 
 class Malformed(ValueError):
@@ -110,7 +171,47 @@ def _scope_user(consumer: AsyncWebsocketConsumer) -> User | AnonymousUser:
     return cast("User | AnonymousUser", consumer.scope.get("user") or AnonymousUser())
 
 
-class CallConsumer(AsyncWebsocketConsumer):
+class BoundedConsumer(AsyncWebsocketConsumer):
+    """A socket kept within a page's pace: past WS_MESSAGES_PER_SECOND (after a burst of
+    WS_MESSAGE_BURST) it is closed with CLOSE_FLOODED and what it still sends is ignored. The size of
+    a frame is capped before it gets here, by the server (`uvicorn --ws-max-size`)."""
+
+    flooded = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bucket = TokenBucket(rate=settings.WS_MESSAGES_PER_SECOND, burst=settings.WS_MESSAGE_BURST)
+        self.warnings = WarningLimiter(every=WARN_EVERY)
+
+    def describe(self) -> str:
+        """The socket in a log line, without anything a person sent."""
+        raise NotImplementedError
+
+    async def websocket_receive(self, message: "WebSocketReceiveEvent") -> None:
+        if self.flooded:
+            return
+        if not self.bucket.take():
+            self.flooded = True
+            logger.warning(
+                "%s: closed the socket, more than %s messages a second",
+                self.describe(),
+                settings.WS_MESSAGES_PER_SECOND,
+            )
+            await self.close(code=CLOSE_FLOODED)
+            return
+        await super().websocket_receive(message)
+
+    def warn_dropped(self, problem: Malformed) -> None:
+        held = self.warnings.allow()
+        if held is not None:
+            logger.warning("%s: dropped a message: %s%s", self.describe(), problem, _more(held))
+
+    def warn_dropped_at_the_end(self) -> None:
+        if held := self.warnings.held_back():
+            logger.warning("%s: dropped %d more messages since the last warning", self.describe(), held)
+
+
+class CallConsumer(BoundedConsumer):
     """`/ws/calls/<session_id>/`: the two participants of a call, and nobody else."""
 
     session_id: int
@@ -137,7 +238,11 @@ class CallConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(call_group(self.session_id), self.channel_name)
         await self._group({"type": "peer.joined", "user": user.pk})
 
+    def describe(self) -> str:
+        return f"call {self.session_id}, the {self.role or 'stranger'}"
+
     async def disconnect(self, code: int) -> None:
+        self.warn_dropped_at_the_end()
         if not self.joined:
             return
         await self.channel_layer.group_discard(call_group(self.session_id), self.channel_name)
@@ -161,9 +266,7 @@ class CallConsumer(AsyncWebsocketConsumer):
         try:
             message = parse_signal(text_data)
         except Malformed as problem:
-            logger.warning(
-                "call %s: dropped a signaling message from the %s: %s", self.session_id, self.role, problem
-            )
+            self.warn_dropped(problem)
             return
         message["from"] = self.role
         self.relayed += 1
@@ -212,7 +315,7 @@ def _video_queue_state(window_id: int) -> dict[str, Any] | None:
     return selectors.queue_state(window_id=window_id)
 
 
-class QueueConsumer(AsyncWebsocketConsumer):
+class QueueConsumer(BoundedConsumer):
     """`/ws/queue/<window_id>/`: a window's queue as anyone signed in may see it (numbers, positions
     and waits; no names), on connecting and whenever it changes."""
 
@@ -233,6 +336,9 @@ class QueueConsumer(AsyncWebsocketConsumer):
         self.joined = True
         await self.channel_layer.group_add(queue_group(self.window_id), self.channel_name)
         await self.send(text_data=json.dumps(state, default=str))
+
+    def describe(self) -> str:
+        return f"queue of window {self.window_id}"
 
     async def disconnect(self, code: int) -> None:
         if self.joined:

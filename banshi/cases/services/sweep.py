@@ -1,18 +1,23 @@
 """The sweep: warns an agency's officers of its tasks that are about to be late and of those that are
-late, queues again the automatic decisions whose queueing was lost, and deletes the uploads nothing used
-within a day. The worker runs it every few minutes (`banshi.cases.tasks.sweep_deadlines_task`, or
-`manage.py sweep_deadlines`: both call `sweep_run`); any number of workers may run it at once."""
+late, queues again the automatic decisions whose queueing was lost, takes up again the jobs a dead
+worker left running, and deletes the uploads nothing used within a day. The worker runs it every few
+minutes (`banshi.cases.tasks.sweep_deadlines_task`, or `manage.py sweep_deadlines`: both call
+`sweep_run`); any number of workers may run it at once."""
 
+import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from banshi.accounts.models import User
-from banshi.audit.services import event_build
+from banshi.audit.services import event_build, event_record
 from banshi.cases.events import EventType
 from banshi.cases.models import Task
 from banshi.cases.services.automatic import automatic_decisions_requeue
@@ -22,16 +27,82 @@ from banshi.directory.models import Membership
 from banshi.notify.services import notification_send
 from banshi.worktime.hours import working_deadline
 
+logger = logging.getLogger(__name__)
+
 DUE_SOON = timedelta(hours=1)
+# A job begun this many times and never finished (it kills its worker, or outlives every lease) is not
+# begun again: it is marked failed, for someone to look at.
+JOB_TRIES = 3
 
 
 def sweep_run(*, now: datetime) -> dict[str, int]:
-    """The whole sweep: the deadline warnings, then the lost automatic decisions queued again, then the
-    unused uploads purged (their audit event counts them)."""
+    """The whole sweep: the jobs of dead workers taken up again, the deadline warnings, then the lost
+    automatic decisions queued again, then the unused uploads purged (their audit event counts them)."""
+    jobs_recover_abandoned(now=now)
     result = deadlines_sweep(now=now)
     result["requeued"] = automatic_decisions_requeue(now=now)
     uploads_purge(now=now)
     return result
+
+
+class JobAbandoned(Exception):
+    """What a job marked failed by `jobs_recover_abandoned` failed with."""
+
+
+def jobs_recover_abandoned(*, now: datetime) -> int:
+    """Take up again the jobs of the task queue that a worker began and never finished: a worker marks
+    a job running when it takes it, and a worker killed meanwhile (kill -9, a lost machine) leaves it
+    so for ever. A job running for longer than its lease (TASK_LEASE_SECONDS, far longer than any job
+    takes) is put back in the queue, the same row ready again, for the next worker; one begun
+    JOB_TRIES times is marked failed instead. Running a job again is safe: every task is (notifications
+    mark each channel before sending it). Each move is a compare-and-set on the job's last start, with
+    its audit event, so of two sweeps at once one moves it. Returns how many jobs it moved."""
+    lease = timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    abandoned = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - lease).only(
+        "id", "task_path", "started_at", "worker_ids"
+    )
+    moved = 0
+    for job in abandoned:
+        tries = len(job.worker_ids)
+        again = tries < JOB_TRIES
+        change: dict[str, object] = {"status": TaskResultStatus.READY}
+        if not again:
+            reason = f"begun {tries} times and never finished: each worker stopped before its end"
+            change = {
+                "status": TaskResultStatus.FAILED,
+                "finished_at": now,
+                "return_value": None,
+                "exception_class_path": f"{JobAbandoned.__module__}.{JobAbandoned.__qualname__}",
+                "traceback": f"{JobAbandoned.__qualname__}: {reason}",
+            }
+        with transaction.atomic():
+            if not DBTaskResult.objects.filter(
+                pk=job.pk, status=TaskResultStatus.RUNNING, started_at=job.started_at
+            ).update(**change):
+                continue  # finished meanwhile, or moved by another sweep
+            event_record(
+                actor=None,
+                subject=job,
+                event_type=EventType.JOB_TAKEN_UP_AGAIN if again else EventType.JOB_ABANDONED,
+                old_state=TaskResultStatus.RUNNING,
+                new_state=str(change["status"]),
+                at=now,
+                extra={
+                    "task": job.task_path,
+                    "tries": tries,
+                    "started_at": job.started_at.isoformat() if job.started_at else "",
+                },
+            )
+        moved += 1
+        # The job's arguments stay out of the log: a text message's are its (sealed) content.
+        logger.warning(
+            "job %s (%s), begun at %s, was left running by a stopped worker: %s",
+            job.pk,
+            job.task_path,
+            job.started_at.isoformat() if job.started_at else "?",
+            "queued again" if again else f"marked failed after {tries} tries",
+        )
+    return moved
 
 
 def deadlines_sweep(*, now: datetime) -> dict[str, int]:

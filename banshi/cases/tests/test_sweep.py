@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -27,6 +28,15 @@ def at(*args) -> datetime:
 
 FRIDAY_10 = at(2026, 10, 9, 10, 0)
 NOTHING = {"due_soon": 0, "late": 0, "notifications": 0}
+# The applications are submitted after every moment the sweeps below run at, so that only the deadlines
+# a test sets are due then (submitted on the eve of the National Day, every task would be).
+SUBMITTED = at(2026, 10, 12, 9, 0)
+
+
+@pytest.fixture(autouse=True)
+def _submitted_after_the_sweeps():
+    with time_machine.travel(SUBMITTED, tick=False):
+        yield
 
 
 def due(task: Task, deadline: datetime, status: str = S.READY) -> Task:

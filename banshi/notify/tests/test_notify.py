@@ -39,7 +39,8 @@ def reachable(resident):
 def test_the_message_goes_out_by_sms_and_email_from_the_worker_after_commit(reachable, outbox):
     with transaction.atomic():
         note = notification_send(user=reachable, title="Application BS1 is complete", body="Done.")
-        assert not DBTaskResult.objects.exists()
+        # The job is written with the notification, in the same transaction: it commits with it.
+        assert DBTaskResult.objects.filter(task_path=DELIVER).count() == 1
     assert outbox.sms == outbox.email == []  # queued, not sent inside the request
     assert DBTaskResult.objects.filter(task_path=DELIVER).count() == 1
 
@@ -60,6 +61,19 @@ def test_a_rolled_back_change_sends_nothing(reachable, outbox, django_capture_on
                 raise RuntimeError
     assert not DBTaskResult.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_the_delivery_job_is_written_in_the_transaction_of_the_change_not_after_its_commit(reachable, outbox):
+    """An outbox: nothing waits for the commit to queue the job (a process dying right after the commit
+    would lose it), so the job exists before the change's transaction ends and goes with it."""
+    with transaction.atomic():
+        reachable.display_name = "王丽"
+        reachable.save(update_fields=["display_name"])
+        note = notification_send(user=reachable, title="t")
+        job = DBTaskResult.objects.get(task_path=DELIVER)
+    assert job.args_kwargs == {"args": [note.pk], "kwargs": {}}
+    assert job.status == TaskResultStatus.READY
+    assert outbox.sms == outbox.email == []
 
 
 def test_delivering_twice_sends_each_message_once(reachable, outbox):

@@ -111,6 +111,8 @@ def test_a_single_page_has_no_page_links_and_an_empty_list_says_so(resident, oth
     assert "You have no notifications." in logged_in(other_resident).get(LIST).text
 
 
+# The visit's own time: the session of a log-in weeks before it would have expired.
+@time_machine.travel(MONDAY + timedelta(hours=1), tick=False)
 def test_opening_the_page_marks_what_it_shows_read_and_only_that(resident):
     for minute in range(22):
         sent(resident, f"Note {minute:02d}", at=MONDAY + timedelta(minutes=minute))

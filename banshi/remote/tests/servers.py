@@ -23,6 +23,8 @@ from banshi.conftest import CHROMIUM_ARGS, PASSWORD
 
 ROOT = Path(settings.BASE_DIR)
 CONNECTED_WITHIN_MS = 20_000
+# uvicorn's cap on a WebSocket frame, as `bin/serve` and the README's production command set it.
+WS_MAX_SIZE = 65536
 # A real WebRTC call between two pages of one machine: fake devices, no permission prompts, and ICE
 # candidates on loopback (without the last flag Chromium finds none there).
 CALL_CHROMIUM_ARGS = [
@@ -123,6 +125,8 @@ def asgi_server(work_dir: Path, *, redis_url: str = "", name: str = "server"):
                 str(port),
                 "--ws",
                 "websockets",
+                "--ws-max-size",
+                str(WS_MAX_SIZE),
                 "--no-access-log",
                 "--timeout-graceful-shutdown",
                 "3",

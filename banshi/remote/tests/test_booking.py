@@ -27,6 +27,8 @@ from banshi.worktime.calendar import Calendar
 from banshi.worktime.models import CalendarOverride
 
 pytestmark = pytest.mark.django_db
+# Five minutes into the first slot of Monday 2 November 2026.
+BEGUN_FIVE_MINUTES_AGO = local(2026, 11, 2, 9, 5)
 
 
 def book(user, window, slot, **kwargs) -> Appointment:
@@ -124,6 +126,7 @@ def test_a_full_slot_is_refused_and_nothing_is_written(catalog, resident, other_
     assert Slot.objects.get().booked == 1
 
 
+@time_machine.travel(BEGUN_FIVE_MINUTES_AGO, tick=False)
 def test_a_slot_that_has_begun_is_refused(window, resident):
     with pytest.raises(FieldErrors) as refused:
         services.appointment_book(actor=resident, window_id=window.pk, starts_at=local(2026, 11, 2, 9))
@@ -205,6 +208,7 @@ def test_a_cancelled_appointment_cannot_be_cancelled_or_moved_again(window, resi
     assert Appointment.objects.count() == 1
 
 
+@time_machine.travel(BEGUN_FIVE_MINUTES_AGO, tick=False)
 def test_an_appointment_that_has_begun_cannot_be_cancelled(window, resident):
     appointment = book(resident, window, future_slot(window))
     Slot.objects.filter(pk=appointment.slot_id).update(starts_at=local(2026, 11, 2, 9))

@@ -350,6 +350,7 @@ def test_the_page_gets_the_sockets_path_below_the_sites_prefix_and_the_close_cod
         "refused": consumers.CLOSE_REFUSED,
         "ended": consumers.CLOSE_ENDED,
         "replaced": consumers.CLOSE_REPLACED,
+        "flooded": consumers.CLOSE_FLOODED,
     }
 
 

@@ -2,6 +2,7 @@
 only a call's two participants share its room, bad messages are dropped without closing the socket,
 and queue watchers hear of every change."""
 
+import asyncio
 import json
 
 import pytest
@@ -12,7 +13,7 @@ from channels.layers import channel_layers
 from banshi.asgi import application
 from banshi.audit.models import Event
 from banshi.directory.models import Window
-from banshi.remote import services
+from banshi.remote import consumers, services
 from banshi.remote.models import CallSession
 from banshi.remote.realtime import call_changed
 from banshi.remote.tests.sockets import WebsocketCommunicator, login_cookie
@@ -373,3 +374,143 @@ def test_a_socket_from_another_origin_is_refused(call_session, call_clerk):
         assert not connected
 
     run(scenario)
+
+
+# --- flooding ---------------------------------------------------------------------------------------
+
+
+def test_a_socket_flooding_the_room_is_closed_with_its_own_code_and_the_other_side_hears_it_left(
+    call_session, call_clerk, resident, settings, caplog
+):
+    clerk_cookie, resident_cookie = login_cookie(call_clerk), login_cookie(resident)
+    burst = settings.WS_MESSAGE_BURST
+
+    async def scenario():
+        clerk = await join(f"/ws/calls/{call_session.pk}/", clerk_cookie)
+        person = await join(f"/ws/calls/{call_session.pk}/", resident_cookie)
+        for number in range(5 * burst):
+            await clerk.send_json_to({"type": "chat", "text": f"message {number}"})
+        assert await clerk.receive_output() == {"type": "websocket.close", "code": consumers.CLOSE_FLOODED}
+        await clerk.disconnect()  # the browser's side of the closing handshake
+        relayed = 0
+        while (message := await person.receive_json_from()) != {"type": "left"}:
+            assert message["type"] == "chat"
+            relayed += 1
+        # The burst and what the rate refilled meanwhile, not the rest.
+        assert burst <= relayed < 2 * burst
+        await person.disconnect()
+        return relayed
+
+    relayed = async_to_sync(scenario)()
+    call_session.refresh_from_db()
+    assert call_session.signaling_messages == relayed
+    assert call_session.status == CallSession.Status.INTERRUPTED
+    flooded = [r.getMessage() for r in caplog.records if "messages a second" in r.getMessage()]
+    assert flooded == [
+        f"call {call_session.pk}, the clerk: closed the socket, more than 20 messages a second"
+    ]
+
+
+def test_a_queue_watcher_that_floods_is_closed_too(call_window, outsider, settings):
+    settings.WS_MESSAGE_BURST = 5
+    cookie = login_cookie(outsider)
+
+    async def scenario():
+        watcher = await join(f"/ws/queue/{call_window.pk}/", cookie)
+        await watcher.receive_json_from()
+        for _ in range(20):
+            await watcher.send_to(text_data="{}")
+        assert await watcher.receive_output() == {"type": "websocket.close", "code": consumers.CLOSE_FLOODED}
+        await watcher.disconnect()
+
+    run(scenario)
+
+
+def test_a_call_at_a_page_s_pace_is_never_closed(call_session, call_clerk, resident):
+    """What call.js sends: hello and ready, the offer and the answer, each side's ICE candidates at
+    once (a machine with many interfaces gathers a few dozen), then chat and mute as people type and
+    click, for two seconds at ten a second."""
+    clerk_cookie, resident_cookie = login_cookie(call_clerk), login_cookie(resident)
+
+    async def scenario():
+        clerk = await join(f"/ws/calls/{call_session.pk}/", clerk_cookie)
+        person = await join(f"/ws/calls/{call_session.pk}/", resident_cookie)
+        sent = [
+            (person, {"type": "hello", "peer": "r"}),
+            (clerk, {"type": "ready", "peer": "c"}),
+            (clerk, OFFER),
+            (person, ANSWER),
+        ]
+        for side, message in sent:
+            await side.send_json_to(message)
+            assert (await (clerk if side is person else person).receive_json_from())["type"] == message[
+                "type"
+            ]
+        for side in (clerk, person):
+            for _ in range(30):
+                await side.send_json_to(CANDIDATE)
+            await side.send_json_to({"type": "candidate", "candidate": None})
+        for side in (clerk, person):
+            other = person if side is clerk else clerk
+            for _ in range(31):
+                assert (await other.receive_json_from())["type"] == "candidate"
+        for number in range(20):
+            await clerk.send_json_to({"type": "chat", "text": f"第{number}条"})
+            await person.send_json_to({"type": "mute", "audio": number % 2 == 0, "video": False})
+            assert (await person.receive_json_from())["text"] == f"第{number}条"
+            assert (await clerk.receive_json_from())["type"] == "mute"
+            await asyncio.sleep(0.1)
+        assert await clerk.receive_nothing(0.1)
+        assert await person.receive_nothing(0.1)
+        await clerk.disconnect()
+        await person.disconnect()
+
+    run(scenario)
+    call_session.refresh_from_db()
+    assert call_session.signaling_messages == 4 + 2 * 31 + 2 * 20
+
+
+def test_dropped_messages_are_warned_of_once_a_minute_and_counted_never_quoted(
+    call_session, call_clerk, resident, caplog
+):
+    clerk_cookie, resident_cookie = login_cookie(call_clerk), login_cookie(resident)
+
+    async def scenario():
+        clerk = await join(f"/ws/calls/{call_session.pk}/", clerk_cookie)
+        person = await join(f"/ws/calls/{call_session.pk}/", resident_cookie)
+        for number in range(30):
+            await clerk.send_to(text_data=f"secret-{number} 13800000001")
+        await clerk.send_json_to(OFFER)  # not dropped, and still relayed: the socket stays up
+        assert await person.receive_json_from() == {**OFFER, "from": "clerk"}
+        await clerk.disconnect()
+        await person.disconnect()
+
+    run(scenario)
+    lines = [r.getMessage() for r in caplog.records if r.name == "banshi.remote.consumers"]
+    assert lines == [
+        f"call {call_session.pk}, the clerk: dropped a message: not JSON",
+        f"call {call_session.pk}, the clerk: dropped 29 more messages since the last warning",
+    ]
+
+
+def test_the_token_bucket_allows_the_burst_then_the_rate():
+    now = [0.0]
+    bucket = consumers.TokenBucket(rate=20, burst=40, clock=lambda: now[0])
+    assert all(bucket.take() for _ in range(40))
+    assert not bucket.take()
+    now[0] += 0.05  # one token back
+    assert bucket.take() and not bucket.take()
+    now[0] += 100  # never more than the burst
+    assert sum(bucket.take() for _ in range(100)) == 40
+
+
+def test_the_warning_limiter_lets_one_through_per_period_and_counts_the_rest():
+    now = [0.0]
+    limiter = consumers.WarningLimiter(every=60, clock=lambda: now[0])
+    assert limiter.allow() == 0
+    assert [limiter.allow() for _ in range(3)] == [None, None, None]
+    now[0] += 61
+    assert limiter.allow() == 3  # this one goes out, saying how many were held back
+    assert limiter.allow() is None
+    assert limiter.held_back() == 1
+    assert limiter.held_back() == 0

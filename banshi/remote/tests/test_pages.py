@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 
 import icalendar
 import pytest
+import time_machine
 from django.utils import timezone
 
 from banshi.conftest import ANSWERS
@@ -19,6 +20,7 @@ from banshi.remote.tests.fixtures import (  # noqa: F401 (fixtures)
     clerk_fixture,
     client_of,
     future_slot,
+    local,
     other_clerk_fixture,
     other_window_fixture,
     supervisor_fixture,
@@ -138,6 +140,7 @@ def test_the_booking_page_lists_days_and_books_a_time(window, resident):
     assert f"/video/appointments/{appointment.pk}/calendar.ics" in text(detail)
 
 
+@time_machine.travel(local(2026, 11, 2, 9, 5), tick=False)  # five minutes into that slot
 def test_a_refused_booking_shows_the_reason_beside_the_times(window, resident):
     client = client_of(resident)
     response = client.post(f"/video/windows/{window.pk}/book/", {"starts_at": "2026-11-02T09:00:00+08:00"})

@@ -31,7 +31,7 @@ from banshi.catalog.forms import display_value
 from banshi.catalog.validation import check_values
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.remote import selectors, services
-from banshi.remote.consumers import CLOSE_ENDED, CLOSE_REFUSED, CLOSE_REPLACED
+from banshi.remote.consumers import CLOSE_ENDED, CLOSE_FLOODED, CLOSE_REFUSED, CLOSE_REPLACED
 from banshi.remote.models import CallSession, PreReview
 from banshi.remote.routing import socket_path
 from banshi.remote.services.calls import REJOIN_WITHIN
@@ -256,7 +256,12 @@ def call_page(request: AuthenticatedHttpRequest, session_id: int) -> HttpRespons
         "role": role,
         "joinable": joinable,
         "wsPath": socket_path("call_socket", session_id=session.pk),
-        "closeCodes": {"refused": CLOSE_REFUSED, "ended": CLOSE_ENDED, "replaced": CLOSE_REPLACED},
+        "closeCodes": {
+            "refused": CLOSE_REFUSED,
+            "ended": CLOSE_ENDED,
+            "replaced": CLOSE_REPLACED,
+            "flooded": CLOSE_FLOODED,
+        },
         "iceServers": settings.ICE_SERVERS,
         "csrf": get_token(request),
         "strings": strings,

@@ -8,8 +8,9 @@ from banshi.cases.services.sweep import sweep_run
 
 class Command(BaseCommand):
     help = (
-        "Warn agencies' officers of tasks due within a working hour and of late tasks, once each, and "
-        "queue again automatic decisions that were not made."
+        "Warn agencies' officers of tasks due within a working hour and of late tasks, once each, "
+        "queue again automatic decisions that were not made, and queue again the jobs a stopped worker "
+        "left running past their lease (TASK_LEASE_SECONDS)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
