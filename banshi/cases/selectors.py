@@ -3,8 +3,9 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from banshi.accounts.models import User
 from banshi.audit.selectors import events_for
-from banshi.cases.models import Application, ApplicationMaterial, Rating, Task, Upload
+from banshi.cases.models import Application, ApplicationMaterial, Draft, Rating, Task, Upload
 from banshi.directory.models import Agency
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.worktime.hours import office_day_end
@@ -221,3 +222,13 @@ def poor_ratings(*, followed_up: bool, limit: int = 200) -> QuerySet[Rating]:
     return ratings.select_related(
         "application", "application__bundle_version", "application__applicant", "followed_up_by"
     ).order_by(*ordering)[:limit]
+
+
+def draft_codes_of(*, user: User) -> list[str]:
+    """The bundles of which the user has an unfinished application of their own (not one a window
+    clerk fills in for someone), by code."""
+    return sorted(
+        Draft.objects.filter(owner=user, applicant=user, submitted_number="").values_list(
+            "bundle_code", flat=True
+        )
+    )

@@ -1,5 +1,5 @@
 """The resident's way through a bundle: start page, situation questions, the one form, check your
-answers, submit. The draft lives in the session; uploads are stored the moment they arrive.
+answers, submit. The draft is a row on the server (`cases.draft`); uploads are stored the moment they arrive.
 
 A window clerk goes through the same pages for a walk-in resident (the `window_apply_*` URLs, with
 the resident's id); at the end the resident confirms with a code sent to their phone instead."""
@@ -16,7 +16,15 @@ from django.urls import reverse
 
 from banshi.accounts.selectors import resident_by_id
 from banshi.cases.channels import submission_route
-from banshi.cases.draft import draft_finish, draft_get, draft_key, draft_save, draft_start, draft_submitted
+from banshi.cases.draft import (
+    DraftKey,
+    draft_finish,
+    draft_get,
+    draft_key,
+    draft_save,
+    draft_start,
+    draft_submitted,
+)
 from banshi.cases.selectors import application_for_owner, application_for_window, upload_for_user
 from banshi.cases.services import application_submit_online, upload_create
 from banshi.cases.services.delivery import POSTAL_ADDRESS_FIELD, posts_results
@@ -55,7 +63,7 @@ class Flow:
         return self.window is not None
 
     @property
-    def draft_key(self) -> str:
+    def draft_key(self) -> DraftKey:
         return draft_key(self.code, self.applicant.pk if self.by_clerk else None)
 
     def url(self, step: str) -> str:
@@ -108,14 +116,14 @@ def apply_flow(request, code: str, resident_id: int | None) -> Flow:
 def apply_questions(request, code: str, resident_id: int | None = None):
     flow = apply_flow(request, code, resident_id)
     spec = open_spec(code)
-    draft = draft_start(request, flow.draft_key)
+    draft = draft_start(request.user, flow.draft_key)
     answers, errors = draft["answers"], {}
     if request.method == "POST":
         answers = {key: request.POST.get(f"answers.{key}", "") for key in spec.questions}
         clean, errors = check_answers(spec, answers)
         if not errors:
             draft["answers"] = clean
-            draft_save(request, flow.draft_key, draft)
+            draft_save(request.user, flow.draft_key, draft)
             return redirect(flow.url("details"))
     rows = question_rows(spec, answers, errors)
     context = {
@@ -131,7 +139,7 @@ def apply_questions(request, code: str, resident_id: int | None = None):
 
 
 def draft_with_answers(request, flow: Flow, spec: BundleDef) -> dict | None:
-    draft = draft_get(request, flow.draft_key)
+    draft = draft_get(request.user, flow.draft_key)
     if draft is None or check_answers(spec, draft["answers"])[1]:
         return None
     return draft
@@ -210,7 +218,7 @@ def apply_details(request, code: str, resident_id: int | None = None):
             else:
                 draft["materials"][key] = upload.id
         draft["values"] = {**draft["values"], **posted_values(request.POST, plan.fields)}
-        draft_save(request, flow.draft_key, draft)
+        draft_save(request.user, flow.draft_key, draft)
         uploads = draft_uploads(request.user, draft["materials"])
         _, errors = _check(spec, plan, draft, uploads)
         errors |= upload_errors
@@ -249,7 +257,7 @@ def apply_check(request, code: str, resident_id: int | None = None):
     spec = open_spec(code)
     draft = draft_with_answers(request, flow, spec)
     if draft is None:
-        done = flow.submitted_url(request.user, draft_submitted(request, flow.draft_key))
+        done = flow.submitted_url(request.user, draft_submitted(request.user, flow.draft_key))
         if request.method == "POST" and done:
             return redirect(done)
         return redirect(flow.url("questions"))
@@ -272,7 +280,7 @@ def apply_check(request, code: str, resident_id: int | None = None):
         except Conflict as exc:
             messages.error(request, str(exc))
             return redirect(flow.url("check"))
-        draft_finish(request, flow.draft_key, application.number)
+        draft_finish(request.user, flow.draft_key, application.number)
         return redirect("cases:application_submitted", number=application.number)
     clean, errors = _check(spec, plan, draft, uploads)
     if errors:

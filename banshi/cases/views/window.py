@@ -179,7 +179,7 @@ def window_resident_create(request):
 def window_resident(request, resident_id: int):
     window = _clerk_window(request)
     resident = _resident(resident_id)
-    drafts_of_others_forget(request, resident.pk)
+    drafts_of_others_forget(request.user, resident.pk)
     bundles = [
         {
             "code": bundle.code,
@@ -204,7 +204,7 @@ def window_apply_confirm(request, resident_id: int, code: str):
     spec = open_spec(code)
     draft = draft_with_answers(request, flow, spec)
     if draft is None:
-        done = flow.submitted_url(request.user, draft_submitted(request, flow.draft_key))
+        done = flow.submitted_url(request.user, draft_submitted(request.user, flow.draft_key))
         return redirect(done or flow.url("questions"))
     plan = spec.plan(draft["answers"])
     uploads = draft_uploads(request.user, draft["materials"])
@@ -225,7 +225,7 @@ def window_apply_confirm(request, resident_id: int, code: str):
                 return redirect(flow.url("details") + "?validate=1")
             add_service_errors(form, exc.errors)
         else:
-            draft_finish(request, flow.draft_key, application.number)
+            draft_finish(request.user, flow.draft_key, application.number)
             messages.success(
                 request,
                 _("Application %(number)s was sent. Give the resident its number.")

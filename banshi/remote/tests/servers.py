@@ -4,6 +4,7 @@ of them, and a Chromium with a fake camera and microphone. Run inside a private 
 (`make test-browser`): everything listens on 127.0.0.1 only."""
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -22,6 +23,9 @@ from playwright.sync_api import expect
 from banshi.conftest import CHROMIUM_ARGS, PASSWORD
 
 ROOT = Path(settings.BASE_DIR)
+# The servers run as production does, outside demo mode: with a key of their own and gateways that are
+# not the console (nothing is sent: no task worker runs beside them).
+SERVER_SECRET_KEY = secrets.token_urlsafe(50)
 CONNECTED_WITHIN_MS = 20_000
 # A real WebRTC call between two pages of one machine: fake devices, no permission prompts, and ICE
 # candidates on loopback (without the last flag Chromium finds none there).
@@ -104,6 +108,9 @@ def asgi_server(work_dir: Path, *, redis_url: str = "", name: str = "server"):
             "BANSHI_DATA_DIR": str(data_dir),
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
+            "SECRET_KEY": SERVER_SECRET_KEY,
+            "NOTIFY_SMS_BACKEND": "banshi.notify.tests.backends.SmsOutbox",
+            "NOTIFY_EMAIL_BACKEND": "banshi.notify.tests.backends.EmailOutbox",
         }
     )
     if redis_url:

@@ -8,12 +8,12 @@ import re
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import channel_layers, get_channel_layer
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from banshi.audit.models import Event
-from banshi.cases.models import Upload
+from banshi.cases.models import Draft, Upload
 from banshi.conftest import NEWBORN_MATERIALS, png_bytes
 from banshi.remote import services
 from banshi.remote.models import CallSession, PreReview
@@ -34,15 +34,13 @@ def _fresh_channel_layer():
 
 
 def browser_of(user, draft: dict | None = None) -> Client:
-    """A signed-in browser; with `draft`, the newborn application it has started (kept in the session)."""
+    """A signed-in browser; with `draft`, the newborn application its user has started."""
     client = Client(headers={"Accept-Language": "en"})
     client.force_login(user)
     if draft is not None:
-        session = client.session
-        session["draft:newborn"] = {"token": "t", **draft}
-        session.save()
-        # Sessions are signed cookies: the saved session is the new cookie.
-        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+        Draft.objects.create(
+            owner=user, applicant=user, bundle_code="newborn", token="t", updated_at=timezone.now(), **draft
+        )
     return client
 
 
