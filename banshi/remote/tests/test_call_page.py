@@ -104,6 +104,18 @@ def test_both_participants_get_the_call_page_with_the_ice_servers(
         assert '"turn:turn.example.org:3478"' in page  # in the page's JSON, for the script
 
 
+def test_only_the_call_page_may_use_the_camera_and_the_microphone(call_session, resident):
+    client = browser_of(resident)
+    policy = dict(
+        item.split("=")
+        for item in client.get(f"/video/calls/{call_session.pk}/")["Permissions-Policy"].split(", ")
+    )
+    assert policy["camera"] == policy["microphone"] == "(self)" and policy["display-capture"] == "()"
+    for elsewhere in (f"/video/calls/{call_session.pk}/panel/", "/video/", "/"):
+        policy = dict(item.split("=") for item in client.get(elsewhere)["Permissions-Policy"].split(", "))
+        assert policy["camera"] == policy["microphone"] == "()", elsewhere
+
+
 def test_nobody_else_sees_the_call_page_or_its_panel(call_session, outsider, other_resident):
     for user in (outsider, other_resident):
         client = browser_of(user)
