@@ -56,7 +56,8 @@ run: setup
 
 # A real deployment's set-up, outside demo mode: never any demo account. It needs the production
 # environment (SECRET_KEY, DATABASE_URL, NOTIFY_SMS_BACKEND, NOTIFY_EMAIL_BACKEND…: README, Settings) and
-# asks for the first administrator's name and password unless one exists; running it again is safe.
+# asks for the first administrator's name and password unless one exists (or takes them from
+# DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_EMAIL and DJANGO_SUPERUSER_PASSWORD); running it again is safe.
 setup-production: $(VENV)/.installed
 	@case "$${BANSHI_DEMO:-}" in ""|0|false|no|off) ;; *) echo "setup-production: unset BANSHI_DEMO"; exit 1;; esac
 	mkdir -p $(BANSHI_DATA_DIR)
@@ -64,8 +65,9 @@ setup-production: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_directory
 	$(PY) manage.py load_catalog
-	@if $(PY) manage.py shell -c "from banshi.accounts.models import User; raise SystemExit(0 if User.objects.filter(is_superuser=True).exists() else 1)"; \
-	then echo "An administrator exists already."; else $(PY) manage.py createsuperuser; fi
+	@if $(PY) manage.py shell --no-imports -c "from banshi.accounts.models import User; raise SystemExit(0 if User.objects.filter(is_superuser=True).exists() else 1)"; \
+	then echo "An administrator exists already."; \
+	else $(PY) manage.py createsuperuser $(if $(DJANGO_SUPERUSER_USERNAME),--noinput); fi
 	$(PY) manage.py check --deploy --database default
 
 test: test-unit test-browser

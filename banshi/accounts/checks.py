@@ -50,8 +50,8 @@ def demo_accounts_check(
             f"{len(exposed)} account(s) still have the demo's published password ({demo.PASSWORD}): "
             f"{', '.join(exposed)}. Outside demo mode the server does not start while anyone can log in "
             "with it.",
-            hint="Give each a password of its own (`manage.py changepassword USERNAME`) or delete it in "
-            "/admin/; or, for the demo, set BANSHI_DEMO=1.",
+            hint="Give each a password of its own (`manage.py changepassword USERNAME`); or, if this is "
+            "the demo, set BANSHI_DEMO=1.",
             id="accounts.E001",
         )
     ]

@@ -76,6 +76,13 @@ def test_a_signed_in_users_pages_and_every_api_answer_are_never_stored(resident,
     assert "no-store" not in Client().get("/").get("Cache-Control", "")
 
 
+def test_an_anonymous_page_showing_what_the_session_holds_is_never_stored(catalog):
+    client = Client()
+    assert client.post("/accounts/password/", {"phone": "13900000009"}).status_code == 302
+    response = client.get("/accounts/password/set/")
+    assert "13900000009" in response.content.decode() and "no-store" in response["Cache-Control"]
+
+
 def test_static_files_keep_their_long_caching_whoever_asks(production_static, resident):
     response = signed_in(resident).get(staticfiles_storage.url("css/site.css"))
     assert response.status_code == 200
