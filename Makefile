@@ -10,7 +10,7 @@ BENCH_DEBIAN_PACKAGES := wrk
 # Browser tests run in a private network namespace: as root `unshare -n`, otherwise a user namespace too.
 UNSHARE := $(if $(filter 0,$(shell id -u)),unshare -n,unshare -rn)
 
-.PHONY: install debian bench-debian run setup test test-unit test-browser test-clock bench lint messages vendor clean
+.PHONY: install debian bench-debian run setup setup-production test test-unit test-browser test-clock bench lint messages vendor clean
 
 install: $(VENV)/.installed debian
 
@@ -38,17 +38,37 @@ debian:
 bench-debian:
 	$(call debian-packages,$(BENCH_DEBIAN_PACKAGES),The benchmarks)
 
+# The demo (`make run`): demo mode throughout, with the demo accounts and their published password.
+setup run messages: export BANSHI_DEMO := 1
+
 setup: install
 	mkdir -p $(BANSHI_DATA_DIR)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_directory
 	$(PY) manage.py load_catalog
-	BANSHI_DEMO=1 $(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo
 
 run: setup
+	@echo "DEMO MODE: demo accounts with the published password banshi-demo; never for real data."
 	@echo "Serving on http://$(HOST):$(PORT)/ with one task worker (Ctrl-C stops both)"
-	BANSHI_DEMO=1 VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) bin/serve
+	VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) bin/serve
+
+# A real deployment's set-up, outside demo mode: never any demo account. It needs the production
+# environment (SECRET_KEY, DATABASE_URL, NOTIFY_SMS_BACKEND, NOTIFY_EMAIL_BACKEND…: README, Settings) and
+# asks for the first administrator's name and password unless one exists (or takes them from
+# DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_EMAIL and DJANGO_SUPERUSER_PASSWORD); running it again is safe.
+setup-production: $(VENV)/.installed
+	@case "$${BANSHI_DEMO:-}" in ""|0|false|no|off) ;; *) echo "setup-production: unset BANSHI_DEMO"; exit 1;; esac
+	mkdir -p $(BANSHI_DATA_DIR)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py load_directory
+	$(PY) manage.py load_catalog
+	@if $(PY) manage.py shell --no-imports -c "from banshi.accounts.models import User; raise SystemExit(0 if User.objects.filter(is_superuser=True).exists() else 1)"; \
+	then echo "An administrator exists already."; \
+	else $(PY) manage.py createsuperuser $(if $(DJANGO_SUPERUSER_USERNAME),--noinput); fi
+	$(PY) manage.py check --deploy --database default
 
 test: test-unit test-browser
 
@@ -85,7 +105,7 @@ bench: install bench-debian
 lint: install
 	$(VENV)/bin/ruff check banshi bench
 	$(VENV)/bin/ruff format --check banshi bench
-	$(VENV)/bin/mypy
+	BANSHI_DEMO=1 $(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
 messages: install

@@ -16,6 +16,9 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from banshi.remote.routing import websocket_urlpatterns  # noqa: E402
+from banshi.startup import checks_before_serving  # noqa: E402
+
+checks_before_serving()
 
 application = ProtocolTypeRouter(
     {

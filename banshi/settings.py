@@ -5,17 +5,39 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
-from banshi.lib.env import env_bool, env_int, env_json_list, env_list, env_office_hours, env_str
+from banshi.lib.env import (
+    env_bool,
+    env_header,
+    env_int,
+    env_json_list,
+    env_list,
+    env_office_hours,
+    env_secret,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("BANSHI_DATA_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+# Demo mode (`make run`): the demo accounts, a fallback key, and messages written to the log. Outside it
+# the settings refuse to load without a key and real gateways, and the server refuses to start while an
+# account still has the published demo password (banshi/startup.py).
 DEMO = env_bool("BANSHI_DEMO", False)
-# The fallback key is for a laptop or a demo only; production sets SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "") or "insecure-development-key-set-SECRET_KEY-in-production"
+DEMO_SECRET_KEY = "insecure-demo-key-never-for-real-data"  # noqa: S105 (published on purpose: demo only)
+SECRET_KEY = env_secret("SECRET_KEY")
+if not SECRET_KEY and not DEMO:
+    raise ImproperlyConfigured(
+        "SECRET_KEY (or SECRET_KEY_FILE, a file holding it) must be set outside demo mode; make one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, or set BANSHI_DEMO=1 for the demo"
+    )
+if SECRET_KEY == DEMO_SECRET_KEY and not DEMO:
+    raise ImproperlyConfigured("SECRET_KEY is the demo's published key: set a key of your own")
+SECRET_KEY = SECRET_KEY or DEMO_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -25,9 +47,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "banshi.ui.apps.StaticFilesConfig",  # django.contrib.staticfiles, without ninja's ReDoc
     "axes",
     "channels",
+    # Its templates and static files: the API docs load Swagger UI from the site, never from a CDN.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "banshi.ui",
@@ -55,6 +79,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After WhiteNoise, which answers for static files before these run: they keep their long caching.
+    "banshi.ui.middleware.PermissionsPolicyMiddleware",
+    "banshi.ui.middleware.NoStoreMiddleware",
     # Last, so that it turns a lockout flagged anywhere in the request into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -98,13 +126,28 @@ TEMPLATES = [
 ]
 
 _default_sqlite = f"sqlite:///{DATA_DIR / 'banshi.sqlite3'}"
+# No persistent connections unless asked for: under ASGI (`make run`, the WebSocket server) each request
+# may run in a thread of its own, and a connection kept per thread is never closed (Django's guidance is
+# CONN_MAX_AGE=0 there). Under WSGI, DATABASE_CONN_MAX_AGE or, on PostgreSQL, DATABASE_POOL saves the
+# connection set-up of each request.
+_conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 0)
 try:
-    _db = dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=600)
+    _db = dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=_conn_max_age)
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+if env_bool("DATABASE_POOL", False):
+    if _db["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL needs PostgreSQL (a postgres:// DATABASE_URL)")
+    if _conn_max_age:
+        raise ImproperlyConfigured("DATABASE_POOL and DATABASE_CONN_MAX_AGE exclude each other: set one")
+    # psycopg's pool, per process: size it to the server's threads (granian's --blocking-threads).
+    _db.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 16),
+    }
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, a busy timeout and IMMEDIATE transactions keep concurrent writers from failing with
-    # "database is locked"; persistent connections keep the pragmas cheap.
+    # "database is locked".
     _db["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -129,10 +172,37 @@ CACHES = {
 # django-ratelimit calls the in-process cache unfit (it is, for several processes: see above) and does not
 # know Django's own Redis backend, which increments atomically.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if _cache_url else ["django_ratelimit.E003"])
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Sessions live in the database: the cookie holds only a random key, and logging out deletes the
+# session at once. (Not cached_db: each process has its own cache, which would keep a deleted session.)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind TLS: HSTS, a redirect of plain HTTP, and the header by which the proxy says a request came over
+# HTTPS (e.g. X-Forwarded-Proto; the proxy must set it on every request, overwriting the client's).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+_proxy_ssl_header = env_header("SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+
+# Scripts, styles and everything else from the site itself: no inline script or style runs, and nothing
+# loads from elsewhere. Images may be data: URLs (Swagger UI's icons); the call page's socket is 'self'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -150,6 +220,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Source maps (Swagger UI's are megabytes) are read by a developer's tools only: not worth compressing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Materials live outside the web root and are served only through a permission-checked view.
 MATERIALS_DIR = DATA_DIR / "materials"
@@ -160,9 +232,32 @@ MATERIAL_DECODE_MAX_MB = env_int("MATERIAL_DECODE_MAX_MB", 48)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MATERIAL_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "banshi.notify.backends.ConsoleBackend")
-NOTIFY_EMAIL_BACKEND = env_str("NOTIFY_EMAIL_BACKEND", "banshi.notify.backends.ConsoleBackend")
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The console backend writes messages to the log (one-time codes masked outside demo mode): a real
+# deployment names its gateways' backends, and the settings refuse to load without them.
+CONSOLE_BACKEND = "banshi.notify.backends.ConsoleBackend"
+NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", CONSOLE_BACKEND if DEMO else "")
+NOTIFY_EMAIL_BACKEND = env_str("NOTIFY_EMAIL_BACKEND", CONSOLE_BACKEND if DEMO else "")
+for _name, _backend in (
+    ("NOTIFY_SMS_BACKEND", NOTIFY_SMS_BACKEND),
+    ("NOTIFY_EMAIL_BACKEND", NOTIFY_EMAIL_BACKEND),
+):
+    if not DEMO and _backend.strip() in ("", CONSOLE_BACKEND):
+        raise ImproperlyConfigured(
+            f"{_name} must name a gateway's backend outside demo mode (the console backend only writes "
+            "messages to the log), e.g. banshi.notify.backends.DjangoEmailBackend for e-mail"
+        )
+# Django's own mail (banshi.notify.backends.DjangoEmailBackend, error reports): SMTP, or the log in the demo.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # Real time (video-call signaling, live queue): an in-process channel layer by default, which serves one
 # process; CHANNEL_REDIS_URL (e.g. redis://127.0.0.1:6379/0) shares it between processes.

@@ -40,6 +40,14 @@ GIVE_UP_SECONDS = 60
 VENV_BIN = Path(sys.executable).parent
 
 
+# Outside demo mode, as production: a key, and gateways that keep nothing (the bench sends no text).
+PRODUCTION = {
+    "SECRET_KEY": uuid.uuid4().hex * 2,
+    "NOTIFY_SMS_BACKEND": "bench.backends.Discard",
+    "NOTIFY_EMAIL_BACKEND": "bench.backends.Discard",
+}
+
+
 def environment(data_dir: Path) -> dict[str, str]:
     """What the server, the worker and this process share: the embedded default, on a fresh database."""
     env = {
@@ -53,6 +61,7 @@ def environment(data_dir: Path) -> dict[str, str]:
             "BANSHI_DATA_DIR": str(data_dir),
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            **PRODUCTION,
         }
     )
     return env

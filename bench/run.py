@@ -139,6 +139,16 @@ def django_setup(data_dir: Path) -> None:
     os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ["BANSHI_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Outside demo mode, as production; persistent connections, as production's WSGI server keeps them.
+    os.environ.update(
+        {
+            "SECRET_KEY": uuid.uuid4().hex * 2,
+            "NOTIFY_SMS_BACKEND": "bench.backends.Discard",
+            "NOTIFY_EMAIL_BACKEND": "bench.backends.Discard",
+            "DATABASE_CONN_MAX_AGE": "600",
+        }
+    )
+    os.environ.pop("BANSHI_DEMO", None)
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     import django
 

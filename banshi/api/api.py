@@ -2,7 +2,7 @@
 `{"errors": [{"field": "...", "message": "..."}]}` with 400, 401, 404 or 409."""
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -29,6 +29,9 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=BearerToken(),
     docs_url="/docs",
+    # Swagger UI from the site's own static files ("ninja" is an installed app), never from a CDN; no
+    # validator badge, which Swagger UI would fetch from swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
     openapi_url="/openapi.json",
 )
 api.add_router("", accounts_api.router)

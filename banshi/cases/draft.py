@@ -1,54 +1,130 @@
-"""The resident's unfinished application, kept in the session until it is submitted. A window clerk
-filling it in for a resident keeps it under a key that names the resident too."""
+"""The resident's unfinished application: a `Draft` row on the server, never in the cookie, until it is
+submitted. A window clerk filling it in for a resident keeps it as their own row for that resident, so
+that two residents' drafts never mix. The pages read and write it as a dict of `token`, `answers`,
+`values` and `materials`.
+
+Drafts are the resident's own unfinished input, as a paper form on their table: writing one is not
+audited (the submission is); deleting the old ones is (`drafts_purge`)."""
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from django.http import HttpRequest
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
+from banshi.accounts.models import User
+from banshi.audit.models import Event
+from banshi.audit.services import event_build
+from banshi.cases.events import EventType
+from banshi.cases.models import Draft
 
-def draft_key(code: str, applicant_id: int | None = None) -> str:
-    """The name a draft is kept under: the bundle's code, and the resident's id when a clerk fills it
-    in for them, so that two residents' drafts never mix."""
-    return code if applicant_id is None else f"{code}:for:{applicant_id}"
-
-
-def drafts_of_others_forget(request: HttpRequest, applicant_id: int) -> None:
-    """A clerk starts serving a resident: forget what was kept for other residents, since the session
-    is a cookie of a few kilobytes and a clerk serves many people a day."""
-    keep = f":for:{applicant_id}"
-    for key in list(request.session.keys()):
-        if key.startswith(("draft:", "submitted:")) and ":for:" in key and not key.endswith(keep):
-            del request.session[key]
-
-
-def _key(code: str) -> str:
-    return f"draft:{code}"
+# A draft, sent or not, is deleted this long after its last change.
+DRAFT_KEPT_FOR = timedelta(days=30)
 
 
-def draft_get(request: HttpRequest, code: str) -> dict | None:
-    return request.session.get(_key(code))
+@dataclass(frozen=True)
+class DraftKey:
+    """Which draft: the bundle's, for the user themselves or (a window clerk) for a resident."""
+
+    code: str
+    applicant_id: int | None = None
 
 
-def draft_start(request: HttpRequest, code: str) -> dict:
-    """The draft of `code`, started now if there is none. Its token is the idempotency key of the
-    submission, so a double click or a resent POST gives the same application."""
-    draft = draft_get(request, code)
-    if draft is None:
-        draft = {"token": secrets.token_urlsafe(18), "answers": {}, "values": {}, "materials": {}}
-        draft_save(request, code, draft)
-    return draft
+def draft_key(code: str, applicant_id: int | None = None) -> DraftKey:
+    return DraftKey(code=code, applicant_id=applicant_id)
 
 
-def draft_save(request: HttpRequest, code: str, draft: dict) -> None:
-    request.session[_key(code)] = draft
-    request.session.modified = True
+def _rows(user: User, key: DraftKey) -> QuerySet[Draft]:
+    applicant_id = user.pk if key.applicant_id is None else key.applicant_id
+    return Draft.objects.filter(owner=user, applicant_id=applicant_id, bundle_code=key.code)
 
 
-def draft_finish(request: HttpRequest, code: str, number: str) -> None:
-    """Forget the draft, remembering which application it became (for a resent submit)."""
-    request.session.pop(_key(code), None)
-    request.session[f"submitted:{code}"] = number
+def _as_dict(draft: Draft) -> dict[str, Any]:
+    return {
+        "token": draft.token,
+        "answers": dict(draft.answers),
+        "values": dict(draft.values),
+        "materials": dict(draft.materials),
+    }
 
 
-def draft_submitted(request: HttpRequest, code: str) -> str | None:
-    return request.session.get(f"submitted:{code}")
+def drafts_of_others_forget(user: User, applicant_id: int) -> None:
+    """A clerk starts serving a resident: forget what they kept for other residents, who have left the
+    window (their own drafts, as a resident, stay)."""
+    Draft.objects.filter(owner=user).exclude(applicant_id__in=[user.pk, applicant_id]).delete()
+
+
+def draft_get(user: User, key: DraftKey) -> dict[str, Any] | None:
+    """The unfinished draft, or None (none started, or sent)."""
+    draft = _rows(user, key).filter(submitted_number="").first()
+    return None if draft is None else _as_dict(draft)
+
+
+def draft_start(user: User, key: DraftKey) -> dict[str, Any]:
+    """The draft of `key`, started now if there is none (or the last one was sent). Its token is the
+    idempotency key of the submission, so a double click or a resent POST gives the same application."""
+    now = timezone.now()
+    applicant_id = user.pk if key.applicant_id is None else key.applicant_id
+    draft, created = Draft.objects.get_or_create(
+        owner=user,
+        applicant_id=applicant_id,
+        bundle_code=key.code,
+        defaults={"token": secrets.token_urlsafe(18), "updated_at": now},
+    )
+    if not created and draft.submitted_number:
+        fresh = {"token": secrets.token_urlsafe(18), "answers": {}, "values": {}, "materials": {}}
+        # Only if it is still the sent one: of two pages starting over at once, one token wins.
+        _rows(user, key).filter(submitted_number=draft.submitted_number).update(
+            **fresh, submitted_number="", updated_at=now
+        )
+        draft.refresh_from_db()
+    return _as_dict(draft)
+
+
+def draft_save(user: User, key: DraftKey, draft: dict[str, Any]) -> None:
+    """Keep what the pages changed. A draft sent meanwhile (another tab) stays sent."""
+    _rows(user, key).filter(submitted_number="").update(
+        answers=draft["answers"],
+        values=draft["values"],
+        materials=draft["materials"],
+        updated_at=timezone.now(),
+    )
+
+
+def draft_finish(user: User, key: DraftKey, number: str) -> None:
+    """Forget the draft, remembering only which application it became (for a resent submit)."""
+    _rows(user, key).update(
+        answers={}, values={}, materials={}, submitted_number=number, updated_at=timezone.now()
+    )
+
+
+def draft_submitted(user: User, key: DraftKey) -> str | None:
+    """The number of the application the last draft of `key` became, if it was sent."""
+    number = _rows(user, key).exclude(submitted_number="").values_list("submitted_number", flat=True).first()
+    return number or None
+
+
+def drafts_purge(*, now: datetime) -> int:
+    """Delete every draft, sent or not, unchanged for `DRAFT_KEPT_FOR`; audited, one event each. How
+    many were deleted."""
+    with transaction.atomic():
+        old = list(
+            Draft.objects.select_for_update().filter(updated_at__lt=now - DRAFT_KEPT_FOR).order_by("pk")
+        )
+        if not old:
+            return 0
+        Event.objects.bulk_create(
+            event_build(
+                actor=None,
+                subject=draft,
+                event_type=EventType.DRAFT_PURGED,
+                extra={"bundle": draft.bundle_code, "sent": bool(draft.submitted_number)},
+                at=now,
+            )
+            for draft in old
+        )
+        Draft.objects.filter(pk__in=[draft.pk for draft in old]).delete()
+    return len(old)

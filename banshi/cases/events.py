@@ -43,6 +43,7 @@ class EventType(StrEnum):
     RATING_FOLLOWED_UP = "rating.followed_up"
     UPLOAD_CREATED = "upload.created"
     UPLOADS_PURGED = "upload.purged"
+    DRAFT_PURGED = "draft.purged"
     USER_CREATED_AT_WINDOW = "user.created_at_window"
     WINDOW_CONFIRMATION_SENT = "window_confirmation.sent"
     WINDOW_CONFIRMATION_LOCKED = "window_confirmation.locked"

@@ -285,3 +285,33 @@ class WindowConfirmation(SmsCode):
 
     def __str__(self) -> str:
         return f"confirmation {self.pk} for {self.applicant_id}"
+
+
+class Draft(models.Model):
+    """The one form of a bundle as far as it is filled in, kept on the server (never in the cookie): by
+    a resident for themselves, or by a window clerk for the resident they serve. Once sent, only the
+    number of the application it became is kept (for a resent submit); either is deleted 30 days after
+    its last change (`cases.draft.drafts_purge`)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    # Whose application it is: the owner's own, or the resident a window clerk fills it in for.
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    bundle_code = models.CharField(max_length=40)
+    token = models.CharField(max_length=80)  # the submission's idempotency key
+    answers = models.JSONField(default=dict, blank=True)
+    values = models.JSONField(default=dict, blank=True)
+    materials = models.JSONField(default=dict, blank=True)  # material key → upload id
+    submitted_number = models.CharField(max_length=40, blank=True)
+    updated_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("draft application")
+        verbose_name_plural = _("draft applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "applicant", "bundle_code"], name="cases_draft_one_per_bundle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.bundle_code} of {self.owner_id} for {self.applicant_id}"

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from banshi.accounts.models import User
 from banshi.audit.models import Access, Event
 from banshi.audit.selectors import events_for, viewers_of_application
-from banshi.cases.models import Application, ApplicationMaterial, Rating, Task, Upload
+from banshi.cases.models import Application, ApplicationMaterial, Draft, Rating, Task, Upload
 from banshi.catalog.definition import OutputDef
 from banshi.catalog.forms import area_choices, display_value, masked_value
 from banshi.directory.models import Agency, Window
@@ -455,3 +455,13 @@ def access_rows(records: list[Access]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def draft_codes_of(*, user: User) -> list[str]:
+    """The bundles of which the user has an unfinished application of their own (not one a window
+    clerk fills in for someone), by code."""
+    return sorted(
+        Draft.objects.filter(owner=user, applicant=user, submitted_number="").values_list(
+            "bundle_code", flat=True
+        )
+    )

@@ -2,7 +2,9 @@
 
 import json
 import os
+import re
 from datetime import time
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -13,6 +15,37 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def env_secret(name: str) -> str:
+    """A secret from the variable `name` or, so that it stays out of the process's environment, from the
+    file named by `name`_FILE (its content, without the final newline); "" when neither is set."""
+    value = os.environ.get(name, "")
+    file_name = os.environ.get(f"{name}_FILE", "")
+    if value and file_name:
+        raise ImproperlyConfigured(f"set {name} or {name}_FILE, not both")
+    if not file_name:
+        return value
+    try:
+        value = Path(file_name).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(f"{name}_FILE cannot be read: {exc}") from None
+    if not value:
+        raise ImproperlyConfigured(f"{name}_FILE names an empty file: {file_name}")
+    return value
+
+
+def env_header(name: str) -> str:
+    """An HTTP header's name (`X-Forwarded-Proto`) as Django's request.META key (`HTTP_X_FORWARDED_PROTO`);
+    "" when the variable is unset or empty."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    if not re.fullmatch(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*", raw):
+        raise ImproperlyConfigured(
+            f"{name} must be an HTTP header's name such as X-Forwarded-Proto, not {raw!r}"
+        )
+    return "HTTP_" + raw.upper().replace("-", "_")
 
 
 def env_bool(name: str, default: bool) -> bool:

@@ -3,8 +3,10 @@ NOTIFY_SMS_BACKEND and NOTIFY_EMAIL_BACKEND name the class, and a deployment's g
 implement the same method. A backend may raise; the delivery task then records the failure."""
 
 import logging
+import re
 from typing import Protocol
 
+from django.conf import settings
 from django.core.mail import send_mail
 
 from banshi.lib.personal import mask_phone
@@ -24,11 +26,23 @@ def mask_recipient(recipient: str) -> str:
     return mask_phone(recipient)
 
 
+# What a one-time code looks like in a text: a run of 4 to 8 digits (longer runs are numbers of
+# applications and documents, which the log may keep).
+ONE_TIME_CODE = re.compile(r"(?<![0-9])[0-9]{4,8}(?![0-9])")
+
+
+def mask_codes(text: str) -> str:
+    """The text with every run of digits that could be a one-time code starred out."""
+    return ONE_TIME_CODE.sub(lambda found: "*" * len(found.group()), text)
+
+
 class ConsoleBackend:
-    """Writes the message to the log instead of sending it; the recipient is masked."""
+    """Writes the message to the log instead of sending it; the recipient is masked, and so are
+    one-time codes, except in demo mode (BANSHI_DEMO), where the log is the demo's only phone."""
 
     def send(self, *, recipient: str, text: str) -> None:
-        logger.info("message to %s: %s", mask_recipient(recipient), text)
+        shown = text if settings.DEMO else mask_codes(text)
+        logger.info("message to %s: %s", mask_recipient(recipient), shown)
 
 
 class DjangoEmailBackend:

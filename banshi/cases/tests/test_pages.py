@@ -9,6 +9,7 @@ from django.test import Client
 
 from banshi.audit.models import Event
 from banshi.cases import services
+from banshi.cases.draft import DraftKey, draft_get
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
 from banshi.conftest import ANSWERS, NEWBORN_MATERIALS, PASSWORD, _officer, make_id, newborn_values, png_bytes
 from banshi.lib.errors import Conflict, FieldErrors
@@ -105,7 +106,7 @@ def test_a_resident_applies_through_the_pages_from_questions_to_the_status_page(
         ApplicationMaterial.objects.filter(application=application).values_list("key", flat=True)
     ) == sorted(NEWBORN_MATERIALS)
     assert application.values["mother.id_number"] == newborn_values()["mother.id_number"]
-    assert "draft:newborn" not in client.session
+    assert draft_get(resident, DraftKey("newborn")) is None
 
     confirmation = client.get(response.url, headers={"accept-language": "en"})
     assert application.number in text(confirmation)

@@ -285,5 +285,5 @@ def test_the_clerks_drafts_for_two_residents_do_not_mix(window_clerk, resident, 
     client.get(f"/window/residents/{other_resident.pk}/")
     response = client.get(f"{base(other_resident)}/details/")
     assert response.status_code == 302 and response.url == f"{base(other_resident)}/questions/"
-    # Serving another resident forgets the first one's draft: the session is a small cookie.
+    # Serving another resident forgets the first one's draft: they have left the window.
     assert client.get(f"{base(resident)}/check/").url == f"{base(resident)}/questions/"

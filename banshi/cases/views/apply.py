@@ -1,5 +1,5 @@
 """The resident's way through a bundle: start page, situation questions, the one form, check your
-answers, submit. The draft lives in the session; uploads are stored the moment they arrive.
+answers, submit. The draft is a row on the server (`cases.draft`); uploads are stored the moment they arrive.
 
 A window clerk goes through the same pages for a walk-in resident (the `window_apply_*` URLs, with
 the resident's id); at the end the resident confirms with a code sent to their phone instead."""
@@ -19,7 +19,15 @@ from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.accounts.models import User
 from banshi.accounts.selectors import resident_by_id
 from banshi.cases.channels import submission_route
-from banshi.cases.draft import draft_finish, draft_get, draft_key, draft_save, draft_start, draft_submitted
+from banshi.cases.draft import (
+    DraftKey,
+    draft_finish,
+    draft_get,
+    draft_key,
+    draft_save,
+    draft_start,
+    draft_submitted,
+)
 from banshi.cases.selectors import application_for_owner, application_for_window, upload_for_user
 from banshi.cases.services import application_submit_online, upload_create
 from banshi.cases.services.delivery import POSTAL_ADDRESS_FIELD, posts_results
@@ -65,7 +73,7 @@ class Flow:
         return self.window
 
     @property
-    def draft_key(self) -> str:
+    def draft_key(self) -> DraftKey:
         return draft_key(self.code, self.applicant.pk if self.by_clerk else None)
 
     def url(self, step: str) -> str:
@@ -120,7 +128,7 @@ def apply_questions(
 ) -> HttpResponse:
     flow = apply_flow(request, code, resident_id)
     spec = open_spec(code)
-    draft = draft_start(request, flow.draft_key)
+    draft = draft_start(request.user, flow.draft_key)
     errors: dict[str, str]
     answers, errors = draft["answers"], {}
     if request.method == "POST":
@@ -128,7 +136,7 @@ def apply_questions(
         clean, errors = check_answers(spec, answers)
         if not errors:
             draft["answers"] = clean
-            draft_save(request, flow.draft_key, draft)
+            draft_save(request.user, flow.draft_key, draft)
             return redirect(flow.url("details"))
     rows = question_rows(spec, answers, errors)
     context = {
@@ -144,7 +152,7 @@ def apply_questions(
 
 
 def draft_with_answers(request: AuthenticatedHttpRequest, flow: Flow, spec: BundleDef) -> dict | None:
-    draft = draft_get(request, flow.draft_key)
+    draft = draft_get(request.user, flow.draft_key)
     if draft is None or check_answers(spec, draft["answers"])[1]:
         return None
     return draft
@@ -233,7 +241,7 @@ def apply_details(
             else:
                 draft["materials"][key] = upload.id
         draft["values"] = {**draft["values"], **posted_values(request.POST, plan.fields)}
-        draft_save(request, flow.draft_key, draft)
+        draft_save(request.user, flow.draft_key, draft)
         uploads = draft_uploads(request.user, draft["materials"])
         _, errors = _check(spec, plan, draft, uploads)
         errors |= upload_errors
@@ -274,7 +282,7 @@ def apply_check(request: AuthenticatedHttpRequest, code: str, resident_id: int |
     spec = open_spec(code)
     draft = draft_with_answers(request, flow, spec)
     if draft is None:
-        done = flow.submitted_url(request.user, draft_submitted(request, flow.draft_key))
+        done = flow.submitted_url(request.user, draft_submitted(request.user, flow.draft_key))
         if request.method == "POST" and done:
             return redirect(done)
         return redirect(flow.url("questions"))
@@ -297,7 +305,7 @@ def apply_check(request: AuthenticatedHttpRequest, code: str, resident_id: int |
         except Conflict as exc:
             messages.error(request, str(exc))
             return redirect(flow.url("check"))
-        draft_finish(request, flow.draft_key, application.number)
+        draft_finish(request.user, flow.draft_key, application.number)
         return redirect("cases:application_submitted", number=application.number)
     clean, errors = _check(spec, plan, draft, uploads)
     if errors:

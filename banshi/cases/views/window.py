@@ -185,7 +185,7 @@ def window_resident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def window_resident(request: AuthenticatedHttpRequest, resident_id: int) -> HttpResponse:
     window = _clerk_window(request)
     resident = _resident(resident_id)
-    drafts_of_others_forget(request, resident.pk)
+    drafts_of_others_forget(request.user, resident.pk)
     bundles = [
         {
             "code": bundle.code,
@@ -210,7 +210,7 @@ def window_apply_confirm(request: AuthenticatedHttpRequest, resident_id: int, co
     spec = open_spec(code)
     draft = draft_with_answers(request, flow, spec)
     if draft is None:
-        done = flow.submitted_url(request.user, draft_submitted(request, flow.draft_key))
+        done = flow.submitted_url(request.user, draft_submitted(request.user, flow.draft_key))
         return redirect(done or flow.url("questions"))
     plan = spec.plan(draft["answers"])
     uploads = draft_uploads(request.user, draft["materials"])
@@ -238,7 +238,7 @@ def window_apply_confirm(request: AuthenticatedHttpRequest, resident_id: int, co
             add_service_errors(form, exc.errors)
             throttle.failed_try_record(request, account=request.user.get_username())
         else:
-            draft_finish(request, flow.draft_key, application.number)
+            draft_finish(request.user, flow.draft_key, application.number)
             messages.success(
                 request,
                 _("Application %(number)s was sent. Give the resident its number.")

@@ -189,3 +189,26 @@ def _reupload(user) -> int:
     from banshi.conftest import png_bytes
 
     return upload_create(owner=user, file=SimpleUploadedFile("hukou.png", png_bytes("white"))).id
+
+
+def test_outside_demo_mode_the_console_backend_masks_one_time_codes(caplog, settings):
+    settings.DEMO = False
+    with caplog.at_level(logging.INFO, logger="banshi.notify"):
+        ConsoleBackend().send(
+            recipient="13800000001", text="Your code is 482913. Application BS20260512000001"
+        )
+        ConsoleBackend().send(recipient="13800000001", text="验证码：4829，10分钟内有效")
+    lines = [record.getMessage() for record in caplog.records]
+    assert lines == [
+        "message to 138****0001: Your code is ******. Application BS20260512000001",
+        "message to 138****0001: 验证码：****，10分钟内有效",
+    ]
+
+
+def test_in_demo_mode_the_console_backend_shows_the_codes_the_demo_needs(caplog, settings):
+    settings.DEMO = True
+    with caplog.at_level(logging.INFO, logger="banshi.notify"):
+        ConsoleBackend().send(recipient="13800000001", text="Your code is 482913.")
+    assert [record.getMessage() for record in caplog.records] == [
+        "message to 138****0001: Your code is 482913."
+    ]

@@ -8,12 +8,12 @@ import re
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import channel_layers, get_channel_layer
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from banshi.audit.models import Event
-from banshi.cases.models import Upload
+from banshi.cases.models import Draft, Upload
 from banshi.conftest import NEWBORN_MATERIALS, png_bytes
 from banshi.remote import services
 from banshi.remote.models import CallSession, PreReview
@@ -34,15 +34,13 @@ def _fresh_channel_layer():
 
 
 def browser_of(user, draft: dict | None = None) -> Client:
-    """A signed-in browser; with `draft`, the newborn application it has started (kept in the session)."""
+    """A signed-in browser; with `draft`, the newborn application its user has started."""
     client = Client(headers={"Accept-Language": "en"})
     client.force_login(user)
     if draft is not None:
-        session = client.session
-        session["draft:newborn"] = {"token": "t", **draft}
-        session.save()
-        # Sessions are signed cookies: the saved session is the new cookie.
-        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+        Draft.objects.create(
+            owner=user, applicant=user, bundle_code="newborn", token="t", updated_at=timezone.now(), **draft
+        )
     return client
 
 
@@ -104,6 +102,18 @@ def test_both_participants_get_the_call_page_with_the_ice_servers(
         assert config["wsPath"] == f"/ws/calls/{call_session.pk}/"
         assert config["iceServers"] == settings.ICE_SERVERS
         assert '"turn:turn.example.org:3478"' in page  # in the page's JSON, for the script
+
+
+def test_only_the_call_page_may_use_the_camera_and_the_microphone(call_session, resident):
+    client = browser_of(resident)
+    policy = dict(
+        item.split("=")
+        for item in client.get(f"/video/calls/{call_session.pk}/")["Permissions-Policy"].split(", ")
+    )
+    assert policy["camera"] == policy["microphone"] == "(self)" and policy["display-capture"] == "()"
+    for elsewhere in (f"/video/calls/{call_session.pk}/panel/", "/video/", "/"):
+        policy = dict(item.split("=") for item in client.get(elsewhere)["Permissions-Policy"].split(", "))
+        assert policy["camera"] == policy["microphone"] == "()", elsewhere
 
 
 def test_nobody_else_sees_the_call_page_or_its_panel(call_session, outsider, other_resident):

@@ -2,9 +2,12 @@
 sent from home as a video application with the results by post, and an officer records the posting."""
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from banshi.accounts.models import User
 from banshi.audit.models import Event
+from banshi.cases.draft import DraftKey, draft_get
 from banshi.cases.models import Application, Task
 from banshi.cases.services import application_results_sent
 from banshi.cases.tests.helpers import work_everything
@@ -31,12 +34,19 @@ def text(response) -> str:
 
 
 def fill_in(client, answers=BY_POST, materials=NEWBORN_MATERIALS) -> dict:
-    """The resident's draft of the newborn bundle, saved in their session (documents as given)."""
+    """The resident's draft of the newborn bundle, as saved by the pages (documents as given)."""
     client.post("/bundles/newborn/questions/", answers_post(answers))
     client.post(
         "/bundles/newborn/details/", {**fields_post(**{"delivery.address": ADDRESS}), **files_post(materials)}
     )
-    return client.session["draft:newborn"]
+    return draft_of(client)
+
+
+def draft_of(client) -> dict:
+    """The newborn draft of the client's signed-in user, as the pages keep it."""
+    draft = draft_get(User.objects.get(pk=client.session[SESSION_KEY]), DraftKey("newborn"))
+    assert draft is not None
+    return draft
 
 
 def reviewed_call(window, clerk, resident, draft, *, verdicts=None) -> CallSession:
@@ -83,7 +93,7 @@ def test_a_resident_is_served_by_video_from_the_first_call_to_the_posted_results
     assert summary.count('data-verdict="accepted"') == 4 and 'id="continue-application"' in summary
     response = client.post(f"/video/calls/{session.pk}/continue/")
     assert response.status_code == 302 and response.url == "/bundles/newborn/check/"
-    assert client.session["draft:newborn"]["materials"]["hukou_book"] == kept.pk
+    assert draft_of(client)["materials"]["hukou_book"] == kept.pk
 
     check = client.get("/bundles/newborn/check/", headers={"accept-language": "en"})
     assert check.status_code == 200
@@ -174,7 +184,7 @@ def test_a_pre_review_is_used_for_one_application_only(window, clerk, resident):
             session_id=session.pk,
             answers=BY_POST,
             values={},
-            materials=client.session["draft:newborn"]["materials"],
+            materials=draft_of(client)["materials"],
             idempotency_key="another",
         )
     assert Application.objects.filter(channel=Application.Channel.VIDEO).count() == 1

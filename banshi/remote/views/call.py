@@ -24,8 +24,9 @@ from django.views.decorators.http import require_GET, require_POST
 from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.audit.models import Access
 from banshi.audit.services import access_record
-from banshi.cases.draft import draft_get
+from banshi.cases.draft import DraftKey, draft_get
 from banshi.cases.models import Upload
+from banshi.cases.selectors import draft_codes_of
 from banshi.cases.services.materials import upload_path
 from banshi.catalog.forms import display_value
 from banshi.catalog.validation import check_values
@@ -35,6 +36,7 @@ from banshi.remote.consumers import CLOSE_ENDED, CLOSE_FLOODED, CLOSE_REFUSED, C
 from banshi.remote.models import CallSession, PreReview
 from banshi.remote.routing import socket_path
 from banshi.remote.services.calls import REJOIN_WITHIN
+from banshi.ui.middleware import permissions_allow
 
 # --- helpers ------------------------------------------------------------------------------------------
 
@@ -122,15 +124,11 @@ def _ticket_bundle(session: CallSession) -> str:
 
 def _shareable_bundles(request: AuthenticatedHttpRequest, session: CallSession) -> list[str]:
     """The bundles whose drafts the resident may share: the one they queued for, or else every
-    application they have started in this browser."""
+    application they have started."""
     code = _ticket_bundle(session)
     if code:
         return [code]
-    return sorted(
-        key.removeprefix("draft:")
-        for key in request.session.keys()
-        if key.startswith("draft:") and ":for:" not in key
-    )
+    return draft_codes_of(user=request.user)
 
 
 def _panel(request: AuthenticatedHttpRequest, session: CallSession) -> dict[str, Any]:
@@ -149,7 +147,7 @@ def _panel(request: AuthenticatedHttpRequest, session: CallSession) -> dict[str,
     }
     if role == "resident":
         context["share_bundles"] = [
-            {"code": code, "started": draft_get(request, code) is not None}
+            {"code": code, "started": draft_get(request.user, DraftKey(code)) is not None}
             for code in _shareable_bundles(request, session)
         ]
     if spec is None:
@@ -241,6 +239,7 @@ def _strings() -> dict[str, str]:
 
 
 @login_required
+@permissions_allow("camera", "microphone")
 def call_page(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """The call, for its clerk and its resident; reloading it within the rejoin time rejoins. An ended
     call (or one past its rejoin time) shows what was shared and decided, without the video."""
@@ -359,7 +358,7 @@ def call_share(request: AuthenticatedHttpRequest, session_id: int) -> HttpRespon
         return refused
     code = request.POST.get("bundle", "")
     form = f"share-{code}"
-    draft = draft_get(request, code) if code in _shareable_bundles(request, session) else None
+    draft = draft_get(request.user, DraftKey(code)) if code in _shareable_bundles(request, session) else None
     if draft is None:
         missing = (400, {"bundle": _("You have not started an application for this service yet.")})
         return _panel_refused(request, session.pk, form, missing)

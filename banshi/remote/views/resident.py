@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.accounts.throttle import throttled
-from banshi.cases.draft import draft_save, draft_start
+from banshi.cases.draft import DraftKey, draft_save, draft_start
 from banshi.catalog.selectors import bundle_open
 from banshi.directory.models import Window
 from banshi.directory.selectors import is_supervisor
@@ -411,9 +411,10 @@ def remote_call_continue(request: AuthenticatedHttpRequest, session_id: int) -> 
     code = session.draft.get("bundle")
     if session.resident_id != request.user.pk or not code or bundle_open(code=code) is None:
         raise Http404
-    draft = draft_start(request, code)
+    key = DraftKey(code)
+    draft = draft_start(request.user, key)
     draft["answers"] = dict(session.draft.get("answers") or {})
     draft["values"] = {**(session.draft.get("values") or {}), **draft["values"]}
     draft["materials"] = {**draft["materials"], **(session.draft.get("materials") or {})}
-    draft_save(request, code, draft)
+    draft_save(request.user, key, draft)
     return redirect("cases:apply_check", code=code)
