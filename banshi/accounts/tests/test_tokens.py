@@ -15,13 +15,20 @@ from django.test import Client
 from banshi.accounts.models import ApiToken, User
 from banshi.accounts.services import password_code_send
 from banshi.audit.models import Event
-from banshi.cases.tests.test_pages import logged_in, text
+from banshi.cases.tests.test_pages import text
 from banshi.conftest import PASSWORD, ApiClient, run_queued_texts
 
 pytestmark = pytest.mark.django_db
 
 MORNING = datetime(2026, 3, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 NEW_PASSWORD = "a new long passphrase"
+
+
+def logged_in(user: User) -> Client:
+    """A browser signed in as `user`, reading the pages in English (the messages the tests look for)."""
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(user)
+    return client
 
 
 def revocations() -> list[tuple[int, str, int | None]]:
