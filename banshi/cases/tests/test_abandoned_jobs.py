@@ -152,6 +152,8 @@ def start_worker(tmp_path: Path, outbox: Path, *, hang: str = "", batch: bool = 
             "BANSHI_TEST_OUTBOX": str(outbox),
             "BANSHI_TEST_HANG": hang,
             "PYTHONPATH": str(ROOT),
+            # Outside demo mode, as a real worker runs: its own key and real (here file-backed) gateways.
+            "SECRET_KEY": "a-key-for-the-worker-of-this-test-only-0123456789",
         }
     )
     command = [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay"]
