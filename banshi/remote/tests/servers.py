@@ -25,7 +25,9 @@ from banshi.conftest import CHROMIUM_ARGS, PASSWORD
 ROOT = Path(settings.BASE_DIR)
 # The servers run as production does, outside demo mode: with a key of their own and gateways that are
 # not the console (nothing is sent: no task worker runs beside them).
-SERVER_SECRET_KEY = secrets.token_urlsafe(50)
+# The servers run outside demo mode, with a key of their own, unless the suite was given one: then they
+# share it, so that a session the test signs in (the session hash is keyed by it) holds on the server too.
+SERVER_SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
 CONNECTED_WITHIN_MS = 20_000
 # uvicorn's cap on a WebSocket frame, as `bin/serve` and the README's production command set it.
 WS_MAX_SIZE = 65536
