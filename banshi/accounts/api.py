@@ -3,19 +3,25 @@
 from datetime import datetime
 
 from django.contrib.auth import authenticate
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
+from banshi.accounts.models import User
 from banshi.accounts.services import api_token_issue
-from banshi.api.schemas import Errors
+from banshi.api.schemas import errors
 from banshi.lib.errors import FieldErrors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["auth"])
 
 
+USERNAME_MAX = User._meta.get_field("username").max_length or 150
+# Far longer than any password anyone types; it bounds what one request makes the server hash.
+PASSWORD_MAX = 4096
+
+
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(min_length=1, max_length=USERNAME_MAX)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
 
 
 class TokenOut(Schema):
@@ -26,7 +32,7 @@ class TokenOut(Schema):
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 400: Errors},
+    response={200: TokenOut, **errors(400, 429)},
     operation_id="banshi_api_routes_token_create",
 )
 def token_create(request, payload: TokenIn):

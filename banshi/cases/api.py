@@ -2,21 +2,60 @@
 the transitions for agency officers."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils import timezone
-from ninja import File, Header, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import StringConstraints
 
-from banshi.api.schemas import Errors
+from banshi.api.schemas import Id, RecordId, errors, keys_as_property_names
 from banshi.cases import services
-from banshi.cases.models import Task
+from banshi.cases.models import Application, Rating, Task
 from banshi.cases.selectors import application_for_owner, queue_for_officer, task_for_officer, task_inputs
-from banshi.cases.services.rate import application_rate
+from banshi.cases.services.decide import OUTPUT_MAX_LENGTH
+from banshi.cases.services.rate import COMMENT_MAX, application_rate
+from banshi.catalog.definition import (
+    CODE,
+    FIELDS_MAX,
+    KEY,
+    KEY_MAX_LENGTH,
+    MATERIALS_MAX,
+    OUTPUTS_MAX,
+    QUESTIONS_MAX,
+    VALUE_MAX_LENGTH,
+)
 from banshi.lib.errors import FieldErrors, NotFound
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router()
+
+# What any bundle's application may hold. A bundle's own form (which keys, which values) is
+# `GET /api/v1/bundles/{code}` and its JSON Schema; these are the limits common to all of them.
+Code = Annotated[str, StringConstraints(pattern=CODE, max_length=KEY_MAX_LENGTH)]
+FieldKey = Annotated[str, StringConstraints(pattern=KEY, max_length=KEY_MAX_LENGTH)]
+Option = Annotated[str, StringConstraints(max_length=KEY_MAX_LENGTH)]
+# A field's value: text, or a number or yes/no as JSON writes them; null or "" for an empty one.
+Value = Annotated[str, StringConstraints(max_length=VALUE_MAX_LENGTH)] | int | float | bool | None
+Answers = Annotated[
+    dict[Code, Option],
+    Field(max_length=QUESTIONS_MAX, json_schema_extra=keys_as_property_names),
+]
+Values = Annotated[
+    dict[FieldKey, Value],
+    Field(max_length=FIELDS_MAX, json_schema_extra=keys_as_property_names),
+]
+Materials = Annotated[
+    dict[Code, Id | None],
+    Field(max_length=MATERIALS_MAX, json_schema_extra=keys_as_property_names),
+]
+# Idempotency keys are stored in this many characters.
+IDEMPOTENCY_KEY_MAX = Application._meta.get_field("idempotency_key").max_length or 80
+# As the officers' pages take them (cases/forms.py).
+REASON_MAX_LENGTH = 1000
+# `fields.<key>` or `materials.<key>`, as returnable_items names them.
+ITEM = r"^(fields|materials)\.[a-z][a-z0-9_.]*$"
+ITEM_MAX_LENGTH = len("materials.") + KEY_MAX_LENGTH
 
 
 # --- uploads -----------------------------------------------------------------------------------------
@@ -30,11 +69,13 @@ class UploadOut(Schema):
 
 @router.post(
     "/uploads",
-    response={201: UploadOut, 400: Errors},
+    response={201: UploadOut, **errors(400, 401)},
     tags=["applications"],
     operation_id="banshi_api_routes_upload_create",
 )
 def upload_create(request, file: File[UploadedFile]):
+    """A material, a PDF, JPEG or PNG checked by its content (a name that says otherwise is refused), at
+    most the size the bundle's materials state (`max_bytes`)."""
     upload = services.upload_create(owner=request.auth, file=file)
     return Status(201, {"id": upload.id, "kind": upload.kind, "size": upload.size})
 
@@ -43,10 +84,13 @@ def upload_create(request, file: File[UploadedFile]):
 
 
 class ApplicationIn(Schema):
-    bundle: str
-    answers: dict[str, Any] = {}
-    fields: dict[str, Any] = {}
-    materials: dict[str, Any] = {}
+    """An application to one bundle: the answers to its questions, the values of its fields and the
+    upload ids of its materials, each keyed as the bundle names them."""
+
+    bundle: Code
+    answers: Answers = {}
+    fields: Values = {}
+    materials: Materials = {}
 
 
 class TaskOut(Schema):
@@ -108,15 +152,18 @@ def _application(application) -> dict:
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, 400: Errors},
+    response={201: ApplicationOut, **errors(400, 401, 404, 409)},
     tags=["applications"],
     operation_id="banshi_api_routes_application_create",
 )
 def application_create(
-    request, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")
+    request,
+    payload: ApplicationIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=IDEMPOTENCY_KEY_MAX),
 ):
     """Submit a bundle. A retried request with the same `Idempotency-Key` returns the first
-    application and never creates a second."""
+    application and never creates a second. After a video call whose pre-review passed, the application
+    is sent through that call (409 when its documents were not all accepted there)."""
     application = services.application_submit_online(
         actor=request.auth,
         bundle_code=payload.bundle,
@@ -132,11 +179,11 @@ def application_create(
 
 @router.get(
     "/applications/{application_id}",
-    response={200: ApplicationOut, 404: Errors},
+    response={200: ApplicationOut, **errors(400, 401, 404)},
     tags=["applications"],
     operation_id="banshi_api_routes_application_detail",
 )
-def application_detail(request, application_id: int):
+def application_detail(request, application_id: RecordId):
     application = application_for_owner(user=request.auth, pk=application_id)
     if application is None:
         raise NotFound()
@@ -144,18 +191,18 @@ def application_detail(request, application_id: int):
 
 
 class CorrectionIn(Schema):
-    task: int
-    fields: dict[str, Any] = {}
-    materials: dict[str, Any] = {}
+    task: Id
+    fields: Values = {}
+    materials: Materials = {}
 
 
 @router.post(
     "/applications/{application_id}/corrections",
-    response={200: ApplicationOut, 400: Errors, 404: Errors, 409: Errors},
+    response={200: ApplicationOut, **errors(400, 401, 404, 409)},
     tags=["applications"],
     operation_id="banshi_api_routes_application_correct",
 )
-def application_correct(request, application_id: int, payload: CorrectionIn):
+def application_correct(request, application_id: RecordId, payload: CorrectionIn):
     services.application_correct(
         actor=request.auth,
         application_id=application_id,
@@ -213,16 +260,24 @@ def _queue_task(task, now) -> dict:
     }
 
 
+TASK_STATES = ["open", *Task.Status.values]
+
+
+class TaskFilter(Schema):
+    status: str = Field(Task.Status.READY, json_schema_extra={"enum": TASK_STATES})
+
+
 @router.get(
     "/tasks",
-    response={200: list[QueueTaskOut], 400: Errors},
+    response={200: list[QueueTaskOut], **errors(400, 401)},
     tags=["tasks"],
     operation_id="banshi_api_routes_task_list",
 )
-def task_list(request, status: str = Task.Status.READY):
+def task_list(request, filters: Query[TaskFilter]):
     """The caller's agencies' tasks in one state (`open` for every open one), most urgent first."""
-    if status != "open" and status not in Task.Status.values:
-        raise FieldErrors({"status": "must be one of: open, " + ", ".join(Task.Status.values)})
+    status = filters.status
+    if status not in TASK_STATES:
+        raise FieldErrors({"status": "must be one of: " + ", ".join(TASK_STATES)})
     now = timezone.now()
     return [
         _queue_task(t, now)
@@ -251,16 +306,16 @@ def _task_detail(request, task_id: int) -> dict:
 
 @router.get(
     "/tasks/{task_id}",
-    response={200: TaskDetailOut, 404: Errors},
+    response={200: TaskDetailOut, **errors(400, 401, 404)},
     tags=["tasks"],
     operation_id="banshi_api_routes_task_detail",
 )
-def task_detail(request, task_id: int):
+def task_detail(request, task_id: RecordId):
     """Only what the task's service needs: its fields, its upstream outputs, its materials."""
     return _task_detail(request, task_id)
 
 
-TRANSITION_RESPONSES = {200: TaskDetailOut, 400: Errors, 404: Errors, 409: Errors}
+TRANSITION_RESPONSES = {200: TaskDetailOut, **errors(400, 401, 404, 409)}
 
 
 @router.post(
@@ -269,7 +324,7 @@ TRANSITION_RESPONSES = {200: TaskDetailOut, 400: Errors, 404: Errors, 409: Error
     tags=["tasks"],
     operation_id="banshi_api_routes_task_claim",
 )
-def task_claim(request, task_id: int):
+def task_claim(request, task_id: RecordId):
     services.task_claim(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
 
@@ -280,13 +335,19 @@ def task_claim(request, task_id: int):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_release",
 )
-def task_release(request, task_id: int):
+def task_release(request, task_id: RecordId):
     services.task_release(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
 
 
 class ApproveIn(Schema):
-    outputs: dict[str, Any] = {}
+    """The outputs an officer types, by key; one left out, empty or null is generated where the
+    service can generate it."""
+
+    outputs: Annotated[
+        dict[FieldKey, Annotated[str, StringConstraints(max_length=OUTPUT_MAX_LENGTH)] | None],
+        Field(max_length=OUTPUTS_MAX, json_schema_extra=keys_as_property_names),
+    ] = {}
 
 
 @router.post(
@@ -295,14 +356,22 @@ class ApproveIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_approve",
 )
-def task_approve(request, task_id: int, payload: ApproveIn | None = None):
+def task_approve(request, task_id: RecordId, payload: ApproveIn | None = None):
     services.task_approve(actor=request.auth, task_id=task_id, outputs=payload.outputs if payload else {})
     return _task_detail(request, task_id)
 
 
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=REASON_MAX_LENGTH)]
+
+
 class ReturnIn(Schema):
-    reason: str
-    items: list[str]
+    """What the applicant must correct: `fields.<key>` and `materials.<key>` the service uses."""
+
+    reason: Reason
+    items: Annotated[
+        list[Annotated[str, StringConstraints(pattern=ITEM, max_length=ITEM_MAX_LENGTH)]],
+        Field(min_length=1, max_length=FIELDS_MAX + MATERIALS_MAX),
+    ]
 
 
 @router.post(
@@ -311,13 +380,13 @@ class ReturnIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_return",
 )
-def task_return(request, task_id: int, payload: ReturnIn):
+def task_return(request, task_id: RecordId, payload: ReturnIn):
     services.task_return(actor=request.auth, task_id=task_id, reason=payload.reason, items=payload.items)
     return _task_detail(request, task_id)
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Reason
 
 
 @router.post(
@@ -326,7 +395,7 @@ class RejectIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_reject",
 )
-def task_reject(request, task_id: int, payload: RejectIn):
+def task_reject(request, task_id: RecordId, payload: RejectIn):
     services.task_reject(actor=request.auth, task_id=task_id, reason=payload.reason)
     return _task_detail(request, task_id)
 
@@ -335,8 +404,8 @@ def task_reject(request, task_id: int, payload: RejectIn):
 
 
 class RatingIn(Schema):
-    level: int
-    comment: str = ""
+    level: int = Field(ge=min(Rating.Level.values), le=max(Rating.Level.values))
+    comment: str = Field("", max_length=COMMENT_MAX)
 
 
 class RatingOut(Schema):
@@ -349,11 +418,11 @@ class RatingOut(Schema):
 
 @router.post(
     "/applications/{application_id}/rating",
-    response={201: RatingOut, 400: Errors, 404: Errors, 409: Errors},
+    response={201: RatingOut, **errors(400, 401, 404, 409)},
     tags=["applications"],
     operation_id="banshi_api_ratings_application_rating_create",
 )
-def application_rating_create(request, application_id: int, payload: RatingIn):
+def application_rating_create(request, application_id: RecordId, payload: RatingIn):
     """Rate a complete or closed application, once: `level` 5 very satisfied (非常满意), 4 satisfied
     (满意), 3 fairly satisfied (基本满意), 2 dissatisfied (不满意), 1 very dissatisfied (非常不满意)."""
     rating = application_rate(

@@ -4,6 +4,7 @@ caller names the field."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,10 +15,79 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from banshi.catalog.definition import FieldDef
-from banshi.lib.personal import id_number_problem, normalise_id_number, phone_problem
+from banshi.catalog.definition import FieldDef, FieldType
+from banshi.lib.personal import (
+    ID_NUMBER_PATTERN,
+    PHONE_PATTERN,
+    id_number_problem,
+    normalise_id_number,
+    phone_problem,
+)
 
-_BANK = re.compile(r"^\d{12,19}$")
+# What a field of each type accepts beyond what its bundle says: the one place both the checks below and
+# what the API tells a client (`catalog/schema.py`) read.
+TEXT_MAX_LENGTH: dict[FieldType, int] = {"text": 100, "address": 200}  # when the bundle names none
+ADDRESS_MIN_LENGTH = 5
+EMAIL_MAX_LENGTH = 320  # RFC 3696, as Django's validator
+BANK_ACCOUNT_PATTERN = r"^[0-9]{12,19}$"
+PATTERNS: dict[FieldType, str] = {
+    "id_number": ID_NUMBER_PATTERN,
+    "phone": PHONE_PATTERN,
+    "bank_account": BANK_ACCOUNT_PATTERN,
+}
+LENGTHS: dict[FieldType, tuple[int, int]] = {
+    "id_number": (18, 18),
+    "phone": (11, 11),
+    "bank_account": (12, 19),
+}
+# A value each of these types accepts, for a client to show as a placeholder (the ID number is the
+# example of GB 11643 itself; the others are reserved or made up).
+EXAMPLES: dict[FieldType, str] = {
+    "id_number": "11010519491231002X",
+    "phone": "13800138000",
+    "bank_account": "6222020200000000000",
+    "email": "name@example.com",
+}
+_BANK = re.compile(BANK_ACCOUNT_PATTERN)
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Everything a field's value must satisfy that can be said without the directory or the clock:
+    lengths in characters, a pattern, bounds, and whether a date or time lies before or after today."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    past: bool = False
+    future: bool = False
+    max_age_days: int | None = None
+    example: str | None = None
+
+
+def constraints(spec: FieldDef) -> Constraints:
+    kind = spec.type
+    min_length, max_length = LENGTHS.get(kind, (None, None))
+    if kind in TEXT_MAX_LENGTH:
+        max_length = spec.max_length or TEXT_MAX_LENGTH[kind]
+        min_length = ADDRESS_MIN_LENGTH if kind == "address" else None
+    elif kind == "email":
+        max_length = EMAIL_MAX_LENGTH
+    numeric = kind in {"integer", "decimal"}
+    timed = kind in {"date", "datetime"}
+    return Constraints(
+        min_length=min_length,
+        max_length=max_length,
+        pattern=PATTERNS.get(kind),
+        minimum=spec.min if numeric else None,
+        maximum=spec.max if numeric else None,
+        past=spec.past and timed,
+        future=spec.future and timed,
+        max_age_days=spec.max_age_days if timed else None,
+        example=EXAMPLES.get(kind),
+    )
 
 
 class ValueProblem(ValueError):
@@ -47,11 +117,11 @@ def clean_value(spec: FieldDef, raw: Any, *, area_codes: set[str] | None = None)
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool) and kind != "boolean":
         raise ValueProblem(_("has the wrong kind of value"))
     text = str(raw).strip()
-    if kind in {"text", "address"}:
-        limit = spec.max_length or (200 if kind == "address" else 100)
-        if len(text) > limit:
-            raise ValueProblem(_("must be at most %(limit)d characters") % {"limit": limit})
-        if kind == "address" and len(text) < 5:
+    if kind in TEXT_MAX_LENGTH:
+        limits = constraints(spec)
+        if limits.max_length is not None and len(text) > limits.max_length:
+            raise ValueProblem(_("must be at most %(limit)d characters") % {"limit": limits.max_length})
+        if limits.min_length is not None and len(text) < limits.min_length:
             raise ValueProblem(_("is too short to be a full address"))
         return text
     if kind == "choice":
@@ -109,6 +179,7 @@ def clean_value(spec: FieldDef, raw: Any, *, area_codes: set[str] | None = None)
         return digits
     if kind == "email":
         try:
+            # Django's validator refuses what is longer than EMAIL_MAX_LENGTH too.
             validate_email(text)
         except DjangoValidationError:
             raise ValueProblem(_("must be an e-mail address")) from None
@@ -137,5 +208,7 @@ def _check_range(spec: FieldDef, number: Decimal) -> None:
 def _check_time(spec: FieldDef, value: date | datetime, now: date | datetime) -> None:
     if spec.past and value > now:
         raise ValueProblem(_("cannot be in the future"))
+    if spec.future and value < now:
+        raise ValueProblem(_("cannot be in the past"))
     if spec.max_age_days is not None and value < now - timedelta(days=spec.max_age_days):
         raise ValueProblem(_("must be within the last %(days)d days") % {"days": spec.max_age_days})

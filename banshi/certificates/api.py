@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from banshi.api.schemas import Errors
+from banshi.api.schemas import errors
 from banshi.certificates.selectors import certificate_for_verification, public_facts
-from banshi.certificates.services import certificate_revoke
+from banshi.certificates.services import REASON_MAX_LENGTH, certificate_revoke
 from banshi.lib.errors import NotFound
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
@@ -33,7 +33,7 @@ def _verification(number: str) -> dict:
 @router.get(
     "/certificates/{number}/verify",
     auth=None,
-    response={200: VerificationOut, 404: Errors},
+    response={200: VerificationOut, **errors(404, 429)},
     operation_id="banshi_api_certificates_certificate_verify",
 )
 def certificate_verify(request, number: str):
@@ -43,12 +43,12 @@ def certificate_verify(request, number: str):
 
 
 class RevokeIn(Schema):
-    reason: str
+    reason: str = Field(min_length=1, max_length=REASON_MAX_LENGTH)
 
 
 @router.post(
     "/certificates/{number}/revoke",
-    response={200: VerificationOut, 400: Errors, 404: Errors, 409: Errors},
+    response={200: VerificationOut, **errors(400, 401, 404, 409)},
     operation_id="banshi_api_certificates_certificate_revoke_operation",
 )
 def certificate_revoke_operation(request, number: str, payload: RevokeIn):

@@ -8,8 +8,11 @@ from django.utils.translation import gettext_noop
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_PHONE_SHAPE = re.compile(r"^1[3-9]\d{9}$")
+# The shapes, as patterns a JSON Schema can carry too: ASCII digits only (`\d` would take any script's).
+ID_NUMBER_PATTERN = r"^[0-9]{17}[0-9X]$"
+PHONE_PATTERN = r"^1[3-9][0-9]{9}$"
+_ID_SHAPE = re.compile(ID_NUMBER_PATTERN)
+_PHONE_SHAPE = re.compile(PHONE_PATTERN)
 
 
 def id_check_digit(first17: str) -> str:

@@ -27,6 +27,7 @@ from banshi.notify.services import notification_send
 from banshi.worktime.hours import working_span
 
 S = Task.Status
+OUTPUT_MAX_LENGTH = 60  # an output an officer types: a document or register number
 
 
 def _locked_task(*, actor, task_id: int) -> tuple[Task, list[Task]]:
@@ -171,7 +172,7 @@ def _outputs(task: Task, given: dict[str, Any], now: datetime) -> dict[str, str]
     for key, output in spec.produces.items():
         value = given.get(key)
         if value not in (None, ""):
-            if not isinstance(value, str) or len(value) > 60:
+            if not isinstance(value, str) or len(value) > OUTPUT_MAX_LENGTH:
                 errors[f"outputs.{key}"] = _("must be text of at most 60 characters")
             else:
                 recorded[key] = value.strip()
