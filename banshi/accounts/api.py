@@ -7,8 +7,8 @@ from ninja import Field, Router, Schema
 
 from banshi.accounts.models import User
 from banshi.accounts.services import api_token_issue
-from banshi.api.schemas import errors
 from banshi.lib.errors import FieldErrors
+from banshi.lib.schemas import errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["auth"])

@@ -1,51 +1,6 @@
-"""Schemas that every app's router shares: the one error shape,
-`{"errors": [{"field": "...", "message": "..."}]}`, the answers an operation declares with it, and the
-limits of the values every router takes (record ids)."""
+"""Schemas that every app's router shares. The error shape lives in `banshi.lib.schemas` so that the
+routers need not import the API that assembles them."""
 
-from typing import Annotated, Any
+from banshi.lib.schemas import Error, Errors
 
-from ninja import P, PathEx, Schema
-from pydantic import Field
-
-# The largest id a table holds (a signed 64-bit integer, Django's BigAutoField): a larger one in a path
-# would overflow the database's integer rather than find nothing.
-ID_MAX = 2**63 - 1
-
-
-class Error(Schema):
-    field: str
-    message: str
-
-
-class Errors(Schema):
-    errors: list[Error]
-
-
-# Every error answer, by status: 400 bad input (naming the field), 401 no valid bearer token, 404 missing
-# or not the caller's, 409 a move the state does not allow, 429 too many requests from one client.
-ERROR_STATUSES = (400, 401, 404, 409, 429)
-
-
-def errors(*statuses: int) -> dict[int, type[Errors]]:
-    """The error answers of an operation, for its `response=`: `{200: Out, **errors(400, 401, 404)}`."""
-    unknown = set(statuses) - set(ERROR_STATUSES)
-    if unknown:
-        raise ValueError(f"not an error answer of the API: {sorted(unknown)}")
-    return dict.fromkeys(statuses, Errors)
-
-
-# A record's id in a path, and in a body.
-RecordId = PathEx[int, P(ge=1, le=ID_MAX)]
-Id = Annotated[int, Field(ge=1, le=ID_MAX)]
-
-
-def keys_as_property_names(schema: dict[str, Any]) -> None:
-    """For `Field(json_schema_extra=...)` of a dict whose keys have a pattern. Pydantic states the pattern
-    as `patternProperties`, under which a key that does not match is still allowed (and then refused by
-    the server); the document states it as `propertyNames`, which allows no other key."""
-    patterns = schema.pop("patternProperties", None)
-    if not patterns:
-        return
-    ((pattern, values),) = patterns.items()
-    schema["propertyNames"] = {**schema.get("propertyNames", {}), "pattern": pattern}
-    schema["additionalProperties"] = values
+__all__ = ["Error", "Errors"]

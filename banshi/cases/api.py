@@ -9,7 +9,6 @@ from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import StringConstraints
 
-from banshi.api.schemas import Id, RecordId, errors, keys_as_property_names
 from banshi.cases import services
 from banshi.cases.models import Application, Rating, Task
 from banshi.cases.selectors import application_for_owner, queue_for_officer, task_for_officer, task_inputs
@@ -26,6 +25,7 @@ from banshi.catalog.definition import (
     VALUE_MAX_LENGTH,
 )
 from banshi.lib.errors import FieldErrors, NotFound
+from banshi.lib.schemas import Id, RecordId, errors, keys_as_property_names
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router()

@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import P, PathEx, Router, Schema
 
-from banshi.api.schemas import errors
 from banshi.catalog.definition import CODE, KEY_MAX_LENGTH, BundleDef
 from banshi.catalog.models import Bundle
 from banshi.catalog.schema import MEDIA_TYPES, bundle_schema, number
@@ -15,6 +14,7 @@ from banshi.catalog.selectors import bundle_open, bundles_open
 from banshi.catalog.values import constraints
 from banshi.directory.selectors import district_choices
 from banshi.lib.errors import NotFound
+from banshi.lib.schemas import errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["catalogue"])

@@ -4,10 +4,10 @@ from datetime import date
 
 from ninja import Field, Router, Schema
 
-from banshi.api.schemas import errors
 from banshi.certificates.selectors import certificate_for_verification, public_facts
 from banshi.certificates.services import REASON_MAX_LENGTH, certificate_revoke
 from banshi.lib.errors import NotFound
+from banshi.lib.schemas import errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["certificates"])
