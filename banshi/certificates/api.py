@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from banshi.accounts.http import ApiRequest
+from banshi.accounts.throttle import rate_refusal
 from banshi.certificates.selectors import (
     certificate_for_verification,
     certificate_number_exists,
@@ -46,7 +47,7 @@ def _number_only(number: str) -> dict[str, Any]:
 @router.get(
     "/certificates/{number}/verify",
     auth=None,
-    response={200: VerificationOut, 400: Errors, 404: Errors},
+    response={200: VerificationOut, 400: Errors, 404: Errors, 429: Errors},
     operation_id="banshi_api_certificates_certificate_verify",
 )
 def certificate_verify(request: HttpRequest, number: str, code: str = "") -> Any:
@@ -54,6 +55,9 @@ def certificate_verify(request: HttpRequest, number: str, code: str = "") -> Any
     printed beside it, with nothing that identifies the holder beyond a masked name. Without a code,
     only whether a document has this number (`code_required`; 404 for an unknown or malformed
     number). A code that is not this number's is a 404 that does not say which of the two was wrong."""
+    refusal = rate_refusal(request, "verify")
+    if refusal is not None:
+        return refusal
     code = code_as_typed(code)
     if not code:
         if not certificate_number_exists(number=number):

@@ -103,6 +103,13 @@ def test_the_api_token_endpoint_is_rate_limited(catalog):
     assert_limited_after_the_rate(ask, ok=400, json=True)
 
 
+def test_the_api_verification_shares_the_rate_of_the_verification_page(catalog):
+    def ask(client):
+        return client.get("/api/v1/certificates/CS20260105000001/verify")
+
+    assert_limited_after_the_rate(ask, ok=404, json=True)
+
+
 def test_a_failing_cache_serves_the_pages_uncounted(catalog, settings, caplog):
     settings.CACHES = {
         "default": {
