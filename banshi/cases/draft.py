@@ -84,11 +84,22 @@ def draft_start(user: User, key: DraftKey) -> dict[str, Any]:
     return _as_dict(draft)
 
 
+def _storable(typed: dict[str, Any]) -> dict[str, Any]:
+    """What a draft can keep of what was typed: a value holding a character that no database column can
+    store (NUL, a lone surrogate; PostgreSQL refuses both) is left out. The page that got it says why,
+    from what was posted, and asks for it again."""
+    return {
+        key: value
+        for key, value in typed.items()
+        if not (isinstance(value, str) and any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in value))
+    }
+
+
 def draft_save(user: User, key: DraftKey, draft: dict[str, Any]) -> None:
     """Keep what the pages changed. A draft sent meanwhile (another tab) stays sent."""
     _rows(user, key).filter(submitted_number="").update(
-        answers=draft["answers"],
-        values=draft["values"],
+        answers=_storable(draft["answers"]),
+        values=_storable(draft["values"]),
         materials=draft["materials"],
         updated_at=timezone.now(),
     )
