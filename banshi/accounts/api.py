@@ -5,23 +5,28 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from banshi.accounts import throttle
 from banshi.accounts.http import ApiRequest
-from banshi.accounts.models import ApiToken
+from banshi.accounts.models import ApiToken, User
 from banshi.accounts.selectors import api_token_of, api_tokens_of
 from banshi.accounts.services import api_token_issue, api_token_revoke
 from banshi.lib.errors import FieldErrors, NotFound
-from banshi.lib.schemas import Errors, Line
+from banshi.lib.schemas import Line, RecordId, errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["auth"])
 
 
+USERNAME_MAX = User._meta.get_field("username").max_length or 150
+# Far longer than any password anyone types; it bounds what one request makes the server hash.
+PASSWORD_MAX = 4096
+
+
 class TokenIn(Schema):
-    username: Line
-    password: str
+    username: Line = Field(min_length=1, max_length=USERNAME_MAX)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
 
 
 class TokenOut(Schema):
@@ -41,7 +46,7 @@ class TokenInfo(Schema):
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 400: Errors, 429: Errors},
+    response={200: TokenOut, **errors(400, 429)},
     operation_id="banshi_api_routes_token_create",
 )
 def token_create(request: HttpRequest, payload: TokenIn) -> HttpResponse | dict[str, Any]:
@@ -61,7 +66,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> HttpResponse | dict[
 
 @router.get(
     "/auth/tokens",
-    response={200: list[TokenInfo], 401: Errors},
+    response={200: list[TokenInfo], **errors(401)},
     operation_id="banshi_accounts_api_token_list",
 )
 def token_list(request: ApiRequest) -> list[ApiToken]:
@@ -71,10 +76,10 @@ def token_list(request: ApiRequest) -> list[ApiToken]:
 
 @router.delete(
     "/auth/tokens/{token_id}",
-    response={204: None, 401: Errors, 404: Errors},
+    response={204: None, **errors(400, 401, 404)},
     operation_id="banshi_accounts_api_token_revoke",
 )
-def token_revoke(request: ApiRequest, token_id: int) -> Status[None]:
+def token_revoke(request: ApiRequest, token_id: RecordId) -> Status[None]:
     """Revoke one of the caller's tokens (the one of this request too); another user's is 404."""
     token = api_token_of(user=request.auth, token_id=token_id)
     if token is None:

@@ -1,5 +1,6 @@
 """The JSON API, assembled from the apps' routers. Errors come out in one shape:
-`{"errors": [{"field": "...", "message": "..."}]}` with 400, 401, 404 or 409."""
+`{"errors": [{"field": "...", "message": "..."}]}` with 400, 401, 404, 409 or 429, each declared by the
+operations that can answer it (`lib.schemas.errors`)."""
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger

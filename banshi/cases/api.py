@@ -2,30 +2,97 @@
 the transitions for agency officers."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils import timezone
-from ninja import File, Header, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import BeforeValidator, JsonValue, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from banshi.accounts.http import ApiRequest
 from banshi.audit.models import Access
 from banshi.audit.services import access_record
 from banshi.cases import services
-from banshi.cases.models import Application, Task
+from banshi.cases.models import Application, Rating, Task
 from banshi.cases.selectors import (
     application_for_owner,
     queue_for_officer,
     task_for_officer,
     task_view_for_officer,
 )
-from banshi.cases.services.rate import application_rate
+from banshi.cases.services.decide import OUTPUT_MAX_LENGTH, REASON_MAX
+from banshi.cases.services.rate import COMMENT_MAX, application_rate
+from banshi.catalog.definition import (
+    CODE,
+    FIELDS_MAX,
+    KEY,
+    KEY_MAX_LENGTH,
+    MATERIALS_MAX,
+    OUTPUTS_MAX,
+    QUESTIONS_MAX,
+    VALUE_MAX_LENGTH,
+)
 from banshi.lib.errors import FieldErrors, NotFound
 from banshi.lib.personal import mask_name
-from banshi.lib.schemas import Errors, Line, Lines
+from banshi.lib.schemas import (
+    CleanFirst,
+    Id,
+    Line,
+    Lines,
+    RecordId,
+    clean_line,
+    errors,
+    keys_as_property_names,
+)
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router()
+
+# What any bundle's application may hold. A bundle's own form (which keys, which values) is
+# `GET /api/v1/bundles/{code}` and its JSON Schema; these are the limits common to all of them.
+Code = Annotated[str, StringConstraints(pattern=CODE, max_length=KEY_MAX_LENGTH), CleanFirst]
+FieldKey = Annotated[str, StringConstraints(pattern=KEY, max_length=KEY_MAX_LENGTH), CleanFirst]
+Option = Annotated[Line, StringConstraints(max_length=KEY_MAX_LENGTH)]
+
+
+def _clean_value(value: Any) -> Any:
+    """A text value cleaned, and refused when longer than any field takes, before the union of the
+    kinds is tried (which would answer with a problem for each of them)."""
+    if not isinstance(value, str):
+        return value
+    value = clean_line(value)
+    if len(value) > VALUE_MAX_LENGTH:
+        raise PydanticCustomError(
+            "string_too_long",
+            "String should have at most {max_length} characters",
+            {"max_length": VALUE_MAX_LENGTH},
+        )
+    return value
+
+
+# A field's value: text, or a number or yes/no as JSON writes them; null or "" for an empty one.
+Value = Annotated[
+    Annotated[str, StringConstraints(max_length=VALUE_MAX_LENGTH)] | int | float | bool | None,
+    BeforeValidator(_clean_value),
+]
+Answers = Annotated[
+    dict[Code, Option],
+    Field(max_length=QUESTIONS_MAX, json_schema_extra=keys_as_property_names),
+]
+Values = Annotated[
+    dict[FieldKey, Value],
+    Field(max_length=FIELDS_MAX, json_schema_extra=keys_as_property_names),
+]
+Materials = Annotated[
+    dict[Code, Id | None],
+    Field(max_length=MATERIALS_MAX, json_schema_extra=keys_as_property_names),
+]
+# Idempotency keys are stored in this many characters.
+IDEMPOTENCY_KEY_MAX = Application._meta.get_field("idempotency_key").max_length or 80
+# `fields.<key>` or `materials.<key>`, as returnable_items names them.
+ITEM = r"^(fields|materials)\.[a-z][a-z0-9_.]*$"
+ITEM_MAX_LENGTH = len("materials.") + KEY_MAX_LENGTH
 
 
 # --- uploads -----------------------------------------------------------------------------------------
@@ -39,11 +106,13 @@ class UploadOut(Schema):
 
 @router.post(
     "/uploads",
-    response={201: UploadOut, 400: Errors},
+    response={201: UploadOut, **errors(400, 401)},
     tags=["applications"],
     operation_id="banshi_api_routes_upload_create",
 )
 def upload_create(request: ApiRequest, file: File[UploadedFile]) -> Status:
+    """A material, a PDF, JPEG or PNG checked by its content (a name that says otherwise is refused), at
+    most the size the bundle's materials state (`max_bytes`)."""
     upload = services.upload_create(owner=request.auth, file=file)
     return Status(201, {"id": upload.id, "kind": upload.kind, "size": upload.size})
 
@@ -52,10 +121,13 @@ def upload_create(request: ApiRequest, file: File[UploadedFile]) -> Status:
 
 
 class ApplicationIn(Schema):
-    bundle: Line
-    answers: dict[Line, Any] = {}
-    fields: dict[Line, Any] = {}
-    materials: dict[Line, Any] = {}
+    """An application to one bundle: the answers to its questions, the values of its fields and the
+    upload ids of its materials, each keyed as the bundle names them."""
+
+    bundle: Code
+    answers: Answers = {}
+    fields: Values = {}
+    materials: Materials = {}
 
 
 class TaskOut(Schema):
@@ -117,12 +189,14 @@ def _application(application: Application) -> dict[str, Any]:
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, 400: Errors, 409: Errors},
+    response={201: ApplicationOut, **errors(400, 401, 404, 409)},
     tags=["applications"],
     operation_id="banshi_api_routes_application_create",
 )
 def application_create(
-    request: ApiRequest, payload: ApplicationIn, idempotency_key: str = Header("", alias="Idempotency-Key")
+    request: ApiRequest,
+    payload: ApplicationIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=IDEMPOTENCY_KEY_MAX),
 ) -> Status:
     """Submit a bundle. A retried request with the same `Idempotency-Key` and the same body returns
     the first application and never creates a second; the key sent again with a different body is a
@@ -142,11 +216,11 @@ def application_create(
 
 @router.get(
     "/applications/{application_id}",
-    response={200: ApplicationOut, 404: Errors},
+    response={200: ApplicationOut, **errors(400, 401, 404)},
     tags=["applications"],
     operation_id="banshi_api_routes_application_detail",
 )
-def application_detail(request: ApiRequest, application_id: int) -> dict[str, Any]:
+def application_detail(request: ApiRequest, application_id: RecordId) -> dict[str, Any]:
     application = application_for_owner(user=request.auth, pk=application_id)
     if application is None:
         raise NotFound()
@@ -154,18 +228,20 @@ def application_detail(request: ApiRequest, application_id: int) -> dict[str, An
 
 
 class CorrectionIn(Schema):
-    task: int
-    fields: dict[Line, Any] = {}
-    materials: dict[Line, Any] = {}
+    task: Id
+    fields: Values = {}
+    materials: Materials = {}
 
 
 @router.post(
     "/applications/{application_id}/corrections",
-    response={200: ApplicationOut, 400: Errors, 404: Errors, 409: Errors},
+    response={200: ApplicationOut, **errors(400, 401, 404, 409)},
     tags=["applications"],
     operation_id="banshi_api_routes_application_correct",
 )
-def application_correct(request: ApiRequest, application_id: int, payload: CorrectionIn) -> dict[str, Any]:
+def application_correct(
+    request: ApiRequest, application_id: RecordId, payload: CorrectionIn
+) -> dict[str, Any]:
     services.application_correct(
         actor=request.auth,
         application_id=application_id,
@@ -231,18 +307,26 @@ def _queue_task(task: Task, now: datetime) -> dict[str, Any]:
     }
 
 
+TASK_STATES = ["open", *Task.Status.values]
+
+
+class TaskFilter(Schema):
+    status: str = Field(Task.Status.READY, json_schema_extra={"enum": list[JsonValue](TASK_STATES)})
+
+
 @router.get(
     "/tasks",
-    response={200: list[QueueTaskOut], 400: Errors},
+    response={200: list[QueueTaskOut], **errors(400, 401)},
     tags=["tasks"],
     operation_id="banshi_api_routes_task_list",
 )
-def task_list(request: ApiRequest, status: str = Task.Status.READY) -> list[dict[str, Any]]:
+def task_list(request: ApiRequest, filters: Query[TaskFilter]) -> list[dict[str, Any]]:
     """The caller's agencies' tasks in one state (`open` for every open one), most urgent first. The
     finished ones (`approved`, `rejected`, `cancelled`) are the caller's own decisions only. Names are
     masked."""
-    if status != "open" and status not in Task.Status.values:
-        raise FieldErrors({"status": "must be one of: open, " + ", ".join(Task.Status.values)})
+    status = filters.status
+    if status not in TASK_STATES:
+        raise FieldErrors({"status": "must be one of: " + ", ".join(TASK_STATES)})
     now = timezone.now()
     return [
         _queue_task(t, now)
@@ -289,18 +373,18 @@ def _task_detail(request: ApiRequest, task_id: int) -> dict[str, Any]:
 
 @router.get(
     "/tasks/{task_id}",
-    response={200: TaskDetailOut, 404: Errors},
+    response={200: TaskDetailOut, **errors(400, 401, 404)},
     tags=["tasks"],
     operation_id="banshi_api_routes_task_detail",
 )
-def task_detail(request: ApiRequest, task_id: int) -> dict[str, Any]:
+def task_detail(request: ApiRequest, task_id: RecordId) -> dict[str, Any]:
     """Only what the task's service needs: its fields, its upstream outputs, its materials. In full
     (`full`) only to the officer holding the task or having decided it, and each such answer is
     recorded; to the rest of the agency personal values are masked and no document is named."""
     return _task_detail(request, task_id)
 
 
-TRANSITION_RESPONSES = {200: TaskDetailOut, 400: Errors, 404: Errors, 409: Errors}
+TRANSITION_RESPONSES = {200: TaskDetailOut, **errors(400, 401, 404, 409)}
 
 
 @router.post(
@@ -309,7 +393,7 @@ TRANSITION_RESPONSES = {200: TaskDetailOut, 400: Errors, 404: Errors, 409: Error
     tags=["tasks"],
     operation_id="banshi_api_routes_task_claim",
 )
-def task_claim(request: ApiRequest, task_id: int) -> dict[str, Any]:
+def task_claim(request: ApiRequest, task_id: RecordId) -> dict[str, Any]:
     services.task_claim(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
 
@@ -320,13 +404,19 @@ def task_claim(request: ApiRequest, task_id: int) -> dict[str, Any]:
     tags=["tasks"],
     operation_id="banshi_api_routes_task_release",
 )
-def task_release(request: ApiRequest, task_id: int) -> dict[str, Any]:
+def task_release(request: ApiRequest, task_id: RecordId) -> dict[str, Any]:
     services.task_release(actor=request.auth, task_id=task_id)
     return _task_detail(request, task_id)
 
 
 class ApproveIn(Schema):
-    outputs: dict[Line, Any] = {}
+    """The outputs an officer types, by key; one left out, empty or null is generated where the
+    service can generate it."""
+
+    outputs: Annotated[
+        dict[FieldKey, Annotated[str, StringConstraints(max_length=OUTPUT_MAX_LENGTH)] | None],
+        Field(max_length=OUTPUTS_MAX, json_schema_extra=keys_as_property_names),
+    ] = {}
 
 
 @router.post(
@@ -335,14 +425,22 @@ class ApproveIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_approve",
 )
-def task_approve(request: ApiRequest, task_id: int, payload: ApproveIn | None = None) -> dict[str, Any]:
+def task_approve(request: ApiRequest, task_id: RecordId, payload: ApproveIn | None = None) -> dict[str, Any]:
     services.task_approve(actor=request.auth, task_id=task_id, outputs=payload.outputs if payload else {})
     return _task_detail(request, task_id)
 
 
+Reason = Annotated[Lines, StringConstraints(min_length=1, max_length=REASON_MAX)]
+
+
 class ReturnIn(Schema):
-    reason: Lines
-    items: list[Line]
+    """What the applicant must correct: `fields.<key>` and `materials.<key>` the service uses."""
+
+    reason: Reason
+    items: Annotated[
+        list[Annotated[str, StringConstraints(pattern=ITEM, max_length=ITEM_MAX_LENGTH)]],
+        Field(min_length=1, max_length=FIELDS_MAX + MATERIALS_MAX),
+    ]
 
 
 @router.post(
@@ -351,13 +449,13 @@ class ReturnIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_return",
 )
-def task_return(request: ApiRequest, task_id: int, payload: ReturnIn) -> dict[str, Any]:
+def task_return(request: ApiRequest, task_id: RecordId, payload: ReturnIn) -> dict[str, Any]:
     services.task_return(actor=request.auth, task_id=task_id, reason=payload.reason, items=payload.items)
     return _task_detail(request, task_id)
 
 
 class RejectIn(Schema):
-    reason: Lines
+    reason: Reason
 
 
 @router.post(
@@ -366,7 +464,7 @@ class RejectIn(Schema):
     tags=["tasks"],
     operation_id="banshi_api_routes_task_reject",
 )
-def task_reject(request: ApiRequest, task_id: int, payload: RejectIn) -> dict[str, Any]:
+def task_reject(request: ApiRequest, task_id: RecordId, payload: RejectIn) -> dict[str, Any]:
     services.task_reject(actor=request.auth, task_id=task_id, reason=payload.reason)
     return _task_detail(request, task_id)
 
@@ -375,8 +473,8 @@ def task_reject(request: ApiRequest, task_id: int, payload: RejectIn) -> dict[st
 
 
 class RatingIn(Schema):
-    level: int
-    comment: Lines = ""
+    level: int = Field(ge=min(Rating.Level.values), le=max(Rating.Level.values))
+    comment: Lines = Field("", max_length=COMMENT_MAX)
 
 
 class RatingOut(Schema):
@@ -389,11 +487,11 @@ class RatingOut(Schema):
 
 @router.post(
     "/applications/{application_id}/rating",
-    response={201: RatingOut, 400: Errors, 404: Errors, 409: Errors},
+    response={201: RatingOut, **errors(400, 401, 404, 409)},
     tags=["applications"],
     operation_id="banshi_api_ratings_application_rating_create",
 )
-def application_rating_create(request: ApiRequest, application_id: int, payload: RatingIn) -> Status:
+def application_rating_create(request: ApiRequest, application_id: RecordId, payload: RatingIn) -> Status:
     """Rate a complete or closed application, once: `level` 5 very satisfied (非常满意), 4 satisfied
     (满意), 3 fairly satisfied (基本满意), 2 dissatisfied (不满意), 1 very dissatisfied (非常不满意)."""
     rating = application_rate(

@@ -2,13 +2,19 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import P, PathEx, Router, Schema
 
+from banshi.catalog.definition import CODE, KEY_MAX_LENGTH, BundleDef
 from banshi.catalog.models import Bundle
+from banshi.catalog.schema import MEDIA_TYPES, bundle_schema, number
 from banshi.catalog.selectors import bundle_open, bundles_open
+from banshi.catalog.values import constraints
+from banshi.directory.selectors import district_choices
 from banshi.lib.errors import NotFound
-from banshi.lib.schemas import Errors
+from banshi.lib.schemas import errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["catalogue"])
@@ -29,23 +35,46 @@ class Option(Schema):
 class QuestionOut(Schema):
     key: str
     label: str
+    hint: str
     options: list[Option]
 
 
 class FieldOut(Schema):
+    """One field of the form with everything its value must satisfy. `options` are a choice's options
+    or an area field's districts and counties; `min_length` and `max_length` count characters; `min`
+    and `max` bound a number; a date or time is not after today or now (`past`), not before
+    (`future`), or at most `max_age_days` old; `pattern` is a regular expression the whole value
+    matches; `example` is a value of the right shape (a valid ID number, say)."""
+
     key: str
     label: str
+    hint: str
     type: str
     required: bool
     options: list[Option]
+    min_length: int | None
+    max_length: int | None
+    pattern: str | None
+    min: int | float | None
+    max: int | float | None
+    past: bool
+    future: bool
+    max_age_days: int | None
+    example: str | None
     when: dict[str, Any]
     services: list[str]
 
 
 class MaterialOut(Schema):
+    """One material: the id of an upload of one of the kinds in `accept` (`media_types` names them as
+    MIME types), of at most `max_bytes`."""
+
     key: str
     label: str
+    hint: str
     accept: list[str]
+    media_types: list[str]
+    max_bytes: int
     required: bool
     when: dict[str, Any]
     services: list[str]
@@ -74,6 +103,9 @@ class BundleOut(BundleSummary):
     services: list[ServiceOut]
 
 
+BundleCode = PathEx[str, P(pattern=CODE, max_length=KEY_MAX_LENGTH)]
+
+
 def _summary(bundle: Bundle) -> dict[str, Any]:
     spec = bundle.current_spec
     return {
@@ -88,6 +120,45 @@ def _options(options: dict[str, Any]) -> list[dict[str, str]]:
     return [{"value": value, "label": str(label)} for value, label in options.items()]
 
 
+def _open_spec(code: str) -> tuple[Bundle, BundleDef]:
+    bundle = bundle_open(code=code)
+    if bundle is None:
+        raise NotFound()
+    return bundle, bundle.current_spec
+
+
+def _areas(spec: BundleDef) -> list[tuple[str, str]]:
+    return district_choices() if any(f.type == "area" for f in spec.fields.values()) else []
+
+
+def _field(key: str, spec: BundleDef, areas: list[tuple[str, str]], services: list[str]) -> dict[str, Any]:
+    field = spec.fields[key]
+    limits = constraints(field)
+    if field.type == "area":
+        options = [{"value": code, "label": name} for code, name in areas]
+    else:
+        options = _options(field.options)
+    return {
+        "key": key,
+        "label": str(field.label),
+        "hint": str(field.hint) if field.hint else "",
+        "type": field.type,
+        "required": field.required,
+        "options": options,
+        "min_length": limits.min_length,
+        "max_length": limits.max_length,
+        "pattern": limits.pattern,
+        "min": None if limits.minimum is None else number(limits.minimum),
+        "max": None if limits.maximum is None else number(limits.maximum),
+        "past": limits.past,
+        "future": limits.future,
+        "max_age_days": limits.max_age_days,
+        "example": limits.example,
+        "when": field.when,
+        "services": services,
+    }
+
+
 @router.get("/bundles", auth=None, response=list[BundleSummary], operation_id="banshi_api_routes_bundle_list")
 def bundle_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_summary(bundle) for bundle in bundles_open()]
@@ -96,41 +167,37 @@ def bundle_list(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get(
     "/bundles/{code}",
     auth=None,
-    response={200: BundleOut, 404: Errors},
+    response={200: BundleOut, **errors(400, 404)},
     operation_id="banshi_api_routes_bundle_detail",
 )
-def bundle_detail(request: HttpRequest, code: str) -> dict[str, Any]:
-    """The merged form: every field asked once, each with the services that need it and the answers
-    (`when`) under which it applies."""
-    bundle = bundle_open(code=code)
-    if bundle is None:
-        raise NotFound()
-    spec = bundle.current_spec
+def bundle_detail(request: HttpRequest, code: BundleCode) -> dict[str, Any]:
+    """The merged form: every field asked once, with what its value must satisfy, the services that
+    need it and the answers (`when`) under which it applies (a field needed only by services that do
+    not apply is not asked either); every material with the kinds and size of upload it accepts."""
+    bundle, spec = _open_spec(code)
     needed_by = spec.needed_by(spec.services)
+    areas = _areas(spec)
+    max_bytes = settings.MATERIAL_MAX_BYTES
     return {
         **_summary(bundle),
         "questions": [
-            {"key": key, "label": str(q.label), "options": _options(q.options)}
-            for key, q in spec.questions.items()
-        ],
-        "fields": [
             {
                 "key": key,
-                "label": str(f.label),
-                "type": f.type,
-                "required": f.required,
-                "options": _options(f.options),
-                "when": f.when,
-                "services": needed_by[key],
+                "label": str(q.label),
+                "hint": str(q.hint) if q.hint else "",
+                "options": _options(q.options),
             }
-            for key, f in spec.fields.items()
-            if key in needed_by
+            for key, q in spec.questions.items()
         ],
+        "fields": [_field(key, spec, areas, needed_by[key]) for key in spec.fields if key in needed_by],
         "materials": [
             {
                 "key": key,
                 "label": str(m.label),
+                "hint": str(m.hint) if m.hint else "",
                 "accept": m.accept,
+                "media_types": [MEDIA_TYPES[kind] for kind in m.accept],
+                "max_bytes": max_bytes,
                 "required": m.required,
                 "when": m.when,
                 "services": needed_by[f"materials.{key}"],
@@ -153,3 +220,17 @@ def bundle_detail(request: HttpRequest, code: str) -> dict[str, Any]:
             for code_, s in ((c, spec.services[c]) for c in spec.service_order())
         ],
     }
+
+
+@router.get(
+    "/bundles/{code}/schema",
+    auth=None,
+    response={200: dict[str, Any], **errors(400, 404)},
+    operation_id="banshi_api_routes_bundle_schema",
+)
+def bundle_schema_detail(request: HttpRequest, code: BundleCode) -> dict[str, Any]:
+    """The one form as a JSON Schema (draft 2020-12) of the body of `POST /api/v1/applications`:
+    `answers`, `fields` and `materials` (upload ids), with the fields and materials each set of answers
+    requires as `if`/`then`. Bounds that depend on the day are as of now."""
+    _bundle, spec = _open_spec(code)
+    return bundle_schema(spec, areas=_areas(spec), max_bytes=settings.MATERIAL_MAX_BYTES, now=timezone.now())

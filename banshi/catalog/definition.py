@@ -31,6 +31,14 @@ FieldType = Literal[
 KEY = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
 CODE = r"^[a-z][a-z0-9_]*$"
 PERSONAL_TYPES = {"id_number", "phone", "address", "bank_account", "email"}
+# The most a bundle may hold. The API states them as the limits of any application (its answers, field
+# values and materials), so a bundle within them never meets a request the API refused by its schema.
+KEY_MAX_LENGTH = 60  # a key, code or option; materials' keys and services' codes are stored in 60 characters
+VALUE_MAX_LENGTH = 4000  # the longest text a field may accept
+QUESTIONS_MAX = 50
+FIELDS_MAX = 300
+MATERIALS_MAX = 100
+OUTPUTS_MAX = 50  # of one service
 
 
 class Text(BaseModel):
@@ -57,10 +65,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+def _option_keys(options: dict[str, Text]) -> dict[str, Text]:
+    for key in options:
+        if not key or len(key) > KEY_MAX_LENGTH:
+            raise ValueError(f"option {key!r} must be 1 to {KEY_MAX_LENGTH} characters")
+    return options
+
+
 class Question(Strict):
     label: Text
     hint: Text | None = None
     options: dict[str, Text] = Field(min_length=2)
+
+    _options = field_validator("options")(_option_keys)
 
 
 class FieldDef(Strict):
@@ -70,12 +87,15 @@ class FieldDef(Strict):
     required: bool = True
     when: Condition = {}
     options: dict[str, Text] = {}
-    max_length: int | None = Field(None, ge=1, le=4000)
+    max_length: int | None = Field(None, ge=1, le=VALUE_MAX_LENGTH)
     min: Decimal | None = None
     max: Decimal | None = None
-    past: bool = False
+    past: bool = False  # a date or time not after today or now
+    future: bool = False  # a date or time not before today or now
     max_age_days: int | None = Field(None, ge=1)
     personal: bool = False
+
+    _options = field_validator("options")(_option_keys)
 
     @model_validator(mode="after")
     def _options_match_type(self) -> FieldDef:
@@ -83,6 +103,8 @@ class FieldDef(Strict):
             raise ValueError("a choice field needs at least two options")
         if self.type != "choice" and self.options:
             raise ValueError("only a choice field has options")
+        if self.past and self.future:
+            raise ValueError("a field cannot be both past and future")
         return self
 
     @property
@@ -119,7 +141,7 @@ class ServiceDef(Strict):
     agency: str = Field(pattern=CODE)
     needs: list[str] = []
     depends_on: list[str] = []
-    produces: dict[str, OutputDef] = {}
+    produces: dict[str, OutputDef] = Field({}, max_length=OUTPUTS_MAX)
     time_limit: TimeLimit = TimeLimit(working_hours=8)
     when: Condition = {}
     decide: Literal["officer", "automatic"] = "officer"
@@ -135,27 +157,33 @@ class BundleDef(Strict):
     summary: Text
     before_you_start: list[Text] = []
     promise: Promise
-    questions: dict[str, Question] = {}
-    fields: dict[str, FieldDef]
+    questions: dict[str, Question] = Field({}, max_length=QUESTIONS_MAX)
+    fields: dict[str, FieldDef] = Field(max_length=FIELDS_MAX)
     # Legends of the form's fieldsets, by the first part of the field keys (`deceased` for deceased.name).
     groups: dict[str, Text] = {}
-    materials: dict[str, MaterialDef] = {}
+    materials: dict[str, MaterialDef] = Field({}, max_length=MATERIALS_MAX)
     services: dict[str, ServiceDef] = Field(min_length=1)
 
     @field_validator("questions", "materials", "services")
     @classmethod
     def _codes(cls, value: dict) -> dict:
         for key in value:
-            if not re.match(CODE, key):
-                raise ValueError(f"{key!r} is not a valid code (lower-case letters, digits and _)")
+            if not re.match(CODE, key) or len(key) > KEY_MAX_LENGTH:
+                raise ValueError(
+                    f"{key!r} is not a valid code (lower-case letters, digits and _, "
+                    f"at most {KEY_MAX_LENGTH} characters)"
+                )
         return value
 
     @field_validator("fields")
     @classmethod
     def _keys(cls, value: dict) -> dict:
         for key in value:
-            if not re.match(KEY, key):
-                raise ValueError(f"{key!r} is not a valid field key (e.g. mother.id_number)")
+            if not re.match(KEY, key) or len(key) > KEY_MAX_LENGTH:
+                raise ValueError(
+                    f"{key!r} is not a valid field key (e.g. mother.id_number, "
+                    f"at most {KEY_MAX_LENGTH} characters)"
+                )
         return value
 
     @model_validator(mode="after")
@@ -268,6 +296,11 @@ def graph_problems(bundle: BundleDef) -> list[str]:
     owners: dict[str, str] = {}
     for code, service in bundle.services.items():
         for key in service.produces:
+            if not re.match(KEY, key) or len(key) > KEY_MAX_LENGTH:
+                problems.append(
+                    f"services.{code}.produces.{key}: is not a valid output key "
+                    f"(e.g. birth_certificate_number, at most {KEY_MAX_LENGTH} characters)"
+                )
             if key in owners:
                 problems.append(f"services.{code}.produces.{key}: also produced by {owners[key]!r}")
             owners[key] = code

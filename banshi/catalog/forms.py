@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banshi.catalog.definition import BundleDef, FieldDef
+from banshi.catalog.values import constraints
 from banshi.directory.selectors import district_choices
 from banshi.lib.personal import mask_digits, mask_id_number, mask_name, mask_phone, mask_text
 from banshi.ui.forms import Group, Row, dom_id, options_for, problem_text
@@ -129,9 +130,9 @@ def field_row(
         row.attrs = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
         row.width = "20"
     elif kind == "address":
-        row.attrs = {"autocomplete": "street-address", "maxlength": str(spec.max_length or 200)}
-    elif spec.max_length:
-        row.attrs = {"maxlength": str(spec.max_length)}
+        row.attrs = {"autocomplete": "street-address", "maxlength": str(constraints(spec).max_length)}
+    elif kind == "text":
+        row.attrs = {"maxlength": str(constraints(spec).max_length)}
     if kind in ("integer", "decimal"):
         if spec.min is not None:
             row.attrs["min"] = str(spec.min)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from typing import Any
@@ -16,11 +17,82 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from banshi.catalog.definition import FieldDef
-from banshi.lib.personal import id_number_problem, normalise_id_number, normalise_phone, phone_problem
+from banshi.catalog.definition import FieldDef, FieldType
+from banshi.lib.personal import (
+    ID_NUMBER_PATTERN,
+    PHONE_PATTERN,
+    id_number_problem,
+    normalise_id_number,
+    normalise_phone,
+    phone_problem,
+)
 from banshi.lib.text import TextProblem, ascii_digits, clean_text
 
-_BANK = re.compile(r"^[0-9]{12,19}$")
+# What a field of each type accepts beyond what its bundle says: the one place both the checks below and
+# what the API tells a client (`catalog/schema.py`) read. The patterns are of the canonical form, in ASCII
+# digits; the checks also take fullwidth digits (and spaces in a bank account) and store them canonical.
+TEXT_MAX_LENGTH: dict[FieldType, int] = {"text": 100, "address": 200}  # when the bundle names none
+ADDRESS_MIN_LENGTH = 5
+EMAIL_MAX_LENGTH = 320  # RFC 3696, as Django's validator
+BANK_ACCOUNT_PATTERN = r"^[0-9]{12,19}$"
+PATTERNS: dict[FieldType, str] = {
+    "id_number": ID_NUMBER_PATTERN,
+    "phone": PHONE_PATTERN,
+    "bank_account": BANK_ACCOUNT_PATTERN,
+}
+LENGTHS: dict[FieldType, tuple[int, int]] = {
+    "id_number": (18, 18),
+    "phone": (11, 11),
+    "bank_account": (12, 19),
+}
+# A value each of these types accepts, for a client to show as a placeholder (the ID number is the
+# example of GB 11643 itself; the others are reserved or made up).
+EXAMPLES: dict[FieldType, str] = {
+    "id_number": "11010519491231002X",
+    "phone": "13800138000",
+    "bank_account": "6222020200000000000",
+    "email": "name@example.com",
+}
+_BANK = re.compile(BANK_ACCOUNT_PATTERN)
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Everything a field's value must satisfy that can be said without the directory or the clock:
+    lengths in characters, a pattern, bounds, and whether a date or time lies before or after today."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    past: bool = False
+    future: bool = False
+    max_age_days: int | None = None
+    example: str | None = None
+
+
+def constraints(spec: FieldDef) -> Constraints:
+    kind = spec.type
+    min_length, max_length = LENGTHS.get(kind, (None, None))
+    if kind in TEXT_MAX_LENGTH:
+        max_length = spec.max_length or TEXT_MAX_LENGTH[kind]
+        min_length = ADDRESS_MIN_LENGTH if kind == "address" else None
+    elif kind == "email":
+        max_length = EMAIL_MAX_LENGTH
+    numeric = kind in {"integer", "decimal"}
+    timed = kind in {"date", "datetime"}
+    return Constraints(
+        min_length=min_length,
+        max_length=max_length,
+        pattern=PATTERNS.get(kind),
+        minimum=spec.min if numeric else None,
+        maximum=spec.max if numeric else None,
+        past=spec.past and timed,
+        future=spec.future and timed,
+        max_age_days=spec.max_age_days if timed else None,
+        example=EXAMPLES.get(kind),
+    )
 
 
 class ValueProblem(ValueError):
@@ -72,17 +144,10 @@ def _boolean(raw: Any) -> bool:
 
 
 def _text(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
-    limit = spec.max_length or 100
-    if len(text) > limit:
-        raise ValueProblem(_("must be at most %(limit)d characters") % {"limit": limit})
-    return text
-
-
-def _address(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
-    limit = spec.max_length or 200
-    if len(text) > limit:
-        raise ValueProblem(_("must be at most %(limit)d characters") % {"limit": limit})
-    if len(text) < 5:
+    limits = constraints(spec)
+    if limits.max_length is not None and len(text) > limits.max_length:
+        raise ValueProblem(_("must be at most %(limit)d characters") % {"limit": limits.max_length})
+    if limits.min_length is not None and len(text) < limits.min_length:
         raise ValueProblem(_("is too short to be a full address"))
     return text
 
@@ -176,6 +241,7 @@ def _bank_account(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None
 
 def _email(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str:
     try:
+        # Django's validator refuses what is longer than EMAIL_MAX_LENGTH too.
         validate_email(text)
     except DjangoValidationError:
         raise ValueProblem(_("must be an e-mail address")) from None
@@ -190,7 +256,7 @@ def _area(spec: FieldDef, text: str, area_codes: AbstractSet[str] | None) -> str
 
 _CLEANERS: dict[str, Cleaner] = {
     "text": _text,
-    "address": _address,
+    "address": _text,
     "choice": _choice,
     "integer": _integer,
     "decimal": _decimal,
@@ -221,5 +287,7 @@ def _check_range(spec: FieldDef, number: Decimal) -> None:
 def _check_time(spec: FieldDef, value: date | datetime, now: date | datetime) -> None:
     if spec.past and value > now:
         raise ValueProblem(_("cannot be in the future"))
+    if spec.future and value < now:
+        raise ValueProblem(_("cannot be in the past"))
     if spec.max_age_days is not None and value < now - timedelta(days=spec.max_age_days):
         raise ValueProblem(_("must be within the last %(days)d days") % {"days": spec.max_age_days})

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from banshi.accounts.http import ApiRequest
 from banshi.accounts.throttle import rate_refusal
@@ -16,9 +16,9 @@ from banshi.certificates.selectors import (
     is_code_shaped,
     public_facts,
 )
-from banshi.certificates.services import certificate_revoke
+from banshi.certificates.services import REASON_MAX_LENGTH, certificate_revoke
 from banshi.lib.errors import FieldErrors, NotFound
-from banshi.lib.schemas import Errors, Lines
+from banshi.lib.schemas import Lines, errors
 
 # Operation ids keep the names they were published under: generated clients call them by these names.
 router = Router(tags=["certificates"])
@@ -47,7 +47,7 @@ def _number_only(number: str) -> dict[str, Any]:
 @router.get(
     "/certificates/{number}/verify",
     auth=None,
-    response={200: VerificationOut, 400: Errors, 404: Errors, 429: Errors},
+    response={200: VerificationOut, **errors(400, 404, 429)},
     operation_id="banshi_api_certificates_certificate_verify",
 )
 def certificate_verify(request: HttpRequest, number: str, code: str = "") -> Any:
@@ -73,12 +73,12 @@ def certificate_verify(request: HttpRequest, number: str, code: str = "") -> Any
 
 
 class RevokeIn(Schema):
-    reason: Lines
+    reason: Lines = Field(min_length=1, max_length=REASON_MAX_LENGTH)
 
 
 @router.post(
     "/certificates/{number}/revoke",
-    response={200: VerificationOut, 400: Errors, 404: Errors, 409: Errors},
+    response={200: VerificationOut, **errors(400, 401, 404, 409)},
     operation_id="banshi_api_certificates_certificate_revoke_operation",
 )
 def certificate_revoke_operation(request: ApiRequest, number: str, payload: RevokeIn) -> Any:

@@ -83,7 +83,11 @@ def clear_reference_cache(**kwargs: object) -> None:
 
 
 def area_codes() -> frozenset[str]:
-    return _cached("area_codes", lambda: frozenset(Area.objects.values_list("code", flat=True)))
+    """The codes an `area` field accepts: those of `district_choices`."""
+    kinds = [Area.Kind.DISTRICT, Area.Kind.COUNTY]
+    return _cached(
+        "area_codes", lambda: frozenset(Area.objects.filter(kind__in=kinds).values_list("code", flat=True))
+    )
 
 
 def agency_ids_by_code() -> dict[str, int]:

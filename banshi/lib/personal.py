@@ -13,8 +13,11 @@ from stdnum.exceptions import InvalidComponent
 
 from banshi.lib.text import ascii_digits
 
-_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
-_PHONE_SHAPE = re.compile(r"^1[3-9][0-9]{9}$")
+# The shapes, as patterns a JSON Schema can carry too: ASCII digits only (`\d` would take any script's).
+ID_NUMBER_PATTERN = r"^[0-9]{17}[0-9X]$"
+PHONE_PATTERN = r"^1[3-9][0-9]{9}$"
+_ID_SHAPE = re.compile(ID_NUMBER_PATTERN)
+_PHONE_SHAPE = re.compile(PHONE_PATTERN)
 _COUNTY_YEARS = re.compile(r"^\[(\d*)-(\d*)\]")
 
 

@@ -30,6 +30,7 @@ from banshi.worktime.hours import working_span
 
 S = Task.Status
 REASON_MAX = 1000
+OUTPUT_MAX_LENGTH = 60  # an output an officer types: a document or register number
 
 
 def _locked_task(*, actor: User, task_id: int) -> tuple[Task, list[Task]]:
@@ -174,11 +175,11 @@ def _outputs(task: Task, given: dict[str, Any], now: datetime) -> dict[str, str]
     for key, output in spec.produces.items():
         value = given.get(key)
         if value not in (None, ""):
-            if not isinstance(value, str) or len(value) > 60:
+            if not isinstance(value, str) or len(value) > OUTPUT_MAX_LENGTH:
                 errors[f"outputs.{key}"] = _("must be text of at most 60 characters")
             else:
                 try:
-                    recorded[key] = text_field(value, field=f"outputs.{key}", limit=60)
+                    recorded[key] = text_field(value, field=f"outputs.{key}", limit=OUTPUT_MAX_LENGTH)
                 except FieldErrors as problem:
                     errors |= problem.errors
         elif output.generate == "number":

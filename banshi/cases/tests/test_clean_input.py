@@ -138,8 +138,9 @@ def test_the_api_refuses_a_bad_character_in_a_reason_a_bundle_code_and_a_user_na
 
 
 @pytest.mark.parametrize("code", ["new%00born", "new%E2%80%AEborn", "%C2%85"])
-def test_a_bundle_code_with_a_bad_character_in_the_path_is_not_found(api_as, catalog, code):
-    assert api_as().get(f"/api/v1/bundles/{code}").status_code == 404
+def test_a_bundle_code_with_a_bad_character_in_the_path_is_refused_naming_it(api_as, catalog, code):
+    response = api_as().get(f"/api/v1/bundles/{code}")
+    assert response.status_code == 400 and "code" in errors_of(response)
 
 
 # --- the services ------------------------------------------------------------------------------------

@@ -196,3 +196,16 @@ def test_the_stored_definition_keeps_the_order_of_the_file(catalog):
     assert list(spec.questions) == list(NEWBORN["questions"])
     assert list(spec.fields) == list(NEWBORN["fields"])
     assert list(spec.services) == list(NEWBORN["services"])
+
+
+def test_a_field_cannot_be_both_past_and_future(tmp_path):
+    data = broken(**{"fields/newborn.birth_datetime/future": True})
+    assert "both past and future" in problems_of(tmp_path, data)
+
+
+def test_keys_and_options_longer_than_the_api_takes_are_refused(tmp_path):
+    long = "x" * 61
+    data = broken(**{f"fields/newborn.{long}": {"type": "text", "label": {"zh-hans": "长"}}})
+    assert "at most 60 characters" in problems_of(tmp_path, data)
+    data = broken(**{f"questions/collector/options/{long}": {"zh-hans": "长"}})
+    assert f"option '{long}' must be 1 to 60 characters" in problems_of(tmp_path, data)

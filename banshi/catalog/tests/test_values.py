@@ -1,12 +1,15 @@
 """The value of one field, cleaned by its type: the number normalised, identifiers in ASCII digits, text
 without the characters that cannot be stored."""
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from banshi.catalog.definition import FieldDef
-from banshi.catalog.values import ValueProblem, clean_value
+from banshi.catalog.values import EXAMPLES, ValueProblem, clean_value, constraints
 from banshi.conftest import MOTHER_ID
 from banshi.lib.tests.test_text import BAD_CHARACTERS
 
@@ -84,3 +87,32 @@ def test_a_character_that_cannot_be_stored_is_refused_whatever_the_type(characte
 
 def test_a_text_is_stored_nfc_normalised():
     assert clean_value(field("text"), "Zoe\u0308") == "Zoë"
+
+
+NOW = datetime(2026, 3, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def spec_of(**spec) -> FieldDef:
+    return FieldDef.model_validate({"label": {"zh-hans": "字段"}, **spec})
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_future_date_may_be_today_but_not_before():
+    spec = spec_of(type="date", future=True)
+    assert clean_value(spec, "2026-03-04") == "2026-03-04"
+    with pytest.raises(ValueProblem, match="cannot be in the past"):
+        clean_value(spec, "2026-03-03")
+    assert constraints(spec).future and not constraints(spec).past
+
+
+def test_what_a_type_accepts_is_stated_where_it_is_checked():
+    address = constraints(spec_of(type="address"))
+    assert (address.min_length, address.max_length) == (5, 200)
+    with pytest.raises(ValueProblem):
+        clean_value(spec_of(type="address"), "x" * 201)
+    assert constraints(spec_of(type="text", max_length=20)).max_length == 20
+    assert constraints(spec_of(type="integer", min=1, max=3)).maximum == 3
+    # Bounds of another type's are not stated: a text has no maximum, a number no length.
+    assert constraints(spec_of(type="text", min=1)).minimum is None
+    for kind, example in EXAMPLES.items():
+        assert clean_value(spec_of(type=kind), example) is not None, kind
