@@ -103,7 +103,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "catalog:home"
+# Staff start where they work, residents at the services (directory/views.py).
+LOGIN_REDIRECT_URL = "directory:landing"
 LOGOUT_REDIRECT_URL = "catalog:home"
 
 TEMPLATES = [

@@ -6,16 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+import logging
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.ui.forms import add_service_errors
+
+logger = logging.getLogger(__name__)
 
 
 def safe_next(request: HttpRequest, fallback: str = "/") -> str:
@@ -75,3 +80,65 @@ def run_service(
     except NotFound:
         raise Http404 from None
     return ServiceCall(ok=True, result=result)
+
+
+# --- the site's own error pages (`handler403`, `handler404`, `handler500` in banshi/urls.py) -----------
+
+
+def _referring_page(request: HttpRequest) -> str:
+    """The page of this site the visitor came from, for a way back; "" from elsewhere or nowhere."""
+    referer = request.headers.get("referer", "")
+    if referer and referer != request.build_absolute_uri() and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
+
+
+def _error_page(request: HttpRequest, *, status: int, heading: str, explanation: list[str]) -> HttpResponse:
+    context = {
+        "status": status,
+        "heading": heading,
+        "explanation": explanation,
+        "back": _referring_page(request),
+    }
+    return render(request, "errors/page.html", context, status=status)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(
+        request,
+        status=403,
+        heading=_("You cannot open this page"),
+        explanation=[
+            _("This page is for other people's work, or for another role than yours."),
+            _("If you think you should be able to open it, ask your administrator."),
+        ],
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(
+        request,
+        status=404,
+        heading=_("Page not found"),
+        explanation=[
+            _("If you typed the address, check it. If you pasted it, check that you copied all of it."),
+            _("An application or a document that is not yours is not found either."),
+        ],
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's own page, in its layout; when even that cannot be drawn (the database it reads for the
+    header is down), a plain page that reads nothing."""
+    try:
+        return _error_page(
+            request,
+            status=500,
+            heading=_("Sorry, something went wrong on our side"),
+            explanation=[_("The page could not be shown. Try again in a few minutes.")],
+        )
+    except Exception:
+        logger.exception("the error page could not be drawn; the plain one was shown")
+        return defaults.server_error(request)
