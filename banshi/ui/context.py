@@ -27,4 +27,7 @@ def site(request: HttpRequest) -> dict[str, object]:
         "large_text": request.COOKIES.get("large_text") == "1",
         "demo": settings.DEMO,
         "come_back": come_back(request),
+        # What a file input refuses before sending (static/js/site.js), as the server would after.
+        "upload_max_bytes": settings.MATERIAL_MAX_BYTES,
+        "upload_max_mb": settings.MATERIAL_MAX_BYTES // (1024 * 1024),
     }

@@ -9,6 +9,7 @@ from typing import Any
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -125,6 +126,20 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         explanation=[
             _("If you typed the address, check it. If you pasted it, check that you copied all of it."),
             _("An application or a document that is not yours is not found either."),
+        ],
+    )
+
+
+def upload_too_large(request: HttpRequest) -> HttpResponse:
+    """The answer to a form whose files are larger than allowed (`ui.middleware.UploadSizeMiddleware`)."""
+    mb = settings.MATERIAL_MAX_BYTES // (1024 * 1024)
+    return _error_page(
+        request,
+        status=413,
+        heading=_("The file is too large"),
+        explanation=[
+            _("Each file can be at most %(mb)d MB. Nothing was sent.") % {"mb": mb},
+            _("Go back and choose a smaller file: a photo at a lower resolution, or a scan in grey."),
         ],
     )
 

@@ -91,6 +91,62 @@
     });
   }
 
+  // A file larger than the server takes is refused here, before it is sent: on a slow line the upload
+  // of a photo too large would take minutes only to be refused. The message is the server's own.
+  function sizeError(input) {
+    return document.getElementById(input.id + "-size-error");
+  }
+
+  function describedBy(input, id, present) {
+    var ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (part) {
+      return part && part !== id;
+    });
+    if (present) {
+      ids.push(id);
+    }
+    if (ids.length) {
+      input.setAttribute("aria-describedby", ids.join(" "));
+    } else {
+      input.removeAttribute("aria-describedby");
+    }
+  }
+
+  function checkSize(input) {
+    var limit = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var file = input.files && input.files[0];
+    var tooLarge = Boolean(file && limit && file.size > limit);
+    var shown = sizeError(input);
+    var serverError = document.getElementById(input.id + "-error");
+    if (tooLarge && !shown) {
+      shown = document.createElement("p");
+      shown.className = "error-message";
+      shown.id = input.id + "-size-error";
+      shown.setAttribute("role", "alert");
+      shown.textContent = input.getAttribute("data-too-large");
+      input.parentNode.insertBefore(shown, input);
+    } else if (!tooLarge && shown) {
+      shown.parentNode.removeChild(shown);
+    }
+    describedBy(input, input.id + "-size-error", tooLarge);
+    if (tooLarge) {
+      input.value = ""; // never sent, whatever is pressed next
+      input.setAttribute("aria-invalid", "true");
+    } else if (!serverError) {
+      input.removeAttribute("aria-invalid");
+    }
+    var group = input.closest(".form-group");
+    if (group) {
+      group.classList.toggle("form-group-error", tooLarge || Boolean(serverError));
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.matches && input.matches("input[type=file][data-max-bytes]")) {
+      checkSize(input);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     restoreTyped();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-keeps-typed]"), function (form) {
