@@ -85,7 +85,11 @@ def signup_code_send(
     with transaction.atomic():
         if codes.sent_too_recently(_latest_signup_code(phone), now):
             raise FieldErrors(
-                {"phone": gettext("was sent a code less than a minute ago: enter that code, or wait a minute")}
+                {
+                    "phone": gettext(
+                        "was sent a code less than a minute ago: enter that code, or wait a minute"
+                    )
+                }
             )
         if refused := codes.send_refused(phone, now):
             raise FieldErrors({"phone": refused})

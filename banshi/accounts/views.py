@@ -50,9 +50,9 @@ class Login(LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def get_redirect_url(self) -> str:
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
         """The page asked for, but not the home page: from there, staff go where they work."""
-        target = super().get_redirect_url()
+        target = super().get_redirect_url(*args, **kwargs)
         return "" if target == reverse("catalog:home") else target
 
 
@@ -114,7 +114,8 @@ def signup(request: HttpRequest) -> HttpResponse:
                 request.session.pop(SIGNUP_PHONE_KEY, None)
                 login(request, call.result, backend="banshi.accounts.backends.UsernameOrPhoneBackend")
                 messages.success(
-                    request, _("Your account is open and you are logged in. You log in with your mobile number.")
+                    request,
+                    _("Your account is open and you are logged in. You log in with your mobile number."),
                 )
                 return redirect(safe_next(request))
     form.keep_passwords()

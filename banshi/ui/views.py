@@ -3,19 +3,19 @@ domain errors onto a page (the HTML twin of the API's error handlers)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-import logging
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
@@ -89,8 +89,12 @@ def run_service(
 def _referring_page(request: HttpRequest) -> str:
     """The page of this site the visitor came from, for a way back; "" from elsewhere or nowhere."""
     referer = request.headers.get("referer", "")
-    if referer and referer != request.build_absolute_uri() and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        referer
+        and referer != request.build_absolute_uri()
+        and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return referer
     return ""

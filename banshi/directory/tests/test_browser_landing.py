@@ -29,7 +29,9 @@ def log_in_from_home(page, username: str) -> None:
 def test_officer_clerk_and_supervisor_each_land_where_they_work(
     transactional_db, live_server, browser, health_officer, window_clerk
 ):
-    video = Window.objects.create(name="渝中区视频窗口", kind=Window.Kind.VIDEO, area=Area.objects.get(code="500103"))
+    video = Window.objects.create(
+        name="渝中区视频窗口", kind=Window.Kind.VIDEO, area=Area.objects.get(code="500103")
+    )
     video_clerk = _user("vclerk")
     Membership.objects.create(user=video_clerk, role=Membership.Role.CLERK, window=video)
     supervisor = _user("supervisor")

@@ -30,11 +30,15 @@ def landed(response) -> str:
 
 def menu(response) -> list[str]:
     nav = re.search(r'<nav class="site-nav".*?</nav>', response.content.decode(), re.S).group(0)
-    return [re.sub(r"<[^>]+>|\s+", " ", label).strip() for label in re.findall(r"<a [^>]*>(.*?)</a>", nav, re.S)]
+    return [
+        re.sub(r"<[^>]+>|\s+", " ", label).strip() for label in re.findall(r"<a [^>]*>(.*?)</a>", nav, re.S)
+    ]
 
 
 def video_window() -> Window:
-    return Window.objects.create(name="渝中区视频窗口", kind=Window.Kind.VIDEO, area=Area.objects.get(code="500103"))
+    return Window.objects.create(
+        name="渝中区视频窗口", kind=Window.Kind.VIDEO, area=Area.objects.get(code="500103")
+    )
 
 
 @pytest.fixture

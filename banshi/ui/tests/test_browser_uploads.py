@@ -5,8 +5,8 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from banshi.cases.tests.test_browser import log_in
 from banshi.cases.models import Upload
+from banshi.cases.tests.test_browser import log_in
 from banshi.conftest import png_bytes
 from banshi.ui.tests.test_browser_switches import new_page
 
