@@ -181,6 +181,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A form sent without its token (an old tab, cookies cleared) gets the site's own page, with a way back.
+CSRF_FAILURE_VIEW = "banshi.ui.views.csrf_failure"
 # Behind TLS: HSTS, a redirect of plain HTTP, and the header by which the proxy says a request came over
 # HTTPS (e.g. X-Forwarded-Proto; the proxy must set it on every request, overwriting the client's).
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)

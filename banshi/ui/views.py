@@ -122,6 +122,18 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     )
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error_page(
+        request,
+        status=403,
+        heading=_("This form has expired"),
+        explanation=[
+            _("For your safety, a form can be sent only from a page opened recently in this browser."),
+            _("Go back, open the page again and send the form once more."),
+        ],
+    )
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error_page(
         request,

@@ -95,3 +95,9 @@ def test_when_even_the_header_cannot_be_drawn_a_plain_page_still_answers(catalog
     assert response.status_code == 500
     assert 'data-status="500"' in page and 'name="viewport"' in page and 'href="/"' in page
     assert "the database is down" not in page
+
+
+def test_a_form_sent_without_its_token_gets_the_site_s_page(catalog):
+    guarded = Client(enforce_csrf_checks=True, headers={"Accept-Language": "en"})
+    page = assert_site_page(guarded.post("/large-text/", {"on": "1"}), 403)
+    assert "This form has expired" in page
