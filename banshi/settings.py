@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: an upload too large is refused unread.
+    "banshi.ui.middleware.UploadSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -103,7 +105,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "catalog:home"
+# Staff start where they work, residents at the services (directory/views.py).
+LOGIN_REDIRECT_URL = "directory:landing"
 LOGOUT_REDIRECT_URL = "catalog:home"
 
 TEMPLATES = [
@@ -178,6 +181,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A form sent without its token (an old tab, cookies cleared) gets the site's own page, with a way back.
+CSRF_FAILURE_VIEW = "banshi.ui.views.csrf_failure"
 # Behind TLS: HSTS, a redirect of plain HTTP, and the header by which the proxy says a request came over
 # HTTPS (e.g. X-Forwarded-Proto; the proxy must set it on every request, overwriting the client's).
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)

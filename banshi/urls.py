@@ -9,9 +9,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("banshi.ui.urls")),
     path("", include("banshi.accounts.urls")),
+    path("", include("banshi.directory.urls")),
     path("", include("banshi.catalog.urls")),
     path("", include("banshi.cases.urls")),
     path("", include("banshi.certificates.urls")),
     path("", include("banshi.remote.urls")),
     path("", include("banshi.notify.urls")),
 ]
+
+handler403 = "banshi.ui.views.permission_denied"
+handler404 = "banshi.ui.views.page_not_found"
+handler500 = "banshi.ui.views.server_error"

@@ -37,16 +37,41 @@ class NewPasswordForm(NamedErrorsForm):
 
 
 class SignupForm(NewPasswordForm):
+    """The sign-up, in two presses of one page: the fields and a code texted to the number, then the
+    code. The code is asked for once it has been sent (`code_sent`)."""
+
     phone = forms.CharField(
         label=gettext_lazy("Mobile number"),
         max_length=11,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "numeric"}),
-        help_text=gettext_lazy("You will use it to log in. We send updates about your applications to it."),
+        help_text=gettext_lazy(
+            "You will use it to log in. We send updates about your applications to it, and first a code "
+            "to confirm that it is yours."
+        ),
     )
     display_name = forms.CharField(
         label=gettext_lazy("Your name"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    field_order = ["phone", "display_name", "password1", "password2"]
+    code = SmsCodeField(
+        label=gettext_lazy("Code from the text message"),
+        help_text=gettext_lazy("6 digits, valid for 10 minutes. Only the latest code counts."),
+        required=False,
+    )
+    field_order = ["phone", "display_name", "password1", "password2", "code"]
+
+    def __init__(self, *args: Any, code_sent: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not code_sent:
+            del self.fields["code"]
+
+    def keep_passwords(self) -> None:
+        """Show the passwords typed again, unless one of them is what is wrong: another field's error
+        must not make the resident type them twice more."""
+        if self.is_bound and not (self.has_error("password1") or self.has_error("password2")):
+            for name in ("password1", "password2"):
+                widget = self.fields[name].widget
+                if isinstance(widget, forms.PasswordInput):
+                    widget.render_value = True
 
 
 PHONE_INPUT = forms.TextInput(

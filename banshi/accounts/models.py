@@ -90,3 +90,26 @@ class PasswordCode(SmsCode):
     @staticmethod
     def digest_of(user_id: int, code: str) -> str:
         return code_digest("banshi.accounts.password_code", user_id, code)
+
+
+class SignupCode(SmsCode):
+    """A 6-digit code texted to the mobile number a visitor signs up with: the account opens only with
+    it, so that nobody opens one on someone else's number (and receives their updates). Keyed by the
+    number, since no account exists yet; only a number's latest code counts."""
+
+    PHONE_LOOKUP = "phone"
+
+    phone = models.CharField(_("mobile number"), max_length=11)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("sign-up code")
+        verbose_name_plural = _("sign-up codes")
+        indexes = [models.Index(fields=["phone", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"sign-up code {self.pk}"
+
+    @staticmethod
+    def digest_of(phone: str, code: str) -> str:
+        return code_digest("banshi.accounts.signup_code", phone, code)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from banshi.accounts.events import EventType
-from banshi.accounts.models import ApiToken, PasswordCode, User
+from banshi.accounts.models import ApiToken, PasswordCode, SignupCode, User
 from banshi.audit.services import event_record
 from banshi.lib import codes
 from banshi.lib.errors import FieldErrors, NotFound
@@ -43,11 +43,15 @@ def _password_problem(password: str, user: User) -> str | None:
     return None
 
 
-def resident_signup(*, phone: str, password: str, display_name: str = "") -> User:
+def signup_problems(*, phone: str, password: str, display_name: str = "") -> dict[str, str]:
+    """What is wrong with a sign-up's fields, every field at once (field name: problem); {} when the
+    account can be opened once the number is confirmed."""
     phone = normalise_phone(phone or "")
     errors = {}
     if problem := phone_problem(phone):
         errors["phone"] = gettext(problem)
+    elif _phone_registered(phone):
+        errors["phone"] = gettext("is already registered")
     try:
         display_name = text_field(display_name, field="display_name", limit=DISPLAY_NAME_MAX)
     except FieldErrors as refused:
@@ -55,16 +59,111 @@ def resident_signup(*, phone: str, password: str, display_name: str = "") -> Use
     candidate = User(username=phone, phone=phone, display_name=display_name)
     if problem := _password_problem(password, candidate):
         errors["password"] = problem
+    return errors
+
+
+def _phone_registered(phone: str) -> bool:
+    return User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists()
+
+
+def _latest_signup_code(phone: str) -> SignupCode | None:
+    return SignupCode.objects.select_for_update().filter(phone=phone).order_by("-created_at", "-id").first()
+
+
+def signup_code_send(
+    *, phone: str, password: str, display_name: str = "", now: datetime | None = None
+) -> SignupCode:
+    """Text a 6-digit code to the mobile number a visitor signs up with, once every field of the
+    sign-up is right (all their problems are raised at once otherwise). Nothing of the account is kept
+    yet: `resident_signup` opens it with the code. One text a minute at most, and the day's cap of the
+    number, as for every code."""
+    errors = signup_problems(phone=phone, password=password, display_name=display_name)
     if errors:
         raise FieldErrors(errors)
+    phone = normalise_phone(phone)
+    now = now or timezone.now()
     with transaction.atomic():
-        if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
-            raise FieldErrors({"phone": gettext("is already registered")})
-        user = User.objects.create_user(
-            username=phone, phone=phone, password=password, display_name=display_name
+        if codes.sent_too_recently(_latest_signup_code(phone), now):
+            raise FieldErrors(
+                {
+                    "phone": gettext(
+                        "was sent a code less than a minute ago: enter that code, or wait a minute"
+                    )
+                }
+            )
+        if refused := codes.send_refused(phone, now):
+            raise FieldErrors({"phone": refused})
+        code = codes.code_new()
+        signup_code = SignupCode.objects.create(
+            phone=phone,
+            digest=SignupCode.digest_of(phone, code),
+            created_at=now,
+            expires_at=now + codes.LIFETIME,
         )
-        event_record(actor=user, subject=user, event_type=EventType.USER_SIGNED_UP)
-    return user
+        event_record(actor=None, subject=signup_code, event_type=EventType.USER_SIGNUP_CODE_SENT, at=now)
+        text = gettext(
+            "Banshi: your code to open your account is %(code)s. It is valid for %(minutes)d minutes. "
+            "Never tell it to anyone, not even to our staff."
+        ) % {"code": code, "minutes": codes.LIFETIME_MINUTES}
+        sms_send(phone=phone, text=text, valid_until=signup_code.expires_at)
+    return signup_code
+
+
+def _signup_code_problem(signup_code: SignupCode | None, *, code: str, now: datetime) -> str | None:
+    if signup_code is None:
+        return gettext("was not sent to this mobile number: send a code")
+    if signup_code.used_at is not None:
+        return gettext("has already been used: send a new code")
+    verdict = codes.code_check(
+        signup_code,
+        offered=SignupCode.digest_of(signup_code.phone, code),
+        kept=signup_code.digest,
+        phone=signup_code.phone,
+        now=now,
+    )
+    if verdict.locked:
+        event_record(actor=None, subject=signup_code, event_type=EventType.USER_SIGNUP_CODE_LOCKED, at=now)
+    return verdict.problem
+
+
+def resident_signup(
+    *, phone: str, password: str, display_name: str = "", code: str = "", now: datetime | None = None
+) -> User:
+    """Open a resident's account, given the latest code `signup_code_send` texted to its mobile number:
+    the number is theirs before the account exists. A wrong code is counted (five wrong tries lock it)
+    and opens nothing."""
+    errors = signup_problems(phone=phone, password=password, display_name=display_name)
+    code = ascii_digits((code or "").strip())
+    if not code:
+        errors["code"] = gettext("is required")
+    elif not codes.well_formed(code):
+        errors["code"] = str(codes.SHAPE_PROBLEM)
+    if errors:
+        raise FieldErrors(errors)
+    phone = normalise_phone(phone)
+    display_name = text_field(display_name, field="display_name", limit=DISPLAY_NAME_MAX)
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup_code = _latest_signup_code(phone)
+        code_problem = _signup_code_problem(signup_code, code=code, now=now)
+        if signup_code is not None and not code_problem:
+            if _phone_registered(phone):
+                raise FieldErrors({"phone": gettext("is already registered")})
+            user = User.objects.create_user(
+                username=phone, phone=phone, password=password, display_name=display_name
+            )
+            signup_code.used_at = now
+            signup_code.save(update_fields=["used_at"])
+            event_record(
+                actor=user,
+                subject=user,
+                event_type=EventType.USER_SIGNED_UP,
+                extra={"signup_code": signup_code.pk},
+                at=now,
+            )
+            return user
+    # Raised after the block, so that the counted attempt is kept.
+    raise FieldErrors({"code": code_problem or ""})
 
 
 def _password_code_owner(phone: str) -> User | None:

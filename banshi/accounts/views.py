@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,9 +22,12 @@ from banshi.accounts.services import (
     password_code_send,
     password_set_with_code,
     resident_signup,
+    signup_code_send,
+    signup_problems,
 )
 from banshi.lib.errors import FieldErrors
-from banshi.ui.forms import form_error_summary
+from banshi.lib.personal import mask_phone, normalise_phone
+from banshi.ui.forms import add_service_errors, form_error_summary
 from banshi.ui.views import run_service, safe_next
 
 
@@ -45,28 +50,89 @@ class Login(LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        """The page asked for, but not the home page: from there, staff go where they work."""
+        target = super().get_redirect_url(*args, **kwargs)
+        return "" if target == reverse("catalog:home") else target
+
+
+# The number the latest sign-up code went to, so that the page asks for the code.
+SIGNUP_PHONE_KEY = "signup_code_phone"
+SIGNUP_FIELDS = {"password": "password1"}
+
+
+def _signup_errors_add(form: SignupForm, problems: dict[str, str]) -> None:
+    """The service's problems beside the form's own, each field's first: every field's error at once."""
+    for key, problem in problems.items():
+        name = SIGNUP_FIELDS.get(key, key)
+        if name in form.fields and not form.has_error(name):
+            add_service_errors(form, {name: problem})
+
 
 @throttle.throttled("signup", method="POST")
 def signup(request: HttpRequest) -> HttpResponse:
+    """Sign-up in one page: the fields, checked all at once, then a code texted to the number; the
+    account opens with the code. The passwords typed stay in the page between the two presses."""
     if request.user.is_authenticated:
         return redirect(safe_next(request))
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        call = run_service(
-            request,
-            _as_form_fields(resident_signup),
-            form=form,
-            phone=form.cleaned_data["phone"],
-            password=form.cleaned_data["password1"],
-            display_name=form.cleaned_data["display_name"],
+    sent_to = request.session.get(SIGNUP_PHONE_KEY, "")
+    form = SignupForm(request.POST or None, code_sent=bool(sent_to))
+    # Without a code sent, the one thing to do is to send it.
+    action = request.POST.get("action", "create") if sent_to else "send"
+    if request.method == "POST":
+        form.is_valid()
+        data = form.cleaned_data
+        problems = signup_problems(
+            phone=data.get("phone", ""),
+            password=data.get("password1", ""),
+            display_name=data.get("display_name", ""),
         )
-        if call.ok:
-            login(request, call.result, backend="banshi.accounts.backends.UsernameOrPhoneBackend")
-            return redirect(safe_next(request))
-    status = 400 if form.is_bound and form.errors else 200
-    return render(
-        request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")}, status=status
-    )
+        _signup_errors_add(form, problems)
+    if request.method == "POST" and not form.errors:
+        fields = {
+            "phone": data["phone"],
+            "password": data["password1"],
+            "display_name": data["display_name"],
+        }
+        if action == "send":
+            if run_service(request, _as_form_fields(signup_code_send), form=form, **fields).ok:
+                request.session[SIGNUP_PHONE_KEY] = normalise_phone(data["phone"])
+                form = SignupForm(request.POST, code_sent=True)
+                form.fields["code"].widget.attrs["autofocus"] = True
+                messages.info(
+                    request,
+                    _("A code is on its way to %(phone)s by text message. Enter it below.")
+                    % {"phone": mask_phone(normalise_phone(data["phone"]))},
+                )
+                form.keep_passwords()
+                return _signup_page(request, form, status=200)
+        else:
+            call = run_service(
+                request, _as_form_fields(resident_signup), form=form, code=data.get("code", ""), **fields
+            )
+            if call.ok:
+                request.session.pop(SIGNUP_PHONE_KEY, None)
+                login(request, call.result, backend="banshi.accounts.backends.UsernameOrPhoneBackend")
+                messages.success(
+                    request,
+                    _("Your account is open and you are logged in. You log in with your mobile number."),
+                )
+                return redirect(safe_next(request))
+    form.keep_passwords()
+    return _signup_page(request, form, status=400 if form.is_bound and form.errors else 200)
+
+
+def _signup_page(request: HttpRequest, form: SignupForm, *, status: int) -> HttpResponse:
+    context = {
+        "form": form,
+        "errors": form_error_summary(form) if form.is_bound else [],
+        "next": safe_next(request, ""),
+        "code_sent": "code" in form.fields,
+    }
+    response = render(request, "accounts/signup.html", context, status=status)
+    # The page may carry the passwords typed: never kept by the browser or a proxy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 # The number is carried from one page to the next in the session, not the address, which servers log.

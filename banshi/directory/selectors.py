@@ -94,6 +94,46 @@ def agency_ids_by_code() -> dict[str, int]:
     return _cached("agency_ids", lambda: dict(Agency.objects.values_list("code", "id")))
 
 
+# The role names of `staff_places` beyond Membership.Role: a clerk of a video window.
+VIDEO_CLERK = "video_clerk"
+
+
+def staff_places(*, user: User | AnonymousUser) -> list[str]:
+    """The roles a user holds, in one query, in the order of their memberships: "officer", "clerk" (of a
+    physical window), "video_clerk" (of a video window), "supervisor". As `staff_roles` counts them: a
+    clerk only with a window, an officer only with an agency."""
+    if not user.is_authenticated:
+        return []
+    places: list[str] = []
+    rows = Membership.objects.filter(user=user).order_by("id")
+    for role, agency_id, window_kind in rows.values_list("role", "agency_id", "window__kind"):
+        if role == Membership.Role.OFFICER and agency_id is None:
+            continue
+        if role == Membership.Role.CLERK:
+            if window_kind is None:
+                continue
+            role = VIDEO_CLERK if window_kind == Window.Kind.VIDEO else Membership.Role.CLERK
+        if role not in places:
+            places.append(role)
+    return places
+
+
+def staff_landing(*, user: User | AnonymousUser) -> str:
+    """The page a member of staff starts from after logging in, as a URL name; "" for a resident. An
+    officer works the queue, a clerk the window (or the video console when that is the only window),
+    a supervisor the supervision page."""
+    places = staff_places(user=user)
+    for place, page in (
+        (Membership.Role.OFFICER, "cases:work_queue"),
+        (Membership.Role.CLERK, "cases:window_console"),
+        (VIDEO_CLERK, "remote:console"),
+        (Membership.Role.SUPERVISOR, "cases:supervise"),
+    ):
+        if place in places:
+            return page
+    return ""
+
+
 def staff_roles(*, user: User | AnonymousUser) -> set[str]:
     """The roles a user holds, in one query (a clerk counts only with a window, an officer with an
     agency)."""

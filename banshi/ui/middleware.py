@@ -1,11 +1,13 @@
 """Response headers every page and API answer gets: what the browser may let a page use
 (Permissions-Policy), and that an answer with personal data is never kept in a cache (Cache-Control).
-Static files never reach these: WhiteNoise answers them earlier, with their long caching."""
+Static files never reach these: WhiteNoise answers them earlier, with their long caching. And the
+refusal of an upload larger than its form allows, from its Content-Length."""
 
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
@@ -87,3 +89,47 @@ class NoStoreMiddleware(MiddlewareMixin):
         if _private(request):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+FileCount = int | Callable[..., int]
+
+
+def accepts_files(count: FileCount) -> Callable[[View], View]:
+    """A view whose form sends up to `count` files of at most MATERIAL_MAX_BYTES each (or a function of
+    the request and the view's arguments that says how many): `UploadSizeMiddleware` refuses a larger
+    POST from its Content-Length, before anything of it is read."""
+
+    def decorator(view: View) -> View:
+        view.upload_files = count  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def upload_limit(files: int) -> int:
+    """The largest body a form of `files` files may send: each file at its limit, and the form's text."""
+    return files * settings.MATERIAL_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class UploadSizeMiddleware(MiddlewareMixin):
+    """A POST to a view that takes files (`accepts_files`) and says it is larger than they may be is
+    answered at once with the site's page saying so (413), nothing of it read: neither a resident on a
+    slow line nor the server waits for a file that would be refused anyway. Before the CSRF check, which
+    reads the body; the page it answers with changes nothing."""
+
+    def process_view(
+        self, request: HttpRequest, view: View, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> HttpResponseBase | None:
+        count: FileCount | None = getattr(view, "upload_files", None)
+        if count is None or request.method != "POST":
+            return None
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None
+        files = count(request, *args, **kwargs) if callable(count) else count
+        if length <= upload_limit(files):
+            return None
+        from banshi.ui.views import upload_too_large
+
+        return upload_too_large(request)

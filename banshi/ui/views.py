@@ -3,19 +3,25 @@ domain errors onto a page (the HTML twin of the API's error handlers)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.ui.forms import add_service_errors
+
+logger = logging.getLogger(__name__)
 
 
 def safe_next(request: HttpRequest, fallback: str = "/") -> str:
@@ -75,3 +81,95 @@ def run_service(
     except NotFound:
         raise Http404 from None
     return ServiceCall(ok=True, result=result)
+
+
+# --- the site's own error pages (`handler403`, `handler404`, `handler500` in banshi/urls.py) -----------
+
+
+def _referring_page(request: HttpRequest) -> str:
+    """The page of this site the visitor came from, for a way back; "" from elsewhere or nowhere."""
+    referer = request.headers.get("referer", "")
+    if (
+        referer
+        and referer != request.build_absolute_uri()
+        and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return referer
+    return ""
+
+
+def _error_page(request: HttpRequest, *, status: int, heading: str, explanation: list[str]) -> HttpResponse:
+    context = {
+        "status": status,
+        "heading": heading,
+        "explanation": explanation,
+        "back": _referring_page(request),
+    }
+    return render(request, "errors/page.html", context, status=status)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(
+        request,
+        status=403,
+        heading=_("You cannot open this page"),
+        explanation=[
+            _("This page is for other people's work, or for another role than yours."),
+            _("If you think you should be able to open it, ask your administrator."),
+        ],
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error_page(
+        request,
+        status=403,
+        heading=_("This form has expired"),
+        explanation=[
+            _("For your safety, a form can be sent only from a page opened recently in this browser."),
+            _("Go back, open the page again and send the form once more."),
+        ],
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(
+        request,
+        status=404,
+        heading=_("Page not found"),
+        explanation=[
+            _("If you typed the address, check it. If you pasted it, check that you copied all of it."),
+            _("An application or a document that is not yours is not found either."),
+        ],
+    )
+
+
+def upload_too_large(request: HttpRequest) -> HttpResponse:
+    """The answer to a form whose files are larger than allowed (`ui.middleware.UploadSizeMiddleware`)."""
+    mb = settings.MATERIAL_MAX_BYTES // (1024 * 1024)
+    return _error_page(
+        request,
+        status=413,
+        heading=_("The file is too large"),
+        explanation=[
+            _("Each file can be at most %(mb)d MB. Nothing was sent.") % {"mb": mb},
+            _("Go back and choose a smaller file: a photo at a lower resolution, or a scan in grey."),
+        ],
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's own page, in its layout; when even that cannot be drawn (the database it reads for the
+    header is down), a plain page that reads nothing."""
+    try:
+        return _error_page(
+            request,
+            status=500,
+            heading=_("Sorry, something went wrong on our side"),
+            explanation=[_("The page could not be shown. Try again in a few minutes.")],
+        )
+    except Exception:
+        logger.exception("the error page could not be drawn; the plain one was shown")
+        return defaults.server_error(request)

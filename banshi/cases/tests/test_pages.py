@@ -11,7 +11,16 @@ from banshi.audit.models import Event
 from banshi.cases import services
 from banshi.cases.draft import DraftKey, draft_get
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
-from banshi.conftest import ANSWERS, NEWBORN_MATERIALS, PASSWORD, _officer, make_id, newborn_values, png_bytes
+from banshi.conftest import (
+    ANSWERS,
+    NEWBORN_MATERIALS,
+    PASSWORD,
+    _officer,
+    make_id,
+    newborn_values,
+    png_bytes,
+    run_queued_texts,
+)
 from banshi.lib.errors import Conflict, FieldErrors
 
 pytestmark = pytest.mark.django_db
@@ -468,16 +477,23 @@ def test_the_status_page_of_someone_else_s_returned_task_cannot_be_corrected(
 # --- accounts and preferences --------------------------------------------------------------------------
 
 
-def test_a_resident_signs_up_with_a_mobile_number_and_is_logged_in(client, catalog):
+def test_a_resident_signs_up_with_a_mobile_number_and_is_logged_in(
+    client, catalog, sms_outbox, django_capture_on_commit_callbacks
+):
+    fields = {
+        "phone": "13700000009",
+        "display_name": "李四",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "next": "/bundles/newborn/questions/",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post("/accounts/signup/?next=/bundles/newborn/questions/", {**fields, "action": "send"})
+    assert sent.status_code == 200
+    run_queued_texts()
+    code = re.search(r"(?<!\d)(\d{6})(?!\d)", sms_outbox[-1][1]).group(1)
     response = client.post(
-        "/accounts/signup/?next=/bundles/newborn/questions/",
-        {
-            "phone": "13700000009",
-            "display_name": "李四",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "next": "/bundles/newborn/questions/",
-        },
+        "/accounts/signup/?next=/bundles/newborn/questions/", {**fields, "action": "create", "code": code}
     )
     assert response.status_code == 302 and response.url == "/bundles/newborn/questions/"
     assert client.get("/bundles/newborn/questions/").status_code == 200

@@ -48,6 +48,7 @@ from banshi.directory.selectors import window_for_clerk
 from banshi.lib.errors import Conflict, FieldErrors
 from banshi.lib.personal import mask_name, mask_phone
 from banshi.ui.forms import dom_id
+from banshi.ui.middleware import accepts_files
 
 STEPS = 3
 
@@ -215,6 +216,12 @@ def _render_details(
     return render(request, "cases/apply_details.html", context, status=400 if errors else 200)
 
 
+def _bundle_files(request: AuthenticatedHttpRequest, code: str, resident_id: int | None = None) -> int:
+    """How many files the bundle's form may send at most (every material it can ask for)."""
+    return len(open_spec(code).materials)
+
+
+@accepts_files(_bundle_files)
 @login_required
 def apply_details(
     request: AuthenticatedHttpRequest, code: str, resident_id: int | None = None

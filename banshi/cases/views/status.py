@@ -30,8 +30,10 @@ from banshi.cases.services.materials import upload_path
 from banshi.cases.views.ratings import RatingForm, rating_context, rating_post
 from banshi.catalog.definition import BundleDef
 from banshi.catalog.forms import field_groups, material_rows, posted_values
+from banshi.catalog.selectors import bundles_open
 from banshi.certificates.selectors import certificates_for_application
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.ui.middleware import accepts_files
 
 S = Task.Status
 
@@ -178,6 +180,12 @@ def application_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRe
     return _render_application(request, application)
 
 
+def _correction_files(request: AuthenticatedHttpRequest, number: str, task_id: int) -> int:
+    """How many files a correction may send at most: every material of the largest open bundle."""
+    return max((len(bundle.current_spec.materials) for bundle in bundles_open()), default=0)
+
+
+@accepts_files(_correction_files)
 @login_required
 @require_POST
 def application_correct_view(request: AuthenticatedHttpRequest, number: str, task_id: int) -> HttpResponse:
