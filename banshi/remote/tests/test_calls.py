@@ -24,7 +24,7 @@ from banshi.remote.tests.fixtures import (  # noqa: F401 (fixtures)
     window_fixture,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_video_hours")]
 S = CallSession.Status
 T = QueueTicket.Status
 A = Appointment.Status
