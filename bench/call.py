@@ -71,6 +71,7 @@ def prepare(env: dict[str, str]) -> tuple[dict, int]:
 
     from banshi.accounts.models import User
     from banshi.directory.models import Area, Membership, Window
+    from banshi.remote.tests.fixtures import serving_around_the_clock
 
     quiet = {"verbosity": 0, "stdout": io.StringIO()}
     call_command("migrate", interactive=False, **quiet)
@@ -80,6 +81,7 @@ def prepare(env: dict[str, str]) -> tuple[dict, int]:
     window = Window.objects.create(
         name="bench video window", kind=Window.Kind.VIDEO, area=Area.objects.get(code="500103")
     )
+    serving_around_the_clock(window)  # the queue takes numbers only while the window serves
     password = uuid.uuid4().hex
     clerk = User.objects.create_user(username="bench-clerk", password=password, display_name="bench clerk")
     Membership.objects.create(user=clerk, role=Membership.Role.CLERK, window=window)
