@@ -148,6 +148,8 @@ def one_call(browser, base: str, window_id: int, clerk, resident: str, password:
     seconds = time.monotonic() - started
 
     session_id = int(clerk.url.rstrip("/").rsplit("/", 1)[1])
+    clerk.select_option("#end-outcome", "served")  # no outcome is chosen for the clerk
+    clerk.once("dialog", lambda dialog: dialog.accept())  # ending the call asks first
     clerk.click("#end-call-button")
     clerk.wait_for_selector("#call-status[data-state='ended']")
     home.wait_for_selector("#call-status[data-state='ended']")

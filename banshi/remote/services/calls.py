@@ -240,6 +240,8 @@ def call_interrupted(*, session_id: int, user: User, now: datetime | None = None
 def call_end(*, actor: User, session_id: int, outcome: str) -> CallSession:
     """End the call with its outcome. The ticket is served if the call connected and was answered,
     missed otherwise; a booked appointment becomes attended or missed the same way."""
+    if not outcome:
+        raise FieldErrors({"outcome": _("is required: choose what the call came to")})
     if outcome not in CallSession.Outcome.values:
         raise FieldErrors({"outcome": _("is not one of the choices")})
     now = timezone.now()

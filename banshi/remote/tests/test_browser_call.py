@@ -152,10 +152,19 @@ def test_a_resident_is_called_shows_documents_on_camera_and_sends_the_applicatio
         for page in (home, desk):
             expect_connected(page)
 
+        # Ending asks first, and the outcome is the clerk's to choose: without one nothing ends.
+        asked: list[str] = []
+        desk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        desk.click("#end-call-button")
+        expect(desk.locator("#end-outcome")).to_have_value("")
+        session.refresh_from_db()
+        assert session.status == CallSession.Status.ACTIVE and not asked  # the browser kept the form
         desk.select_option("#end-outcome", CallSession.Outcome.PRE_REVIEWED)
+        desk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         desk.click("#end-call-button")
         for page in (home, desk):
             expect(page.locator("#call-status")).to_have_attribute("data-state", "ended")
+        assert asked == ["结束与对方的通话？通话结束后无法恢复。"]
         session.refresh_from_db()
         assert session.status == CallSession.Status.ENDED
         assert session.signaling_messages > 0

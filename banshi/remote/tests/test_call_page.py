@@ -479,3 +479,17 @@ def test_ending_from_the_page_leaves_the_rest_to_the_page(call_session, call_cle
     assert response.status_code == 204
     call_session.refresh_from_db()
     assert call_session.status == CallSession.Status.ENDED
+
+
+def test_ending_the_call_asks_first_and_has_no_outcome_chosen(call_session, call_clerk, draft):
+    page = browser_of(call_clerk).get(f"/video/calls/{call_session.pk}/").content.decode()
+    form = page[page.index('<form id="end-call"') : page.index("</form>", page.index('<form id="end-call"'))]
+    assert 'hx-confirm="End the call for both of you? It cannot be resumed."' in form
+    assert '<option value="" selected>Choose the outcome…</option>' in form
+    assert form.count(" selected") == 1  # nothing but the empty choice is chosen for the clerk
+    for empty in ({}, {"outcome": ""}):
+        refused = browser_of(call_clerk).post(f"/video/calls/{call_session.pk}/end/", empty, headers=FROM_PAGE)
+        assert refused.status_code == 400
+        assert "is required: choose what the call came to" in refused.content.decode()
+    call_session.refresh_from_db()
+    assert call_session.status == CallSession.Status.CALLING and call_session.outcome == ""

@@ -460,6 +460,14 @@ def test_an_unfinished_call_is_listed_to_resume_or_end(window, clerk, resident):
     CallSession.objects.filter(pk=session.pk).update(rejoin_until=timezone.now() - timedelta(minutes=1))
     page = text(client.get("/video/console/"))
     assert f'id="resume-{session.pk}"' not in page and f'id="end-{session.pk}"' in page
+    # Ending asks first (static/js/queue.js reads data-confirm), and no outcome is chosen for the clerk.
+    assert 'data-confirm="End this call? It cannot be resumed."' in page
+    assert re.search(r'<option value="" selected>Choose the outcome…</option>', page)
+    assert page.count("selected>") == 1
+    refused = client.post(f"/video/console/calls/{session.pk}/end/", {f"end{session.pk}-outcome": ""})
+    assert refused.status_code == 302
+    session.refresh_from_db()
+    assert session.status == CallSession.Status.INTERRUPTED
     response = client.post(f"/video/console/calls/{session.pk}/end/", {f"end{session.pk}-outcome": "dropped"})
     assert response.status_code == 302 and response.url == "/video/console/"
     session.refresh_from_db()
