@@ -28,6 +28,7 @@ from banshi.remote.models import (
     Appointment,
     CallRating,
     CallSession,
+    ChatMessage,
     PreReview,
     QueueTicket,
     Slot,
@@ -459,6 +460,11 @@ def last_ended_call(*, user: User, window_id: int) -> CallSession | None:
         .order_by("-ended_at")
         .first()
     )
+
+
+def chat_of(*, session: CallSession) -> list[ChatMessage]:
+    """The call's chat in the order it was written."""
+    return list(ChatMessage.objects.filter(session=session).order_by("sent_at", "id"))
 
 
 def call_rating(*, session: CallSession) -> CallRating | None:

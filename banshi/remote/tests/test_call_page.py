@@ -488,7 +488,9 @@ def test_ending_the_call_asks_first_and_has_no_outcome_chosen(call_session, call
     assert '<option value="" selected>Choose the outcome…</option>' in form
     assert form.count(" selected") == 1  # nothing but the empty choice is chosen for the clerk
     for empty in ({}, {"outcome": ""}):
-        refused = browser_of(call_clerk).post(f"/video/calls/{call_session.pk}/end/", empty, headers=FROM_PAGE)
+        refused = browser_of(call_clerk).post(
+            f"/video/calls/{call_session.pk}/end/", empty, headers=FROM_PAGE
+        )
         assert refused.status_code == 400
         assert "is required: choose what the call came to" in refused.content.decode()
     call_session.refresh_from_db()
