@@ -512,6 +512,30 @@ def test_after_the_call_the_resident_is_offered_the_rating(window, ended, reside
     assert 'id="rating-given" data-level="5"' in page and 'id="rating-form"' not in page
 
 
+def test_the_summary_keeps_the_chat_of_the_call_for_both_sides(window, clerk, resident):
+    services.ticket_take(actor=resident, window_id=window.pk)
+    session = services.call_start(actor=clerk)
+    services.call_chat_post(actor=clerk, session_id=session.pk, text="出生医学证明要原件")
+    services.call_chat_post(actor=resident, session_id=session.pk, text="明白")
+    services.call_end(actor=clerk, session_id=session.pk, outcome=CallSession.Outcome.SERVED)
+    for user, lines in (
+        (resident, ["Clerk:</strong> 出生医学证明要原件", "You:</strong> 明白"]),
+        (clerk, ["You:</strong> 出生医学证明要原件", "Resident:</strong> 明白"]),
+    ):
+        page = text(client_of(user).get(f"/video/calls/{session.pk}/summary/"))
+        chat = page[page.index('id="call-chat"') : page.index("</ol>", page.index('id="call-chat"'))]
+        assert chat.index(lines[0]) < chat.index(lines[1])
+
+
+def test_a_call_that_never_connected_cannot_be_rated(window, clerk, resident):
+    services.ticket_take(actor=resident, window_id=window.pk)
+    session = services.call_start(actor=clerk)
+    services.call_media_connected(session_id=session.pk, user=clerk)  # the resident's media never came
+    services.call_end(actor=clerk, session_id=session.pk, outcome=CallSession.Outcome.DROPPED)
+    page = text(client_of(resident).get(f"/video/calls/{session.pk}/summary/"))
+    assert 'id="rating-form"' not in page
+
+
 def test_a_rating_without_a_level_is_shown_again_with_the_error(ended, resident):
     response = client_of(resident).post(f"/video/calls/{ended.pk}/summary/", {"comment": "x"})
     assert response.status_code == 400 and 'id="error-summary"' in text(response)

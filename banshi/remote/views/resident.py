@@ -373,6 +373,15 @@ def _render_summary(
         "joinable": selectors.joinable(session),
         "bundle": str(spec.name) if spec else "",
         "reviews": selectors.prereview_rows(session=session),
+        "chat": [
+            {
+                "who": _("You")
+                if line.author_id == request.user.pk
+                else (_("Clerk") if line.role == "clerk" else _("Resident")),
+                "text": line.text,
+            }
+            for line in selectors.chat_of(session=session)
+        ],
         "rating": rating,
         "form": form,
         "errors": form_error_summary(form) if form is not None and form.is_bound else [],
