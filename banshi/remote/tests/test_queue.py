@@ -346,3 +346,22 @@ def test_in_hours_the_pages_offer_a_number_and_never_a_wait_of_zero_minutes(wind
         page = client.get(f"/video/windows/{window.pk}/queue/").content.decode()
     assert 'id="ticket-wait">1<' in page
     assert QueueTicket.objects.get().number == "A001"
+
+
+def test_the_queue_json_and_the_console_say_whether_the_window_serves(window, clerk, resident):
+    with time_machine.travel(local(2026, 12, 5, 10, 0), tick=False):  # a Saturday
+        data = client_of(resident).get(f"/video/windows/{window.pk}/queue.json").json()
+        assert (data["serving"], data["serving_until"]) == (False, None)
+        assert data["next_opening"] == "2026-12-07T09:00:00+08:00"
+        console = client_of(clerk).get("/video/console/").content.decode()
+        assert (
+            'id="window-opening" data-open="no"' in console and "Opens on Dec. 7, 2026 at 09:00." in console
+        )
+    with time_machine.travel(local(2026, 12, 7, 14, 0), tick=False):
+        data = client_of(resident).get(f"/video/windows/{window.pk}/queue.json").json()
+        assert (data["serving"], data["serving_until"], data["next_opening"]) == (
+            True,
+            "2026-12-07T17:30:00+08:00",
+            None,
+        )
+        assert 'data-open="yes"' in client_of(clerk).get("/video/console/").content.decode()

@@ -331,6 +331,14 @@ def remote_queue_json(request: HttpRequest, window_id: int) -> HttpResponse:
     """The queue as JSON, for other clients than the page; with the viewer's own place."""
     window = _window(window_id)
     data = selectors.queue_state(window_id=window.pk)
+    opening = selectors.window_opening(window=window)
+    data.update(
+        {
+            "serving": opening["serving"],
+            "serving_until": opening["until"].isoformat() if opening["until"] else None,
+            "next_opening": opening["next_opening"].isoformat() if opening["next_opening"] else None,
+        }
+    )
     data.update({"ticket": None, "position": None, "estimated_wait_minutes": None, "call_url": None})
     user = request.user
     if user.is_authenticated:
