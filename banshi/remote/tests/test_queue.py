@@ -1,5 +1,7 @@
 """The live queue (取号): numbers per window and day, one open ticket per resident, appointment
-holders first, leaving, and what the queue shows (numbers and waits, never a person)."""
+holders first, leaving, and what the queue shows (numbers and waits, never a person); numbers only
+while the window serves (its video hours on a working day of the calendar), and what the pages say
+when it does not."""
 
 import json
 from datetime import date, timedelta
