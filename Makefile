@@ -51,7 +51,7 @@ setup: install
 
 run: setup
 	@echo "DEMO MODE: demo accounts with the published password banshi-demo; never for real data."
-	@echo "Serving on http://$(HOST):$(PORT)/ with one task worker (Ctrl-C stops both)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with one task worker and the sweep (Ctrl-C stops them all)"
 	VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) bin/serve
 
 # A real deployment's set-up, outside demo mode: never any demo account. It needs the production

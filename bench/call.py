@@ -71,6 +71,7 @@ def prepare(env: dict[str, str]) -> tuple[dict, int]:
 
     from banshi.accounts.models import User
     from banshi.directory.models import Area, Membership, Window
+    from banshi.remote.tests.fixtures import serving_around_the_clock
 
     quiet = {"verbosity": 0, "stdout": io.StringIO()}
     call_command("migrate", interactive=False, **quiet)
@@ -80,6 +81,7 @@ def prepare(env: dict[str, str]) -> tuple[dict, int]:
     window = Window.objects.create(
         name="bench video window", kind=Window.Kind.VIDEO, area=Area.objects.get(code="500103")
     )
+    serving_around_the_clock(window)  # the queue takes numbers only while the window serves
     password = uuid.uuid4().hex
     clerk = User.objects.create_user(username="bench-clerk", password=password, display_name="bench clerk")
     Membership.objects.create(user=clerk, role=Membership.Role.CLERK, window=window)
@@ -111,6 +113,16 @@ def wait_for_server(base: str, server, log_path: Path) -> None:
     raise BenchError(f"uvicorn did not answer within 30 s:\n{log_path.read_text()[-3000:]}")
 
 
+def wait_for(page, expression: str, *, every_ms: int = 20, within_s: float = 20) -> None:
+    """Until `expression` is true in the page. Polled from here: Playwright's `wait_for_function`
+    evaluates its predicate with eval, which the site's Content-Security-Policy forbids."""
+    deadline = time.monotonic() + within_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise BenchError(f"not within {within_s} s: {expression}")
+        page.wait_for_timeout(every_ms)
+
+
 def new_page(browser, base: str):
     context = browser.new_context(base_url=base, permissions=["camera", "microphone"])
     context.set_default_timeout(20_000)
@@ -135,17 +147,19 @@ def one_call(browser, base: str, window_id: int, clerk, resident: str, password:
     home.click("#take-number")
     home.wait_for_selector("#ticket-position")
     clerk.goto("/video/console/")
-    clerk.wait_for_function("document.getElementById('queue-waiting').textContent.trim() === '1'")
+    wait_for(clerk, "document.getElementById('queue-waiting').textContent.trim() === '1'", every_ms=100)
 
     started = time.monotonic()
     clerk.click("#call-next")
     # The resident joins the moment their page shows the link (the push over the queue's socket).
     home.click("#join-call")
-    clerk.wait_for_function(CONNECTED, polling=20)
-    home.wait_for_function(CONNECTED, polling=20)
+    wait_for(clerk, CONNECTED)
+    wait_for(home, CONNECTED)
     seconds = time.monotonic() - started
 
     session_id = int(clerk.url.rstrip("/").rsplit("/", 1)[1])
+    clerk.select_option("#end-outcome", "served")  # no outcome is chosen for the clerk
+    clerk.once("dialog", lambda dialog: dialog.accept())  # ending the call asks first
     clerk.click("#end-call-button")
     clerk.wait_for_selector("#call-status[data-state='ended']")
     home.wait_for_selector("#call-status[data-state='ended']")

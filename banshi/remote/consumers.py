@@ -7,9 +7,12 @@ so two server processes sharing a Redis layer serve the two sides of one call.
 Signaling protocol (both sides run `static/js/call.js`): a page that opens its socket says `hello`
 (with a random id of the page); a side that hears `hello` answers `ready`. A group does not buffer, so
 whoever came first only learns of the other through the later one's `hello`; the `ready` that answers
-it proves both are in the room, and is when the session is marked connected. The clerk then offers,
-the resident answers, and both send their ICE candidates (which the receiving page keeps until it has
-the remote description)."""
+it proves both are in the room. The clerk then offers, the resident answers, and both send their ICE
+candidates (which the receiving page keeps until it has the remote description). Each page says
+`connected` when its peer connection is connected (again on a socket that opened anew); the session is
+marked connected once both have (`services.call_media_connected`), not when the signaling met. A
+`chat` line is kept with the call before it is relayed; one that cannot be kept (the call has ended)
+is answered `chat-refused`, and the sending page says it was not sent."""
 
 import json
 import logging
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
 from django.contrib.auth.models import AnonymousUser
 
 from banshi.accounts.models import User
-from banshi.lib.errors import Conflict, NotFound
+from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.remote import selectors, services
 from banshi.remote.realtime import call_group, queue_group
 
@@ -141,6 +144,7 @@ SCHEMAS = {
     "answer": lambda m: {"sdp": _text(m.get("sdp"), MAX_MESSAGE_BYTES)},
     "candidate": _candidate,
     "chat": lambda m: {"text": _text(m.get("text"), 1000)},
+    "connected": lambda m: {"peer": _text(m.get("peer"), 64)},
     "mute": lambda m: {"audio": _flag(m, "audio"), "video": _flag(m, "video")},
     "bye": lambda m: {},
 }
@@ -270,12 +274,25 @@ class CallConsumer(BoundedConsumer):
             return
         message["from"] = self.role
         self.relayed += 1
-        await self._group({"type": "signal.relay", "message": message})
-        if message["type"] == "ready":
+        user = cast(User, _scope_user(self))
+        if message["type"] == "connected":
             try:
-                await database_sync_to_async(services.call_connected)(session_id=self.session_id)
+                await database_sync_to_async(services.call_media_connected)(
+                    session_id=self.session_id, user=user
+                )
             except (Conflict, NotFound):
                 pass
+            return
+        if message["type"] == "chat":
+            try:
+                line = await database_sync_to_async(services.call_chat_post)(
+                    actor=user, session_id=self.session_id, text=message["text"]
+                )
+            except (Conflict, FieldErrors, NotFound):
+                await self.send(text_data=json.dumps({"type": "chat-refused"}))
+                return
+            message["text"] = line.text
+        await self._group({"type": "signal.relay", "message": message})
 
     async def _group(self, event: dict) -> None:
         await self.channel_layer.group_send(

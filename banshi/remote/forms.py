@@ -51,5 +51,10 @@ class CallRatingForm(RatingForm):
         super().__init__(*args, **kwargs)
 
 
+def outcome_choices() -> list[tuple[str, StrOrPromise]]:
+    """No outcome is chosen for the clerk: the first choice is to choose one."""
+    return [("", gettext_lazy("Choose the outcome…")), *CallSession.Outcome.choices]
+
+
 class CallEndForm(NamedErrorsForm):
-    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=CallSession.Outcome.choices)
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=outcome_choices)

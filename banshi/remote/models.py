@@ -182,7 +182,13 @@ class CallSession(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CALLING)
     outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(db_index=True)
+    # When both pages first reported their peer connection connected (media flowing), not when the
+    # signaling met: a call without it never took place (no wait, no length, no rating).
     connected_at = models.DateTimeField(null=True, blank=True)
+    # Each side's report that its peer connection is connected, for the connection of now: cleared when
+    # a side drops, so that a resumed call is active again only once both report again.
+    clerk_media_at = models.DateTimeField(null=True, blank=True)
+    resident_media_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     interrupted_at = models.DateTimeField(null=True, blank=True)
     rejoin_until = models.DateTimeField(null=True, blank=True)
@@ -208,6 +214,29 @@ class CallSession(models.Model):
     @property
     def room(self) -> str:
         return f"call-{self.pk}"
+
+
+class ChatMessage(models.Model):
+    """One line of a call's chat, kept with the call: the record of the advice given, shown again to
+    both sides after a reload or a resumed call."""
+
+    class Role(models.TextChoices):
+        CLERK = "clerk", _("clerk")
+        RESIDENT = "resident", _("resident")
+
+    session = models.ForeignKey(CallSession, on_delete=models.CASCADE, related_name="chat")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("from"), max_length=10, choices=Role.choices)
+    text = models.TextField(_("message"), max_length=1000)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.role}@{self.sent_at:%H:%M:%S}"
 
 
 class PreReview(models.Model):

@@ -28,6 +28,7 @@ from banshi.remote.models import (
     Appointment,
     CallRating,
     CallSession,
+    ChatMessage,
     PreReview,
     QueueTicket,
     Slot,
@@ -179,6 +180,55 @@ def slots_upcoming(
     return [(day, [booked[slot.starts_at] for slot in slots]) for day, slots in cut]
 
 
+def _periods(
+    day: date, hours: dict[int, list[VideoHours]], calendar: Calendar
+) -> list[tuple[datetime, datetime]]:
+    tz = _tz()
+    return [
+        (datetime.combine(day, row.opens, tz), datetime.combine(day, row.closes, tz))
+        for row in hours_on(day, hours, calendar)
+    ]
+
+
+def serving_until(*, window: Window, now: datetime | None = None) -> datetime | None:
+    """When the window's current video period closes, or None if it takes no video calls now (outside
+    its hours, a weekend, a public holiday)."""
+    now = now or timezone.now()
+    day = local_day(now)
+    for opens, closes in _periods(day, window_hours(window=window), Calendar()):
+        if opens <= now < closes:
+            return closes
+    return None
+
+
+def next_opening(*, window: Window, now: datetime | None = None) -> datetime | None:
+    """The next moment after `now` at which the window starts taking video calls, within the coming
+    weeks; None if it has no hours then."""
+    now = now or timezone.now()
+    calendar = Calendar()
+    hours = window_hours(window=window)
+    if not hours:
+        return None
+    day = local_day(now)
+    for _ in range(WORKING_DAYS_LISTED * 4 + 30):
+        for opens, _closes in _periods(day, hours, calendar):
+            if opens > now:
+                return opens
+        day += timedelta(days=1)
+    return None
+
+
+def window_opening(*, window: Window, now: datetime | None = None) -> dict[str, Any]:
+    """For the pages: whether the window serves now, until when, and else when it opens next."""
+    now = now or timezone.now()
+    until = serving_until(window=window, now=now)
+    return {
+        "serving": until is not None,
+        "until": until,
+        "next_opening": None if until is not None else next_opening(window=window, now=now),
+    }
+
+
 def hours_summary(*, window: Window) -> list[dict[str, Any]]:
     """The window's weekly hours for the pages: weekday number and its opening periods."""
     return [
@@ -287,6 +337,11 @@ def average_call_minutes(*, window_id: int) -> float:
         if connected is not None and ended is not None and ended >= connected
     ]
     return round(sum(minutes) / len(minutes), 1) if minutes else DEFAULT_CALL_MINUTES
+
+
+def whole_minutes(minutes: float) -> int:
+    """A wait or a length as the pages say it: whole minutes, rounded up, never "about 0 minutes"."""
+    return max(math.ceil(minutes - 1e-9), 1)
 
 
 def ticket_position(*, ticket: QueueTicket) -> tuple[int, float]:
@@ -405,6 +460,11 @@ def last_ended_call(*, user: User, window_id: int) -> CallSession | None:
         .order_by("-ended_at")
         .first()
     )
+
+
+def chat_of(*, session: CallSession) -> list[ChatMessage]:
+    """The call's chat in the order it was written."""
+    return list(ChatMessage.objects.filter(session=session).order_by("sent_at", "id"))
 
 
 def call_rating(*, session: CallSession) -> CallRating | None:

@@ -25,7 +25,14 @@ from banshi.lib.text import TextProblem, clean_text, text_field
 from banshi.notify.services import notification_send
 from banshi.remote import realtime
 from banshi.remote.events import EventType
-from banshi.remote.models import Appointment, CallRating, CallSession, PreReview, QueueTicket
+from banshi.remote.models import (
+    Appointment,
+    CallRating,
+    CallSession,
+    ChatMessage,
+    PreReview,
+    QueueTicket,
+)
 from banshi.remote.selectors import (
     draft_materials,
     draft_spec,
@@ -40,6 +47,7 @@ T = QueueTicket.Status
 A = Appointment.Status
 REJOIN_WITHIN = timedelta(minutes=10)
 REASON_MAX = 1000
+CHAT_MAX = 1000
 COMMENT_MAX = CallRating._meta.get_field("comment").max_length or 1000
 VALUE_MAX = 4000
 
@@ -187,29 +195,52 @@ def call_start(
 
 
 def call_connected(*, session_id: int, now: datetime | None = None) -> CallSession:
-    """Both ends are connected: the call is active (again). Repeated reports change nothing."""
+    """Both ends are connected, media flowing: the call is active (again). Repeated reports change
+    nothing. Made by `call_media_connected` once both pages have said so."""
     now = now or timezone.now()
     with transaction.atomic():
         session = _locked_session(session_id)
-        if session.status == S.ACTIVE:
-            return session
-        check_move(CallSession, session.status, S.ACTIVE)
-        if session.status == S.INTERRUPTED and session.rejoin_until and now > session.rejoin_until:
-            raise Conflict(_("The time to rejoin this call has passed."))
-        old = session.status
-        session.status = S.ACTIVE
-        session.connected_at = session.connected_at or now
-        session.rejoin_until = None
-        session.save(update_fields=["status", "connected_at", "rejoin_until"])
-        event_record(
-            actor=None,
-            subject=session,
-            event_type=EventType.CALL_CONNECTED if old == S.CALLING else EventType.CALL_RESUMED,
-            old_state=old,
-            new_state=S.ACTIVE,
-            at=now,
-        )
+        return _activate(session, now=now)
+
+
+def _activate(session: CallSession, *, now: datetime) -> CallSession:
+    if session.status == S.ACTIVE:
+        return session
+    check_move(CallSession, session.status, S.ACTIVE)
+    if session.status == S.INTERRUPTED and session.rejoin_until and now > session.rejoin_until:
+        raise Conflict(_("The time to rejoin this call has passed."))
+    old = session.status
+    session.status = S.ACTIVE
+    session.connected_at = session.connected_at or now
+    session.rejoin_until = None
+    session.save(update_fields=["status", "connected_at", "rejoin_until"])
+    event_record(
+        actor=None,
+        subject=session,
+        event_type=EventType.CALL_CONNECTED if old == S.CALLING else EventType.CALL_RESUMED,
+        old_state=old,
+        new_state=S.ACTIVE,
+        at=now,
+    )
     return session
+
+
+def call_media_connected(*, session_id: int, user: User, now: datetime | None = None) -> CallSession:
+    """One page reports its peer connection connected (the other side's media reach it). The call is
+    connected, for the queue, the figures and the rating, only once both pages have reported on the
+    connection of now: the signaling meeting is not a call. An ended call stays as it is."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _locked_session(session_id, participant=user)
+        if session.status == S.ENDED:
+            return session
+        side = "clerk_media_at" if session.clerk_id == user.pk else "resident_media_at"
+        if getattr(session, side) is None:
+            setattr(session, side, now)
+            session.save(update_fields=[side])
+        if session.clerk_media_at is None or session.resident_media_at is None:
+            return session
+        return _activate(session, now=now)
 
 
 def call_interrupted(*, session_id: int, user: User, now: datetime | None = None) -> CallSession:
@@ -225,7 +256,11 @@ def call_interrupted(*, session_id: int, user: User, now: datetime | None = None
         session.status = S.INTERRUPTED
         session.interrupted_at = now
         session.rejoin_until = now + REJOIN_WITHIN
-        session.save(update_fields=["status", "interrupted_at", "rejoin_until"])
+        # Connected again only once both pages report their new connection.
+        session.clerk_media_at = session.resident_media_at = None
+        session.save(
+            update_fields=["status", "interrupted_at", "rejoin_until", "clerk_media_at", "resident_media_at"]
+        )
         event_record(
             actor=user,
             subject=session,
@@ -240,6 +275,8 @@ def call_interrupted(*, session_id: int, user: User, now: datetime | None = None
 def call_end(*, actor: User, session_id: int, outcome: str) -> CallSession:
     """End the call with its outcome. The ticket is served if the call connected and was answered,
     missed otherwise; a booked appointment becomes attended or missed the same way."""
+    if not outcome:
+        raise FieldErrors({"outcome": _("is required: choose what the call came to")})
     if outcome not in CallSession.Outcome.values:
         raise FieldErrors({"outcome": _("is not one of the choices")})
     now = timezone.now()
@@ -303,6 +340,21 @@ def call_touch(*, session_id: int, user: User, messages: int = 1) -> None:
     CallSession.objects.filter(Q(clerk_id=user.pk) | Q(resident_id=user.pk), pk=session_id).update(
         signaling_messages=F("signaling_messages") + messages
     )
+
+
+def call_chat_post(*, actor: User, session_id: int, text: Any) -> ChatMessage:
+    """A line of the call's chat from one of its two participants, kept with the call. Refused once
+    the call has ended (nothing typed then is taken as sent)."""
+    text = text_field(text if isinstance(text, str) else "", field="text", limit=CHAT_MAX)
+    if not text:
+        raise FieldErrors({"text": _("is empty: write a message")})
+    now = timezone.now()
+    with transaction.atomic():
+        session = _locked_session(session_id, participant=actor)
+        _not_ended(session)
+        role = ChatMessage.Role.CLERK if session.clerk_id == actor.pk else ChatMessage.Role.RESIDENT
+        # The text is the participants' own words and may hold personal data: no audit event carries it.
+        return ChatMessage.objects.create(session=session, author=actor, role=role, text=text, sent_at=now)
 
 
 # --- the shared draft, stills and verdicts --------------------------------------------------------------

@@ -1,21 +1,30 @@
 """The live queue (取号): take a number, leave the queue. Numbers run A001, A002… per window and day."""
 
+from datetime import datetime
 from functools import partial
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.catalog.selectors import bundle_open
-from banshi.lib.errors import FieldErrors, NotFound
+from banshi.directory.models import Window
+from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.states import check_move
 from banshi.lib.text import text_field
 from banshi.remote import realtime
 from banshi.remote.events import EventType
 from banshi.remote.models import QueueTicket
-from banshi.remote.selectors import appointment_to_check_in, local_day, open_ticket, video_window
+from banshi.remote.selectors import (
+    appointment_to_check_in,
+    local_day,
+    next_opening,
+    open_ticket,
+    serving_until,
+    video_window,
+)
 from banshi.sequences.services import counter_next
 
 T = QueueTicket.Status
@@ -25,9 +34,22 @@ def queue_changed_after_commit(window_id: int) -> None:
     transaction.on_commit(partial(realtime.queue_changed, window_id))
 
 
+def closed_message(*, window: Window, now: datetime) -> str:
+    opening = next_opening(window=window, now=now)
+    if opening is None:
+        return _("The video window is closed and has no video hours in the coming weeks.")
+    local = timezone.localtime(opening, timezone.get_default_timezone())
+    when = f"{formats.date_format(local, 'DATE_FORMAT')} {local:%H:%M}"
+    return _("The video window is closed now: it opens at %(when)s. You can book a time instead.") % {
+        "when": when
+    }
+
+
 def ticket_take(*, actor: User, window_id: int, bundle_code: str = "") -> QueueTicket:
-    """A number in the window's queue for today. A resident holds one open ticket per window: taking
-    another returns it. An appointment holder checking in around their time goes before walk-ins."""
+    """A number in the window's queue for today, only while the window takes video calls (or, for an
+    appointment holder, from a little before their slot). A resident holds one open ticket per window:
+    taking another returns it. An appointment holder checking in around their time goes before
+    walk-ins. Refused (Conflict), writing nothing, while the window is closed."""
     window = video_window(window_id=window_id)
     if window is None:
         raise NotFound
@@ -40,6 +62,10 @@ def ticket_take(*, actor: User, window_id: int, bundle_code: str = "") -> QueueT
     existing = open_ticket(user=actor, window_id=window.pk, now=now)
     if existing is not None:
         return existing
+    if serving_until(window=window, now=now) is None and (
+        appointment_to_check_in(user=actor, window_id=window.pk, now=now) is None
+    ):
+        raise Conflict(closed_message(window=window, now=now))
     with transaction.atomic():
         # The counter's row stays locked until commit, so this also serialises two takes by the same
         # resident: the second one finds the first ticket below.

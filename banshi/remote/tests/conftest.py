@@ -2,16 +2,29 @@
 another call of another clerk with another resident."""
 
 import pytest
+import time_machine
 
 from banshi.conftest import _user
 from banshi.directory.models import Area, Membership, Window
 from banshi.remote import services
+from banshi.remote.tests.fixtures import IN_VIDEO_HOURS, serving_around_the_clock
+
+
+@pytest.fixture
+def in_video_hours():
+    """The clock starts on a working morning inside the test windows' video hours, and runs on: the
+    queue takes numbers (a test that travels itself goes from there)."""
+    with time_machine.travel(IN_VIDEO_HOURS, tick=True):
+        yield
 
 
 @pytest.fixture
 def call_window(catalog):
-    return Window.objects.create(
-        name="渝中区政务服务中心视频窗口", kind=Window.Kind.VIDEO, area=Area.objects.get(code="500103")
+    """A video window that takes calls whenever the test runs (its servers keep the real clock)."""
+    return serving_around_the_clock(
+        Window.objects.create(
+            name="渝中区政务服务中心视频窗口", kind=Window.Kind.VIDEO, area=Area.objects.get(code="500103")
+        )
     )
 
 

@@ -10,9 +10,27 @@ from django.utils import timezone
 from banshi.conftest import _user
 from banshi.directory.models import Area, Membership, Window
 from banshi.remote.models import CallSession, VideoHours
-from banshi.remote.selectors import slots_upcoming
+from banshi.remote.selectors import local_day, slots_upcoming
+from banshi.worktime.models import CalendarOverride
 
 HOURS = ((time(9), time(12)), (time(13, 30), time(17, 30)))
+# A working Wednesday morning (China time), inside HOURS: the queue takes numbers.
+IN_VIDEO_HOURS = "2026-12-02T10:00:00+08:00"
+
+
+def serving_around_the_clock(window: Window) -> Window:
+    """The window takes video calls all day every working day, and today and tomorrow are working
+    days: for the tests whose servers keep the real clock (a test process cannot travel a server's)."""
+    VideoHours.objects.bulk_create(
+        VideoHours(window=window, weekday=weekday, opens=time(0), closes=time(23, 59, 59), capacity=2)
+        for weekday in range(5)
+    )
+    today = local_day(timezone.now())
+    for day in (today, today + timedelta(days=1)):
+        CalendarOverride.objects.get_or_create(
+            date=day, defaults={"kind": CalendarOverride.Kind.WORKDAY, "name": "video window test"}
+        )
+    return window
 
 
 def video_window_with_hours(name: str, capacity: int = 2) -> Window:

@@ -95,8 +95,11 @@ def test_a_resident_is_called_shows_documents_on_camera_and_sends_the_applicatio
         expect(desk).to_have_url(re.compile(r"/video/calls/\d+/$"))
         session = CallSession.objects.get(clerk=call_clerk)
 
-        # The resident's page learns of the call by itself, without a reload.
+        # The resident's page learns of the call by itself, without a reload. The clerk alone on
+        # the call's page is no connected call.
         expect(home.locator("#join-call")).to_be_visible()
+        session.refresh_from_db()
+        assert session.status == CallSession.Status.CALLING and session.connected_at is None
         home.click("#join-call")
         expect(home).to_have_url(f"{base}/video/calls/{session.pk}/")
         for page in (home, desk):
@@ -135,10 +138,14 @@ def test_a_resident_is_called_shows_documents_on_camera_and_sends_the_applicatio
             expect(home.locator(f"#material-{key}")).to_have_attribute("data-verdict", "accepted")
         assert PreReview.objects.filter(session=session, verdict=PreReview.Verdict.ACCEPTED).count() == 4
 
-        # A reload on either side rejoins the same call.
+        # A reload on either side rejoins the same call, with the chat as it was.
         home.reload()
         for page in (home, desk):
             expect_connected(page)
+        expect(home.locator("#chat-log li")).to_have_count(1)
+        expect(home.locator("#chat-log")).to_contain_text("请把户口簿举到镜头前")
+        session.refresh_from_db()
+        assert session.status == CallSession.Status.ACTIVE
 
         # The clerk closes the tab: the resident is told, the call waits, the console offers to resume.
         desk.close()
@@ -148,14 +155,41 @@ def test_a_resident_is_called_shows_documents_on_camera_and_sends_the_applicatio
         desk = desk_context.new_page()
         desk.goto("/video/console/")
         expect(desk.locator(f"#call-{session.pk}")).to_have_attribute("data-status", "interrupted")
+        # "Call the next resident" cannot be used meanwhile, and looks it.
+        call_next = desk.locator("#call-next")
+        expect(call_next).to_be_disabled()
+        expect(call_next).to_have_css("cursor", "not-allowed")
+        expect(call_next).to_have_css("box-shadow", "none")
         desk.click(f"#resume-{session.pk}")
         for page in (home, desk):
             expect_connected(page)
+        session.refresh_from_db()
+        assert session.status == CallSession.Status.ACTIVE
+        # The resumed call shows the same conversation on both sides.
+        home.fill("#chat-input", "户口簿在这里")
+        home.click("#chat-send")
+        for page in (home, desk):
+            expect(page.locator("#chat-log li")).to_have_count(2)
+            expect(page.locator("#chat-log li").first).to_contain_text("请把户口簿举到镜头前")
+            expect(page.locator("#chat-log li").last).to_contain_text("户口簿在这里")
 
+        # Ending asks first, and the outcome is the clerk's to choose: without one nothing ends.
+        asked: list[str] = []
+        desk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        desk.click("#end-call-button")
+        expect(desk.locator("#end-outcome")).to_have_value("")
+        session.refresh_from_db()
+        assert session.status == CallSession.Status.ACTIVE and not asked  # the browser kept the form
         desk.select_option("#end-outcome", CallSession.Outcome.PRE_REVIEWED)
         desk.click("#end-call-button")
         for page in (home, desk):
             expect(page.locator("#call-status")).to_have_attribute("data-state", "ended")
+        assert len(asked) == 1  # asked once, and only once the outcome was chosen
+        # The pages say the call is over: no video boxes, no live buttons, no chat box; the chat stays.
+        for page in (home, desk):
+            for gone in (".call-videos", ".call-controls", "#chat-form", "#end-call"):
+                expect(page.locator(gone)).to_be_hidden()
+            expect(page.locator("#chat-log li")).to_have_count(2)
         session.refresh_from_db()
         assert session.status == CallSession.Status.ENDED
         assert session.signaling_messages > 0

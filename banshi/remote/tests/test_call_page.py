@@ -479,3 +479,42 @@ def test_ending_from_the_page_leaves_the_rest_to_the_page(call_session, call_cle
     assert response.status_code == 204
     call_session.refresh_from_db()
     assert call_session.status == CallSession.Status.ENDED
+
+
+def test_ending_the_call_asks_first_and_has_no_outcome_chosen(call_session, call_clerk, draft):
+    page = browser_of(call_clerk).get(f"/video/calls/{call_session.pk}/").content.decode()
+    form = page[page.index('<form id="end-call"') : page.index("</form>", page.index('<form id="end-call"'))]
+    assert 'hx-confirm="End the call for both of you? It cannot be resumed."' in form
+    assert '<option value="" selected>Choose the outcome…</option>' in form
+    assert form.count(" selected") == 1  # nothing but the empty choice is chosen for the clerk
+    for empty in ({}, {"outcome": ""}):
+        refused = browser_of(call_clerk).post(
+            f"/video/calls/{call_session.pk}/end/", empty, headers=FROM_PAGE
+        )
+        assert refused.status_code == 400
+        assert "is required: choose what the call came to" in refused.content.decode()
+    call_session.refresh_from_db()
+    assert call_session.status == CallSession.Status.CALLING and call_session.outcome == ""
+
+
+def test_the_chat_comes_back_with_the_page_on_both_sides_and_stays_once_the_call_has_ended(
+    call_session, call_clerk, resident
+):
+    services.call_chat_post(actor=call_clerk, session_id=call_session.pk, text="请把户口簿举到镜头前")
+    services.call_chat_post(actor=resident, session_id=call_session.pk, text="<b>好的</b>")
+    for user, mine, theirs in (
+        (call_clerk, "请把户口簿举到镜头前", "Resident"),
+        (resident, "&lt;b&gt;好的", "Clerk"),
+    ):
+        page = browser_of(user).get(f"/video/calls/{call_session.pk}/").content.decode()
+        log = page[page.index('<ol id="chat-log"') : page.index("</ol>", page.index('<ol id="chat-log"'))]
+        assert log.count("<li ") == 2
+        assert f'<li class="chat-mine"><strong>You: </strong>{mine}' in log
+        assert f'<li class="chat-theirs"><strong>{theirs}: </strong>' in log
+        assert "<b>" not in log
+        assert 'id="chat-form"' in page
+    services.call_end(actor=call_clerk, session_id=call_session.pk, outcome=CallSession.Outcome.SERVED)
+    page = browser_of(resident).get(f"/video/calls/{call_session.pk}/").content.decode()
+    assert page.count('<li class="chat-') == 2  # the record of the advice given
+    assert 'id="chat-form"' not in page and 'id="remote-video"' not in page
+    assert 'id="toggle-audio"' not in page and "js/call.js" not in page

@@ -24,7 +24,7 @@ from banshi.remote.tests.fixtures import (  # noqa: F401 (fixtures)
     window_fixture,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_video_hours")]
 S = CallSession.Status
 T = QueueTicket.Status
 A = Appointment.Status
@@ -556,3 +556,78 @@ def test_a_rating_outside_the_five_levels_is_refused(ended, resident, level):
     with pytest.raises(FieldErrors):
         services.call_rate(actor=resident, session_id=ended.pk, level=level)
     assert not CallRating.objects.exists()
+
+
+# --- connected means media flowing; the chat kept with the call -------------------------------------------
+
+
+def test_a_call_is_connected_only_once_both_pages_report_their_peer_connection(call, clerk, resident):
+    services.call_media_connected(session_id=call.pk, user=clerk)
+    services.call_media_connected(session_id=call.pk, user=clerk)  # the same side again
+    assert (refreshed(call).status, refreshed(call).connected_at) == (S.CALLING, None)
+    assert not Event.objects.filter(event_type="call.connected").exists()
+    services.call_media_connected(session_id=call.pk, user=resident)
+    session = refreshed(call)
+    assert session.status == S.ACTIVE and session.connected_at is not None
+    assert Event.objects.filter(event_type="call.connected").count() == 1
+
+
+def test_after_a_drop_both_pages_report_again_before_the_call_is_active(call, clerk, resident):
+    services.call_media_connected(session_id=call.pk, user=clerk)
+    services.call_media_connected(session_id=call.pk, user=resident)
+    first = refreshed(call).connected_at
+    services.call_interrupted(session_id=call.pk, user=resident)
+    services.call_media_connected(session_id=call.pk, user=clerk)  # its connection to the old page
+    assert refreshed(call).status == S.INTERRUPTED
+    services.call_media_connected(session_id=call.pk, user=resident)
+    session = refreshed(call)
+    assert session.status == S.ACTIVE and session.connected_at == first
+    assert Event.objects.filter(event_type="call.resumed").count() == 1
+
+
+def test_a_call_whose_media_never_flowed_counts_for_nothing(call, clerk, resident):
+    services.call_media_connected(session_id=call.pk, user=clerk)  # only one side ever got through
+    services.call_end(actor=clerk, session_id=call.pk, outcome=CallSession.Outcome.DROPPED)
+    session = refreshed(call)
+    assert session.connected_at is None
+    assert session.ticket is not None and refreshed(session).ticket.status == T.MISSED  # not served
+    with pytest.raises(Conflict):
+        services.call_rate(actor=resident, session_id=call.pk, level=5)
+    from banshi.remote.selectors import average_call_minutes, video_stats
+
+    assert video_stats()["length"]["count"] == 0
+    assert average_call_minutes(window_id=call.window_id) == 10.0  # the default, not this call
+
+
+def test_a_stranger_cannot_report_a_call_connected(call, clerk, resident, other_resident):
+    with pytest.raises(NotFound):
+        services.call_media_connected(session_id=call.pk, user=other_resident)
+    assert refreshed(call).clerk_media_at is None and refreshed(call).resident_media_at is None
+
+
+def test_the_chat_is_kept_with_the_call_in_order_and_refused_once_it_has_ended(call, clerk, resident):
+    services.call_chat_post(actor=clerk, session_id=call.pk, text="  请把户口簿举到镜头前 ")
+    services.call_chat_post(actor=resident, session_id=call.pk, text="好的")
+    from banshi.remote.selectors import chat_of
+
+    assert [(line.role, line.author, line.text) for line in chat_of(session=call)] == [
+        ("clerk", clerk, "请把户口簿举到镜头前"),
+        ("resident", resident, "好的"),
+    ]
+    for empty in ("", "   ", None):
+        with pytest.raises(FieldErrors) as refused:
+            services.call_chat_post(actor=resident, session_id=call.pk, text=empty)
+        assert "text" in refused.value.errors
+    with pytest.raises(FieldErrors):
+        services.call_chat_post(actor=resident, session_id=call.pk, text="x" * 1001)
+    services.call_end(actor=clerk, session_id=call.pk, outcome=CallSession.Outcome.SERVED)
+    with pytest.raises(Conflict):
+        services.call_chat_post(actor=resident, session_id=call.pk, text="还在吗？")
+    assert len(chat_of(session=call)) == 2
+
+
+def test_nobody_else_writes_in_a_calls_chat(call, other_resident, outsider):
+    for stranger in (other_resident, outsider):
+        with pytest.raises(NotFound):
+            services.call_chat_post(actor=stranger, session_id=call.pk, text="hello")
+    assert not call.chat.exists()

@@ -111,19 +111,32 @@ def test_the_two_participants_exchange_offer_answer_and_candidates(call_session,
         # Nobody hears their own messages back.
         assert await clerk.receive_nothing(0.1)
         assert await person.receive_nothing(0.1)
+        # Met, offered, answered, talked: not connected until both pages say their media flow.
+        session = await database_sync_to_async(CallSession.objects.get)(pk=call_session.pk)
+        assert session.status == CallSession.Status.CALLING and session.connected_at is None
+        await clerk.send_json_to({"type": "connected", "peer": "clerk-page"})
+        await person.send_json_to({"type": "connected", "peer": "resident-page"})
+        assert await clerk.receive_nothing(0.1)  # a report is the server's, not relayed
+        assert await person.receive_nothing(0.1)
         await clerk.disconnect()
         await person.disconnect()
 
     run(scenario)
     call_session.refresh_from_db()
     assert call_session.status == CallSession.Status.INTERRUPTED  # both left without ending it
-    assert call_session.connected_at is not None  # the `ready` marked it connected
-    assert call_session.signaling_messages == 9
+    assert call_session.connected_at is not None  # the two reports marked it connected
+    assert call_session.signaling_messages == 11
     assert Event.objects.filter(subject_id=str(call_session.pk), event_type="call.connected").count() == 1
+    assert [(line.role, line.text) for line in call_session.chat.all()] == [("clerk", "请把户口簿举到镜头前")]
 
 
-def test_a_ready_marks_the_call_active(call_session, call_clerk, resident):
+def test_the_call_is_active_once_both_pages_report_their_connection_not_when_they_meet(
+    call_session, call_clerk, resident
+):
     clerk_cookie, resident_cookie = login_cookie(call_clerk), login_cookie(resident)
+
+    def status():
+        return CallSession.objects.get(pk=call_session.pk).status
 
     async def scenario():
         clerk = await join(f"/ws/calls/{call_session.pk}/", clerk_cookie)
@@ -132,8 +145,14 @@ def test_a_ready_marks_the_call_active(call_session, call_clerk, resident):
         await clerk.receive_json_from()
         await clerk.send_json_to({"type": "ready", "peer": "c"})
         await person.receive_json_from()
-        status = await database_sync_to_async(lambda: CallSession.objects.get(pk=call_session.pk).status)()
-        assert status == CallSession.Status.ACTIVE
+        assert await database_sync_to_async(status)() == CallSession.Status.CALLING
+        await clerk.send_json_to({"type": "connected", "peer": "c"})
+        await clerk.send_json_to({"type": "connected", "peer": "c"})  # twice from one side is one side
+        assert await clerk.receive_nothing(0.1)
+        assert await database_sync_to_async(status)() == CallSession.Status.CALLING
+        await person.send_json_to({"type": "connected", "peer": "r"})
+        assert await person.receive_nothing(0.1)
+        assert await database_sync_to_async(status)() == CallSession.Status.ACTIVE
         await clerk.disconnect()
         await person.disconnect()
 
@@ -262,6 +281,9 @@ def test_the_other_side_hears_when_one_leaves_and_the_call_waits_for_the_rejoin(
     async def scenario():
         clerk = await join(f"/ws/calls/{call_session.pk}/", clerk_cookie)
         person = await join(f"/ws/calls/{call_session.pk}/", resident_cookie)
+        await clerk.send_json_to({"type": "connected", "peer": "first"})
+        await person.send_json_to({"type": "connected", "peer": "r"})
+        assert await person.receive_nothing(0.1)
         await clerk.disconnect()
         assert await person.receive_json_from() == {"type": "left"}
         session = await database_sync_to_async(CallSession.objects.get)(pk=call_session.pk)
@@ -273,6 +295,13 @@ def test_the_other_side_hears_when_one_leaves_and_the_call_waits_for_the_rejoin(
         assert await person.receive_json_from() == {"type": "hello", "peer": "again", "from": "clerk"}
         await person.send_json_to({"type": "ready", "peer": "r"})
         assert (await clerk.receive_json_from())["type"] == "ready"
+        # The resident's report of before the drop does not count: both report the new connection.
+        await person.send_json_to({"type": "connected", "peer": "r"})
+        assert await person.receive_nothing(0.1)
+        session = await database_sync_to_async(CallSession.objects.get)(pk=call_session.pk)
+        assert session.status == CallSession.Status.INTERRUPTED
+        await clerk.send_json_to({"type": "connected", "peer": "again"})
+        assert await clerk.receive_nothing(0.1)
         session = await database_sync_to_async(CallSession.objects.get)(pk=call_session.pk)
         assert session.status == CallSession.Status.ACTIVE
         await clerk.disconnect()

@@ -27,7 +27,7 @@ from banshi.remote.tests.fixtures import (  # noqa: F401 (fixtures)
     window_fixture,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_video_hours")]
 
 
 def text(response) -> str:
@@ -460,6 +460,14 @@ def test_an_unfinished_call_is_listed_to_resume_or_end(window, clerk, resident):
     CallSession.objects.filter(pk=session.pk).update(rejoin_until=timezone.now() - timedelta(minutes=1))
     page = text(client.get("/video/console/"))
     assert f'id="resume-{session.pk}"' not in page and f'id="end-{session.pk}"' in page
+    # Ending asks first (static/js/queue.js reads data-confirm), and no outcome is chosen for the clerk.
+    assert 'data-confirm="End this call? It cannot be resumed."' in page
+    assert re.search(r'<option value="" selected>Choose the outcome…</option>', page)
+    assert page.count("selected>") == 1
+    refused = client.post(f"/video/console/calls/{session.pk}/end/", {f"end{session.pk}-outcome": ""})
+    assert refused.status_code == 302
+    session.refresh_from_db()
+    assert session.status == CallSession.Status.INTERRUPTED
     response = client.post(f"/video/console/calls/{session.pk}/end/", {f"end{session.pk}-outcome": "dropped"})
     assert response.status_code == 302 and response.url == "/video/console/"
     session.refresh_from_db()
@@ -502,6 +510,30 @@ def test_after_the_call_the_resident_is_offered_the_rating(window, ended, reside
     assert (rating.level, rating.comment, rating.session) == (5, "很快", ended)
     page = text(client.get(f"/video/calls/{ended.pk}/summary/"))
     assert 'id="rating-given" data-level="5"' in page and 'id="rating-form"' not in page
+
+
+def test_the_summary_keeps_the_chat_of_the_call_for_both_sides(window, clerk, resident):
+    services.ticket_take(actor=resident, window_id=window.pk)
+    session = services.call_start(actor=clerk)
+    services.call_chat_post(actor=clerk, session_id=session.pk, text="出生医学证明要原件")
+    services.call_chat_post(actor=resident, session_id=session.pk, text="明白")
+    services.call_end(actor=clerk, session_id=session.pk, outcome=CallSession.Outcome.SERVED)
+    for user, lines in (
+        (resident, ["Clerk:</strong> 出生医学证明要原件", "You:</strong> 明白"]),
+        (clerk, ["You:</strong> 出生医学证明要原件", "Resident:</strong> 明白"]),
+    ):
+        page = text(client_of(user).get(f"/video/calls/{session.pk}/summary/"))
+        chat = page[page.index('id="call-chat"') : page.index("</ol>", page.index('id="call-chat"'))]
+        assert chat.index(lines[0]) < chat.index(lines[1])
+
+
+def test_a_call_that_never_connected_cannot_be_rated(window, clerk, resident):
+    services.ticket_take(actor=resident, window_id=window.pk)
+    session = services.call_start(actor=clerk)
+    services.call_media_connected(session_id=session.pk, user=clerk)  # the resident's media never came
+    services.call_end(actor=clerk, session_id=session.pk, outcome=CallSession.Outcome.DROPPED)
+    page = text(client_of(resident).get(f"/video/calls/{session.pk}/summary/"))
+    assert 'id="rating-form"' not in page
 
 
 def test_a_rating_without_a_level_is_shown_again_with_the_error(ended, resident):

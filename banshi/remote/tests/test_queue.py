@@ -1,26 +1,40 @@
 """The live queue (取号): numbers per window and day, one open ticket per resident, appointment
-holders first, leaving, and what the queue shows (numbers and waits, never a person)."""
+holders first, leaving, and what the queue shows (numbers and waits, never a person); numbers only
+while the window serves (its video hours on a working day of the calendar), and what the pages say
+when it does not."""
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from banshi.audit.models import Event
 from banshi.lib.errors import Conflict, NotFound
 from banshi.remote import realtime, services
 from banshi.remote.models import Appointment, CallSession, QueueTicket, Slot
-from banshi.remote.selectors import local_day, queue_state, ticket_position
+from banshi.remote.selectors import (
+    local_day,
+    next_opening,
+    queue_state,
+    serving_until,
+    ticket_position,
+    whole_minutes,
+    window_opening,
+)
 from banshi.remote.tests.fixtures import (  # noqa: F401 (fixtures)
     clerk_fixture,
+    client_of,
+    local,
     other_clerk_fixture,
     other_window_fixture,
     window_fixture,
 )
 from banshi.sequences.models import Counter
+from banshi.worktime.models import CalendarOverride
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_video_hours")]
 T = QueueTicket.Status
 
 
@@ -228,3 +242,128 @@ def test_the_queue_of_one_window_is_not_another_windows(window, other_window, re
     take(other_resident, other_window)
     assert queue_state(window_id=other_window.pk)["waiting"] == 1
     assert queue_state(window_id=window.pk)["tickets"][0]["number"] == "A001"
+
+
+# --- the window's hours -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "moment, opens",
+    [
+        ((2026, 12, 2, 2, 28), (2026, 12, 2, 9, 0)),  # a working night: opens this morning
+        ((2026, 12, 2, 12, 30), (2026, 12, 2, 13, 30)),  # the lunch break
+        ((2026, 12, 2, 17, 30), (2026, 12, 3, 9, 0)),  # closing time: tomorrow
+        ((2026, 12, 5, 10, 0), (2026, 12, 7, 9, 0)),  # a Saturday: Monday
+        ((2026, 10, 1, 10, 0), (2026, 10, 8, 9, 0)),  # National Day: after the holiday week
+        ((2026, 9, 30, 23, 30), (2026, 10, 8, 9, 0)),  # the eve of the holiday, at night
+    ],
+)
+def test_no_number_is_given_while_the_window_is_closed(window, resident, moment, opens):
+    with time_machine.travel(local(*moment), tick=False):
+        assert serving_until(window=window) is None
+        assert next_opening(window=window) == local(*opens)
+        with pytest.raises(Conflict) as refused:
+            take(resident, window)
+    assert not QueueTicket.objects.exists()
+    assert not Event.objects.filter(event_type="ticket.taken").exists()
+    assert not Counter.objects.exists()  # no number used up either
+    assert f"{opens[3]:02d}:{opens[4]:02d}" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "moment, until",
+    [
+        ((2026, 12, 2, 9, 0), (2026, 12, 2, 12, 0)),  # the moment it opens
+        ((2026, 12, 2, 17, 29), (2026, 12, 2, 17, 30)),
+        ((2026, 10, 10, 10, 0), (2026, 10, 10, 12, 0)),  # a make-up working Saturday: Monday's hours
+    ],
+)
+def test_a_number_is_given_while_the_window_serves(window, resident, moment, until):
+    with time_machine.travel(local(*moment), tick=False):
+        assert serving_until(window=window) == local(*until)
+        assert take(resident, window).number == "A001"
+
+
+def test_a_holiday_set_by_the_administrators_closes_the_queue(window, resident):
+    CalendarOverride.objects.create(date=date(2026, 12, 2), kind=CalendarOverride.Kind.HOLIDAY)
+    with time_machine.travel(local(2026, 12, 2, 10, 0), tick=False):
+        assert window_opening(window=window) == {
+            "serving": False,
+            "until": None,
+            "next_opening": local(2026, 12, 3, 9, 0),
+        }
+        with pytest.raises(Conflict):
+            take(resident, window)
+    assert not QueueTicket.objects.exists()
+
+
+def test_an_appointment_holder_checks_in_before_the_window_opens(window, resident, other_resident):
+    with time_machine.travel(local(2026, 12, 2, 8, 40), tick=False):
+        appointment = appointment_now(window, resident, starts_in=timedelta(minutes=20))
+        assert take(resident, window).appointment == appointment
+        with pytest.raises(Conflict):  # a walk-in waits for the opening
+            take(other_resident, window)
+
+
+def test_a_window_without_hours_never_gives_a_number(catalog, resident):
+    from banshi.directory.models import Area, Window
+
+    bare = Window.objects.create(
+        name="无时间窗口", kind=Window.Kind.VIDEO, area=Area.objects.get(code="500103")
+    )
+    with pytest.raises(Conflict):
+        take(resident, bare)
+    assert next_opening(window=bare) is None
+
+
+def test_a_wait_is_never_about_zero_minutes():
+    assert [whole_minutes(value) for value in (0.0, 0.2, 1.0, 1.01, 9.5)] == [1, 1, 1, 2, 10]
+
+
+def test_at_night_the_pages_say_closed_show_the_opening_and_offer_to_book(window, resident):
+    client = client_of(resident)
+    with time_machine.travel(local(2026, 12, 2, 2, 28), tick=False):
+        page = client.get(f"/video/windows/{window.pk}/queue/").content.decode()
+        assert 'id="window-closed"' in page and "Dec. 2, 2026, 09:00" in page
+        assert f'href="/video/windows/{window.pk}/book/"' in page
+        assert 'id="take-number"' not in page and "minutes" not in page
+        refused = client.post(f"/video/windows/{window.pk}/queue/", {"bundle_code": "newborn"}, follow=True)
+        assert "The video window is closed now" in refused.content.decode()
+        home = client.get("/video/").content.decode()
+        assert "Closed now." in home and "Opens on Dec. 2, 2026 at 09:00." in home
+        assert "Take a number now" not in home
+    assert not QueueTicket.objects.exists()
+
+
+def test_in_hours_the_pages_offer_a_number_and_never_a_wait_of_zero_minutes(window, clerk, resident):
+    for _ in range(3):
+        ended_call(window, clerk, resident, minutes=0.1)
+    client = client_of(resident)
+    with time_machine.travel(local(2026, 12, 2, 10, 0), tick=False):
+        assert "Open now, until 12:00." in client.get("/video/").content.decode()
+        page = client.get(f"/video/windows/{window.pk}/queue/").content.decode()
+        assert 'id="take-number"' in page and 'id="window-closed"' not in page
+        assert "A call takes about 1 minutes." in page and "Numbers are taken until 12:00." in page
+        client.post(f"/video/windows/{window.pk}/queue/", {"bundle_code": "newborn"})
+        page = client.get(f"/video/windows/{window.pk}/queue/").content.decode()
+    assert 'id="ticket-wait">1<' in page
+    assert QueueTicket.objects.get().number == "A001"
+
+
+def test_the_queue_json_and_the_console_say_whether_the_window_serves(window, clerk, resident):
+    with time_machine.travel(local(2026, 12, 5, 10, 0), tick=False):  # a Saturday
+        data = client_of(resident).get(f"/video/windows/{window.pk}/queue.json").json()
+        assert (data["serving"], data["serving_until"]) == (False, None)
+        assert data["next_opening"] == "2026-12-07T09:00:00+08:00"
+        console = client_of(clerk).get("/video/console/").content.decode()
+        assert (
+            'id="window-opening" data-open="no"' in console and "Opens on Dec. 7, 2026 at 09:00." in console
+        )
+    with time_machine.travel(local(2026, 12, 7, 14, 0), tick=False):
+        data = client_of(resident).get(f"/video/windows/{window.pk}/queue.json").json()
+        assert (data["serving"], data["serving_until"], data["next_opening"]) == (
+            True,
+            "2026-12-07T17:30:00+08:00",
+            None,
+        )
+        assert 'data-open="yes"' in client_of(clerk).get("/video/console/").content.decode()

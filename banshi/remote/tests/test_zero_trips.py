@@ -24,7 +24,7 @@ def post_results(**kwargs):
     return application_results_sent(delivery=Application.ResultDelivery.POST, **kwargs)
 
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_video_hours")]
 ADDRESS = "重庆市渝中区解放碑街道民族路100号"
 BY_POST = {**ANSWERS, "card_delivery": "post"}
 

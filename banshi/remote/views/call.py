@@ -235,7 +235,22 @@ def _strings() -> dict[str, str]:
         "clerk": _("Clerk"),
         "resident": _("Resident"),
         "request_failed": _("That did not work. Try again."),
+        "chat_not_sent": _("Not sent: the call has ended."),
     }
+
+
+def _chat_lines(
+    request: AuthenticatedHttpRequest, session: CallSession, strings: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The call's chat as this participant reads it: their own lines as "You"."""
+    return [
+        {
+            "mine": line.author_id == request.user.pk,
+            "who": strings["you"] if line.author_id == request.user.pk else strings[line.role],
+            "text": line.text,
+        }
+        for line in selectors.chat_of(session=session)
+    ]
 
 
 @login_required
@@ -274,6 +289,7 @@ def call_page(request: AuthenticatedHttpRequest, session_id: int) -> HttpRespons
         "outcomes": CallSession.Outcome.choices,
         "console_url": _console_url(),
         "other": session.resident if role == "clerk" else session.clerk,
+        "chat": _chat_lines(request, session, strings),
     }
     if not joinable and session.status != CallSession.Status.ENDED:
         context["state_text"] = strings["expired"]

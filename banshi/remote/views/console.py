@@ -81,6 +81,7 @@ def remote_console(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "window": window,
         "state": selectors.queue_state(window_id=window.pk),
+        **selectors.window_opening(window=window),
         "waiting": waiting,
         "calls": calls,
         "appointments": appointments,

@@ -60,7 +60,10 @@ def _bundle_name(code: str) -> str:
 def remote_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
-        "windows": [{"window": window, "hours": _hours(window)} for window in selectors.video_windows()],
+        "windows": [
+            {"window": window, "hours": _hours(window), **selectors.window_opening(window=window)}
+            for window in selectors.video_windows()
+        ],
         "console": selectors.video_window_for_clerk(user=user) is not None,
         "stats": is_supervisor(user=user),
     }
@@ -246,7 +249,7 @@ def _queue_status(request: HttpRequest, window: Window) -> dict[str, Any]:
         "state": selectors.queue_state(window_id=window.pk),
         "ticket": ticket,
         "position": position,
-        "wait": wait,
+        "wait": selectors.whole_minutes(wait),
         "call": call,
     }
 
@@ -256,8 +259,15 @@ def _queue_context(
 ) -> dict[str, Any]:
     status = _queue_status(request, window)
     last = selectors.last_ended_call(user=request.user, window_id=window.pk)
+    opening = selectors.window_opening(window=window)
+    checking_in = selectors.appointment_to_check_in(
+        user=request.user, window_id=window.pk, now=timezone.now()
+    )
     return {
         **status,
+        **opening,
+        "can_take": opening["serving"] or checking_in is not None,
+        "call_minutes": selectors.whole_minutes(status["state"]["average_minutes"]),
         "hours": _hours(window),
         "last_call": last if last is not None and status["call"] is None else None,
         "form": form or TakeNumberForm(),
@@ -321,6 +331,14 @@ def remote_queue_json(request: HttpRequest, window_id: int) -> HttpResponse:
     """The queue as JSON, for other clients than the page; with the viewer's own place."""
     window = _window(window_id)
     data = selectors.queue_state(window_id=window.pk)
+    opening = selectors.window_opening(window=window)
+    data.update(
+        {
+            "serving": opening["serving"],
+            "serving_until": opening["until"].isoformat() if opening["until"] else None,
+            "next_opening": opening["next_opening"].isoformat() if opening["next_opening"] else None,
+        }
+    )
     data.update({"ticket": None, "position": None, "estimated_wait_minutes": None, "call_url": None})
     user = request.user
     if user.is_authenticated:
@@ -363,6 +381,15 @@ def _render_summary(
         "joinable": selectors.joinable(session),
         "bundle": str(spec.name) if spec else "",
         "reviews": selectors.prereview_rows(session=session),
+        "chat": [
+            {
+                "who": _("You")
+                if line.author_id == request.user.pk
+                else (_("Clerk") if line.role == "clerk" else _("Resident")),
+                "text": line.text,
+            }
+            for line in selectors.chat_of(session=session)
+        ],
         "rating": rating,
         "form": form,
         "errors": form_error_summary(form) if form is not None and form.is_bound else [],

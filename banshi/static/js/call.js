@@ -5,7 +5,10 @@
 // Signaling (see banshi/remote/consumers.py): a group does not keep messages for someone who has not
 // joined yet, so each page says `hello` when its socket opens and answers another page's `hello` with
 // `ready`. The clerk offers once it knows the resident's page is there; the resident answers. ICE
-// candidates that arrive before the remote description are kept until it is set.
+// candidates that arrive before the remote description are kept until it is set. Each page says
+// `connected` when its peer connection is connected (and again on a new socket while it still is): the
+// server counts the call connected once both pages have. The chat already on the page (the server
+// keeps it with the call) is what a reload or a resumed call shows again.
 (function () {
   "use strict";
 
@@ -176,6 +179,17 @@
 
   // ---- The peer connection ---------------------------------------------------------------------
 
+  function peerConnected() {
+    return !!pc && ["connected", "completed"].indexOf(pc.iceConnectionState) >= 0;
+  }
+
+  // The server counts the call connected once both pages have said this of the connection of now.
+  function reportConnected() {
+    if (peerConnected() && !finished) {
+      send({ type: "connected", peer: peerId });
+    }
+  }
+
   function closePeer() {
     if (pc) {
       pc.onicecandidate = null;
@@ -222,6 +236,7 @@
       if (state === "connected" || state === "completed") {
         setState("connected");
         remoteMedia.textContent = "";
+        reportConnected();
       } else if (state === "disconnected") {
         setState("reconnecting", text.peer_connection_lost);
       } else if (state === "failed") {
@@ -265,11 +280,12 @@
     switch (message.type) {
       case "hello":
         // A page of the other side (new, reloaded, or back on a new socket) is here.
-        var samePeerStillConnected =
-          message.peer === otherPeer && pc && ["connected", "completed"].indexOf(pc.iceConnectionState) >= 0;
+        var samePeerStillConnected = message.peer === otherPeer && peerConnected();
         otherPeer = message.peer;
         send({ type: "ready", peer: peerId });
-        if (!samePeerStillConnected) {
+        if (samePeerStillConnected) {
+          reportConnected(); // its socket came back: the server heard of a drop
+        } else {
           setState("connecting");
           newPeer();
           if (isClerk) {
@@ -315,6 +331,9 @@
       case "chat":
         addChat(message.from === "clerk" ? text.clerk : text.resident, message.text, "chat-theirs");
         break;
+      case "chat-refused":
+        addChat("", text.chat_not_sent, "chat-refused error-message");
+        break;
       case "mute":
         var notes = [];
         if (message.audio) {
@@ -357,6 +376,7 @@
     socket.onopen = function () {
       socketAttempts = 0;
       send({ type: "hello", peer: peerId });
+      reportConnected(); // back on a new socket with the media still flowing
       if (statusLine.getAttribute("data-state") !== "connected") {
         setState("connecting", text.waiting);
       }
@@ -408,6 +428,17 @@
       socket.close();
     }
     setState(state, message);
+    // Over: no dark video boxes, no buttons that do nothing, no chat box that would take a message
+    // nobody reads. The chat said stays on the page.
+    [localVideo, remoteVideo].forEach(function (video) {
+      video.srcObject = null;
+    });
+    document.querySelectorAll("[data-during-call]").forEach(function (element) {
+      element.hidden = true;
+    });
+    document.querySelectorAll("[data-during-call] button, [data-during-call] input").forEach(function (control) {
+      control.disabled = true;
+    });
     document.querySelectorAll("[data-after-call]").forEach(function (element) {
       element.hidden = false;
     });
@@ -428,9 +459,11 @@
   function addChat(who, message, className) {
     var item = document.createElement("li");
     item.className = className;
-    var name = document.createElement("strong");
-    name.textContent = who + ": ";
-    item.appendChild(name);
+    if (who) {
+      var name = document.createElement("strong");
+      name.textContent = who + ": ";
+      item.appendChild(name);
+    }
     item.appendChild(document.createTextNode(message));
     chatLog.appendChild(item);
     chatLog.scrollTop = chatLog.scrollHeight;
@@ -439,7 +472,8 @@
   chatForm.addEventListener("submit", function (event) {
     event.preventDefault();
     var message = chatInput.value.trim();
-    if (!message || !socket || socket.readyState !== WebSocket.OPEN) {
+    // Not sent (kept in the box) while there is no socket to take it.
+    if (finished || !message || !socket || socket.readyState !== WebSocket.OPEN) {
       return;
     }
     send({ type: "chat", text: message.slice(0, 1000) });

@@ -8,6 +8,15 @@
 (function () {
   "use strict";
 
+  // A form that cannot be undone (ending a call from the console) asks first: its data-confirm.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) {
+        event.preventDefault();
+      }
+    });
+  });
+
   var live = document.getElementById("queue-live");
   var configElement = document.getElementById("queue-config");
   if (!live || !configElement || !window.htmx) {
