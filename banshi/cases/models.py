@@ -109,6 +109,9 @@ class Application(models.Model):
     # Not a column: the tasks a submission just created, set on the application it returns (a retry
     # answered with the first application has none).
     submitted_tasks: list["Task"]
+    # Not columns either: counted by `applications_for_resident`.
+    tasks_done: int
+    tasks_total: int
 
     class Meta:
         verbose_name = _("application")

@@ -20,8 +20,15 @@ S = Task.Status
 
 
 def applications_for_resident(*, user: User) -> QuerySet[Application]:
+    """Newest first, each with `tasks_done` (approved) of `tasks_total`."""
     return (
-        Application.objects.filter(applicant=user).select_related("bundle_version").order_by("-submitted_at")
+        Application.objects.filter(applicant=user)
+        .select_related("bundle_version")
+        .annotate(
+            tasks_total=Count("tasks", distinct=True),
+            tasks_done=Count("tasks", filter=Q(tasks__status=S.APPROVED), distinct=True),
+        )
+        .order_by("-submitted_at")
     )
 
 

@@ -17,6 +17,10 @@ urlpatterns = [
         name="application_correct",
     ),
     path("applications/<str:number>/post/", delivery.application_post, name="application_post"),
+    path("applications/<str:number>/delivery/", delivery.application_delivery, name="application_delivery"),
+    path(
+        "applications/<str:number>/withdraw/", status.application_withdraw_view, name="application_withdraw"
+    ),
     path("materials/<int:upload_id>/", status.material, name="material"),
     path("window/", window.window_console, name="window_console"),
     path("window/residents/new/", window.window_resident_create, name="window_resident_create"),
@@ -43,6 +47,7 @@ urlpatterns = [
     ),
     path("window/applications/", window.window_applications, name="window_applications"),
     path("window/applications/<str:number>/", window.window_application, name="window_application"),
+    path("window/applications/<str:number>/delivery/", delivery.window_delivery, name="window_delivery"),
     path("window/applications/<str:number>/hand-over/", window.window_hand_over, name="window_hand_over"),
     path("work/", work.work_queue, name="work_queue"),
     path("work/tasks/<int:task_id>/", work.work_task, name="work_task"),
