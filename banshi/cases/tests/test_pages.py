@@ -118,7 +118,10 @@ def test_a_resident_applies_through_the_pages_from_questions_to_the_status_page(
     assert "Birth medical certificate" in page and "Health Commission" in page
     assert 'data-status="ready"' in page and 'data-status="waiting"' in page
     assert "Application submitted" in page
-    assert newborn_values()["mother.id_number"] not in page  # the timeline holds no personal data
+    timeline = page[page.index('<ol class="timeline">') :]
+    assert newborn_values()["mother.id_number"] not in timeline  # the timeline holds no personal data
+    sent = page[page.index('id="what-you-sent"') :]
+    assert newborn_values()["mother.id_number"] in sent  # what the applicant sent, theirs in full
 
     listing = client.get("/applications/")
     assert application.number in text(listing)
