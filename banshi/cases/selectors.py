@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from banshi.accounts.models import User
 from banshi.audit.models import Access, Event
 from banshi.audit.selectors import events_for, viewers_of_application
-from banshi.cases.models import Application, ApplicationMaterial, Draft, Rating, Task, Upload
+from banshi.cases.models import Application, ApplicationMaterial, Correction, Draft, Rating, Task, Upload
 from banshi.catalog.definition import OutputDef
 from banshi.catalog.forms import area_choices, display_value, masked_value
 from banshi.directory.models import Agency, Window
@@ -260,6 +260,91 @@ def task_view_for_officer(*, officer: User, task: Task) -> TaskView:
         outputs=outputs,
         materials=materials,
     )
+
+
+@dataclass(frozen=True)
+class ChangeShown:
+    """One item of a correction, old and new: a field's values, or a document's files (`*_upload`, the
+    files to open, only in a full view)."""
+
+    label: str
+    old: str
+    new: str
+    old_upload: Upload | None = None
+    new_upload: Upload | None = None
+
+
+@dataclass(frozen=True)
+class CorrectionShown:
+    correction: Correction
+    returned_by: str
+    items: list[str]
+    changes: list[ChangeShown]
+
+
+def corrections_for_task(*, task: Task, full: bool) -> list[CorrectionShown]:
+    """The task's returns with what the resident changed, oldest first; values masked and files closed
+    unless the view is full (`officer_sees_in_full`)."""
+    corrections = list(Correction.objects.filter(task=task).select_related("returned_by"))
+    if not corrections:
+        return []
+    spec = task.application.spec
+    upload_ids = {
+        change.get(side)
+        for correction in corrections
+        for change in correction.changes
+        if change.get("item", "").startswith("materials.")
+        for side in ("old", "new")
+    }
+    uploads = Upload.objects.in_bulk([pk for pk in upload_ids if isinstance(pk, int)])
+    areas = dict(area_choices()) if any(f.type == "area" for f in spec.fields.values()) else {}
+    shown = []
+    for correction in corrections:
+        changes = []
+        for change in correction.changes:
+            kind, _dot, key = str(change.get("item", "")).partition(".")
+            if kind == "fields" and key in spec.fields:
+                field = spec.fields[key]
+                old = display_value(field, change.get("old"), areas=areas)
+                new = display_value(field, change.get("new"), areas=areas)
+                if not full and field.is_personal:
+                    old, new = (
+                        masked_value(field, old) if old else "",
+                        masked_value(field, new) if new else "",
+                    )
+                changes.append(ChangeShown(label=str(field.label), old=old, new=new))
+            elif kind == "materials" and key in spec.materials:
+                old_upload, new_upload = uploads.get(change.get("old")), uploads.get(change.get("new"))
+                changes.append(
+                    ChangeShown(
+                        label=str(spec.materials[key].label),
+                        old=old_upload.original_name if old_upload else "",
+                        new=new_upload.original_name if new_upload else "",
+                        old_upload=old_upload if full else None,
+                        new_upload=new_upload if full else None,
+                    )
+                )
+        officer = correction.returned_by
+        shown.append(
+            CorrectionShown(
+                correction=correction,
+                returned_by=(officer.display_name or officer.username)
+                if full
+                else mask_name(officer.display_name or officer.username),
+                items=[_item_label(spec, item) for item in correction.items],
+                changes=changes,
+            )
+        )
+    return shown
+
+
+def _item_label(spec: Any, item: str) -> str:
+    kind, _dot, key = item.partition(".")
+    if kind == "fields" and key in spec.fields:
+        return str(spec.fields[key].label)
+    if kind == "materials" and key in spec.materials:
+        return str(spec.materials[key].label)
+    return item
 
 
 @dataclass(frozen=True)

@@ -371,7 +371,21 @@ def test_an_officer_releases_and_rejects_through_the_pages(resident, health_offi
         f"/work/tasks/{task.pk}/reject/", {"reject-reason": ""}, headers={"accept-language": "en"}
     )
     assert empty.status_code == 400 and "Reason for refusing is required" in text(empty)
-    client.post(f"/work/tasks/{task.pk}/reject/", {"reject-reason": "The birth was not in this city."})
+    # Refusing asks first, on a page of its own: nothing is refused until it is confirmed.
+    asked = client.post(
+        f"/work/tasks/{task.pk}/reject/",
+        {"reject-reason": "The birth was not in this city."},
+        headers={"accept-language": "en"},
+    )
+    assert asked.status_code == 200 and 'id="confirm-reject"' in text(asked)
+    assert "Refusing cannot be undone." in text(asked) and "The birth was not in this city." in text(asked)
+    task.refresh_from_db()
+    assert task.status == Task.Status.CLAIMED
+    assert not Event.objects.filter(event_type="task.rejected").exists()
+    client.post(
+        f"/work/tasks/{task.pk}/reject/",
+        {"reject-reason": "The birth was not in this city.", "confirmed": "yes"},
+    )
     task.refresh_from_db()
     assert task.status == Task.Status.REJECTED
     page = text(logged_in(resident).get(f"/applications/{application.number}/"))
