@@ -49,6 +49,8 @@ class EventType(StrEnum):
     USER_CREATED_AT_WINDOW = "user.created_at_window"
     WINDOW_CONFIRMATION_SENT = "window_confirmation.sent"
     WINDOW_CONFIRMATION_LOCKED = "window_confirmation.locked"
+    # The resident at the counter confirmed by a code that the clerk may see them in full.
+    WINDOW_IDENTITY_CONFIRMED = "window_confirmation.identity_confirmed"
     # A job of the task queue left running by a stopped worker (sweep.jobs_recover_abandoned).
     JOB_TAKEN_UP_AGAIN = "job.taken_up_again"
     JOB_ABANDONED = "job.abandoned"

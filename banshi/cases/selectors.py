@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -8,7 +8,16 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from banshi.accounts.models import User
 from banshi.audit.models import Access, Event
 from banshi.audit.selectors import events_for, viewers_of_application
-from banshi.cases.models import Application, ApplicationMaterial, Correction, Draft, Rating, Task, Upload
+from banshi.cases.models import (
+    Application,
+    ApplicationMaterial,
+    Correction,
+    Draft,
+    Rating,
+    Task,
+    Upload,
+    WindowConfirmation,
+)
 from banshi.catalog.definition import OutputDef
 from banshi.catalog.forms import area_choices, display_value, masked_value
 from banshi.directory.models import Agency, Window
@@ -556,4 +565,41 @@ def draft_codes_of(*, user: User) -> list[str]:
         Draft.objects.filter(owner=user, applicant=user, submitted_number="").values_list(
             "bundle_code", flat=True
         )
+    )
+
+
+# The clerk's full view of a resident lasts while they serve them, not for the rest of the day.
+IDENTITY_VIEW_LASTS = timedelta(minutes=30)
+
+
+def identity_token(resident_id: int) -> str:
+    """The token of the codes that confirm a resident's identity to a clerk (not an application)."""
+    return f"identity:{resident_id}"
+
+
+def identity_confirmed(*, clerk: User, window: Window, resident: User, now: datetime) -> bool:
+    """Whether the resident confirmed by a code, lately, that this clerk may see them in full."""
+    return WindowConfirmation.objects.filter(
+        clerk=clerk,
+        applicant=resident,
+        window=window,
+        token=identity_token(resident.pk),
+        used_at__gte=now - IDENTITY_VIEW_LASTS,
+    ).exists()
+
+
+def applications_of_resident(*, resident: User, limit: int = 50) -> list[Application]:
+    """Every application of a resident, whatever the channel, newest first, with its progress counted
+    (`tasks_done` of `tasks_total`): what the clerk serving them looks up."""
+    return list(applications_for_resident(user=resident)[:limit])
+
+
+def application_for_supervisor(*, number: str) -> Application | None:
+    return (
+        Application.objects.filter(number=number)
+        .select_related("bundle_version", "applicant", "window")
+        .prefetch_related(
+            Prefetch("tasks", queryset=Task.objects.select_related("agency").order_by("position"))
+        )
+        .first()
     )

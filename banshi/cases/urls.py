@@ -26,6 +26,11 @@ urlpatterns = [
     path("window/residents/new/", window.window_resident_create, name="window_resident_create"),
     path("window/residents/<int:resident_id>/", window.window_resident, name="window_resident"),
     path(
+        "window/residents/<int:resident_id>/identity/",
+        window.window_resident_identity,
+        name="window_resident_identity",
+    ),
+    path(
         "window/residents/<int:resident_id>/bundles/<slug:code>/questions/",
         apply.apply_questions,
         name="window_apply_questions",
@@ -54,5 +59,15 @@ urlpatterns = [
     path("work/tasks/<int:task_id>/<str:action>/", work.work_task_action, name="work_task_action"),
     path("supervise/", supervise.supervise, name="supervise"),
     path("supervise/ratings/", ratings.supervise_ratings, name="supervise_ratings"),
+    path(
+        "supervise/ratings/<int:rating_id>/phone/",
+        ratings.supervise_rating_phone,
+        name="supervise_rating_phone",
+    ),
+    path(
+        "supervise/applications/<str:number>/",
+        ratings.supervise_application,
+        name="supervise_application",
+    ),
     path("supervise/access/", access.supervise_access, name="supervise_access"),
 ]
