@@ -109,9 +109,6 @@ class Application(models.Model):
     # Not a column: the tasks a submission just created, set on the application it returns (a retry
     # answered with the first application has none).
     submitted_tasks: list["Task"]
-    # Not columns either: counted by `applications_for_resident`.
-    tasks_done: int
-    tasks_total: int
 
     class Meta:
         verbose_name = _("application")
@@ -237,7 +234,9 @@ class Correction(models.Model):
     values are personal data."""
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="corrections")
-    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     returned_at = models.DateTimeField()
     reason = models.TextField()
     items = models.JSONField(default=list)

@@ -41,6 +41,11 @@ def applications_for_resident(*, user: User) -> QuerySet[Application]:
     )
 
 
+def application_progress(application: Application) -> tuple[int, int]:
+    """(services done, services in all) of an application as `applications_for_resident` counted them."""
+    return getattr(application, "tasks_done", 0), getattr(application, "tasks_total", 0)
+
+
 def application_for_owner(
     *, user: User | AnonymousUser, number: str | None = None, pk: int | None = None
 ) -> Application | None:
@@ -337,14 +342,19 @@ def corrections_for_task(*, task: Task, full: bool) -> list[CorrectionShown]:
         shown.append(
             CorrectionShown(
                 correction=correction,
-                returned_by=(officer.display_name or officer.username)
-                if full
-                else mask_name(officer.display_name or officer.username),
+                returned_by=_officer_name(officer, full=full),
                 items=[_item_label(spec, item) for item in correction.items],
                 changes=changes,
             )
         )
     return shown
+
+
+def _officer_name(officer: User | None, *, full: bool) -> str:
+    if officer is None:
+        return ""
+    name = officer.display_name or officer.username
+    return name if full else mask_name(name)
 
 
 def _item_label(spec: Any, item: str) -> str:

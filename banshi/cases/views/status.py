@@ -19,6 +19,7 @@ from banshi.cases.forms import WithdrawForm
 from banshi.cases.models import Application, Task, Upload
 from banshi.cases.selectors import (
     application_for_owner,
+    application_progress,
     application_timeline,
     application_viewers,
     applications_for_resident,
@@ -74,8 +75,8 @@ def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "application": application,
             "name": str(application.spec.name),
             "subject": subject_name(application.spec, application.values),
-            "done": application.tasks_done,
-            "total": application.tasks_total,
+            "done": application_progress(application)[0],
+            "total": application_progress(application)[1],
         }
         for application in applications_for_resident(user=request.user)
     ]

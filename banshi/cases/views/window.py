@@ -27,6 +27,7 @@ from banshi.cases.draft import draft_finish, draft_submitted, drafts_of_others_f
 from banshi.cases.models import Application, Task
 from banshi.cases.selectors import (
     application_for_window,
+    application_progress,
     applications_for_window,
     applications_of_resident,
     applications_to_hand_over_count,
@@ -217,15 +218,16 @@ def _resident_page(
         }
         for bundle in bundles_open()
     ]
-    open_rows, past_rows = [], []
+    open_rows: list[dict[str, Any]] = []
+    past_rows: list[dict[str, Any]] = []
     for application in applications_of_resident(resident=resident):
         subject = subject_name(application.spec, application.values)
         row = {
             "application": application,
             "name": str(application.spec.name),
             "subject": subject if full else mask_name(subject),
-            "done": application.tasks_done,
-            "total": application.tasks_total,
+            "done": application_progress(application)[0],
+            "total": application_progress(application)[1],
             "here": application.window_id == window.pk,
         }
         (open_rows if application.status in Application.OPEN else past_rows).append(row)
