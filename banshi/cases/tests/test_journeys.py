@@ -504,3 +504,28 @@ def test_refusing_a_task_without_the_confirmation_refuses_nothing(submit, health
     client.post(f"/work/tasks/{task.pk}/reject/", {"reject-reason": "Not born here", "confirmed": "yes"})
     task.refresh_from_db()
     assert task.status == S.REJECTED and task.decision_reason == "Not born here"
+
+
+def test_another_agency_s_officer_sees_neither_the_task_nor_the_files_of_its_correction(
+    submit, resident, health_officer, police_officer
+):
+    application, task = _returned(submit, health_officer, ["materials.mother_id_card"])
+    old = application.materials.get(key="mother_id_card", replaced=False).upload
+    new_card = services.upload_create(owner=resident, file=SimpleUploadedFile("new.png", png_bytes("purple")))
+    services.application_correct(
+        actor=resident,
+        application_id=application.pk,
+        task_id=task.pk,
+        values={},
+        materials={"mother_id_card": new_card.pk},
+    )
+    police = logged_in(police_officer)
+    assert police.get(task.get_absolute_url()).status_code == 404
+    for upload in (old, new_card):
+        assert police.get(f"/materials/{upload.pk}/").status_code == 404
+    assert not Access.objects.filter(actor=police_officer).exists()
+    # The officer who returned it opens both, and each look is recorded.
+    health = logged_in(health_officer)
+    for upload in (old, new_card):
+        assert health.get(f"/materials/{upload.pk}/").status_code == 200
+    assert Access.objects.filter(actor=health_officer, kind=Access.Kind.DOCUMENT).count() == 2
