@@ -13,7 +13,7 @@ from banshi.cases import services
 from banshi.cases.models import Application, Correction, Rating, Task
 from banshi.cases.services.rate import application_rate
 from banshi.cases.tests.helpers import approve, task_of, work_everything
-from banshi.cases.tests.test_pages import apply, logged_in, text
+from banshi.cases.tests.test_pages import apply, fill_in, logged_in, text
 from banshi.cases.tests.test_ratings import finish
 from banshi.cases.tests.test_window_pages import accepted, clerk_client, sent  # noqa: F401
 from banshi.certificates.models import Certificate
@@ -529,3 +529,10 @@ def test_another_agency_s_officer_sees_neither_the_task_nor_the_files_of_its_cor
     for upload in (old, new_card):
         assert health.get(f"/materials/{upload.pk}/").status_code == 200
     assert Access.objects.filter(actor=health_officer, kind=Access.Kind.DOCUMENT).count() == 2
+
+
+def test_the_check_page_says_how_the_results_reach_the_resident(resident):
+    client = logged_in(resident)
+    fill_in(client)
+    page = en(client, "/bundles/newborn/check/")
+    assert 'id="results-at-window"' in page and 'id="choose-post"' in page
