@@ -68,8 +68,16 @@ class PostForm(NamedErrorsForm):
 
 
 class DeliveryForm(NamedErrorsForm):
-    """How the results reach the resident; the address is checked by the service (every field named),
-    only when they are posted."""
+    """How the results reach the resident; the address is asked, and checked by the service (every
+    field named), only when they are posted."""
+
+    POSTAL = ("recipient", "phone", "address", "postcode")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        by_post = self.data.get("delivery") == Application.ResultDelivery.POST if self.is_bound else True
+        for name in self.POSTAL:
+            self.fields[name].required = by_post
 
     delivery = forms.ChoiceField(
         label=gettext_lazy("How will the results reach you?"),
