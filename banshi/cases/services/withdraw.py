@@ -16,6 +16,7 @@ from banshi.certificates.services import certificates_revoke_for_application
 from banshi.lib.errors import Conflict, NotFound
 from banshi.lib.states import check_move
 from banshi.lib.text import text_field
+from banshi.notify.services import notification_send
 
 S = Task.Status
 WITHDRAW_REASON_MAX = 500
@@ -47,6 +48,9 @@ def application_withdraw(*, actor: User, application_id: int, reason: Any) -> Ap
         old = application.status
         check_move(Application, old, Application.Status.WITHDRAWN)
         events = []
+        holders = {
+            task.claimed_by_id: task for task in tasks if task.status == S.CLAIMED and task.claimed_by_id
+        }
         for task in tasks:
             if task.status not in Task.OPEN:
                 continue
@@ -89,4 +93,12 @@ def application_withdraw(*, actor: User, application_id: int, reason: Any) -> Ap
         certificates_revoke_for_application(
             application=application, actor=actor, reason=_("The application was withdrawn.")
         )
+        for task in holders.values():  # an officer at work on it stops now
+            if task.claimed_by is not None:
+                notification_send(
+                    user=task.claimed_by,
+                    title=_("Application %(number)s was withdrawn") % {"number": application.number},
+                    body=str(task.spec.name),
+                    url=task.get_absolute_url(),
+                )
     return application

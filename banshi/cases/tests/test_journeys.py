@@ -536,3 +536,19 @@ def test_the_check_page_says_how_the_results_reach_the_resident(resident):
     fill_in(client)
     page = en(client, "/bundles/newborn/check/")
     assert 'id="results-at-window"' in page and 'id="choose-post"' in page
+
+
+def test_the_officer_at_work_on_a_withdrawn_application_is_told_and_sees_why(
+    submit, resident, health_officer
+):
+    from banshi.notify.models import Notification
+
+    application = submit()
+    task = task_of(application, "birth_medical_certificate")
+    services.task_claim(actor=health_officer, task_id=task.pk)
+    services.application_withdraw(actor=resident, application_id=application.pk, reason="Applied twice")
+    task.refresh_from_db()
+    assert task.status == S.CANCELLED
+    assert Notification.objects.filter(user=health_officer, title__contains=application.number).exists()
+    page = en(logged_in(health_officer), task.get_absolute_url())
+    assert "Applied twice" in page and 'id="claim"' not in page
