@@ -71,11 +71,13 @@ class Access(models.Model):
         CASE = "case", _("case details")
         DOCUMENT = "document", _("document")
         CERTIFICATE = "certificate", _("certificate")
+        CONTACT = "contact", _("contact details")
 
     class Purpose(models.TextChoices):
         TASK = "task", _("handling a task")
         WINDOW = "window", _("serving at a window")
         CALL = "call", _("a video call")
+        FOLLOW_UP = "follow_up", _("following up a rating")
 
     class Via(models.TextChoices):
         PAGE = "page", _("page")

@@ -26,6 +26,8 @@ class EventType(StrEnum):
     APPLICATION_CONFIRMED = "application.confirmed"
     APPLICATION_HANDED_OVER = "application.handed_over"
     APPLICATION_POSTED = "application.posted"
+    APPLICATION_WITHDRAWN = "application.withdrawn"
+    APPLICATION_DELIVERY_SET = "application.delivery_set"
 
     TASK_READY = "task.ready"
     TASK_CANCELLED = "task.cancelled"
@@ -47,6 +49,8 @@ class EventType(StrEnum):
     USER_CREATED_AT_WINDOW = "user.created_at_window"
     WINDOW_CONFIRMATION_SENT = "window_confirmation.sent"
     WINDOW_CONFIRMATION_LOCKED = "window_confirmation.locked"
+    # The resident at the counter confirmed by a code that the clerk may see them in full.
+    WINDOW_IDENTITY_CONFIRMED = "window_confirmation.identity_confirmed"
     # A job of the task queue left running by a stopped worker (sweep.jobs_recover_abandoned).
     JOB_TAKEN_UP_AGAIN = "job.taken_up_again"
     JOB_ABANDONED = "job.abandoned"
@@ -58,6 +62,7 @@ APPLICATION_MOVED_TO = {
     Application.Status.CORRECTION_NEEDED: EventType.APPLICATION_CORRECTION_NEEDED,
     Application.Status.COMPLETE: EventType.APPLICATION_COMPLETE,
     Application.Status.CLOSED: EventType.APPLICATION_CLOSED,
+    Application.Status.WITHDRAWN: EventType.APPLICATION_WITHDRAWN,
 }
 TASK_MOVED_TO = {
     Task.Status.READY: EventType.TASK_READY,
@@ -72,6 +77,10 @@ APPLICATION_TIMELINE: dict[str, StrOrPromise] = {
     EventType.APPLICATION_CORRECTION_NEEDED: gettext_lazy("A correction is needed"),
     EventType.APPLICATION_COMPLETE: gettext_lazy("Application complete: every service is done"),
     EventType.APPLICATION_CLOSED: gettext_lazy("Application finished; some services were refused"),
+    EventType.APPLICATION_WITHDRAWN: gettext_lazy("You withdrew the application"),
+    EventType.APPLICATION_DELIVERY_SET: gettext_lazy("How the results reach you was changed"),
+    EventType.APPLICATION_POSTED: gettext_lazy("The results were posted to you"),
+    EventType.APPLICATION_HANDED_OVER: gettext_lazy("The results were handed over at the window"),
 }
 TASK_TIMELINE: dict[str, StrOrPromise] = {
     EventType.TASK_READY: gettext_lazy("%(service)s: sent to %(agency)s"),

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banshi.cases.models import Rating
-from banshi.cases.services.delivery import TRACKING_MAX
-from banshi.cases.services.rate import COMMENT_MAX
+from banshi.cases.models import Application, Rating
+from banshi.cases.services.delivery import ADDRESS_MAX, RECIPIENT_MAX, TRACKING_MAX
+from banshi.cases.services.rate import COMMENT_MAX, NOTE_MAX
 from banshi.ui.forms import NamedErrorsForm
 
 
@@ -64,6 +64,73 @@ class PostForm(NamedErrorsForm):
         label=gettext_lazy("Postal tracking number"),
         max_length=TRACKING_MAX,
         help_text=gettext_lazy("Recorded when the results are posted; the resident is told."),
+    )
+
+
+class DeliveryForm(NamedErrorsForm):
+    """How the results reach the resident; the address is asked, and checked by the service (every
+    field named), only when they are posted."""
+
+    POSTAL = ("recipient", "phone", "address", "postcode")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        by_post = self.data.get("delivery") == Application.ResultDelivery.POST if self.is_bound else True
+        for name in self.POSTAL:
+            self.fields[name].required = by_post
+
+    delivery = forms.ChoiceField(
+        label=gettext_lazy("How will the results reach you?"),
+        choices=Application.ResultDelivery.choices,
+        widget=forms.RadioSelect,
+    )
+    recipient = forms.CharField(
+        label=gettext_lazy("Recipient"),
+        required=False,
+        max_length=RECIPIENT_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Recipient's mobile number"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("The courier calls this number."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    address = forms.CharField(
+        label=gettext_lazy("Postal address"),
+        required=False,
+        max_length=ADDRESS_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
+    )
+    postcode = forms.CharField(
+        label=gettext_lazy("Postcode"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+
+
+class WithdrawForm(NamedErrorsForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you withdraw the application?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The agencies see this. Withdrawing cannot be undone."),
+    )
+
+
+class FollowUpForm(NamedErrorsForm):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome of the call"),
+        choices=Rating.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("How was it followed up?"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Whom you spoke to, what was found, what was done."),
     )
 
 

@@ -48,13 +48,16 @@ class Application(models.Model):
         CORRECTION_NEEDED = "correction_needed", _("correction needed")
         COMPLETE = "complete", _("complete")
         CLOSED = "closed", _("closed with refusals")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     TRANSITIONS = {
-        Status.IN_PROGRESS: {Status.CORRECTION_NEEDED, Status.COMPLETE, Status.CLOSED},
-        Status.CORRECTION_NEEDED: {Status.IN_PROGRESS},
+        Status.IN_PROGRESS: {Status.CORRECTION_NEEDED, Status.COMPLETE, Status.CLOSED, Status.WITHDRAWN},
+        Status.CORRECTION_NEEDED: {Status.IN_PROGRESS, Status.WITHDRAWN},
         Status.COMPLETE: set(),
         Status.CLOSED: set(),
+        Status.WITHDRAWN: set(),
     }
+    OPEN = (Status.IN_PROGRESS, Status.CORRECTION_NEEDED)
 
     class Channel(models.TextChoices):
         ONLINE = "online", _("online")
@@ -89,6 +92,12 @@ class Application(models.Model):
         _("results delivered"), max_length=10, choices=ResultDelivery.choices, default=ResultDelivery.WINDOW
     )
     tracking_number = models.CharField(_("postal tracking number"), max_length=40, blank=True)
+    # Where posted results go: the resident gives it (or the clerk for them) whatever the channel.
+    post_recipient = models.CharField(_("recipient"), max_length=30, blank=True)
+    post_phone = models.CharField(_("recipient's mobile number"), max_length=11, blank=True)
+    post_address = models.CharField(_("postal address"), max_length=200, blank=True)
+    post_postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawing"), blank=True)
     confirmed_at = models.DateTimeField(_("confirmed by the applicant"), null=True, blank=True)
     handed_over_at = models.DateTimeField(_("results handed over"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True, default="")
@@ -124,6 +133,10 @@ class Application(models.Model):
     def spec(self) -> BundleDef:
         return self.bundle_version.spec
 
+    @property
+    def postal_address_complete(self) -> bool:
+        return all((self.post_recipient, self.post_phone, self.post_address, self.post_postcode))
+
 
 class Task(models.Model):
     """One service of an application, worked by one agency."""
@@ -140,8 +153,10 @@ class Task(models.Model):
     TRANSITIONS = {
         Status.WAITING: {Status.READY, Status.CANCELLED},
         Status.READY: {Status.CLAIMED, Status.CANCELLED},
-        Status.CLAIMED: {Status.READY, Status.APPROVED, Status.RETURNED, Status.REJECTED},
-        Status.RETURNED: {Status.READY},
+        # CANCELLED from an open state: the applicant withdrew the application.
+        Status.CLAIMED: {Status.READY, Status.APPROVED, Status.RETURNED, Status.REJECTED, Status.CANCELLED},
+        # CLAIMED: a correction goes back to the officer who returned the task.
+        Status.RETURNED: {Status.READY, Status.CLAIMED, Status.CANCELLED},
         Status.APPROVED: set(),
         Status.REJECTED: set(),
         Status.CANCELLED: set(),
@@ -213,6 +228,31 @@ class Task(models.Model):
         return bool(self.deadline and now <= self.deadline < office_day_end(now) and self.is_running)
 
 
+class Correction(models.Model):
+    """One return of a task and the resident's answer to it: who returned it, why, the items named,
+    and what changed (old and new side by side). Kept on the case, out of the audit log, because the
+    values are personal data."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="corrections")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField()
+    reason = models.TextField()
+    items = models.JSONField(default=list)
+    # [{"item": "fields.x", "old": value, "new": value}, {"item": "materials.y", "old": upload id, "new": …}]
+    changes = models.JSONField(default=list, blank=True)
+    corrected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["task_id", "returned_at", "id"]
+
+    def __str__(self) -> str:
+        return f"correction {self.pk} of task {self.task_id}"
+
+
 class ApplicationMaterial(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="materials")
     key = models.CharField(max_length=60)
@@ -255,6 +295,15 @@ class Rating(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     follow_up_note = models.TextField(_("follow-up"), blank=True)
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", _("reached, the problem is resolved")
+        UNRESOLVED = "unresolved", _("reached, the problem is not resolved yet")
+        NOT_REACHED = "not_reached", _("could not be reached")
+
+    follow_up_outcome = models.CharField(
+        _("outcome of the call"), max_length=20, blank=True, choices=Outcome.choices
+    )
 
     class Meta:
         verbose_name = _("rating")

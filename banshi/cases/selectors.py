@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -8,7 +8,16 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from banshi.accounts.models import User
 from banshi.audit.models import Access, Event
 from banshi.audit.selectors import events_for, viewers_of_application
-from banshi.cases.models import Application, ApplicationMaterial, Draft, Rating, Task, Upload
+from banshi.cases.models import (
+    Application,
+    ApplicationMaterial,
+    Correction,
+    Draft,
+    Rating,
+    Task,
+    Upload,
+    WindowConfirmation,
+)
 from banshi.catalog.definition import OutputDef
 from banshi.catalog.forms import area_choices, display_value, masked_value
 from banshi.directory.models import Agency, Window
@@ -20,9 +29,21 @@ S = Task.Status
 
 
 def applications_for_resident(*, user: User) -> QuerySet[Application]:
+    """Newest first, each with `tasks_done` (approved) of `tasks_total`."""
     return (
-        Application.objects.filter(applicant=user).select_related("bundle_version").order_by("-submitted_at")
+        Application.objects.filter(applicant=user)
+        .select_related("bundle_version")
+        .annotate(
+            tasks_total=Count("tasks", distinct=True),
+            tasks_done=Count("tasks", filter=Q(tasks__status=S.APPROVED), distinct=True),
+        )
+        .order_by("-submitted_at")
     )
+
+
+def application_progress(application: Application) -> tuple[int, int]:
+    """(services done, services in all) of an application as `applications_for_resident` counted them."""
+    return getattr(application, "tasks_done", 0), getattr(application, "tasks_total", 0)
 
 
 def application_for_owner(
@@ -256,6 +277,96 @@ def task_view_for_officer(*, officer: User, task: Task) -> TaskView:
 
 
 @dataclass(frozen=True)
+class ChangeShown:
+    """One item of a correction, old and new: a field's values, or a document's files (`*_upload`, the
+    files to open, only in a full view)."""
+
+    label: str
+    old: str
+    new: str
+    old_upload: Upload | None = None
+    new_upload: Upload | None = None
+
+
+@dataclass(frozen=True)
+class CorrectionShown:
+    correction: Correction
+    returned_by: str
+    items: list[str]
+    changes: list[ChangeShown]
+
+
+def corrections_for_task(*, task: Task, full: bool) -> list[CorrectionShown]:
+    """The task's returns with what the resident changed, oldest first; values masked and files closed
+    unless the view is full (`officer_sees_in_full`)."""
+    corrections = list(Correction.objects.filter(task=task).select_related("returned_by"))
+    if not corrections:
+        return []
+    spec = task.application.spec
+    upload_ids = {
+        change.get(side)
+        for correction in corrections
+        for change in correction.changes
+        if change.get("item", "").startswith("materials.")
+        for side in ("old", "new")
+    }
+    uploads = Upload.objects.in_bulk([pk for pk in upload_ids if isinstance(pk, int)])
+    areas = dict(area_choices()) if any(f.type == "area" for f in spec.fields.values()) else {}
+    shown = []
+    for correction in corrections:
+        changes = []
+        for change in correction.changes:
+            kind, _dot, key = str(change.get("item", "")).partition(".")
+            if kind == "fields" and key in spec.fields:
+                field = spec.fields[key]
+                old = display_value(field, change.get("old"), areas=areas)
+                new = display_value(field, change.get("new"), areas=areas)
+                if not full and field.is_personal:
+                    old, new = (
+                        masked_value(field, old) if old else "",
+                        masked_value(field, new) if new else "",
+                    )
+                changes.append(ChangeShown(label=str(field.label), old=old, new=new))
+            elif kind == "materials" and key in spec.materials:
+                old_upload, new_upload = uploads.get(change.get("old")), uploads.get(change.get("new"))
+                changes.append(
+                    ChangeShown(
+                        label=str(spec.materials[key].label),
+                        old=old_upload.original_name if old_upload else "",
+                        new=new_upload.original_name if new_upload else "",
+                        old_upload=old_upload if full else None,
+                        new_upload=new_upload if full else None,
+                    )
+                )
+        officer = correction.returned_by
+        shown.append(
+            CorrectionShown(
+                correction=correction,
+                returned_by=_officer_name(officer, full=full),
+                items=[_item_label(spec, item) for item in correction.items],
+                changes=changes,
+            )
+        )
+    return shown
+
+
+def _officer_name(officer: User | None, *, full: bool) -> str:
+    if officer is None:
+        return ""
+    name = officer.display_name or officer.username
+    return name if full else mask_name(name)
+
+
+def _item_label(spec: Any, item: str) -> str:
+    kind, _dot, key = item.partition(".")
+    if kind == "fields" and key in spec.fields:
+        return str(spec.fields[key].label)
+    if kind == "materials" and key in spec.materials:
+        return str(spec.materials[key].label)
+    return item
+
+
+@dataclass(frozen=True)
 class UploadView:
     """A file the viewer may open, and, unless it is their own, whose it is and why they may: what the
     access record of the look names."""
@@ -464,4 +575,41 @@ def draft_codes_of(*, user: User) -> list[str]:
         Draft.objects.filter(owner=user, applicant=user, submitted_number="").values_list(
             "bundle_code", flat=True
         )
+    )
+
+
+# The clerk's full view of a resident lasts while they serve them, not for the rest of the day.
+IDENTITY_VIEW_LASTS = timedelta(minutes=30)
+
+
+def identity_token(resident_id: int) -> str:
+    """The token of the codes that confirm a resident's identity to a clerk (not an application)."""
+    return f"identity:{resident_id}"
+
+
+def identity_confirmed(*, clerk: User, window: Window, resident: User, now: datetime) -> bool:
+    """Whether the resident confirmed by a code, lately, that this clerk may see them in full."""
+    return WindowConfirmation.objects.filter(
+        clerk=clerk,
+        applicant=resident,
+        window=window,
+        token=identity_token(resident.pk),
+        used_at__gte=now - IDENTITY_VIEW_LASTS,
+    ).exists()
+
+
+def applications_of_resident(*, resident: User, limit: int = 50) -> list[Application]:
+    """Every application of a resident, whatever the channel, newest first, with its progress counted
+    (`tasks_done` of `tasks_total`): what the clerk serving them looks up."""
+    return list(applications_for_resident(user=resident)[:limit])
+
+
+def application_for_supervisor(*, number: str) -> Application | None:
+    return (
+        Application.objects.filter(number=number)
+        .select_related("bundle_version", "applicant", "window")
+        .prefetch_related(
+            Prefetch("tasks", queryset=Task.objects.select_related("agency").order_by("position"))
+        )
+        .first()
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from banshi.accounts.models import User
 from banshi.audit.models import Event
 from banshi.audit.services import event_build, event_record
-from banshi.cases.models import Task
+from banshi.cases.models import Application, Task
 from banshi.certificates.events import EventType
 from banshi.certificates.models import NUMBER_SHAPE, Certificate
 from banshi.directory.selectors import agency_ids_for_officer
@@ -191,3 +191,28 @@ def certificate_revoke(*, actor: User, number: Any, reason: Any) -> Certificate:
             url=application.get_absolute_url(),
         )
     return certificate
+
+
+def certificates_revoke_for_application(*, application: Application, actor: User | None, reason: str) -> int:
+    """Revoke every valid document of an application that ends without its services (withdrawn,
+    refused): called inside that change's transaction. Returns how many were revoked."""
+    now = timezone.now()
+    certificates = list(
+        Certificate.objects.select_for_update(of=("self",)).filter(application=application, status=C.VALID)
+    )
+    for certificate in certificates:
+        old = certificate.status
+        certificate.status, certificate.revoked_at = C.REVOKED, now
+        certificate.revoked_by, certificate.revoke_reason = actor, reason
+        certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
+        event_record(
+            actor=actor,
+            subject=certificate,
+            event_type=EventType.CERTIFICATE_REVOKED,
+            old_state=old,
+            new_state=C.REVOKED,
+            reason=reason,
+            extra={"number": certificate.number, "document_type": certificate.document_type},
+            at=now,
+        )
+    return len(certificates)

@@ -233,7 +233,7 @@ def test_return_and_correction_through_the_api(as_resident, api_as, payload, hea
         {"task": task["id"], "fields": {"newborn.weight_grams": "3350"}},
     )
     assert fixed.status_code == 200 and fixed.json()["status"] == "in_progress"
-    assert health.get(url).json()["status"] == "ready"
+    assert health.get(url).json()["status"] == "claimed"  # back with the officer who returned it
     again = as_resident.post(
         f"/api/v1/applications/{application_id}/corrections",
         {"task": task["id"], "fields": {"newborn.weight_grams": "3350"}},

@@ -73,11 +73,20 @@ def application_rate(*, actor: User, application_id: int, level: Any, comment: A
     return rating
 
 
-def rating_follow_up(*, actor: User, rating_id: int, note: Any) -> Rating:
-    """A supervisor records how a poor rating was followed up (a call back, a fix), once."""
+def rating_follow_up(*, actor: User, rating_id: int, note: Any, outcome: Any = None) -> Rating:
+    """A supervisor records how a poor rating was followed up (a call back, a fix) and the outcome of
+    the call, once. The outcome has no default: it is chosen."""
     if not is_supervisor(user=actor):
         raise NotFound()
-    note = text_field(note, field="note", limit=NOTE_MAX, required=True, multiline=True)
+    errors: dict[str, str] = {}
+    if outcome not in Rating.Outcome.values:
+        errors["outcome"] = _("choose the outcome of the call")
+    try:
+        note = text_field(note, field="note", limit=NOTE_MAX, required=True, multiline=True)
+    except FieldErrors as exc:
+        errors |= exc.errors
+    if errors:
+        raise FieldErrors(errors)
     with transaction.atomic():
         now = timezone.now()
         rating = Rating.objects.select_for_update().filter(pk=rating_id).first()
@@ -88,7 +97,8 @@ def rating_follow_up(*, actor: User, rating_id: int, note: Any) -> Rating:
         if rating.followed_up_at is not None:
             raise Conflict(_("this rating has already been followed up"))
         rating.followed_up_at, rating.followed_up_by, rating.follow_up_note = now, actor, note
-        rating.save(update_fields=["followed_up_at", "followed_up_by", "follow_up_note"])
+        rating.follow_up_outcome = outcome
+        rating.save(update_fields=["followed_up_at", "followed_up_by", "follow_up_note", "follow_up_outcome"])
         # The note may name the resident: it stays on the rating, out of the audit log.
         write_events(
             [
@@ -99,7 +109,7 @@ def rating_follow_up(*, actor: User, rating_id: int, note: Any) -> Rating:
                     old_state="open",
                     new_state="followed_up",
                     at=now,
-                    extra={"level": rating.level},
+                    extra={"level": rating.level, "outcome": outcome},
                 )
             ]
         )

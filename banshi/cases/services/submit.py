@@ -11,6 +11,7 @@ from banshi.audit.services import event_build
 from banshi.cases.channels import submission_route
 from banshi.cases.events import EventType
 from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
+from banshi.cases.services.delivery import delivery_at_submission
 from banshi.cases.services.flow import schedule_automatic_decision, task_clock, write_events
 from banshi.cases.services.numbers import application_number
 from banshi.catalog.models import Bundle
@@ -125,6 +126,7 @@ def application_submit(
             deadline_estimated=promised.estimated,
             idempotency_key=idempotency_key,
             submission_digest=digest,
+            **delivery_at_submission(spec, clean_answers, clean_values, applicant),
         )
         tasks = []
         for position, code in enumerate(plan.services):

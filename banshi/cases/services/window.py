@@ -16,6 +16,7 @@ from banshi.accounts.models import User
 from banshi.audit.services import event_record
 from banshi.cases.events import EventType
 from banshi.cases.models import Application, WindowConfirmation
+from banshi.cases.selectors import identity_token
 from banshi.cases.services.submit import application_repeated, application_submit, submission_digest
 from banshi.catalog.selectors import bundle_open
 from banshi.directory.models import Window
@@ -228,4 +229,91 @@ def application_submit_at_window(
             )
             return application
     # Raised after the block, so that the counted attempt is kept.
+    raise FieldErrors({"code": problem or ""})
+
+
+_IDENTITY = "identity"
+
+
+def _identity_token(resident: User) -> str:
+    return identity_token(resident.pk)
+
+
+def identity_code_send(*, actor: User, window: Window, resident: User) -> WindowConfirmation:
+    """Text the resident at the counter a code: read out to the clerk, it shows the clerk the resident's
+    own details in full (masked until then)."""
+    if not resident.phone:
+        raise Conflict(_("The resident has no mobile number to send a code to."))
+    now = timezone.now()
+    token = _identity_token(resident)
+    last = (
+        _latest_confirmation(actor=actor, applicant=resident, token=token)
+        .filter(used_at__isnull=True)
+        .first()
+    )
+    if codes.sent_too_recently(last, now):
+        raise Conflict(_("A code was sent less than a minute ago. Wait a moment before sending another."))
+    if refused := codes.send_refused(resident.phone, now):
+        raise Conflict(refused)
+    code = codes.code_new()
+    with transaction.atomic():
+        confirmation = WindowConfirmation.objects.create(
+            clerk=actor,
+            applicant=resident,
+            window=window,
+            token=token,
+            draft_digest=_IDENTITY,
+            code_digest=_code_digest(token, code),
+            created_at=now,
+            expires_at=now + codes.LIFETIME,
+        )
+        event_record(
+            actor=actor,
+            subject=confirmation,
+            event_type=EventType.WINDOW_CONFIRMATION_SENT,
+            extra={"window": window.pk, "purpose": _IDENTITY},
+            at=now,
+        )
+        text = _(
+            "Banshi: your code is %(code)s. Tell it to the clerk of %(window)s only if you want them to "
+            "see your details and applications in full. It is valid for %(minutes)d minutes."
+        ) % {"code": code, "window": window.name, "minutes": codes.LIFETIME_MINUTES}
+        sms_send(phone=resident.phone, text=text, valid_until=confirmation.expires_at)
+    return confirmation
+
+
+def identity_confirm(*, actor: User, window: Window, resident: User, code: Any) -> WindowConfirmation:
+    """The code the resident read out: right, it opens the clerk's full view of them for
+    `IDENTITY_VIEW_LASTS`; wrong, it is counted like every code (and writes nothing else)."""
+    code = code if isinstance(code, str) else ""
+    now = timezone.now()
+    with transaction.atomic():
+        confirmation = (
+            _latest_confirmation(actor=actor, applicant=resident, token=_identity_token(resident))
+            .select_for_update()
+            .first()
+        )
+        problem: str | None
+        if confirmation is None or confirmation.used_at is not None or confirmation.window_id != window.pk:
+            problem = _("has not been sent yet: send a code first")
+        else:
+            problem = _code_problem(
+                confirmation,
+                code=code,
+                draft_digest=_IDENTITY,
+                phone=resident.phone or "",
+                actor=actor,
+                now=now,
+            )
+        if problem is None and confirmation is not None:
+            confirmation.used_at = now
+            confirmation.save(update_fields=["used_at"])
+            event_record(
+                actor=actor,
+                subject=confirmation,
+                event_type=EventType.WINDOW_IDENTITY_CONFIRMED,
+                extra={"window": window.pk, "resident": resident.pk},
+                at=now,
+            )
+            return confirmation
     raise FieldErrors({"code": problem or ""})

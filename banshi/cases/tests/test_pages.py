@@ -127,7 +127,10 @@ def test_a_resident_applies_through_the_pages_from_questions_to_the_status_page(
     assert "Birth medical certificate" in page and "Health Commission" in page
     assert 'data-status="ready"' in page and 'data-status="waiting"' in page
     assert "Application submitted" in page
-    assert newborn_values()["mother.id_number"] not in page  # the timeline holds no personal data
+    timeline = page[page.index('<ol class="timeline">') :]
+    assert newborn_values()["mother.id_number"] not in timeline  # the timeline holds no personal data
+    sent = page[page.index('id="what-you-sent"') :]
+    assert newborn_values()["mother.id_number"] in sent  # what the applicant sent, theirs in full
 
     listing = client.get("/applications/")
     assert application.number in text(listing)
@@ -377,7 +380,21 @@ def test_an_officer_releases_and_rejects_through_the_pages(resident, health_offi
         f"/work/tasks/{task.pk}/reject/", {"reject-reason": ""}, headers={"accept-language": "en"}
     )
     assert empty.status_code == 400 and "Reason for refusing is required" in text(empty)
-    client.post(f"/work/tasks/{task.pk}/reject/", {"reject-reason": "The birth was not in this city."})
+    # Refusing asks first, on a page of its own: nothing is refused until it is confirmed.
+    asked = client.post(
+        f"/work/tasks/{task.pk}/reject/",
+        {"reject-reason": "The birth was not in this city."},
+        headers={"accept-language": "en"},
+    )
+    assert asked.status_code == 200 and 'id="confirm-reject"' in text(asked)
+    assert "Refusing cannot be undone." in text(asked) and "The birth was not in this city." in text(asked)
+    task.refresh_from_db()
+    assert task.status == Task.Status.CLAIMED
+    assert not Event.objects.filter(event_type="task.rejected").exists()
+    client.post(
+        f"/work/tasks/{task.pk}/reject/",
+        {"reject-reason": "The birth was not in this city.", "confirmed": "yes"},
+    )
     task.refresh_from_db()
     assert task.status == Task.Status.REJECTED
     page = text(logged_in(resident).get(f"/applications/{application.number}/"))
@@ -452,7 +469,7 @@ def test_a_returned_task_asks_only_the_named_items_and_the_correction_sends_back
     assert response.status_code == 302
     task.refresh_from_db()
     application.refresh_from_db()
-    assert task.status == Task.Status.READY
+    assert task.status == Task.Status.CLAIMED and task.claimed_by == health_officer
     assert application.values["mother.id_number"] == new_id
     current = application.materials.get(key="mother_id_card", replaced=False)
     assert current.upload_id != old_upload and current.upload.original_name == "new-card.png"
@@ -553,7 +570,7 @@ def test_a_correction_sent_twice_shows_a_message_the_second_time(resident, healt
     application = apply(client)
     task = return_task(application, health_officer, ["fields.mother.id_number"])
     url = f"/applications/{application.number}/tasks/{task.pk}/correct/"
-    data = {"fields.mother.id_number": newborn_values()["mother.id_number"]}
+    data = {"fields.mother.id_number": make_id(birth="19920514", sequence="044")}
     assert client.post(url, data).status_code == 302
     again = client.post(url, data, follow=True, headers={"accept-language": "en"})
     assert again.status_code == 200

@@ -113,21 +113,21 @@ def test_a_supervisor_records_the_follow_up_of_a_poor_rating_and_it_is_audited_w
     rating = application_rate(actor=resident, application_id=finished.id, level=2, comment="")
     note = "Called the mother (电话 13800000001); the window now opens at 8:30."
 
-    rating_follow_up(actor=supervisor, rating_id=rating.id, note=note)
+    rating_follow_up(actor=supervisor, rating_id=rating.id, outcome="resolved", note=note)
 
     rating.refresh_from_db()
     assert (rating.followed_up_by, rating.follow_up_note) == (supervisor, note)
     assert rating.followed_up_at is not None
     event = rating_events(rating, "rating.followed_up").get()
     assert (event.actor, event.old_state, event.new_state) == (supervisor, "open", "followed_up")
-    assert event.extra == {"level": 2} and event.reason == ""
+    assert event.extra == {"level": 2, "outcome": "resolved"} and event.reason == ""
 
 
 def test_a_rating_is_followed_up_once(finished, resident, supervisor):
     rating = application_rate(actor=resident, application_id=finished.id, level=1, comment="")
-    rating_follow_up(actor=supervisor, rating_id=rating.id, note="first")
+    rating_follow_up(actor=supervisor, rating_id=rating.id, outcome="resolved", note="first")
     with pytest.raises(Conflict):
-        rating_follow_up(actor=supervisor, rating_id=rating.id, note="second")
+        rating_follow_up(actor=supervisor, rating_id=rating.id, outcome="resolved", note="second")
     rating.refresh_from_db()
     assert rating.follow_up_note == "first"
 
@@ -135,17 +135,17 @@ def test_a_rating_is_followed_up_once(finished, resident, supervisor):
 def test_only_a_poor_rating_is_followed_up(finished, resident, supervisor):
     rating = application_rate(actor=resident, application_id=finished.id, level=3, comment="")
     with pytest.raises(Conflict):
-        rating_follow_up(actor=supervisor, rating_id=rating.id, note="n")
+        rating_follow_up(actor=supervisor, rating_id=rating.id, outcome="resolved", note="n")
 
 
 def test_the_follow_up_needs_a_note_and_a_supervisor(finished, resident, supervisor, health_officer):
     rating = application_rate(actor=resident, application_id=finished.id, level=1, comment="")
     with pytest.raises(FieldErrors) as caught:
-        rating_follow_up(actor=supervisor, rating_id=rating.id, note="   ")
+        rating_follow_up(actor=supervisor, rating_id=rating.id, outcome="resolved", note="   ")
     assert set(caught.value.errors) == {"note"}
     for someone in (health_officer, resident):
         with pytest.raises(NotFound):
-            rating_follow_up(actor=someone, rating_id=rating.id, note="n")
+            rating_follow_up(actor=someone, rating_id=rating.id, outcome="resolved", note="n")
     rating.refresh_from_db()
     assert rating.followed_up_at is None
     assert not rating_events(rating, "rating.followed_up").exists()
@@ -270,7 +270,12 @@ def test_a_supervisor_records_a_follow_up_from_the_list(finished, resident, supe
     assert missing.status_code == 400 and 'id="error-summary"' in missing.content.decode()
 
     response = client.post(
-        "/supervise/ratings/", {"rating": str(rating.pk), f"r{rating.pk}-note": "Apologised; fixed the form"}
+        "/supervise/ratings/",
+        {
+            "rating": str(rating.pk),
+            f"r{rating.pk}-outcome": "resolved",
+            f"r{rating.pk}-note": "Apologised; fixed the form",
+        },
     )
     assert response.status_code == 302
     rating.refresh_from_db()
@@ -280,6 +285,8 @@ def test_a_supervisor_records_a_follow_up_from_the_list(finished, resident, supe
     assert "Apologised; fixed the form" in page
 
     again = client.post(
-        "/supervise/ratings/", {"rating": str(rating.pk), f"r{rating.pk}-note": "x"}, follow=True
+        "/supervise/ratings/",
+        {"rating": str(rating.pk), f"r{rating.pk}-outcome": "resolved", f"r{rating.pk}-note": "x"},
+        follow=True,
     )
     assert "already been followed up" in again.content.decode()

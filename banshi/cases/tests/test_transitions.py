@@ -202,7 +202,8 @@ def test_a_returned_task_stops_its_clock_and_the_correction_sends_back_only_that
     )
     hukou.refresh_from_db()
     application.refresh_from_db()
-    assert hukou.status == S.READY and hukou.claimed_by is None and hukou.paused_at is None
+    # Back with the officer who returned it, not in the agency's queue for anyone.
+    assert hukou.status == S.CLAIMED and hukou.claimed_by == police_officer and hukou.paused_at is None
     assert application.status == Application.Status.IN_PROGRESS
     assert application.values["household.head_name"] == "王大强"
     assert application.materials.get(key="hukou_book", replaced=False).upload_id == new_page.id

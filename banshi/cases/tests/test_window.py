@@ -10,7 +10,7 @@ from django.utils import timezone
 from banshi.accounts.models import User
 from banshi.audit.models import Event
 from banshi.cases.models import Application, ApplicationMaterial, Task, WindowConfirmation
-from banshi.cases.services.delivery import application_results_sent
+from banshi.cases.services.delivery import application_delivery_set, application_results_sent
 from banshi.cases.services.window import (
     application_submit_at_window,
     confirmation_code_send,
@@ -249,6 +249,19 @@ def test_posting_the_results_needs_a_tracking_number_and_tells_the_resident(
     assert set(missing.value.errors) == {"tracking_number"}
     with pytest.raises(FieldErrors):
         application_results_sent(actor=window_clerk, application_id=accepted.pk, delivery="drone")
+    with pytest.raises(Conflict):  # no postal address yet
+        application_results_sent(
+            actor=window_clerk, application_id=accepted.pk, delivery="post", tracking_number="SF1234567890"
+        )
+    application_delivery_set(
+        actor=window_clerk,
+        application_id=accepted.pk,
+        delivery="post",
+        recipient="李梅",
+        phone="13800138000",
+        address="重庆市渝中区解放碑路 1 号",
+        postcode="400010",
+    )
     application_results_sent(
         actor=window_clerk, application_id=accepted.pk, delivery="post", tracking_number="SF1234567890"
     )

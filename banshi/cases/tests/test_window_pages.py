@@ -248,6 +248,22 @@ def test_posting_the_results_requires_a_tracking_number(accepted, window_clerk, 
     accepted.refresh_from_db()
     assert accepted.handed_over_at is None
 
+    # Nothing is posted without the full postal address the clerk takes from the resident first.
+    no_address = client.post(
+        f"/window/applications/{accepted.number}/hand-over/",
+        {"delivery": "post", "tracking_number": "SF1234567890"},
+        headers={"accept-language": "en"},
+    )
+    assert no_address.status_code == 409 and "postal address" in text(no_address)
+    address = {
+        "delivery": "post",
+        "recipient": "李梅",
+        "phone": "13800138000",
+        "address": "重庆市渝中区解放碑路 1 号",
+        "postcode": "400010",
+    }
+    assert client.post(f"/window/applications/{accepted.number}/delivery/", address).status_code == 302
+
     posted = client.post(
         f"/window/applications/{accepted.number}/hand-over/",
         {"delivery": "post", "tracking_number": "SF1234567890"},

@@ -230,7 +230,9 @@ def apply_details(
     spec = open_spec(code)
     draft = draft_with_answers(request, flow, spec)
     if draft is None:
-        return redirect(flow.url("questions"))
+        # Back from the confirmation of the application this draft became: to that confirmation.
+        done = flow.submitted_url(request.user, draft_submitted(request.user, flow.draft_key))
+        return redirect(done or flow.url("questions"))
     plan = spec.plan(draft["answers"])
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -289,10 +291,9 @@ def apply_check(request: AuthenticatedHttpRequest, code: str, resident_id: int |
     spec = open_spec(code)
     draft = draft_with_answers(request, flow, spec)
     if draft is None:
+        # A resent submit, or Back from the confirmation: to the application the draft became.
         done = flow.submitted_url(request.user, draft_submitted(request.user, flow.draft_key))
-        if request.method == "POST" and done:
-            return redirect(done)
-        return redirect(flow.url("questions"))
+        return redirect(done or flow.url("questions"))
     plan = spec.plan(draft["answers"])
     uploads = draft_uploads(request.user, draft["materials"])
     if request.method == "POST" and flow.by_clerk:

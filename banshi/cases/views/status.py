@@ -15,9 +15,11 @@ from banshi.audit.models import Access
 from banshi.audit.services import access_record
 from banshi.cases.channels import status_sections
 from banshi.cases.events import APPLICATION_TIMELINE, AUTOMATIC_TASK_TIMELINE, TASK_TIMELINE
+from banshi.cases.forms import WithdrawForm
 from banshi.cases.models import Application, Task, Upload
 from banshi.cases.selectors import (
     application_for_owner,
+    application_progress,
     application_timeline,
     application_viewers,
     applications_for_resident,
@@ -25,15 +27,18 @@ from banshi.cases.selectors import (
     upload_for_user,
     upload_view_for_user,
 )
-from banshi.cases.services import application_correct, upload_create
+from banshi.cases.services import application_correct, application_withdraw, upload_create
 from banshi.cases.services.materials import upload_path
+from banshi.cases.services.withdraw import may_withdraw
 from banshi.cases.views.ratings import RatingForm, rating_context, rating_post
 from banshi.catalog.definition import BundleDef
-from banshi.catalog.forms import field_groups, material_rows, posted_values
+from banshi.catalog.forms import area_choices, display_value, field_groups, material_rows, posted_values
 from banshi.catalog.selectors import bundles_open
 from banshi.certificates.selectors import certificates_for_application
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.ui.forms import form_error_summary
 from banshi.ui.middleware import accepts_files
+from banshi.ui.views import run_service
 
 S = Task.Status
 
@@ -56,13 +61,58 @@ def _owned_application(request: AuthenticatedHttpRequest, number: str) -> Applic
     return application
 
 
+def subject_name(spec: BundleDef, values: dict[str, Any]) -> str:
+    """Whom the application is about, as the resident knows it: the first name the form asks (the
+    baby's for the newborn bundle)."""
+    for key, field in spec.fields.items():
+        if field.type == "text" and key.endswith(".name") and values.get(key):
+            return str(values[key])
+    return ""
+
+
 @login_required
 def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [
-        {"application": application, "name": str(application.spec.name)}
+        {
+            "application": application,
+            "name": str(application.spec.name),
+            "subject": subject_name(application.spec, application.values),
+            "done": application_progress(application)[0],
+            "total": application_progress(application)[1],
+        }
         for application in applications_for_resident(user=request.user)
     ]
     return render(request, "cases/application_list.html", {"rows": rows})
+
+
+def _what_was_sent(application: Application, spec: BundleDef) -> dict[str, list[dict[str, Any]]]:
+    """The applicant's own answers, details and documents as they stand now (after any correction), in
+    full: the status page is theirs alone."""
+    plan = spec.plan(application.answers)
+    answers = [
+        {"label": str(question.label), "value": str(question.options.get(application.answers.get(key), ""))}
+        for key, question in spec.questions.items()
+        if key in application.answers
+    ]
+    areas = dict(area_choices()) if any(spec.fields[k].type == "area" for k in plan.fields) else {}
+    fields = [
+        {
+            "label": str(spec.fields[key].label),
+            "value": display_value(spec.fields[key], application.values.get(key), areas=areas),
+        }
+        for key in plan.fields
+        if key in spec.fields
+    ]
+    current = {
+        link.key: link.upload
+        for link in application.materials.filter(replaced=False).select_related("upload")
+    }
+    documents = [
+        {"label": str(spec.materials[key].label), "upload": current.get(key)}
+        for key in plan.materials
+        if key in spec.materials
+    ]
+    return {"sent_answers": answers, "sent_fields": fields, "sent_documents": documents}
 
 
 def _return_keys(task: Task) -> tuple[list[str], list[str]]:
@@ -87,6 +137,8 @@ def _timeline(application: Application, tasks: list[Task], spec: BundleDef) -> l
     by_id = {str(task.pk): task for task in tasks}
     items = []
     for event in application_timeline(application=application):
+        if event.subject_type == "cases.task" and event.extra.get("withdrawn"):
+            continue  # said once, by the application's own event
         if event.subject_type == "cases.task":
             task = by_id.get(event.subject_id)
             template = TASK_TIMELINE.get(event.event_type)
@@ -162,6 +214,10 @@ def _render_application(
         "timeline": _timeline(application, tasks, spec),
         "viewers": application_viewers(application=application),
         "sections": status_sections(application),
+        "may_withdraw": may_withdraw(application, tasks),
+        "may_change_delivery": application.handed_over_at is None
+        and application.status in (*Application.OPEN, Application.Status.COMPLETE),
+        **_what_was_sent(application, spec),
     }
     context.update(rating_context(application, rating_form))
     context["errors"] = summary + context.get("rating_errors", [])
@@ -183,6 +239,43 @@ def application_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRe
 def _correction_files(request: AuthenticatedHttpRequest, number: str, task_id: int) -> int:
     """How many files a correction may send at most: every material of the largest open bundle."""
     return max((len(bundle.current_spec.materials) for bundle in bundles_open()), default=0)
+
+
+@login_required
+def application_withdraw_view(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """GET asks first (what withdrawing means, and why); POST withdraws. Works without JavaScript."""
+    application = _owned_application(request, number)
+    here = application.get_absolute_url()
+    tasks = list(application.tasks.all())
+    if not may_withdraw(application, tasks):
+        messages.info(request, _("This application can no longer be withdrawn."))
+        return redirect(here)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        call = run_service(
+            request,
+            application_withdraw,
+            form=form,
+            on_conflict=here,
+            actor=request.user,
+            application_id=application.pk,
+            reason=form.cleaned_data["reason"],
+        )
+        if call.response is not None:
+            return call.response
+        if call.ok:
+            messages.success(request, _("Your application was withdrawn. The agencies will not work on it."))
+            return redirect(here)
+    context = {
+        "application": application,
+        "spec": application.spec,
+        "form": form,
+        "services": [
+            str(application.spec.services[task.service].name) for task in tasks if task.status in Task.OPEN
+        ],
+        "errors": form_error_summary(form) if form.is_bound else [],
+    }
+    return render(request, "cases/application_withdraw.html", context, status=400 if form.is_bound else 200)
 
 
 @accepts_files(_correction_files)

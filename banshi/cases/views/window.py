@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,17 +21,27 @@ from banshi.accounts import throttle
 from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.accounts.models import User
 from banshi.accounts.selectors import resident_by_id, resident_by_phone
+from banshi.audit.models import Access
+from banshi.audit.services import access_record
 from banshi.cases.draft import draft_finish, draft_submitted, drafts_of_others_forget
 from banshi.cases.models import Application, Task
 from banshi.cases.selectors import (
     application_for_window,
+    application_progress,
     applications_for_window,
+    applications_of_resident,
     applications_to_hand_over_count,
+    identity_confirmed,
 )
 from banshi.cases.services.delivery import application_results_sent
-from banshi.cases.services.window import application_submit_at_window, resident_create
+from banshi.cases.services.window import (
+    application_submit_at_window,
+    identity_code_send,
+    identity_confirm,
+    resident_create,
+)
 from banshi.cases.views.apply import apply_flow, draft_uploads, draft_with_answers, open_spec, submission
-from banshi.cases.views.status import RESIDENT_STATES
+from banshi.cases.views.status import RESIDENT_STATES, subject_name
 from banshi.catalog.selectors import bundles_open
 from banshi.certificates.selectors import certificates_for_application
 from banshi.directory.models import Window
@@ -181,11 +192,24 @@ def window_resident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "cases/window_console.html", context, status=400)
 
 
-@login_required
-def window_resident(request: AuthenticatedHttpRequest, resident_id: int) -> HttpResponse:
-    window = _clerk_window(request)
-    resident = _resident(resident_id)
-    drafts_of_others_forget(request.user, resident.pk)
+def _resident_page(
+    request: AuthenticatedHttpRequest,
+    window: Window,
+    resident: User,
+    code_form: "ConfirmCodeForm | None" = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The resident being served: their open and past applications of every channel, masked until the
+    resident confirms by a code texted to them; each full view is recorded."""
+    full = identity_confirmed(clerk=request.user, window=window, resident=resident, now=timezone.now())
+    if full:
+        access_record(
+            actor=request.user,
+            resident_id=resident.pk,
+            kind=Access.Kind.CASE,
+            purpose=Access.Purpose.WINDOW,
+            window_id=window.pk,
+        )
     bundles = [
         {
             "code": bundle.code,
@@ -194,13 +218,75 @@ def window_resident(request: AuthenticatedHttpRequest, resident_id: int) -> Http
         }
         for bundle in bundles_open()
     ]
+    open_rows: list[dict[str, Any]] = []
+    past_rows: list[dict[str, Any]] = []
+    for application in applications_of_resident(resident=resident):
+        subject = subject_name(application.spec, application.values)
+        row = {
+            "application": application,
+            "name": str(application.spec.name),
+            "subject": subject if full else mask_name(subject),
+            "done": application_progress(application)[0],
+            "total": application_progress(application)[1],
+            "here": application.window_id == window.pk,
+        }
+        (open_rows if application.status in Application.OPEN else past_rows).append(row)
+    code_form = code_form or ConfirmCodeForm()
     context = {
         "window": window,
-        "resident": _masked(resident),
+        "resident": (
+            {"name": resident.display_name, "phone": resident.phone or ""} if full else _masked(resident)
+        ),
+        "resident_id": resident.pk,
+        "full": full,
         "bundles": bundles,
-        "rows": _rows(applications_for_window(window=window, applicant=resident, limit=20)),
+        "open_rows": open_rows,
+        "past_rows": past_rows,
+        "code_form": code_form,
+        "errors": form_error_summary(code_form) if code_form.is_bound else [],
     }
-    return render(request, "cases/window_resident.html", context)
+    return render(request, "cases/window_resident.html", context, status=status)
+
+
+@login_required
+def window_resident(request: AuthenticatedHttpRequest, resident_id: int) -> HttpResponse:
+    window = _clerk_window(request)
+    resident = _resident(resident_id)
+    drafts_of_others_forget(request.user, resident.pk)
+    return _resident_page(request, window, resident)
+
+
+@login_required
+@require_POST
+def window_resident_identity(request: AuthenticatedHttpRequest, resident_id: int) -> HttpResponse:
+    """`send` texts the resident a code; otherwise the code they read out is checked."""
+    window = _clerk_window(request)
+    resident = _resident(resident_id)
+    here = reverse("cases:window_resident", args=[resident.pk])
+    if "send" in request.POST:
+        try:
+            identity_code_send(actor=request.user, window=window, resident=resident)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("A code was texted to the resident. Ask them to read it out."))
+        return redirect(here)
+    refusal = throttle.locked_out(request, account=request.user.get_username())
+    if refusal is not None:
+        return refusal
+    form = ConfirmCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            identity_confirm(
+                actor=request.user, window=window, resident=resident, code=form.cleaned_data["code"]
+            )
+        except FieldErrors as exc:
+            add_service_errors(form, exc.errors)
+            throttle.failed_try_record(request, account=request.user.get_username())
+        else:
+            messages.success(request, _("The resident confirmed: their details are shown in full."))
+            return redirect(here)
+    return _resident_page(request, window, resident, code_form=form, status=400)
 
 
 @login_required

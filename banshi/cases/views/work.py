@@ -23,6 +23,7 @@ from banshi.cases import services
 from banshi.cases.forms import ApproveForm, RejectForm, ReturnForm
 from banshi.cases.models import Task
 from banshi.cases.selectors import (
+    corrections_for_task,
     queue_counts_for_officer,
     queue_for_officer,
     task_for_officer,
@@ -156,6 +157,7 @@ def _render_task(
         "materials": view.materials,
         "outputs": view.outputs,
         "return_items": [item_label(spec, item) for item in task.return_items],
+        "corrections": corrections_for_task(task=task, full=view.full),
         "certificates": certificates,
         "forms": forms,
         "errors": [item for form in forms.values() if form.is_bound for item in form_error_summary(form)],
@@ -198,6 +200,13 @@ def work_task_action(request: AuthenticatedHttpRequest, task_id: int, action: st
         form = forms[action]
         if not form.is_valid():
             return _render_task(request, task, forms, status=400)
+        if action == "reject" and request.POST.get("confirmed") != "yes":
+            # Refusing cannot be undone: a page of its own asks first (no script needed).
+            return render(
+                request,
+                "cases/work_task_reject_confirm.html",
+                {"task": task, "service_name": str(task.spec.name), "form": form},
+            )
         service, kwargs = _form_service(action, task, form)
         call = run_service(request, service, form=form, on_conflict=here, actor=request.user, **kwargs)
         if not call.ok and call.response is None:

@@ -10,6 +10,7 @@ from banshi.audit.models import Event
 from banshi.cases.draft import DraftKey, draft_get
 from banshi.cases.models import Application, Task
 from banshi.cases.services import application_results_sent
+from banshi.cases.services.delivery import application_delivery_set
 from banshi.cases.tests.helpers import work_everything
 from banshi.cases.tests.test_pages import answers_post, fields_post, files_post
 from banshi.conftest import ANSWERS, NEWBORN_MATERIALS, png_bytes
@@ -113,6 +114,16 @@ def test_a_resident_is_served_by_video_from_the_first_call_to_the_posted_results
     assert 'data-channel="video"' in page and "By video" in page
     assert 'id="application-prereview"' in page and page.count('data-verdict="accepted"') == 4
     assert "to be posted to you" in page
+    # The form asks the address; the postcode, recipient and number are given on the status page.
+    assert 'id="address-incomplete"' in page
+    postal = {
+        "delivery": "post",
+        "recipient": "李梅",
+        "phone": "13800138000",
+        "address": "重庆市渝中区解放碑路 1 号",
+        "postcode": "400010",
+    }
+    assert client.post(f"/applications/{application.number}/delivery/", postal).status_code == 302
 
     work_everything(application, officers)
     application.refresh_from_db()
@@ -240,6 +251,15 @@ def complete_by_post(window, clerk, resident, officers) -> Application:
     client = client_of(resident)
     reviewed_call(window, clerk, resident, fill_in(client))
     application = send(client)
+    application_delivery_set(
+        actor=resident,
+        application_id=application.pk,
+        delivery="post",
+        recipient="李梅",
+        phone="13800138000",
+        address="重庆市渝中区解放碑路 1 号",
+        postcode="400010",
+    )
     work_everything(application, officers)
     application.refresh_from_db()
     return application

@@ -96,7 +96,7 @@ def test_the_time_waiting_for_a_correction_does_not_count(
         materials={},
     )
     task.refresh_from_db()
-    assert (task.status, task.deadline, task.deadline_estimated) == (Task.Status.READY, at(*due), False)
+    assert (task.status, task.deadline, task.deadline_estimated) == (Task.Status.CLAIMED, at(*due), False)
     assert (task.paused_at, task.paused_remaining) == (None, None)
 
 
