@@ -98,16 +98,38 @@ class MaterialDef(Strict):
     when: Condition = {}
 
 
+OutputType = Literal["number", "id_number", "text"]
+GENERATED_TYPE: dict[str, OutputType] = {"number": "number", "id_number": "id_number", "none": "text"}
+
+
 class OutputDef(Strict):
+    """What a service produces. Its `type` checks a value an officer enters as a field's type checks
+    a resident's (by default the type of what `generate` makes)."""
+
     label: Text
+    type: OutputType | None = None
     generate: Literal["number", "id_number", "none"] = "none"
     prefix: str = Field("", pattern=r"^[A-Z0-9]{0,8}$")
     document: bool = False
-    # For `generate: id_number`: the fields the number is made of.
+    # For an ID number: the fields it is made of, generated or entered (region, birth date, sex).
     area_field: str | None = None
     birth_field: str | None = None
     sex_field: str | None = None
     male_value: str = "male"
+
+    @model_validator(mode="after")
+    def _type_fits_generate(self) -> OutputDef:
+        if self.type is None:
+            self.type = GENERATED_TYPE[self.generate]
+        elif self.generate != "none" and self.type != GENERATED_TYPE[self.generate]:
+            raise ValueError(
+                f"generate: {self.generate} makes an output of type {GENERATED_TYPE[self.generate]}"
+            )
+        return self
+
+    @property
+    def kind(self) -> OutputType:
+        return self.type or GENERATED_TYPE[self.generate]
 
 
 class TimeLimit(Strict):
@@ -278,10 +300,12 @@ def graph_problems(bundle: BundleDef) -> list[str]:
                 )
     for code, service in bundle.services.items():
         for key, output in service.produces.items():
-            if output.generate != "id_number":
+            if output.kind != "id_number":
                 continue
             for attribute in ("area_field", "birth_field", "sex_field"):
                 source = getattr(output, attribute)
+                if source is None and output.generate != "id_number":
+                    continue
                 if source is None or source not in bundle.fields:
                     problems.append(
                         f"services.{code}.produces.{key}.{attribute}: must name a field of the bundle"
