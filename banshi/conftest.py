@@ -336,6 +336,16 @@ def newborn_values(**overrides) -> dict:
     return values
 
 
+def another_baby(number: int, **overrides) -> dict:
+    """`newborn_values()` for the `number`-th other baby of the same parents: a name of Han digits
+    (names take no digits) and a birth `number` minutes earlier (one baby, one application)."""
+    birth = timezone.localtime() - timedelta(days=2, minutes=number)
+    name = "孩子" + "".join("零一二三四五六七八九"[int(digit)] for digit in str(number))
+    return newborn_values(
+        **{"newborn.name": name, "newborn.birth_datetime": birth.strftime("%Y-%m-%d %H:%M"), **overrides}
+    )
+
+
 NEWBORN_MATERIALS = ["mother_id_card", "father_id_card", "hukou_book", "marriage_certificate"]
 
 
@@ -439,7 +449,7 @@ def fill_newborn_details(page, tmp_path, *, values: dict | None = None, leave_ou
         selector = "#fields-" + key.replace(".", "-").replace("_", "-")
         if key == "newborn.sex":
             page.check(f"{selector}-{value}")
-        elif key == "household.area":
+        elif key == "household.area" or key.endswith(".ethnicity"):
             page.select_option(selector, value)
         else:
             page.fill(selector, value)

@@ -13,6 +13,8 @@ from typing import Literal
 from django.utils.translation import get_language
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from banshi.catalog.ethnic_groups import OPTION_LISTS
+
 FieldType = Literal[
     "text",
     "integer",
@@ -76,9 +78,24 @@ class FieldDef(Strict):
     past: bool = False
     max_age_days: int | None = Field(None, ge=1)
     personal: bool = False
+    # A text field's further rules: `person_name`, a name as Chinese names are written.
+    format: Literal["person_name"] | None = None
+    # A choice's options from a list the catalogue keeps (`ethnic_groups`: GB/T 3304).
+    options_from: Literal["ethnic_groups"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _listed_options(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("options_from") in OPTION_LISTS and not data.get("options"):
+            data = {**data, "options": OPTION_LISTS[data["options_from"]]}
+        return data
 
     @model_validator(mode="after")
     def _options_match_type(self) -> FieldDef:
+        if self.format is not None and self.type != "text":
+            raise ValueError("only a text field has a format")
+        if self.options_from is not None and self.type != "choice":
+            raise ValueError("only a choice field takes its options from a list")
         if self.type == "choice" and len(self.options) < 2:
             raise ValueError("a choice field needs at least two options")
         if self.type != "choice" and self.options:
@@ -147,6 +164,39 @@ class ServiceDef(Strict):
     decide: Literal["officer", "automatic"] = "officer"
 
 
+class AgeRule(Strict):
+    """The age of a person, from a birth date (`birth`: an ID number or a date), on the day of an event
+    (`at`: a date or date-and-time field), must be within `min` to `max` years."""
+
+    birth: str
+    at: str
+    min: int = Field(0, ge=0, le=150)
+    max: int = Field(150, ge=0, le=150)
+
+
+class Rule(Strict):
+    """A check across fields: `differ` (the fields' values must all differ, e.g. the two parents' ID
+    numbers) or `age`. The problem is shown beside the last field named."""
+
+    differ: list[str] = []
+    age: AgeRule | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Rule:
+        kinds = [kind for kind in (self.differ, self.age) if kind]
+        if len(kinds) != 1:
+            raise ValueError("a rule is one of: differ, age")
+        if self.differ and len(self.differ) < 2:
+            raise ValueError("differ names at least two fields")
+        if self.age and self.age.min > self.age.max:
+            raise ValueError("age: min is more than max")
+        return self
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.differ) if self.differ else [self.age.at, self.age.birth] if self.age else []
+
+
 class Promise(Strict):
     working_days: int = Field(ge=1, le=365)
 
@@ -163,6 +213,7 @@ class BundleDef(Strict):
     groups: dict[str, Text] = {}
     materials: dict[str, MaterialDef] = {}
     services: dict[str, ServiceDef] = Field(min_length=1)
+    rules: list[Rule] = []
 
     @field_validator("questions", "materials", "services")
     @classmethod
@@ -336,6 +387,22 @@ def graph_problems(bundle: BundleDef) -> list[str]:
                     )
             elif need not in bundle.fields:
                 problems.append(f"services.{code}.needs: unknown field or output {need!r}")
+    for index, rule in enumerate(bundle.rules):
+        problems += [
+            f"rules.{index}: unknown field {key!r}" for key in rule.fields if key not in bundle.fields
+        ]
+        if (
+            rule.age
+            and rule.age.birth in bundle.fields
+            and bundle.fields[rule.age.birth].type not in ("id_number", "date")
+        ):
+            problems.append(f"rules.{index}.age.birth: must name an ID number or a date field")
+        if (
+            rule.age
+            and rule.age.at in bundle.fields
+            and bundle.fields[rule.age.at].type not in ("date", "datetime")
+        ):
+            problems.append(f"rules.{index}.age.at: must name a date or date-and-time field")
     heads = {key.split(".", 1)[0] for key in bundle.fields}
     problems += [
         f"groups.{head}: no field key starts with {head!r}" for head in bundle.groups if head not in heads

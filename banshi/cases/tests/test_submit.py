@@ -5,7 +5,7 @@ from banshi.audit.models import Event
 from banshi.cases.models import Application, ApplicationMaterial, Task
 from banshi.cases.services import application_submit, upload_create
 from banshi.cases.services.submit import submission_digest
-from banshi.conftest import ANSWERS, newborn_values, png_bytes
+from banshi.conftest import ANSWERS, another_baby, newborn_values, png_bytes
 from banshi.lib.errors import Conflict, FieldErrors
 
 TABLES = (Application, Task, ApplicationMaterial, Event)
@@ -169,7 +169,7 @@ def test_application_numbers_stay_unique_when_threads_submit_at_once(submit):
     def work(i):
         try:
             for j in range(4):
-                made.append(submit(values=newborn_values(**{"newborn.name": f"孩子{i}{j}"})).number)
+                made.append(submit(values=another_baby(10 * i + j + 1)).number)
         finally:
             connection.close()
 
