@@ -3,6 +3,7 @@
 import functools
 import importlib.util
 import io
+import itertools
 import os
 import sys
 from collections.abc import Iterator
@@ -365,16 +366,21 @@ def uploads(resident):
 
 @pytest.fixture
 def submit(resident, uploads):
-    """Submit a valid newborn application for the resident (answers and values overridable)."""
+    """Submit a valid newborn application for the resident (answers and values overridable). Without
+    `values`, the first call is for `newborn_values()`'s baby and each further one for another baby of
+    the same parents: one baby, one application."""
     from banshi.cases.services import application_submit
 
+    calls = itertools.count()
+
     def _submit(answers=None, values=None, materials=None, **kwargs):
+        number = next(calls)
         return application_submit(
             actor=resident,
             applicant=resident,
             bundle_code="newborn",
             answers=answers or ANSWERS,
-            values=values or newborn_values(),
+            values=values or (another_baby(number) if number else newborn_values()),
             materials=materials or uploads,
             **kwargs,
         )

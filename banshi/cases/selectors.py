@@ -1,3 +1,4 @@
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -8,7 +9,15 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from banshi.accounts.models import User
 from banshi.audit.models import Access, Event
 from banshi.audit.selectors import events_for, viewers_of_application
-from banshi.cases.models import Application, ApplicationMaterial, Draft, Rating, Task, Upload
+from banshi.cases.models import (
+    Application,
+    ApplicationMaterial,
+    Draft,
+    Rating,
+    SubjectClaim,
+    Task,
+    Upload,
+)
 from banshi.catalog.definition import OutputDef
 from banshi.catalog.forms import area_choices, display_value, masked_value
 from banshi.directory.models import Agency, Window
@@ -196,6 +205,9 @@ class TaskView:
     upstream: list[Shown]
     outputs: list[Shown]
     materials: list[ShownMaterial]
+    # Other open or complete applications that may be for the same subject (another channel, a
+    # birth time typed differently): the officer is warned before deciding.
+    duplicates: list[Application] = dataclasses.field(default_factory=list)
 
 
 def _output_shown(key: str, output: OutputDef, value: Any, *, full: bool) -> Shown:
@@ -252,6 +264,20 @@ def task_view_for_officer(*, officer: User, task: Task) -> TaskView:
         upstream=upstream,
         outputs=outputs,
         materials=materials,
+        duplicates=possible_duplicates(application=application),
+    )
+
+
+def possible_duplicates(*, application: Application, limit: int = 5) -> list[Application]:
+    """The other applications holding a subject near this one's (the same mother and day of birth,
+    for the newborn), oldest first."""
+    near_key = SubjectClaim.objects.filter(application=application).values_list("near_key", flat=True).first()
+    if not near_key:
+        return []
+    return list(
+        Application.objects.filter(bundle_id=application.bundle_id, subject_claim__near_key=near_key)
+        .exclude(pk=application.pk)
+        .order_by("submitted_at")[:limit]
     )
 
 

@@ -214,6 +214,9 @@ class BundleDef(Strict):
     materials: dict[str, MaterialDef] = {}
     services: dict[str, ServiceDef] = Field(min_length=1)
     rules: list[Rule] = []
+    # The fields that identify the application's subject (the newborn: the mother and the moment of
+    # the birth): a second open or complete application for the same subject is refused.
+    subject: list[str] = []
 
     @field_validator("questions", "materials", "services")
     @classmethod
@@ -387,6 +390,12 @@ def graph_problems(bundle: BundleDef) -> list[str]:
                     )
             elif need not in bundle.fields:
                 problems.append(f"services.{code}.needs: unknown field or output {need!r}")
+    for key in bundle.subject:
+        spec = bundle.fields.get(key)
+        if spec is None:
+            problems.append(f"subject: unknown field {key!r}")
+        elif not spec.required or spec.when:
+            problems.append(f"subject: {key!r} must be a field every application has (required, no when)")
     for index, rule in enumerate(bundle.rules):
         problems += [
             f"rules.{index}: unknown field {key!r}" for key in rule.fields if key not in bundle.fields

@@ -55,7 +55,7 @@ def clean_output(
         raise ValueProblem(_("is required"))
     kind = output.kind
     if kind == "number":
-        number = ascii_digits(text).upper()
+        number = ascii_digits(text)
         if not _NUMBER.match(number):
             raise ValueProblem(_("must be 4 to 40 capital letters (A–Z) or digits"))
         return number

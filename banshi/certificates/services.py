@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from banshi.accounts.models import User
 from banshi.audit.models import Event
 from banshi.audit.services import event_build, event_record
-from banshi.cases.models import Task
+from banshi.cases.models import Application, Task
 from banshi.certificates.events import EventType
 from banshi.certificates.models import NUMBER_SHAPE, Certificate
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.personal import mask_name
+from banshi.lib.states import check_move
 from banshi.lib.text import text_field
 from banshi.notify.services import notification_send
 
@@ -146,6 +147,40 @@ def _holder_name(task: Task) -> str:
                 return str(values[key])
     applicant = task.application.applicant
     return applicant.display_name or ""
+
+
+def certificates_revoke_for_application(
+    *, application: Application, actor: User | None, reason: str, now: datetime
+) -> list[Event]:
+    """Revoke every valid document of an application that is rejected or withdrawn as a whole: what
+    it certified no longer stands. Called inside the caller's transaction, with the application
+    locked; returns the audit events to write. The applicant is told once, by the caller."""
+    certificates = list(
+        Certificate.objects.select_for_update(of=("self",)).filter(application=application, status=C.VALID)
+    )
+    events = []
+    for certificate in certificates:
+        check_move(Certificate, certificate.status, C.REVOKED)
+        certificate.status, certificate.revoked_at = C.REVOKED, now
+        certificate.revoked_by, certificate.revoke_reason = actor, reason
+        certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
+        events.append(
+            event_build(
+                actor=actor,
+                subject=certificate,
+                event_type=EventType.CERTIFICATE_REVOKED,
+                old_state=C.VALID,
+                new_state=C.REVOKED,
+                reason=reason,
+                at=now,
+                extra={
+                    "number": certificate.number,
+                    "document_type": certificate.document_type,
+                    "with_application": application.number,
+                },
+            )
+        )
+    return events
 
 
 def certificate_revoke(*, actor: User, number: Any, reason: Any) -> Certificate:

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -70,7 +71,10 @@ def run_service(
         messages.error(request, " ".join(exc.errors.values()))
         return ServiceCall(response=redirect(on_conflict or request.get_full_path()))
     except Conflict as exc:
-        messages.error(request, str(exc))
+        if exc.link:
+            messages.error(request, format_html('{} <a href="{}">{}</a>', str(exc), *exc.link))
+        else:
+            messages.error(request, str(exc))
         return ServiceCall(response=redirect(on_conflict or request.get_full_path()))
     except NotFound:
         raise Http404 from None

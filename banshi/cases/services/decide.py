@@ -21,7 +21,7 @@ from banshi.cases.services.numbers import citizen_id_number, document_number
 from banshi.catalog.definition import OutputDef
 from banshi.catalog.outputs import as_date, clean_output
 from banshi.catalog.values import ValueProblem
-from banshi.certificates.services import certificates_issue_for_task
+from banshi.certificates.services import certificates_issue_for_task, certificates_revoke_for_application
 from banshi.directory.selectors import agency_ids_for_officer, area_codes
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.states import check_move
@@ -339,6 +339,65 @@ def task_reject(*, actor: User, task_id: int, reason: Any) -> Task:
             user=application.applicant,
             title=_("%(service)s was refused") % {"service": task.spec.name},
             body=task.decision_reason,
+            url=application.get_absolute_url(),
+        )
+    return task
+
+
+def application_reject(*, actor: User, task_id: int, reason: Any) -> Task:
+    """The officer holding a task refuses the whole application (a duplicate, or a subject that does
+    not exist): their task is rejected, every other open task cancelled, every document already issued
+    for it revoked, and the application closes, freeing its subject."""
+    with transaction.atomic():
+        now = timezone.now()
+        task, tasks = _locked_task(actor=actor, task_id=task_id)
+        _require_claimer(task, actor)
+        check_move(Task, task.status, S.REJECTED)
+        reason = text_field(reason, field="reason", limit=REASON_MAX, required=True, multiline=True)
+        old = task.status
+        task.status, task.decision_reason, task.decided_at = S.REJECTED, reason, now
+        task.save(update_fields=["status", "decision_reason", "decided_at"])
+        events = [
+            event_build(
+                actor=actor,
+                subject=task,
+                event_type=EventType.TASK_REJECTED,
+                old_state=old,
+                new_state=S.REJECTED,
+                at=now,
+                reason=reason,
+                extra={"whole_application": True},
+            )
+        ]
+        for other in tasks:
+            if other.pk == task.pk or S.CANCELLED not in Task.TRANSITIONS[S(other.status)]:
+                continue
+            previous = other.status
+            other.status, other.decided_at = S.CANCELLED, now
+            other.decision_reason = _("the application was refused")
+            other.claimed_by = None
+            other.save(update_fields=["status", "decided_at", "decision_reason", "claimed_by"])
+            events.append(
+                event_build(
+                    actor=actor,
+                    subject=other,
+                    event_type=EventType.TASK_CANCELLED,
+                    old_state=previous,
+                    new_state=S.CANCELLED,
+                    at=now,
+                    reason=reason,
+                )
+            )
+        application = task.application
+        events += certificates_revoke_for_application(
+            application=application, actor=actor, reason=reason, now=now
+        )
+        events += application_advance(application=application, tasks=tasks, actor=actor, now=now)
+        write_events(events)
+        notification_send(
+            user=application.applicant,
+            title=_("Application %(number)s was refused") % {"number": application.number},
+            body=reason,
             url=application.get_absolute_url(),
         )
     return task
