@@ -176,16 +176,22 @@ class AgeRule(Strict):
 
 class Rule(Strict):
     """A check across fields: `differ` (the fields' values must all differ, e.g. the two parents' ID
-    numbers) or `age`. The problem is shown beside the last field named."""
+    numbers), `age`, or `applicant` (a mobile number field that must be the applicant's own: the
+    parent who applies is the one signed in). The problem is shown beside the last field named. With
+    `when`, only for those answers."""
 
     differ: list[str] = []
     age: AgeRule | None = None
+    applicant: str | None = None
+    when: Condition = {}
 
     @model_validator(mode="after")
     def _one_kind(self) -> Rule:
-        kinds = [kind for kind in (self.differ, self.age) if kind]
+        kinds = [kind for kind in (self.differ, self.age, self.applicant) if kind]
         if len(kinds) != 1:
-            raise ValueError("a rule is one of: differ, age")
+            raise ValueError("a rule is one of: differ, age, applicant")
+        if self.when and not self.applicant:
+            raise ValueError("when: only an applicant rule takes a condition")
         if self.differ and len(self.differ) < 2:
             raise ValueError("differ names at least two fields")
         if self.age and self.age.min > self.age.max:
@@ -194,7 +200,11 @@ class Rule(Strict):
 
     @property
     def fields(self) -> list[str]:
-        return list(self.differ) if self.differ else [self.age.at, self.age.birth] if self.age else []
+        if self.differ:
+            return list(self.differ)
+        if self.age:
+            return [self.age.at, self.age.birth]
+        return [self.applicant] if self.applicant else []
 
 
 class Promise(Strict):
@@ -205,6 +215,7 @@ class BundleDef(Strict):
     code: str = Field(pattern=CODE)
     name: Text
     summary: Text
+    # Notes for before one starts, beyond the documents (those come from `materials`).
     before_you_start: list[Text] = []
     promise: Promise
     questions: dict[str, Question] = {}
@@ -420,6 +431,7 @@ def graph_problems(bundle: BundleDef) -> list[str]:
     conditions = [(f"fields.{k}.when", f.when) for k, f in bundle.fields.items()]
     conditions += [(f"materials.{k}.when", m.when) for k, m in bundle.materials.items()]
     conditions += [(f"services.{k}.when", s.when) for k, s in bundle.services.items()]
+    conditions += [(f"rules.{i}.when", r.when) for i, r in enumerate(bundle.rules)]
     for where, condition in conditions:
         for question, expected in condition.items():
             if question not in questions:

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
-from banshi.catalog.definition import BundleDef, FieldDef, Rule
+from banshi.catalog.definition import BundleDef, FieldDef, Rule, matches
 from banshi.catalog.outputs import as_date
 from banshi.catalog.values import ValueProblem
+from banshi.lib.personal import mask_phone
 
 MIDDLE_DOT = "\u00b7"
 # The dots people type for the middle dot of a transcribed name (阿依古丽·买买提).
@@ -103,6 +104,8 @@ def rules_problems(spec: BundleDef, values: Mapping[str, Any], *, checked: set[s
     (the fields being entered now), so a rule never stops a form over a field it does not show."""
     problems: dict[str, str] = {}
     for rule in spec.rules:
+        if rule.applicant:
+            continue
         found = rule_problem(spec, rule, values)
         if found is None:
             continue
@@ -111,4 +114,23 @@ def rules_problems(spec: BundleDef, values: Mapping[str, Any], *, checked: set[s
             key = next((other for other in reversed(rule.fields) if other in checked), "")
         if key and f"fields.{key}" not in problems:
             problems[f"fields.{key}"] = problem
+    return problems
+
+
+def applicant_problems(
+    spec: BundleDef, answers: Mapping[str, str], values: Mapping[str, Any], *, phone: str | None
+) -> dict[str, str]:
+    """The `applicant` rules that apply to `answers`: the parent who applies must be the applicant
+    (their mobile number the applicant's own). Not checked for an account without a number."""
+    if not phone:
+        return {}
+    problems: dict[str, str] = {}
+    for rule in spec.rules:
+        if not rule.applicant or not matches(rule.when, dict(answers)):
+            continue
+        if values.get(rule.applicant) != phone:
+            problems[f"fields.{rule.applicant}"] = _(
+                "must be the mobile number of the applicant's own account (%(phone)s): the person "
+                "who applies and collects is the one applying"
+            ) % {"phone": mask_phone(phone)}
     return problems

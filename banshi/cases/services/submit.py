@@ -14,6 +14,7 @@ from banshi.cases.models import Application, ApplicationMaterial, SubjectClaim, 
 from banshi.cases.services.flow import schedule_automatic_decision, task_clock, write_events
 from banshi.cases.services.numbers import application_number
 from banshi.catalog.models import Bundle
+from banshi.catalog.rules import applicant_problems
 from banshi.catalog.subject import SubjectKeys, subject_keys
 from banshi.catalog.validation import check_answers, check_materials, check_values, upload_ids
 from banshi.directory.models import Window
@@ -135,6 +136,8 @@ def application_submit(
         spec, plan, materials if materials is not None else {}, uploads=uploads
     )
     errors |= value_errors | material_errors
+    if not errors:
+        errors |= applicant_problems(spec, clean_answers, clean_values, phone=applicant.phone)
     if errors:
         raise FieldErrors(errors)
     subject = subject_keys(spec, clean_values)

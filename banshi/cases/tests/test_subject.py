@@ -48,7 +48,7 @@ def test_someone_else_applying_for_the_same_baby_learns_only_that_an_application
             applicant=other_resident,
             bundle_code="newborn",
             answers=ANSWERS,
-            values=newborn_values(),
+            values=newborn_values(**{"mother.phone": other_resident.phone}),
             materials=uploads,
         )
     assert "by someone else" in str(caught.value)

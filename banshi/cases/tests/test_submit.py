@@ -39,11 +39,16 @@ def test_submission_creates_one_task_per_applicable_service_with_the_first_ones_
     assert Event.objects.filter(event_type="task.ready").count() == 2
 
 
-def test_maternity_reimbursement_is_a_task_only_when_asked_for(submit):
+def test_maternity_reimbursement_is_a_task_only_when_asked_for(submit, resident, uploads):
     values = newborn_values(
         **{"mother.bank_account": "6222021234567890123", "mother.bank_branch": "工行解放碑支行"}
     )
-    application = submit(answers={**ANSWERS, "maternity_reimbursement": "yes"}, values=values)
+    card = upload_create(owner=resident, file=SimpleUploadedFile("card.png", png_bytes("purple")))
+    application = submit(
+        answers={**ANSWERS, "maternity_reimbursement": "yes"},
+        values=values,
+        materials={**uploads, "mother_bank_card": card.id},
+    )
     assert application.tasks.filter(service="maternity_reimbursement").exists()
     assert application.values["mother.bank_account"] == "6222021234567890123"
 
