@@ -63,8 +63,8 @@ def check_values(
             clean[key] = value
     applying = {key: value for key, value in (known or {}).items() if key in plan.fields}
     checked = {key for key in keys if f"fields.{key}" not in errors}
-    for name, problem in rules_problems(spec, {**applying, **clean}, checked=checked).items():
-        errors.setdefault(name, problem)
+    for name, message in rules_problems(spec, {**applying, **clean}, checked=checked).items():
+        errors.setdefault(name, message)
     return clean, errors
 
 

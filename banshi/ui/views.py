@@ -50,6 +50,13 @@ class ServiceCall:
     response: HttpResponse | None = None
 
 
+def conflict_message(exc: Conflict) -> str:
+    """A Conflict as a page's message, with the link to the page that resolves it when it names one."""
+    if exc.link:
+        return format_html('{} <a href="{}">{}</a>', str(exc), *exc.link)
+    return str(exc)
+
+
 def run_service(
     request: HttpRequest,
     service: Callable[..., Any],
@@ -71,10 +78,7 @@ def run_service(
         messages.error(request, " ".join(exc.errors.values()))
         return ServiceCall(response=redirect(on_conflict or request.get_full_path()))
     except Conflict as exc:
-        if exc.link:
-            messages.error(request, format_html('{} <a href="{}">{}</a>', str(exc), *exc.link))
-        else:
-            messages.error(request, str(exc))
+        messages.error(request, conflict_message(exc))
         return ServiceCall(response=redirect(on_conflict or request.get_full_path()))
     except NotFound:
         raise Http404 from None

@@ -154,3 +154,15 @@ def test_two_submissions_of_the_same_baby_at_once_make_one_application(submit):
         thread.join()
     assert sorted(outcomes) == ["made", "refused"]
     assert Application.objects.count() == 1 and SubjectClaim.objects.count() == 1
+
+
+def test_the_page_refusing_a_second_application_links_to_the_first(resident):
+    from banshi.cases.tests.test_pages import apply, fill_in, logged_in
+
+    client = logged_in(resident)
+    first = apply(client)
+    fill_in(client)
+    response = client.post("/bundles/newborn/check/", follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert f'<a href="{first.get_absolute_url()}">See application {first.number}</a>' in page
+    assert Application.objects.count() == 1
