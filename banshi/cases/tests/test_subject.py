@@ -166,3 +166,20 @@ def test_the_page_refusing_a_second_application_links_to_the_first(resident):
     page = response.content.decode()
     assert f'<a href="{first.get_absolute_url()}">See application {first.number}</a>' in page
     assert Application.objects.count() == 1
+
+
+def test_the_officer_refuses_the_whole_application_from_the_task_page(submit, health_officer, client):
+    first = submit()
+    task = task_of(first, "birth_medical_certificate")
+    services.task_claim(actor=health_officer, task_id=task.id)
+    client.force_login(health_officer)
+    page = client.get(f"/work/tasks/{task.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="reject-whole"' in page
+    response = client.post(
+        f"/work/tasks/{task.pk}/reject/", {"reject-reason": "重复申请", "reject-whole": "application"}
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.status == A.CLOSED
+    assert not Task.objects.filter(application=first, status__in=Task.OPEN).exists()
+    assert Event.objects.filter(event_type="task.rejected", extra__whole_application=True).count() == 1
