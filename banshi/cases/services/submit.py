@@ -86,6 +86,30 @@ def _claim_subject(bundle: Bundle, keys: SubjectKeys, application: Application) 
     return holder if holder is not None and holder.pk != application.pk else None
 
 
+def subject_claims_backfill() -> list[tuple[str, str]]:
+    """Claim the subject of every open or complete application that holds none (submitted before its
+    bundle named a subject), by its bundle's current `subject`, oldest first. Returns the pairs
+    (holder, later application) found for the same subject, for an officer to look at; nothing is
+    refused or changed in them."""
+    from banshi.cases.services.flow import SUBJECT_HELD
+
+    pairs: list[tuple[str, str]] = []
+    pending = (
+        Application.objects.filter(status__in=SUBJECT_HELD, subject_claim__isnull=True)
+        .select_related("bundle__current")
+        .order_by("submitted_at", "pk")
+    )
+    for application in pending.iterator():
+        current = application.bundle.current
+        keys = subject_keys(current.spec, application.values) if current is not None else None
+        if keys is None:
+            continue
+        with transaction.atomic():
+            if first := _claim_subject(application.bundle, keys, application):
+                pairs.append((first.number, application.number))
+    return pairs
+
+
 def _lock_applicant(applicant: User) -> None:
     """Serialise one applicant's submissions, so that a repeated key is found by the second of two
     concurrent requests rather than refused by the unique constraint: a failed INSERT would leave its

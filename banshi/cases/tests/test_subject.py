@@ -183,3 +183,23 @@ def test_the_officer_refuses_the_whole_application_from_the_task_page(submit, he
     assert first.status == A.CLOSED
     assert not Task.objects.filter(application=first, status__in=Task.OPEN).exists()
     assert Event.objects.filter(event_type="task.rejected", extra__whole_application=True).count() == 1
+
+
+def test_applications_kept_before_subjects_are_claimed_and_their_duplicates_listed(submit):
+    import io
+
+    from django.core.management import call_command
+
+    first, second, other = submit(), submit(), submit()
+    second.values = first.values  # as two were accepted for one baby before subjects were held
+    second.save(update_fields=["values"])
+    SubjectClaim.objects.all().delete()
+    out = io.StringIO()
+    call_command("claim_subjects", stdout=out)
+    assert f"{second.number}: the same subject as {first.number}" in out.getvalue()
+    assert set(SubjectClaim.objects.values_list("application__number", flat=True)) == {
+        first.number,
+        other.number,
+    }
+    call_command("claim_subjects", stdout=io.StringIO())  # safe to run again
+    assert SubjectClaim.objects.count() == 2
