@@ -3,6 +3,7 @@
 import functools
 import importlib.util
 import io
+import itertools
 import os
 import sys
 from collections.abc import Iterator
@@ -336,6 +337,16 @@ def newborn_values(**overrides) -> dict:
     return values
 
 
+def another_baby(number: int, **overrides) -> dict:
+    """`newborn_values()` for the `number`-th other baby of the same parents: a name of Han digits
+    (names take no digits) and a birth `number` minutes earlier (one baby, one application)."""
+    birth = timezone.localtime() - timedelta(days=2, minutes=number)
+    name = "孩子" + "".join("零一二三四五六七八九"[int(digit)] for digit in str(number))
+    return newborn_values(
+        **{"newborn.name": name, "newborn.birth_datetime": birth.strftime("%Y-%m-%d %H:%M"), **overrides}
+    )
+
+
 NEWBORN_MATERIALS = ["mother_id_card", "father_id_card", "hukou_book", "marriage_certificate"]
 
 
@@ -355,16 +366,21 @@ def uploads(resident):
 
 @pytest.fixture
 def submit(resident, uploads):
-    """Submit a valid newborn application for the resident (answers and values overridable)."""
+    """Submit a valid newborn application for the resident (answers and values overridable). Without
+    `values`, the first call is for `newborn_values()`'s baby and each further one for another baby of
+    the same parents: one baby, one application."""
     from banshi.cases.services import application_submit
 
+    calls = itertools.count()
+
     def _submit(answers=None, values=None, materials=None, **kwargs):
+        number = next(calls)
         return application_submit(
             actor=resident,
             applicant=resident,
             bundle_code="newborn",
             answers=answers or ANSWERS,
-            values=values or newborn_values(),
+            values=values or (another_baby(number) if number else newborn_values()),
             materials=materials or uploads,
             **kwargs,
         )
@@ -439,7 +455,7 @@ def fill_newborn_details(page, tmp_path, *, values: dict | None = None, leave_ou
         selector = "#fields-" + key.replace(".", "-").replace("_", "-")
         if key == "newborn.sex":
             page.check(f"{selector}-{value}")
-        elif key == "household.area":
+        elif key == "household.area" or key.endswith(".ethnicity"):
             page.select_option(selector, value)
         else:
             page.fill(selector, value)

@@ -57,6 +57,20 @@ class RejectForm(NamedErrorsForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("The applicant sees this. Refusing cannot be undone."),
     )
+    whole = forms.MultipleChoiceField(
+        label=gettext_lazy("The whole application"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (
+                "application",
+                gettext_lazy(
+                    "Refuse the whole application (e.g. a duplicate): its other services are cancelled "
+                    "and the documents already issued for it are revoked"
+                ),
+            )
+        ],
+    )
 
 
 class PostForm(NamedErrorsForm):

@@ -52,7 +52,8 @@ class Application(models.Model):
 
     TRANSITIONS = {
         Status.IN_PROGRESS: {Status.CORRECTION_NEEDED, Status.COMPLETE, Status.CLOSED, Status.WITHDRAWN},
-        Status.CORRECTION_NEEDED: {Status.IN_PROGRESS, Status.WITHDRAWN},
+        # Closed while waiting for a correction: refused as a whole (`application_reject`).
+        Status.CORRECTION_NEEDED: {Status.IN_PROGRESS, Status.CLOSED, Status.WITHDRAWN},
         Status.COMPLETE: set(),
         Status.CLOSED: set(),
         Status.WITHDRAWN: set(),
@@ -138,6 +139,27 @@ class Application(models.Model):
         return all((self.post_recipient, self.post_phone, self.post_address, self.post_postcode))
 
 
+class SubjectClaim(models.Model):
+    """The subject of an application (for the newborn bundle: the mother and the moment of the
+    birth), held while the application is open or complete: one baby, one application. `key` is a
+    sha256 of the fields the bundle names in `subject`, so no personal data is kept twice; `near_key`
+    the same with dates and times cut to the day, for the officers' warning of a possible duplicate
+    (a birth time typed differently). Unique in the database, so two submissions at the same moment
+    cannot both hold it; deleted when the application closes, so the subject may be applied for
+    again."""
+
+    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=64)
+    near_key = models.CharField(max_length=64, db_index=True)
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="subject_claim")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bundle", "key"], name="subject_claim_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.bundle_id}:{self.key[:12]}"
+
+
 class Task(models.Model):
     """One service of an application, worked by one agency."""
 
@@ -153,7 +175,8 @@ class Task(models.Model):
     TRANSITIONS = {
         Status.WAITING: {Status.READY, Status.CANCELLED},
         Status.READY: {Status.CLAIMED, Status.CANCELLED},
-        # CANCELLED from an open state: the applicant withdrew the application.
+        # CANCELLED from an open state: the applicant withdrew the application, or it was refused as a
+        # whole.
         Status.CLAIMED: {Status.READY, Status.APPROVED, Status.RETURNED, Status.REJECTED, Status.CANCELLED},
         # CLAIMED: a correction goes back to the officer who returned the task.
         Status.RETURNED: {Status.READY, Status.CLAIMED, Status.CANCELLED},

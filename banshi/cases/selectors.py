@@ -1,3 +1,4 @@
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from banshi.cases.models import (
     Correction,
     Draft,
     Rating,
+    SubjectClaim,
     Task,
     Upload,
     WindowConfirmation,
@@ -217,6 +219,9 @@ class TaskView:
     upstream: list[Shown]
     outputs: list[Shown]
     materials: list[ShownMaterial]
+    # Other open or complete applications that may be for the same subject (another channel, a
+    # birth time typed differently): the officer is warned before deciding.
+    duplicates: list[Application] = dataclasses.field(default_factory=list)
 
 
 def _output_shown(key: str, output: OutputDef, value: Any, *, full: bool) -> Shown:
@@ -273,6 +278,20 @@ def task_view_for_officer(*, officer: User, task: Task) -> TaskView:
         upstream=upstream,
         outputs=outputs,
         materials=materials,
+        duplicates=possible_duplicates(application=application),
+    )
+
+
+def possible_duplicates(*, application: Application, limit: int = 5) -> list[Application]:
+    """The other applications holding a subject near this one's (the same mother and day of birth,
+    for the newborn), oldest first."""
+    near_key = SubjectClaim.objects.filter(application=application).values_list("near_key", flat=True).first()
+    if not near_key:
+        return []
+    return list(
+        Application.objects.filter(bundle_id=application.bundle_id, subject_claim__near_key=near_key)
+        .exclude(pk=application.pk)
+        .order_by("submitted_at")[:limit]
     )
 
 

@@ -13,6 +13,8 @@ from typing import Literal
 from django.utils.translation import get_language
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from banshi.catalog.ethnic_groups import OPTION_LISTS
+
 FieldType = Literal[
     "text",
     "integer",
@@ -94,11 +96,26 @@ class FieldDef(Strict):
     future: bool = False  # a date or time not before today or now
     max_age_days: int | None = Field(None, ge=1)
     personal: bool = False
+    # A text field's further rules: `person_name`, a name as Chinese names are written.
+    format: Literal["person_name"] | None = None
+    # A choice's options from a list the catalogue keeps (`ethnic_groups`: GB/T 3304).
+    options_from: Literal["ethnic_groups"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _listed_options(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("options_from") in OPTION_LISTS and not data.get("options"):
+            data = {**data, "options": OPTION_LISTS[data["options_from"]]}
+        return data
 
     _options = field_validator("options")(_option_keys)
 
     @model_validator(mode="after")
     def _options_match_type(self) -> FieldDef:
+        if self.format is not None and self.type != "text":
+            raise ValueError("only a text field has a format")
+        if self.options_from is not None and self.type != "choice":
+            raise ValueError("only a choice field takes its options from a list")
         if self.type == "choice" and len(self.options) < 2:
             raise ValueError("a choice field needs at least two options")
         if self.type != "choice" and self.options:
@@ -120,16 +137,38 @@ class MaterialDef(Strict):
     when: Condition = {}
 
 
+OutputType = Literal["number", "id_number", "text"]
+GENERATED_TYPE: dict[str, OutputType] = {"number": "number", "id_number": "id_number", "none": "text"}
+
+
 class OutputDef(Strict):
+    """What a service produces. Its `type` checks a value an officer enters as a field's type checks
+    a resident's (by default the type of what `generate` makes)."""
+
     label: Text
+    type: OutputType | None = None
     generate: Literal["number", "id_number", "none"] = "none"
     prefix: str = Field("", pattern=r"^[A-Z0-9]{0,8}$")
     document: bool = False
-    # For `generate: id_number`: the fields the number is made of.
+    # For an ID number: the fields it is made of, generated or entered (region, birth date, sex).
     area_field: str | None = None
     birth_field: str | None = None
     sex_field: str | None = None
     male_value: str = "male"
+
+    @model_validator(mode="after")
+    def _type_fits_generate(self) -> OutputDef:
+        if self.type is None:
+            self.type = GENERATED_TYPE[self.generate]
+        elif self.generate != "none" and self.type != GENERATED_TYPE[self.generate]:
+            raise ValueError(
+                f"generate: {self.generate} makes an output of type {GENERATED_TYPE[self.generate]}"
+            )
+        return self
+
+    @property
+    def kind(self) -> OutputType:
+        return self.type or GENERATED_TYPE[self.generate]
 
 
 class TimeLimit(Strict):
@@ -147,6 +186,49 @@ class ServiceDef(Strict):
     decide: Literal["officer", "automatic"] = "officer"
 
 
+class AgeRule(Strict):
+    """The age of a person, from a birth date (`birth`: an ID number or a date), on the day of an event
+    (`at`: a date or date-and-time field), must be within `min` to `max` years."""
+
+    birth: str
+    at: str
+    min: int = Field(0, ge=0, le=150)
+    max: int = Field(150, ge=0, le=150)
+
+
+class Rule(Strict):
+    """A check across fields: `differ` (the fields' values must all differ, e.g. the two parents' ID
+    numbers), `age`, or `applicant` (a mobile number field that must be the applicant's own: the
+    parent who applies is the one signed in). The problem is shown beside the last field named. With
+    `when`, only for those answers."""
+
+    differ: list[str] = []
+    age: AgeRule | None = None
+    applicant: str | None = None
+    when: Condition = {}
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Rule:
+        kinds = [kind for kind in (self.differ, self.age, self.applicant) if kind]
+        if len(kinds) != 1:
+            raise ValueError("a rule is one of: differ, age, applicant")
+        if self.when and not self.applicant:
+            raise ValueError("when: only an applicant rule takes a condition")
+        if self.differ and len(self.differ) < 2:
+            raise ValueError("differ names at least two fields")
+        if self.age and self.age.min > self.age.max:
+            raise ValueError("age: min is more than max")
+        return self
+
+    @property
+    def fields(self) -> list[str]:
+        if self.differ:
+            return list(self.differ)
+        if self.age:
+            return [self.age.at, self.age.birth]
+        return [self.applicant] if self.applicant else []
+
+
 class Promise(Strict):
     working_days: int = Field(ge=1, le=365)
 
@@ -155,6 +237,7 @@ class BundleDef(Strict):
     code: str = Field(pattern=CODE)
     name: Text
     summary: Text
+    # Notes for before one starts, beyond the documents (those come from `materials`).
     before_you_start: list[Text] = []
     promise: Promise
     questions: dict[str, Question] = Field({}, max_length=QUESTIONS_MAX)
@@ -163,6 +246,10 @@ class BundleDef(Strict):
     groups: dict[str, Text] = {}
     materials: dict[str, MaterialDef] = Field({}, max_length=MATERIALS_MAX)
     services: dict[str, ServiceDef] = Field(min_length=1)
+    rules: list[Rule] = []
+    # The fields that identify the application's subject (the newborn: the mother and the moment of
+    # the birth): a second open or complete application for the same subject is refused.
+    subject: list[str] = []
 
     @field_validator("questions", "materials", "services")
     @classmethod
@@ -311,10 +398,12 @@ def graph_problems(bundle: BundleDef) -> list[str]:
                 )
     for code, service in bundle.services.items():
         for key, output in service.produces.items():
-            if output.generate != "id_number":
+            if output.kind != "id_number":
                 continue
             for attribute in ("area_field", "birth_field", "sex_field"):
                 source = getattr(output, attribute)
+                if source is None and output.generate != "id_number":
+                    continue
                 if source is None or source not in bundle.fields:
                     problems.append(
                         f"services.{code}.produces.{key}.{attribute}: must name a field of the bundle"
@@ -345,6 +434,28 @@ def graph_problems(bundle: BundleDef) -> list[str]:
                     )
             elif need not in bundle.fields:
                 problems.append(f"services.{code}.needs: unknown field or output {need!r}")
+    for key in bundle.subject:
+        spec = bundle.fields.get(key)
+        if spec is None:
+            problems.append(f"subject: unknown field {key!r}")
+        elif not spec.required or spec.when:
+            problems.append(f"subject: {key!r} must be a field every application has (required, no when)")
+    for index, rule in enumerate(bundle.rules):
+        problems += [
+            f"rules.{index}: unknown field {key!r}" for key in rule.fields if key not in bundle.fields
+        ]
+        if (
+            rule.age
+            and rule.age.birth in bundle.fields
+            and bundle.fields[rule.age.birth].type not in ("id_number", "date")
+        ):
+            problems.append(f"rules.{index}.age.birth: must name an ID number or a date field")
+        if (
+            rule.age
+            and rule.age.at in bundle.fields
+            and bundle.fields[rule.age.at].type not in ("date", "datetime")
+        ):
+            problems.append(f"rules.{index}.age.at: must name a date or date-and-time field")
     heads = {key.split(".", 1)[0] for key in bundle.fields}
     problems += [
         f"groups.{head}: no field key starts with {head!r}" for head in bundle.groups if head not in heads
@@ -353,6 +464,7 @@ def graph_problems(bundle: BundleDef) -> list[str]:
     conditions = [(f"fields.{k}.when", f.when) for k, f in bundle.fields.items()]
     conditions += [(f"materials.{k}.when", m.when) for k, m in bundle.materials.items()]
     conditions += [(f"services.{k}.when", s.when) for k, s in bundle.services.items()]
+    conditions += [(f"rules.{i}.when", r.when) for i, r in enumerate(bundle.rules)]
     for where, condition in conditions:
         for question, expected in condition.items():
             if question not in questions:

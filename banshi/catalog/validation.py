@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from banshi.catalog.definition import BundleDef, Plan
+from banshi.catalog.rules import formatted, rules_problems
 from banshi.catalog.values import ValueProblem, clean_value
 from banshi.directory.selectors import area_codes
 
@@ -31,8 +32,16 @@ def check_answers(spec: BundleDef, answers: Any) -> tuple[dict[str, str], dict[s
 
 
 def check_values(
-    spec: BundleDef, plan: Plan, values: Any, *, only: list[str] | None = None
+    spec: BundleDef,
+    plan: Plan,
+    values: Any,
+    *,
+    only: list[str] | None = None,
+    known: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each field by its type and format, then the bundle's rules across fields; with `only`, the
+    rules also see the `known` values of the fields not entered now (an application's, when a
+    correction changes some)."""
     if not isinstance(values, dict):
         return {}, {"fields": _("must be an object of field: value")}
     errors: dict[str, str] = {}
@@ -44,12 +53,18 @@ def check_values(
     clean: dict[str, Any] = {}
     for key in keys:
         try:
-            value = clean_value(spec.fields[key], values.get(key), area_codes=codes)
+            value = formatted(
+                spec.fields[key], clean_value(spec.fields[key], values.get(key), area_codes=codes)
+            )
         except ValueProblem as problem:
             errors[f"fields.{key}"] = str(problem)
             continue
         if value is not None:
             clean[key] = value
+    applying = {key: value for key, value in (known or {}).items() if key in plan.fields}
+    checked = {key for key in keys if f"fields.{key}" not in errors}
+    for name, message in rules_problems(spec, {**applying, **clean}, checked=checked).items():
+        errors.setdefault(name, message)
     return clean, errors
 
 

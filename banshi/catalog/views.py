@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from banshi.accounts.throttle import throttled
 from banshi.catalog.definition import BundleDef
+from banshi.catalog.documents import documents
 from banshi.catalog.forms import question_rows
 from banshi.catalog.selectors import bundle_open, bundles_open
 from banshi.catalog.validation import check_answers
@@ -38,10 +39,8 @@ def bundle_start(request: HttpRequest, code: str) -> HttpResponse:
         }
         for c in spec.service_order()
     ]
-    return render(request, "catalog/bundle_start.html", {"code": code, "spec": spec, "services": services})
-
-
-FORMATS = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG"}
+    context = {"code": code, "spec": spec, "services": services, "documents": documents(spec)}
+    return render(request, "catalog/bundle_start.html", context)
 
 
 @throttled("checklist")
@@ -65,16 +64,7 @@ def bundle_checklist(request: HttpRequest, code: str) -> HttpResponse:
             {"label": str(question.label), "value": str(question.options[clean[key]])}
             for key, question in spec.questions.items()
         ]
-        context["documents"] = [
-            {
-                "key": key,
-                "label": str(spec.materials[key].label),
-                "hint": str(spec.materials[key].hint) if spec.materials[key].hint else "",
-                "formats": ", ".join(FORMATS[kind] for kind in spec.materials[key].accept),
-                "optional": not spec.materials[key].required,
-            }
-            for key in plan.materials
-        ]
+        context["documents"] = documents(spec, clean)
         context["services"] = [
             {"name": str(spec.services[c].name), "agency": agencies.get(spec.services[c].agency, "")}
             for c in plan.services

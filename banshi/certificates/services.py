@@ -20,6 +20,7 @@ from banshi.certificates.models import NUMBER_SHAPE, Certificate
 from banshi.directory.selectors import agency_ids_for_officer
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.personal import mask_name
+from banshi.lib.states import check_move
 from banshi.lib.text import text_field
 from banshi.notify.services import notification_send
 
@@ -148,6 +149,40 @@ def _holder_name(task: Task) -> str:
     return applicant.display_name or ""
 
 
+def certificates_revoke_for_application(
+    *, application: Application, actor: User | None, reason: str, now: datetime
+) -> list[Event]:
+    """Revoke every valid document of an application that is rejected or withdrawn as a whole: what
+    it certified no longer stands. Called inside the caller's transaction, with the application
+    locked; returns the audit events to write. The applicant is told once, by the caller."""
+    certificates = list(
+        Certificate.objects.select_for_update(of=("self",)).filter(application=application, status=C.VALID)
+    )
+    events = []
+    for certificate in certificates:
+        check_move(Certificate, certificate.status, C.REVOKED)
+        certificate.status, certificate.revoked_at = C.REVOKED, now
+        certificate.revoked_by, certificate.revoke_reason = actor, reason
+        certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
+        events.append(
+            event_build(
+                actor=actor,
+                subject=certificate,
+                event_type=EventType.CERTIFICATE_REVOKED,
+                old_state=C.VALID,
+                new_state=C.REVOKED,
+                reason=reason,
+                at=now,
+                extra={
+                    "number": certificate.number,
+                    "document_type": certificate.document_type,
+                    "with_application": application.number,
+                },
+            )
+        )
+    return events
+
+
 def certificate_revoke(*, actor: User, number: Any, reason: Any) -> Certificate:
     """An officer of the issuing agency revokes a document; the verification page says so at once."""
     agency_ids = agency_ids_for_officer(user=actor)
@@ -191,28 +226,3 @@ def certificate_revoke(*, actor: User, number: Any, reason: Any) -> Certificate:
             url=application.get_absolute_url(),
         )
     return certificate
-
-
-def certificates_revoke_for_application(*, application: Application, actor: User | None, reason: str) -> int:
-    """Revoke every valid document of an application that ends without its services (withdrawn,
-    refused): called inside that change's transaction. Returns how many were revoked."""
-    now = timezone.now()
-    certificates = list(
-        Certificate.objects.select_for_update(of=("self",)).filter(application=application, status=C.VALID)
-    )
-    for certificate in certificates:
-        old = certificate.status
-        certificate.status, certificate.revoked_at = C.REVOKED, now
-        certificate.revoked_by, certificate.revoke_reason = actor, reason
-        certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
-        event_record(
-            actor=actor,
-            subject=certificate,
-            event_type=EventType.CERTIFICATE_REVOKED,
-            old_state=old,
-            new_state=C.REVOKED,
-            reason=reason,
-            extra={"number": certificate.number, "document_type": certificate.document_type},
-            at=now,
-        )
-    return len(certificates)

@@ -10,7 +10,12 @@ class FieldErrors(Exception):
 
 
 class Conflict(Exception):
-    """A transition that is not allowed from the current state (HTTP 409)."""
+    """A transition that is not allowed from the current state (HTTP 409). `link` (address, text)
+    names the page that resolves it, e.g. the application that already holds the subject."""
+
+    def __init__(self, message: object = "", *, link: tuple[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.link = link
 
 
 class NotFound(Exception):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -55,6 +56,13 @@ class ServiceCall:
     response: HttpResponse | None = None
 
 
+def conflict_message(exc: Conflict) -> str:
+    """A Conflict as a page's message, with the link to the page that resolves it when it names one."""
+    if exc.link:
+        return format_html('{} <a href="{}">{}</a>', str(exc), *exc.link)
+    return str(exc)
+
+
 def run_service(
     request: HttpRequest,
     service: Callable[..., Any],
@@ -76,7 +84,7 @@ def run_service(
         messages.error(request, " ".join(exc.errors.values()))
         return ServiceCall(response=redirect(on_conflict or request.get_full_path()))
     except Conflict as exc:
-        messages.error(request, str(exc))
+        messages.error(request, conflict_message(exc))
         return ServiceCall(response=redirect(on_conflict or request.get_full_path()))
     except NotFound:
         raise Http404 from None

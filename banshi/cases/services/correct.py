@@ -60,7 +60,9 @@ def application_correct(
             if key not in material_keys:
                 errors[f"materials.{key}"] = _("was not asked to be corrected")
         extra_values = {k: v for k, v in values.items() if k in field_keys}
-        clean_values, value_errors = check_values(spec, plan, extra_values, only=field_keys)
+        clean_values, value_errors = check_values(
+            spec, plan, extra_values, only=field_keys, known=application.values
+        )
         uploads = {
             u.id: u
             for u in Upload.objects.filter(

@@ -1,11 +1,10 @@
 """An officer's moves on a task: claim, release, approve, return for correction, reject."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from banshi.accounts.models import User
@@ -20,8 +19,10 @@ from banshi.cases.services.flow import (
 )
 from banshi.cases.services.numbers import citizen_id_number, document_number
 from banshi.catalog.definition import OutputDef
-from banshi.certificates.services import certificates_issue_for_task
-from banshi.directory.selectors import agency_ids_for_officer
+from banshi.catalog.outputs import as_date, clean_output
+from banshi.catalog.values import ValueProblem
+from banshi.certificates.services import certificates_issue_for_task, certificates_revoke_for_application
+from banshi.directory.selectors import agency_ids_for_officer, area_codes
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.lib.states import check_move
 from banshi.lib.text import text_field
@@ -139,7 +140,7 @@ def approval_apply(
     an output is wrong or cannot be generated; nothing of the approval is then kept."""
     # A savepoint, so that a failing output or document gives back the numbers drawn for it.
     with transaction.atomic():
-        recorded = _outputs(task, given, now)
+        recorded = _outputs(task, given, now, tasks)
         old = task.status
         task.status, task.outputs, task.decided_at = S.APPROVED, recorded, now
         task.save(update_fields=["status", "outputs", "decided_at"])
@@ -166,22 +167,22 @@ def approval_apply(
         )
 
 
-def _outputs(task: Task, given: dict[str, Any], now: datetime) -> dict[str, str]:
+def _outputs(task: Task, given: dict[str, Any], now: datetime, tasks: list[Task]) -> dict[str, str]:
     spec = task.spec
+    values = task.application.values
     errors = {
         f"outputs.{key}": _("is not an output of this service") for key in given if key not in spec.produces
     }
+    errors |= _consumed_problems(task, tasks)
+    codes = area_codes() if any(o.kind == "id_number" for o in spec.produces.values()) else None
     recorded: dict[str, str] = {}
     for key, output in spec.produces.items():
         value = given.get(key)
         if value not in (None, ""):
-            if not isinstance(value, str) or len(value) > OUTPUT_MAX_LENGTH:
-                errors[f"outputs.{key}"] = _("must be text of at most 60 characters")
-            else:
-                try:
-                    recorded[key] = text_field(value, field=f"outputs.{key}", limit=OUTPUT_MAX_LENGTH)
-                except FieldErrors as problem:
-                    errors |= problem.errors
+            try:
+                recorded[key] = clean_output(output, value, values=values, area_codes=codes)
+            except ValueProblem as problem:
+                errors[f"outputs.{key}"] = str(problem)
         elif output.generate == "number":
             recorded[key] = document_number(output.prefix, timezone.localdate(now))
         elif output.generate == "id_number":
@@ -196,25 +197,40 @@ def _outputs(task: Task, given: dict[str, Any], now: datetime) -> dict[str, str]
     return recorded
 
 
+def _consumed_problems(task: Task, tasks: list[Task]) -> dict[str, str]:
+    """The upstream outputs this task consumes, checked again by their type before they flow into it:
+    a value recorded before outputs were checked, or under an older definition, stops here."""
+    spec = task.application.spec
+    owners = spec.output_owner()
+    by_service = {other.service: other for other in tasks}
+    problems: dict[str, str] = {}
+    codes: frozenset[str] | None = None
+    for need in spec.services[task.service].needs:
+        owner = by_service.get(owners.get(need, ""))
+        if owner is None or owner.status != S.APPROVED or need not in owner.outputs:
+            continue
+        output = spec.services[owner.service].produces[need]
+        if output.kind == "id_number" and codes is None:
+            codes = area_codes()
+        try:
+            clean_output(output, str(owner.outputs[need]), values=task.application.values, area_codes=codes)
+        except ValueProblem as problem:
+            problems[f"inputs.{need}"] = _("%(output)s from %(service)s %(problem)s") % {
+                "output": output.label,
+                "service": spec.services[owner.service].name,
+                "problem": problem,
+            }
+    return problems
+
+
 def _generated_id(task: Task, output: OutputDef) -> str:
     values = task.application.values
     region = str(values.get(output.area_field or "", ""))
-    raw_birth = str(values.get(output.birth_field or "", ""))
-    birth = _as_date(raw_birth)
+    birth = as_date(values.get(output.birth_field or ""))
     if len(region) != 6 or not region.isdigit() or birth is None:
         raise ValueError(_("cannot be generated from this application's data; enter it"))
     male = values.get(output.sex_field or "") == output.male_value
     return citizen_id_number(region=region, birth_date=birth, male=male)
-
-
-def _as_date(raw: str) -> date | None:
-    moment = parse_datetime(raw)
-    if moment is not None:
-        return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
-    try:
-        return parse_date(raw)
-    except ValueError:
-        return None
 
 
 def task_return(*, actor: User, task_id: int, reason: Any, items: Any) -> Task:
@@ -324,6 +340,65 @@ def task_reject(*, actor: User, task_id: int, reason: Any) -> Task:
             user=application.applicant,
             title=_("%(service)s was refused") % {"service": task.spec.name},
             body=task.decision_reason,
+            url=application.get_absolute_url(),
+        )
+    return task
+
+
+def application_reject(*, actor: User, task_id: int, reason: Any) -> Task:
+    """The officer holding a task refuses the whole application (a duplicate, or a subject that does
+    not exist): their task is rejected, every other open task cancelled, every document already issued
+    for it revoked, and the application closes, freeing its subject."""
+    with transaction.atomic():
+        now = timezone.now()
+        task, tasks = _locked_task(actor=actor, task_id=task_id)
+        _require_claimer(task, actor)
+        check_move(Task, task.status, S.REJECTED)
+        reason = text_field(reason, field="reason", limit=REASON_MAX, required=True, multiline=True)
+        old = task.status
+        task.status, task.decision_reason, task.decided_at = S.REJECTED, reason, now
+        task.save(update_fields=["status", "decision_reason", "decided_at"])
+        events = [
+            event_build(
+                actor=actor,
+                subject=task,
+                event_type=EventType.TASK_REJECTED,
+                old_state=old,
+                new_state=S.REJECTED,
+                at=now,
+                reason=reason,
+                extra={"whole_application": True},
+            )
+        ]
+        for other in tasks:
+            if other.pk == task.pk or S.CANCELLED not in Task.TRANSITIONS[S(other.status)]:
+                continue
+            previous = other.status
+            other.status, other.decided_at = S.CANCELLED, now
+            other.decision_reason = _("the application was refused")
+            other.claimed_by = None
+            other.save(update_fields=["status", "decided_at", "decision_reason", "claimed_by"])
+            events.append(
+                event_build(
+                    actor=actor,
+                    subject=other,
+                    event_type=EventType.TASK_CANCELLED,
+                    old_state=previous,
+                    new_state=S.CANCELLED,
+                    at=now,
+                    reason=reason,
+                )
+            )
+        application = task.application
+        events += certificates_revoke_for_application(
+            application=application, actor=actor, reason=reason, now=now
+        )
+        events += application_advance(application=application, tasks=tasks, actor=actor, now=now)
+        write_events(events)
+        notification_send(
+            user=application.applicant,
+            title=_("Application %(number)s was refused") % {"number": application.number},
+            body=reason,
             url=application.get_absolute_url(),
         )
     return task

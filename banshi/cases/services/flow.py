@@ -9,7 +9,7 @@ from banshi.accounts.models import User
 from banshi.audit.models import Event
 from banshi.audit.services import event_build
 from banshi.cases.events import APPLICATION_MOVED_TO, TASK_MOVED_TO
-from banshi.cases.models import Application, Task
+from banshi.cases.models import Application, SubjectClaim, Task
 from banshi.cases.tasks import decide_automatically as decide_automatically_task
 from banshi.lib.states import check_move
 from banshi.notify.services import notification_send
@@ -94,6 +94,8 @@ def _application_status(
         application.completed_at = now
         fields.append("completed_at")
     application.save(update_fields=fields)
+    if new not in SUBJECT_HELD:
+        subject_release(application)
     url = application.get_absolute_url()
     if new == A.COMPLETE:
         notification_send(
@@ -119,6 +121,19 @@ def _application_status(
             at=now,
         )
     ]
+
+
+# While an application is in one of these, no other application for its subject is taken.
+SUBJECT_HELD = {
+    Application.Status.IN_PROGRESS,
+    Application.Status.CORRECTION_NEEDED,
+    Application.Status.COMPLETE,
+}
+
+
+def subject_release(application: Application) -> None:
+    """Let the subject of a closed (or withdrawn) application be applied for again."""
+    SubjectClaim.objects.filter(application=application).delete()
 
 
 def lock_application(application_id: int) -> tuple[Application, list[Task]]:

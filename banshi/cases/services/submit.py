@@ -3,18 +3,20 @@ import json
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from banshi.accounts.models import User
 from banshi.audit.services import event_build
 from banshi.cases.channels import submission_route
 from banshi.cases.events import EventType
-from banshi.cases.models import Application, ApplicationMaterial, Task, Upload
+from banshi.cases.models import Application, ApplicationMaterial, SubjectClaim, Task, Upload
 from banshi.cases.services.delivery import delivery_at_submission
 from banshi.cases.services.flow import schedule_automatic_decision, task_clock, write_events
 from banshi.cases.services.numbers import application_number
 from banshi.catalog.models import Bundle
+from banshi.catalog.rules import applicant_problems
+from banshi.catalog.subject import SubjectKeys, subject_keys
 from banshi.catalog.validation import check_answers, check_materials, check_values, upload_ids
 from banshi.directory.models import Window
 from banshi.directory.selectors import agency_ids_by_code
@@ -43,6 +45,70 @@ def application_repeated(application: Application, *, digest: str) -> Applicatio
 
 def _first_with_key(applicant: User, idempotency_key: str) -> Application | None:
     return Application.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+
+
+def _subject_taken(first: Application, *, actor: User, applicant: User) -> Conflict:
+    """The refusal of a second application for a subject, linking to the first for its own applicant
+    (someone else learns only that one exists, and when it was made)."""
+    if first.applicant_id == applicant.pk:
+        message = _("An application for the same person was already made: %(number)s.") % {
+            "number": first.number
+        }
+        link = None
+        if actor.pk == applicant.pk:
+            link = (first.get_absolute_url(), _("See application %(number)s") % {"number": first.number})
+        return Conflict(message, link=link)
+    return Conflict(
+        _(
+            "An application for the same person was already made on %(date)s by someone else. "
+            "If that is a mistake, ask at a window."
+        )
+        % {"date": formats.date_format(timezone.localtime(first.submitted_at), "DATE_FORMAT")}
+    )
+
+
+def _subject_holder(bundle: Bundle, keys: SubjectKeys | None) -> Application | None:
+    if keys is None:
+        return None
+    claim = SubjectClaim.objects.filter(bundle=bundle, key=keys.key).select_related("application").first()
+    return claim.application if claim else None
+
+
+def _claim_subject(bundle: Bundle, keys: SubjectKeys, application: Application) -> Application | None:
+    """Hold the subject for `application`; the application that holds it already, if another does.
+    ON CONFLICT DO NOTHING waits for a concurrent submission of the same subject to commit and then
+    finds its claim (PostgreSQL), or runs after it (SQLite's one writer), and refuses no INSERT: a
+    failed one would write its values to the database server's log."""
+    SubjectClaim.objects.bulk_create(
+        [SubjectClaim(bundle=bundle, key=keys.key, near_key=keys.near_key, application=application)],
+        ignore_conflicts=True,
+    )
+    holder = _subject_holder(bundle, keys)
+    return holder if holder is not None and holder.pk != application.pk else None
+
+
+def subject_claims_backfill() -> list[tuple[str, str]]:
+    """Claim the subject of every open or complete application that holds none (submitted before its
+    bundle named a subject), by its bundle's current `subject`, oldest first. Returns the pairs
+    (holder, later application) found for the same subject, for an officer to look at; nothing is
+    refused or changed in them."""
+    from banshi.cases.services.flow import SUBJECT_HELD
+
+    pairs: list[tuple[str, str]] = []
+    pending = (
+        Application.objects.filter(status__in=SUBJECT_HELD, subject_claim__isnull=True)
+        .select_related("bundle__current")
+        .order_by("submitted_at", "pk")
+    )
+    for application in pending.iterator():
+        current = application.bundle.current
+        keys = subject_keys(current.spec, application.values) if current is not None else None
+        if keys is None:
+            continue
+        with transaction.atomic():
+            if first := _claim_subject(application.bundle, keys, application):
+                pairs.append((first.number, application.number))
+    return pairs
 
 
 def _lock_applicant(applicant: User) -> None:
@@ -95,8 +161,19 @@ def application_submit(
         spec, plan, materials if materials is not None else {}, uploads=uploads
     )
     errors |= value_errors | material_errors
+    if not errors:
+        errors |= applicant_problems(spec, clean_answers, clean_values, phone=applicant.phone)
     if errors:
         raise FieldErrors(errors)
+    subject = subject_keys(spec, clean_values)
+    if first := _subject_holder(bundle, subject):
+        if (
+            idempotency_key
+            and first.applicant_id == applicant.pk
+            and first.idempotency_key == idempotency_key
+        ):
+            return application_repeated(first, digest=digest)
+        raise _subject_taken(first, actor=actor, applicant=applicant)
     agency_ids = agency_ids_by_code()
     now = timezone.now()
     # Allocated outside the transaction so that concurrent submissions do not queue on the counter
@@ -128,6 +205,8 @@ def application_submit(
             submission_digest=digest,
             **delivery_at_submission(spec, clean_answers, clean_values, applicant),
         )
+        if subject is not None and (first := _claim_subject(bundle, subject, application)):
+            raise _subject_taken(first, actor=actor, applicant=applicant)
         tasks = []
         for position, code in enumerate(plan.services):
             task = Task(

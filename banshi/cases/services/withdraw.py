@@ -11,7 +11,7 @@ from banshi.accounts.models import User
 from banshi.audit.services import event_build
 from banshi.cases.events import EventType
 from banshi.cases.models import Application, Task
-from banshi.cases.services.flow import lock_application, write_events
+from banshi.cases.services.flow import lock_application, subject_release, write_events
 from banshi.certificates.services import certificates_revoke_for_application
 from banshi.lib.errors import Conflict, NotFound
 from banshi.lib.states import check_move
@@ -89,10 +89,11 @@ def application_withdraw(*, actor: User, application_id: int, reason: Any) -> Ap
                 reason=reason,
             ),
         )
-        write_events(events)
-        certificates_revoke_for_application(
-            application=application, actor=actor, reason=_("The application was withdrawn.")
+        events += certificates_revoke_for_application(
+            application=application, actor=actor, reason=_("The application was withdrawn."), now=now
         )
+        write_events(events)
+        subject_release(application)  # the baby may be applied for again
         for task in holders.values():  # an officer at work on it stops now
             if task.claimed_by is not None:
                 notification_send(

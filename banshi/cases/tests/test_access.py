@@ -21,6 +21,7 @@ from banshi.conftest import (
     NEWBORN_MATERIALS,
     _officer,
     _user,
+    another_baby,
     newborn_values,
     png_bytes,
 )
@@ -381,7 +382,7 @@ def test_the_supervisor_lists_the_records_filtered_and_paginated_and_nobody_else
             applicant=other_resident,
             bundle_code="newborn",
             answers=ANSWERS,
-            values=newborn_values(),
+            values=another_baby(99, **{"mother.phone": other_resident.phone}),
             materials=materials,
         )
         task = task_of(other, "birth_medical_certificate")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from banshi.cases.models import Application, Task
-from banshi.conftest import NEWBORN_MATERIALS, PASSWORD, fill_newborn_details
+from banshi.conftest import NEWBORN_MATERIALS, PASSWORD, fill_newborn_details, newborn_values
 
 # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -86,7 +86,7 @@ def test_a_newborn_application_goes_from_the_resident_through_four_agencies_to_c
     page.click("#continue")
 
     expect(page).to_have_url(f"{live_server.url}/bundles/newborn/details/")
-    fill_newborn_details(page, tmp_path)
+    fill_newborn_details(page, tmp_path, values=newborn_values(**{"mother.phone": PHONE}))
 
     expect(page).to_have_url(f"{live_server.url}/bundles/newborn/check/")
     expect(page.locator("main")).to_contain_text("王小明")

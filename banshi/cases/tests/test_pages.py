@@ -85,7 +85,8 @@ def test_the_start_page_says_what_you_need_and_asks_to_log_in_to_continue(client
     page = client.get("/bundles/newborn/", headers={"accept-language": "en"})
     assert page.status_code == 200
     assert "Before you start" in text(page)
-    assert "Both parents&#x27; resident ID cards" in text(page)
+    assert "Father&#x27;s ID card (both sides)" in text(page)
+    assert "Mother&#x27;s bank card" in text(page) and "Maternity reimbursement" in text(page)
     assert "Hukou birth registration" in text(page)
     response = client.get("/bundles/newborn/questions/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/?next=")
@@ -105,7 +106,10 @@ def test_a_resident_applies_through_the_pages_from_questions_to_the_status_page(
     assert "王小明" in page
     assert "渝中区" in page  # the area's name, not its code
     assert "mother_id_card.png" in page
-    assert page.count(">Change<") == len(ANSWERS) + len(newborn_values()) + len(NEWBORN_MATERIALS)
+    optional_left_empty = 1  # the father's mobile number
+    assert page.count(">Change<") == (
+        len(ANSWERS) + len(newborn_values()) + optional_left_empty + len(NEWBORN_MATERIALS)
+    )
     assert 'href="/bundles/newborn/details/#fields-mother-id-number"' in page
 
     response = client.post("/bundles/newborn/check/")

@@ -5,7 +5,7 @@ from banshi.audit.models import Event
 from banshi.cases.models import Application, ApplicationMaterial, Task
 from banshi.cases.services import application_submit, upload_create
 from banshi.cases.services.submit import submission_digest
-from banshi.conftest import ANSWERS, newborn_values, png_bytes
+from banshi.conftest import ANSWERS, another_baby, newborn_values, png_bytes
 from banshi.lib.errors import Conflict, FieldErrors
 
 TABLES = (Application, Task, ApplicationMaterial, Event)
@@ -39,11 +39,16 @@ def test_submission_creates_one_task_per_applicable_service_with_the_first_ones_
     assert Event.objects.filter(event_type="task.ready").count() == 2
 
 
-def test_maternity_reimbursement_is_a_task_only_when_asked_for(submit):
+def test_maternity_reimbursement_is_a_task_only_when_asked_for(submit, resident, uploads):
     values = newborn_values(
         **{"mother.bank_account": "6222021234567890123", "mother.bank_branch": "工行解放碑支行"}
     )
-    application = submit(answers={**ANSWERS, "maternity_reimbursement": "yes"}, values=values)
+    card = upload_create(owner=resident, file=SimpleUploadedFile("card.png", png_bytes("purple")))
+    application = submit(
+        answers={**ANSWERS, "maternity_reimbursement": "yes"},
+        values=values,
+        materials={**uploads, "mother_bank_card": card.id},
+    )
     assert application.tasks.filter(service="maternity_reimbursement").exists()
     assert application.values["mother.bank_account"] == "6222021234567890123"
 
@@ -169,7 +174,7 @@ def test_application_numbers_stay_unique_when_threads_submit_at_once(submit):
     def work(i):
         try:
             for j in range(4):
-                made.append(submit(values=newborn_values(**{"newborn.name": f"孩子{i}{j}"})).number)
+                made.append(submit(values=another_baby(10 * i + j + 1)).number)
         finally:
             connection.close()
 

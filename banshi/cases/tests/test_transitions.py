@@ -7,7 +7,7 @@ from banshi.audit.models import Event
 from banshi.cases import services
 from banshi.cases.models import Application, Task
 from banshi.cases.tests.helpers import approve, task_of, work_everything
-from banshi.conftest import newborn_values
+from banshi.conftest import another_baby
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.notify.models import Notification
 
@@ -308,7 +308,7 @@ def test_a_correction_of_a_task_that_was_not_returned_is_a_conflict(submit):
 def test_document_numbers_do_not_repeat(submit, health_officer):
     numbers = set()
     for i in range(3):
-        application = submit(values=newborn_values(**{"newborn.name": f"孩子{i}"}))
+        application = submit(values=another_baby(i + 1))
         numbers.add(
             approve(health_officer, application, "birth_medical_certificate").outputs[
                 "birth_certificate_number"

@@ -31,7 +31,9 @@ def base(resident: User) -> str:
 def fill_in_for(client: Client, resident: User) -> None:
     response = client.post(f"{base(resident)}/questions/", answers_post())
     assert response.status_code == 302 and response.url == f"{base(resident)}/details/"
-    response = client.post(f"{base(resident)}/details/", {**fields_post(), **files_post()})
+    # The resident served is the mother, who applies and collects: her number is her account's.
+    fields = fields_post(**{"mother.phone": resident.phone})
+    response = client.post(f"{base(resident)}/details/", {**fields, **files_post()})
     assert response.status_code == 302, text(response)
     assert response.url == f"{base(resident)}/check/"
 

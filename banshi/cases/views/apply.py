@@ -49,6 +49,7 @@ from banshi.lib.errors import Conflict, FieldErrors
 from banshi.lib.personal import mask_name, mask_phone
 from banshi.ui.forms import dom_id
 from banshi.ui.middleware import accepts_files
+from banshi.ui.views import conflict_message
 
 STEPS = 3
 
@@ -311,7 +312,7 @@ def apply_check(request: AuthenticatedHttpRequest, code: str, resident_id: int |
                 return redirect(flow.url("questions"))
             return _render_details(request, flow, spec, plan, draft, uploads, exc.errors)
         except Conflict as exc:
-            messages.error(request, str(exc))
+            messages.error(request, conflict_message(exc))
             return redirect(flow.url("check"))
         draft_finish(request.user, flow.draft_key, application.number)
         return redirect("cases:application_submitted", number=application.number)

@@ -156,6 +156,7 @@ def _render_task(
         "upstream": view.upstream,
         "materials": view.materials,
         "outputs": view.outputs,
+        "duplicates": view.duplicates,
         "return_items": [item_label(spec, item) for item in task.return_items],
         "corrections": corrections_for_task(task=task, full=view.full),
         "certificates": certificates,
@@ -181,6 +182,8 @@ def _form_service(
         return services.task_return, {"task_id": task.pk, "reason": data["reason"], "items": data["items"]}
     if action == "revoke":
         return certificate_revoke, {"number": data["number"], "reason": data["reason"]}
+    if "application" in data.get("whole", []):
+        return services.application_reject, {"task_id": task.pk, "reason": data["reason"]}
     return services.task_reject, {"task_id": task.pk, "reason": data["reason"]}
 
 

@@ -64,6 +64,7 @@ def test_the_checklist_lists_exactly_the_documents_and_services_for_the_answers(
         "hukou_book",
         "marriage_certificate",
         "authorisation_letter",
+        "collector_id_card",
     ]
     assert "Letter of authorisation" in page and "Accepted files: PDF, JPEG, PNG" in page
     assert "Hukou birth registration" in page and "Maternity" not in page

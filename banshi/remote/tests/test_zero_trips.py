@@ -13,7 +13,7 @@ from banshi.cases.services import application_results_sent
 from banshi.cases.services.delivery import application_delivery_set
 from banshi.cases.tests.helpers import work_everything
 from banshi.cases.tests.test_pages import answers_post, fields_post, files_post
-from banshi.conftest import ANSWERS, NEWBORN_MATERIALS, png_bytes
+from banshi.conftest import ANSWERS, NEWBORN_MATERIALS, another_baby, png_bytes
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.notify.models import Notification
 from banshi.remote import services
@@ -307,7 +307,8 @@ def test_results_are_posted_once_and_only_when_complete_and_asked_for(
         post_results(actor=health_officer, application_id=complete_by_post.pk, tracking_number="SF2")
     complete_by_post.refresh_from_db()
     assert complete_by_post.tracking_number == "SF1"
-    at_window = submit(idempotency_key="window")  # results collected at the window, still in progress
+    # Another baby's, its results collected at the window, still in progress.
+    at_window = submit(values=another_baby(1), idempotency_key="window")
     with pytest.raises(Conflict):
         post_results(actor=health_officer, application_id=at_window.pk, tracking_number="SF3")
     Application.objects.filter(pk=at_window.pk).update(result_delivery=Application.ResultDelivery.POST)
