@@ -7,11 +7,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import P, PathEx, Router, Schema
 
+from banshi.accounts.selectors import user_for_api_key
 from banshi.catalog.definition import CODE, KEY_MAX_LENGTH, BundleDef
 from banshi.catalog.models import Bundle
-from banshi.catalog.schema import MEDIA_TYPES, bundle_schema, number
+from banshi.catalog.schema import MEDIA_TYPES, bundle_schema, limits_of, number
 from banshi.catalog.selectors import bundle_open, bundles_open
-from banshi.catalog.values import constraints
 from banshi.directory.selectors import district_choices
 from banshi.lib.errors import NotFound
 from banshi.lib.schemas import errors
@@ -44,12 +44,14 @@ class FieldOut(Schema):
     or an area field's districts and counties; `min_length` and `max_length` count characters; `min`
     and `max` bound a number; a date or time is not after today or now (`past`), not before
     (`future`), or at most `max_age_days` old; `pattern` is a regular expression the whole value
-    matches; `example` is a value of the right shape (a valid ID number, say)."""
+    matches; `example` is a value of the right shape (a valid ID number, say); `format` a further
+    rule of a text (`person_name`: Chinese characters, or Latin letters for a foreign national)."""
 
     key: str
     label: str
     hint: str
     type: str
+    format: str | None
     required: bool
     options: list[Option]
     min_length: int | None
@@ -97,10 +99,15 @@ class ServiceOut(Schema):
 
 
 class BundleOut(BundleSummary):
+    """`rules` are the checks across fields: `differ` (the values must all differ), `age` (the person
+    of an ID number or date is `min` to `max` years old on the day of the event `at`), `applicant` (the
+    field is the mobile number of the account applying, under the answers `when`)."""
+
     questions: list[QuestionOut]
     fields: list[FieldOut]
     materials: list[MaterialOut]
     services: list[ServiceOut]
+    rules: list[dict[str, Any]]
 
 
 BundleCode = PathEx[str, P(pattern=CODE, max_length=KEY_MAX_LENGTH)]
@@ -133,7 +140,7 @@ def _areas(spec: BundleDef) -> list[tuple[str, str]]:
 
 def _field(key: str, spec: BundleDef, areas: list[tuple[str, str]], services: list[str]) -> dict[str, Any]:
     field = spec.fields[key]
-    limits = constraints(field)
+    limits = limits_of(field)
     if field.type == "area":
         options = [{"value": code, "label": name} for code, name in areas]
     else:
@@ -143,6 +150,7 @@ def _field(key: str, spec: BundleDef, areas: list[tuple[str, str]], services: li
         "label": str(field.label),
         "hint": str(field.hint) if field.hint else "",
         "type": field.type,
+        "format": field.format,
         "required": field.required,
         "options": options,
         "min_length": limits.min_length,
@@ -205,6 +213,7 @@ def bundle_detail(request: HttpRequest, code: BundleCode) -> dict[str, Any]:
             for key, m in spec.materials.items()
             if f"materials.{key}" in needed_by
         ],
+        "rules": [rule.model_dump(mode="json", exclude_defaults=True) for rule in spec.rules],
         "services": [
             {
                 "code": code_,
@@ -231,6 +240,21 @@ def bundle_detail(request: HttpRequest, code: BundleCode) -> dict[str, Any]:
 def bundle_schema_detail(request: HttpRequest, code: BundleCode) -> dict[str, Any]:
     """The one form as a JSON Schema (draft 2020-12) of the body of `POST /api/v1/applications`:
     `answers`, `fields` and `materials` (upload ids), with the fields and materials each set of answers
-    requires as `if`/`then`. Bounds that depend on the day are as of now."""
+    requires as `if`/`then`. Bounds that depend on the day are as of now. The rules across fields are
+    in `x-rules`; asked with a resident's bearer token, the rule that the parent who applies gives the
+    account's own mobile number is a `const` too (without one, or with one that is not valid, the
+    schema is the same for everybody)."""
     _bundle, spec = _open_spec(code)
-    return bundle_schema(spec, areas=_areas(spec), max_bytes=settings.MATERIAL_MAX_BYTES, now=timezone.now())
+    return bundle_schema(
+        spec,
+        areas=_areas(spec),
+        max_bytes=settings.MATERIAL_MAX_BYTES,
+        now=timezone.now(),
+        applicant_phone=_callers_phone(request),
+    )
+
+
+def _callers_phone(request: HttpRequest) -> str | None:
+    scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
+    user = user_for_api_key(key=key.strip()) if scheme.lower() == "bearer" and key.strip() else None
+    return user.phone if user is not None and user.phone else None

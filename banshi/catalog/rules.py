@@ -26,6 +26,12 @@ _HAN_NAME = re.compile(f"^[{_HAN}]+(\u00b7[{_HAN}]+)*$")
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _LATIN_NAME = re.compile(f"^[{_LATIN}]+([ '\u2019.-] ?[{_LATIN}]+)*\\.?$")
 _SPACES = re.compile(r"\s+")
+# What a client can check of a name before sending it, as a JSON Schema pattern (ECMA-262 and Python
+# alike, so without the Han characters beyond the Basic Multilingual Plane that the server takes too).
+_HAN_BMP = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+PERSON_NAME_PATTERN = f"^([{_HAN_BMP}]+(\u00b7[{_HAN_BMP}]+)*|[{_LATIN}]+([ '\u2019.-] ?[{_LATIN}]+)*\\.?)$"
+PERSON_NAME_MIN_LENGTH = 2
+PERSON_NAME_EXAMPLE = "王小明"
 
 
 def person_name(text: str) -> str:

@@ -10,6 +10,7 @@ validators know (`formatMinimum`, `formatMaximum`); a date or time is `format: d
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,9 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.catalog.definition import BundleDef, Condition, FieldDef, MaterialDef, Text
-from banshi.catalog.values import constraints
+from banshi.catalog.rules import PERSON_NAME_EXAMPLE, PERSON_NAME_MIN_LENGTH, PERSON_NAME_PATTERN
+from banshi.catalog.values import Constraints, constraints
+from banshi.lib.personal import id_check_digit
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# The ID numbers of the examples: of a district of Chongqing (渝中区), of a person of this age where no
+# rule says otherwise.
+EXAMPLE_REGION = "500103"
+EXAMPLE_AGE = 35
 MEDIA_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 
 # A condition in disjunctive form: the field applies under any of these sets of answers; each maps a
@@ -57,9 +64,42 @@ def _moment(kind: str, moment: datetime, *, earliest: bool) -> str:
     return local.replace(microsecond=0).isoformat()
 
 
+def limits_of(spec: FieldDef) -> Constraints:
+    """What the field's type accepts (`values.constraints`), with what its `format` adds: a name's
+    pattern, shortest length and example."""
+    limits = constraints(spec)
+    if spec.format == "person_name":
+        limits = replace(
+            limits,
+            pattern=PERSON_NAME_PATTERN,
+            min_length=PERSON_NAME_MIN_LENGTH,
+            example=PERSON_NAME_EXAMPLE,
+        )
+    return limits
+
+
+def rule_examples(spec: BundleDef, now: datetime) -> dict[str, str]:
+    """An example ID number for each ID number field that a rule names, meeting the rules: a different
+    number for each (`differ`), of a person whose age on the day of the event is within the rule's
+    (`age`, the event taken as today). A client filling the form from its examples is then accepted."""
+    keys = [key for rule in spec.rules for key in rule.fields]
+    id_fields = [
+        key for key in dict.fromkeys(keys) if key in spec.fields and spec.fields[key].type == "id_number"
+    ]
+    ages = {rule.age.birth: (rule.age.min + rule.age.max) // 2 for rule in spec.rules if rule.age}
+    today = timezone.localtime(now).date()
+    examples = {}
+    for position, key in enumerate(id_fields):
+        years = ages.get(key, EXAMPLE_AGE)
+        born = today.replace(year=today.year - years, day=min(today.day, 28))
+        first17 = f"{EXAMPLE_REGION}{born:%Y%m%d}{(position + 1) * 2:03d}"
+        examples[key] = first17 + id_check_digit(first17)
+    return examples
+
+
 def field_schema(spec: FieldDef, *, areas: list[tuple[str, str]], now: datetime) -> dict[str, Any]:
     """The schema of one field's value. `areas` are the (code, name) an `area` field takes."""
-    limits = constraints(spec)
+    limits = limits_of(spec)
     kind = spec.type
     schema: dict[str, Any]
     if kind == "integer":
@@ -174,13 +214,37 @@ def _conditionally_required(
     return rules
 
 
+def _applicant_rules(spec: BundleDef, phone: str) -> list[dict[str, Any]]:
+    """The `applicant` rules for the account asking: under their answers, the mobile number field must
+    be the account's own number."""
+    found = []
+    for rule in spec.rules:
+        if not rule.applicant:
+            continue
+        then = {"properties": {"fields": {"properties": {rule.applicant: {"const": phone}}}}}
+        if rule.when:
+            answers = {q: v if isinstance(v, list) else [v] for q, v in rule.when.items()}
+            found.append({"if": _answers_match(answers), "then": then})
+        else:
+            found.append(then)
+    return found
+
+
 def bundle_schema(
-    spec: BundleDef, *, areas: list[tuple[str, str]], max_bytes: int, now: datetime | None = None
+    spec: BundleDef,
+    *,
+    areas: list[tuple[str, str]],
+    max_bytes: int,
+    now: datetime | None = None,
+    applicant_phone: str | None = None,
 ) -> dict[str, Any]:
     """The JSON Schema of an application to the bundle `spec`, as `POST /api/v1/applications` takes it.
     Only the fields and materials some service needs are in it; a field or material not asked under the
-    answers given may be left out, and is ignored when sent."""
+    answers given may be left out, and is ignored when sent. The bundle's rules across fields, which
+    JSON Schema cannot state, are in `x-rules` (and met by the examples); the `applicant` rules become
+    a `const` when the schema is asked for by an account with a mobile number (`applicant_phone`)."""
     now = now or timezone.now()
+    examples = rule_examples(spec, now)
     needed_by = spec.needed_by(spec.services)
     questions = {}
     for key, question in spec.questions.items():
@@ -198,6 +262,8 @@ def bundle_schema(
                 continue
             if name == "fields":
                 properties[key] = field_schema(entry, areas=areas, now=now)
+                if key in examples:
+                    properties[key]["examples"] = [examples[key]]
             else:
                 properties[key] = material_schema(entry, max_bytes=max_bytes)
             when = situations(spec, entry.when, needed)
@@ -235,6 +301,10 @@ def bundle_schema(
         "additionalProperties": False,
     }
     rules = field_rules + material_rules
+    if applicant_phone:
+        rules += _applicant_rules(spec, applicant_phone)
     if rules:
         schema["allOf"] = rules
+    if spec.rules:
+        schema["x-rules"] = [rule.model_dump(mode="json", exclude_defaults=True) for rule in spec.rules]
     return schema

@@ -70,7 +70,12 @@ def test_the_schema_is_a_draft_2020_12_schema_of_the_application(api_as, catalog
     assert fields["newborn.birth_datetime"]["formatMaximum"] == "2026-03-04T10:00:00+08:00"
     assert fields["newborn.birth_datetime"]["formatMinimum"] == "2025-03-04T10:00:00+08:00"
     assert fields["household.area"]["enum"] == [code for code, _name in district_choices()]
-    assert fields["mother.id_number"]["examples"] == ["11010519491231002X"]
+    # The examples of the parents' ID numbers meet the bundle's rules: two numbers, of a mother aged 37
+    # and a father aged 52 on the day of the birth (today).
+    mother, father = fields["mother.id_number"]["examples"][0], fields["father.id_number"]["examples"][0]
+    assert id_number_problem(mother) is None and id_number_problem(father) is None and mother != father
+    assert (mother[6:14], father[6:14]) == ("19890304", "19740304")
+    assert {"differ": ["mother.id_number", "father.id_number"]} in schema["x-rules"]
     assert "newborn.id_number" not in fields  # an output, never asked
     assert api_as().get("/api/v1/bundles/nothing/schema").status_code == 404
     assert api_as().get("/api/v1/bundles/Not-A-Code/schema").status_code == 400
@@ -123,10 +128,10 @@ FormValidator = validators.extend(
 
 def valid_value(schema: dict[str, Any]) -> Any:
     """A value the property's schema accepts, read from the schema alone."""
-    if "examples" in schema:
-        return schema["examples"][0]
     if "const" in schema:
         return schema["const"]
+    if "examples" in schema:
+        return schema["examples"][0]
     if "enum" in schema:
         return schema["enum"][0]
     if schema["type"] == "boolean":
@@ -156,9 +161,21 @@ def required(schema: dict[str, Any], part: str, body: dict[str, Any]) -> list[st
     meets."""
     keys = list(schema["properties"][part].get("required", []))
     for rule in schema.get("allOf", []):
-        if Draft202012Validator(rule["if"]).is_valid(body):
+        if "if" in rule and Draft202012Validator(rule["if"]).is_valid(body):
             keys += rule["then"]["properties"].get(part, {}).get("required", [])
     return keys
+
+
+def effective(schema: dict[str, Any], part: str, key: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The schema of one property of `part`, with what each rule whose `if` the body meets (or that has
+    no `if`) adds to it."""
+    found = dict(schema["properties"][part]["properties"][key])
+    for rule in schema.get("allOf", []):
+        if "if" in rule and not Draft202012Validator(rule["if"]).is_valid(body):
+            continue
+        then = rule.get("then", rule)
+        found |= then.get("properties", {}).get(part, {}).get("properties", {}).get(key, {})
+    return found
 
 
 def fill(client, schema: dict[str, Any], pick: int) -> dict[str, Any]:
@@ -166,8 +183,9 @@ def fill(client, schema: dict[str, Any], pick: int) -> dict[str, Any]:
     valid value, each required material an upload of an accepted kind."""
     answers = {key: s["enum"][pick] for key, s in schema["properties"]["answers"]["properties"].items()}
     body: dict[str, Any] = {"bundle": schema["properties"]["bundle"]["const"], "answers": answers}
-    fields = schema["properties"]["fields"]["properties"]
-    body["fields"] = {key: valid_value(fields[key]) for key in required(schema, "fields", body)}
+    body["fields"] = {
+        key: valid_value(effective(schema, "fields", key, body)) for key in required(schema, "fields", body)
+    }
     materials = schema["properties"]["materials"]["properties"]
     body["materials"] = {}
     for number, key in enumerate(required(schema, "materials", body)):
@@ -216,3 +234,23 @@ def test_a_value_the_schema_forbids_is_refused_by_the_server_naming_the_field(ap
         errors_of(client.post("/api/v1/applications", missing))
     )
     assert not Application.objects.exists()
+
+
+def test_the_parent_who_applies_gives_the_accounts_own_number_only_in_the_accounts_schema(api_as, resident):
+    def phone_rules(schema):
+        return [
+            rule
+            for rule in schema.get("allOf", [])
+            if "const" in str(rule.get("then", {}).get("properties", {}).get("fields", {}))
+        ]
+
+    anonymous = api_as().get("/api/v1/bundles/newborn/schema").json()
+    assert phone_rules(anonymous) == []
+    assert {"applicant": "mother.phone", "when": {"collector": "mother"}} in anonymous["x-rules"]
+    own = api_as(resident).get("/api/v1/bundles/newborn/schema").json()
+    (mother,) = [
+        r
+        for r in phone_rules(own)
+        if r["if"]["properties"]["answers"]["properties"]["collector"]["const"] == "mother"
+    ]
+    assert mother["then"]["properties"]["fields"]["properties"]["mother.phone"] == {"const": resident.phone}
