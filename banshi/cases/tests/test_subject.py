@@ -175,8 +175,17 @@ def test_the_officer_refuses_the_whole_application_from_the_task_page(submit, he
     client.force_login(health_officer)
     page = client.get(f"/work/tasks/{task.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'name="reject-whole"' in page
+    asked = client.post(
+        f"/work/tasks/{task.pk}/reject/",
+        {"reject-reason": "重复申请", "reject-whole": "application"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert asked.status_code == 200 and "Refuse the whole application?" in asked.content.decode()
+    first.refresh_from_db()
+    assert first.status == A.IN_PROGRESS  # nothing refused before it is confirmed
     response = client.post(
-        f"/work/tasks/{task.pk}/reject/", {"reject-reason": "重复申请", "reject-whole": "application"}
+        f"/work/tasks/{task.pk}/reject/",
+        {"reject-reason": "重复申请", "reject-whole": "application", "confirmed": "yes"},
     )
     assert response.status_code == 302
     first.refresh_from_db()

@@ -208,7 +208,12 @@ def work_task_action(request: AuthenticatedHttpRequest, task_id: int, action: st
             return render(
                 request,
                 "cases/work_task_reject_confirm.html",
-                {"task": task, "service_name": str(task.spec.name), "form": form},
+                {
+                    "task": task,
+                    "service_name": str(task.spec.name),
+                    "form": form,
+                    "whole": "application" in form.cleaned_data.get("whole", []),
+                },
             )
         service, kwargs = _form_service(action, task, form)
         call = run_service(request, service, form=form, on_conflict=here, actor=request.user, **kwargs)
