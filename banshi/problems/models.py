@@ -52,13 +52,17 @@ class Tier(_Named):
         verbose_name = _("tier")
         verbose_name_plural = _("tiers")
         constraints = [
-            models.CheckConstraint(condition=Q(first_contact_hours__gt=0), name="tier_contact_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(first_contact_hours__gt=0), name="tier_contact_limit_positive"
+            ),
             models.CheckConstraint(condition=Q(closing_hours__gt=0), name="tier_closing_limit_positive"),
         ]
 
 
 class Category(_Named):
-    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="categories", verbose_name=_("tier"))
+    tier = models.ForeignKey(
+        Tier, on_delete=models.PROTECT, related_name="categories", verbose_name=_("tier")
+    )
     active = models.BooleanField(_("open for reports"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -233,7 +237,11 @@ class Report(models.Model):
     # The resident: an account, or for a caller without one only the phone number (and the name they
     # gave). Never shown but to the units handling it.
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="problem_reports"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problem_reports",
     )
     reporter_phone = models.CharField(_("reporter's phone"), max_length=11, blank=True)
     reporter_name = models.CharField(_("reporter's name"), max_length=60, blank=True)
@@ -283,12 +291,11 @@ class Report(models.Model):
         return self.status in self.OPEN
 
     def current_due(self) -> datetime | None:
-        """The deadline the unit works to now: first contact until it is made, then closing."""
-        if self.status in (self.Status.DISPATCHED, self.Status.SIGNED, self.Status.REOPENED, *self.UNROUTED):
-            return self.first_contact_due if self.contacted_at is None else self.closing_due
-        if self.status == self.Status.CONTACTED:
-            return self.closing_due
-        return None
+        """The deadline that counts now: the first contact until it is made, then the closing; none once
+        closed."""
+        if self.status not in self.OPEN:
+            return None
+        return self.first_contact_due if self.contacted_at is None else self.closing_due
 
 
 class Assignment(models.Model):
@@ -402,7 +409,9 @@ class Callback(models.Model):
 
 class Follower(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="followers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problems_followed")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problems_followed"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
