@@ -74,7 +74,9 @@ def test_an_unknown_channel_and_an_anonymous_web_report_are_refused(world):
     with pytest.raises(FieldErrors):
         report_file(actor=world.resident, channel="fax", category="roads", description="坑", district=YUZHONG)
     with pytest.raises(NotFound):
-        report_file(actor=None, channel=Report.Channel.WEB, category="roads", description="坑", district=YUZHONG)
+        report_file(
+            actor=None, channel=Report.Channel.WEB, category="roads", description="坑", district=YUZHONG
+        )
     assert nothing_written()
 
 

@@ -22,7 +22,9 @@ def filed(world, moment: str, category: str):
 
 
 def test_the_default_tiers_carry_the_limits_of_the_12345_standard():
-    limits = {tier.code: (tier.clock, tier.first_contact_hours, tier.closing_hours) for tier in Tier.objects.all()}
+    limits = {
+        tier.code: (tier.clock, tier.first_contact_hours, tier.closing_hours) for tier in Tier.objects.all()
+    }
     assert limits == {
         "emergency": ("calendar", 2, 2),
         "utilities": ("working", 24, 24),

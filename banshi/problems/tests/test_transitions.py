@@ -105,7 +105,9 @@ def test_the_resident_cannot_close_their_own_report(world):
 
 def test_an_internal_note_reaches_no_resident_and_the_coordinator_may_add_one(world):
     report = file_web(world)
-    note = report_note(actor=world.street_officer, report_id=report.pk, text="需区住建委配合", public="internal")
+    note = report_note(
+        actor=world.street_officer, report_id=report.pk, text="需区住建委配合", public="internal"
+    )
     assert note.public is False and note.unit == world.street_office
     assert not Notification.objects.filter(user=world.resident).exists()
     with pytest.raises(NotFound):
@@ -133,7 +135,9 @@ def test_a_report_is_called_back_once_per_closing(world):
     handled(world, report)
     report_callback(actor=world.resident, report_id=report.pk, solved=True, satisfaction="satisfied")
     with pytest.raises(Conflict):
-        report_callback(actor=world.dispatcher, report_id=report.pk, solved=False, satisfaction="dissatisfied")
+        report_callback(
+            actor=world.dispatcher, report_id=report.pk, solved=False, satisfaction="dissatisfied"
+        )
     assert Callback.objects.count() == 1
 
 
@@ -141,7 +145,9 @@ def test_staff_record_a_phone_callback_and_a_stranger_cannot(world):
     report = file_web(world)
     handled(world, report)
     with pytest.raises(NotFound):
-        report_callback(actor=world.other_resident, report_id=report.pk, solved=True, satisfaction="satisfied")
+        report_callback(
+            actor=world.other_resident, report_id=report.pk, solved=True, satisfaction="satisfied"
+        )
     callback = report_callback(
         actor=world.operator, report_id=report.pk, solved=False, satisfaction="fairly_satisfied"
     )
