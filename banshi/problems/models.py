@@ -328,7 +328,7 @@ class Contact(models.Model):
     class Kind(models.TextChoices):
         PHONE = "phone", _("phone call")
         VISIT = "visit", _("visit")
-        MESSAGE = "message", _("message")
+        MESSAGE = "message", _("text or online message")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="contacts")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")

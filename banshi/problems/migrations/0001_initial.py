@@ -177,7 +177,7 @@ class Migration(migrations.Migration):
             name='Contact',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('phone', 'phone call'), ('visit', 'visit'), ('message', 'message')], max_length=10, verbose_name='contact by')),
+                ('kind', models.CharField(choices=[('phone', 'phone call'), ('visit', 'visit'), ('message', 'text or online message')], max_length=10, verbose_name='contact by')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('created_at', models.DateTimeField()),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -52,10 +52,12 @@ def locked_report(report_id: Any) -> Report:
     return report
 
 
-def require_current_unit(report: Report, actor: User) -> None:
-    """The actor is an officer of the unit holding the report; to anyone else it does not exist."""
+def require_current_unit(report: Report, actor: User) -> int:
+    """The actor is an officer of the unit holding the report (whose id is returned); to anyone else
+    it does not exist."""
     if report.unit_id is None or report.unit_id not in unit_ids_of(actor):
         raise NotFound()
+    return report.unit_id
 
 
 def require_handler(report: Report, actor: User) -> None:

@@ -54,7 +54,7 @@ def report_contact(*, actor: User, report_id: int, kind: Any, note: Any = "") ->
     with transaction.atomic():
         now = timezone.now()
         report = locked_report(report_id)
-        require_current_unit(report, actor)
+        unit_id = require_current_unit(report, actor)
         fields = []
         if report.contacted_at is None:
             report.contacted_at = now
@@ -63,7 +63,7 @@ def report_contact(*, actor: User, report_id: int, kind: Any, note: Any = "") ->
             report, new=Report.Status.CONTACTED, actor=actor, now=now, fields=fields, extra={"kind": kind}
         )
         contact = Contact.objects.create(
-            report=report, unit_id=report.unit_id, kind=kind, note=note, actor=actor, created_at=now
+            report=report, unit_id=unit_id, kind=kind, note=note, actor=actor, created_at=now
         )
     return contact
 
@@ -108,7 +108,7 @@ def report_close(*, actor: User, report_id: int, text: Any) -> Closure:
     with transaction.atomic():
         now = timezone.now()
         report = locked_report(report_id)
-        require_current_unit(report, actor)
+        unit_id = require_current_unit(report, actor)
         report.closed_at = now
         report_move(
             report,
@@ -119,7 +119,7 @@ def report_close(*, actor: User, report_id: int, text: Any) -> Closure:
             extra={"unit": report.unit.code if report.unit else "", "on_time": now <= report.closing_due},
         )
         closure = Closure.objects.create(
-            report=report, unit_id=report.unit_id, actor=actor, text=text, created_at=now
+            report=report, unit_id=unit_id, actor=actor, text=text, created_at=now
         )
         tell_residents(
             report,

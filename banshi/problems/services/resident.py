@@ -50,6 +50,9 @@ def report_reopen(*, actor: User, report_id: int, reason: Any) -> Report:
         if not _speaks_for_resident(report, actor):
             raise NotFound()
         check_move(Report, report.status, Report.Status.REOPENED)
+        unit_id = report.unit_id
+        if unit_id is None:  # a closed report was closed by the unit holding it
+            raise Conflict(_("this report has no unit to go back to"))
         if report.closed_at is None or now - report.closed_at > REOPEN_WINDOW:
             raise Conflict(_("a report can be reopened only within 30 days of closing"))
         due = tier_deadlines(report.category.tier, now)
@@ -77,11 +80,9 @@ def report_reopen(*, actor: User, report_id: int, reason: Any) -> Report:
             reason=reason,
             extra={"closed_at": closed_at.isoformat(), "unit": report.unit.code if report.unit else ""},
         )
-        Reopening.objects.create(
-            report=report, unit_id=report.unit_id, actor=actor, reason=reason, created_at=now
-        )
+        Reopening.objects.create(report=report, unit_id=unit_id, actor=actor, reason=reason, created_at=now)
         Assignment.objects.create(
-            report=report, kind=Assignment.Kind.REOPENED, unit_id=report.unit_id, actor=actor, created_at=now
+            report=report, kind=Assignment.Kind.REOPENED, unit_id=unit_id, actor=actor, created_at=now
         )
     return report
 
