@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from banshi.problems.models import Tier
+from banshi.problems.models import Report, Tier
 from banshi.worktime.calendar import Calendar
 from banshi.worktime.hours import Deadline, hours_per_working_day, working_deadline
 
@@ -32,3 +32,20 @@ def tier_deadlines(tier: Tier, start: datetime) -> Deadlines:
     contact = limit_deadline(clock=tier.clock, hours=tier.first_contact_hours, start=start, calendar=calendar)
     closing = limit_deadline(clock=tier.clock, hours=tier.closing_hours, start=start, calendar=calendar)
     return Deadlines(contact.at, closing.at, contact.estimated or closing.estimated)
+
+
+class DueFlags(NamedTuple):
+    due: datetime | None
+    due_soon: bool
+    overdue: bool
+
+
+def due_flags(report: Report, *, now: datetime) -> DueFlags:
+    """The deadline that counts now (the first contact until it is made, then the closing), overdue
+    once passed, due soon in the last fifth of its time limit."""
+    due = report.current_due()
+    if due is None:
+        return DueFlags(None, False, False)
+    overdue = due < now
+    limit = max(due - report.clock_started_at, timedelta(0))
+    return DueFlags(due, not overdue and due - now <= limit * DUE_SOON_SHARE, overdue)

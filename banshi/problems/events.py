@@ -19,6 +19,8 @@ class EventType(StrEnum):
     REPORT_CALLED_BACK = "problem.called_back"
     REPORT_MARKED_DUPLICATE = "problem.marked_duplicate"
     REPORT_FOLLOWED = "problem.followed"
+    REPORT_DUE_SOON = "problem.due_soon"
+    REPORT_LATE = "problem.late"
     REFERENCE_SAVED = "problems.reference_saved"
     REFERENCE_DELETED = "problems.reference_deleted"
 

@@ -259,6 +259,8 @@ class Report(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
     filed_at = models.DateTimeField(_("filed"))
+    # When the time limits began: the filing, or the latest reopening.
+    clock_started_at = models.DateTimeField()
     first_contact_due = models.DateTimeField(_("first contact due"))
     closing_due = models.DateTimeField(_("closing due"))
     deadline_estimated = models.BooleanField(default=False)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
 
 from banshi.lib.personal import mask_name, mask_phone
-from banshi.problems.deadlines import DUE_SOON_SHARE
+from banshi.problems.deadlines import due_flags
 from banshi.problems.models import Category, HotlineMember, Note, Report, UnitMember
 
 if TYPE_CHECKING:
@@ -56,13 +56,8 @@ class QueueRow:
 
 
 def queue_row(report: Report, *, now: datetime) -> QueueRow:
-    """Overdue past the deadline that counts now; due soon in the last fifth of its time limit."""
-    due = report.current_due()
-    if due is None:
-        return QueueRow(report, None, False, False)
-    overdue = due < now
-    limit = max(due - report.filed_at, timedelta(0))
-    return QueueRow(report, due, not overdue and due - now <= limit * DUE_SOON_SHARE, overdue)
+    flags = due_flags(report, now=now)
+    return QueueRow(report, flags.due, flags.due_soon, flags.overdue)
 
 
 def _queue(reports: QuerySet[Report], *, now: datetime, limit: int) -> list[QueueRow]:

@@ -197,6 +197,7 @@ def report_file(
             channel=channel,
             status=Report.Status.NEW,
             filed_at=now,
+            clock_started_at=now,
             first_contact_due=due.first_contact,
             closing_due=due.closing,
             deadline_estimated=due.estimated,

@@ -57,8 +57,10 @@ def report_contact(*, actor: User, report_id: int, kind: Any, note: Any = "") ->
         unit_id = require_current_unit(report, actor)
         fields = []
         if report.contacted_at is None:
+            # The closing deadline counts from now on: its warnings are still to come.
             report.contacted_at = now
-            fields.append("contacted_at")
+            report.due_soon_notified_at = report.late_notified_at = None
+            fields += ["contacted_at", "due_soon_notified_at", "late_notified_at"]
         report_move(
             report, new=Report.Status.CONTACTED, actor=actor, now=now, fields=fields, extra={"kind": kind}
         )

@@ -58,6 +58,8 @@ def report_reopen(*, actor: User, report_id: int, reason: Any) -> Report:
         due = tier_deadlines(report.category.tier, now)
         report.first_contact_due, report.closing_due = due.first_contact, due.closing
         report.deadline_estimated = due.estimated
+        report.clock_started_at = now
+        report.due_soon_notified_at = report.late_notified_at = None
         report.reopen_count += 1
         # A new round: the unit signs for it, contacts the resident and closes it again.
         closed_at = report.closed_at
@@ -71,6 +73,9 @@ def report_reopen(*, actor: User, report_id: int, reason: Any) -> Report:
                 "first_contact_due",
                 "closing_due",
                 "deadline_estimated",
+                "clock_started_at",
+                "due_soon_notified_at",
+                "late_notified_at",
                 "reopen_count",
                 "closed_at",
                 "called_back_at",
