@@ -368,6 +368,8 @@ class Closure(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("what was done"))
     created_at = models.DateTimeField()
+    # A closing the resident reopened never counts as solved, whatever its callback said.
+    reopened_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.report_id}: closed"

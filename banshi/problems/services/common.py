@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.audit.services import event_record
 from banshi.lib.errors import FieldErrors, NotFound
 from banshi.lib.states import check_move
-from banshi.notify.services import notification_send
+from banshi.notify.services import notification_send, sms_send
 from banshi.problems.events import MOVED_TO
 from banshi.problems.models import Follower, HotlineMember, Report, UnitMember
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 
 NOTE_MAX = 2000
 REASON_MAX = 1000
+# An update not texted within a day is no longer news.
+TEXT_VALID_FOR = timedelta(days=1)
 
 
 def unit_ids_of(user: User | None) -> set[int]:
@@ -102,10 +105,17 @@ def choice(value: Any, *, field: str, choices: list[str], message: str) -> str:
 
 
 def tell_residents(report: Report, *, title: str, body: str = "") -> None:
-    """An update the reporter and the followers read in the site (and by text, from the worker)."""
+    """An update the reporter and the followers read in the site (and by text, from the worker); a
+    caller without an account gets it by text only."""
     users = {follower.user for follower in Follower.objects.filter(report=report).select_related("user")}
     if report.reporter is not None:
         users.add(report.reporter)
+    elif report.reporter_phone:
+        sms_send(
+            phone=report.reporter_phone,
+            text=f"{title}\n{body}" if body else title,
+            valid_until=timezone.now() + TEXT_VALID_FOR,
+        )
     for user in sorted(users, key=lambda user: user.pk):
         notification_send(user=user, title=title, body=body)
 

@@ -20,7 +20,7 @@ from banshi.lib.text import text_field
 from banshi.problems.deadlines import tier_deadlines
 from banshi.problems.events import EventType
 from banshi.problems.models import Assignment, Category, Report, RoutingRule, Unit
-from banshi.problems.services.common import is_operator, report_move
+from banshi.problems.services.common import is_operator, report_move, report_title, tell_residents
 from banshi.sequences.services import counter_next
 
 if TYPE_CHECKING:
@@ -233,4 +233,9 @@ def report_file(
                 fields=["unit", "coordinator", "dispatched_at"],
                 extra={"unit": unit.code, "via": via},
             )
+        tell_residents(
+            report,
+            title=report_title(report, _("received")),
+            body=_("Keep this reference number to follow the report."),
+        )
     return report

@@ -15,7 +15,7 @@ from banshi.lib.states import check_move
 from banshi.lib.text import text_field
 from banshi.problems.deadlines import tier_deadlines
 from banshi.problems.events import EventType
-from banshi.problems.models import Assignment, Callback, Follower, Reopening, Report
+from banshi.problems.models import Assignment, Callback, Closure, Follower, Reopening, Report
 from banshi.problems.services.common import (
     NOTE_MAX,
     REASON_MAX,
@@ -85,6 +85,7 @@ def report_reopen(*, actor: User, report_id: int, reason: Any) -> Report:
             reason=reason,
             extra={"closed_at": closed_at.isoformat(), "unit": report.unit.code if report.unit else ""},
         )
+        Closure.objects.filter(report=report, reopened_at__isnull=True).update(reopened_at=now)
         Reopening.objects.create(report=report, unit_id=unit_id, actor=actor, reason=reason, created_at=now)
         Assignment.objects.create(
             report=report, kind=Assignment.Kind.REOPENED, unit_id=unit_id, actor=actor, created_at=now

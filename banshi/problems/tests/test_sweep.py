@@ -33,7 +33,8 @@ def test_the_unit_is_warned_once_when_a_report_is_due_soon_and_once_when_it_is_l
     assert problems_deadlines_sweep(now=late)["late"] == 0
     titles = warnings_to(world.street_officer)
     assert len(titles) == 2 and titles[0].startswith("Due soon") and titles[1].startswith("Late")
-    assert not warnings_to(world.water_officer) and not warnings_to(world.resident)
+    assert not warnings_to(world.water_officer)
+    assert warnings_to(world.resident) == [f"Report {report.number}: received"]
     assert Event.objects.filter(event_type=EventType.REPORT_LATE).get().extra["which"] == "first_contact"
 
 

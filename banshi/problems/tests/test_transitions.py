@@ -66,9 +66,15 @@ def test_a_report_is_signed_contacted_closed_and_called_back_each_step_audited(w
         (EventType.REPORT_CALLED_BACK, "closed", "called_back"),
     ]
     assert Event.objects.filter(event_type=EventType.REPORT_NOTE_ADDED, actor=world.street_officer).exists()
-    # The resident reads the public note and the closing; no event carries their phone or name.
-    titles = list(Notification.objects.filter(user=world.resident).values_list("title", flat=True))
-    assert len(titles) == 2 and all(report.number in title for title in titles)
+    # The resident reads the receipt, the public note and the closing; no event carries their phone.
+    titles = list(
+        Notification.objects.filter(user=world.resident).order_by("id").values_list("title", flat=True)
+    )
+    assert titles == [
+        f"Report {report.number}: received",
+        f"Report {report.number}: an update",
+        f"Report {report.number}: closed",
+    ]
     assert not Event.objects.filter(extra__icontains="13800000001").exists()
 
 
@@ -109,7 +115,7 @@ def test_an_internal_note_reaches_no_resident_and_the_coordinator_may_add_one(wo
         actor=world.street_officer, report_id=report.pk, text="需区住建委配合", public="internal"
     )
     assert note.public is False and note.unit == world.street_office
-    assert not Notification.objects.filter(user=world.resident).exists()
+    assert Notification.objects.filter(user=world.resident).count() == 1  # the receipt only
     with pytest.raises(NotFound):
         report_note(actor=world.water_officer, report_id=report.pk, text="看看", public=False)
     assert Note.objects.count() == 1
@@ -176,7 +182,9 @@ def test_a_reopened_report_goes_back_to_its_unit_with_new_time_limits(world, mon
     report_sign(actor=world.street_officer, report_id=report.pk)
     report_contact(actor=world.street_officer, report_id=report.pk, kind="message")
     report_close(actor=world.street_officer, report_id=report.pk, text="重新修补")
-    assert Closure.objects.filter(report=report).count() == 2
+    first, second = Closure.objects.filter(report=report).order_by("id")
+    # The reopened closing never counts as solved; the new one may.
+    assert first.reopened_at is not None and second.reopened_at is None
     assert (EventType.REPORT_REOPENED, "closed", "reopened") in moves(report)
 
 
@@ -206,3 +214,25 @@ def test_another_resident_cannot_reopen_a_report(world):
     handled(world, report)
     with pytest.raises(NotFound):
         report_reopen(actor=world.other_resident, report_id=report.pk, reason="不对")
+
+
+def test_a_caller_without_an_account_is_texted_the_reference_number_and_the_closing(world, sms_outbox):
+    from banshi.conftest import run_queued_texts
+    from banshi.problems.services import report_file
+
+    report = report_file(
+        actor=world.operator,
+        channel=Report.Channel.PHONE,
+        category="roads",
+        description="路面塌陷",
+        district="500103",
+        reporter_phone="13700000003",
+    )
+    run_queued_texts()
+    assert sms_outbox == [
+        ("13700000003", f"Report {report.number}: received\nKeep this reference number to follow the report.")
+    ]
+    handled(world, report)
+    run_queued_texts()
+    assert len(sms_outbox) == 2 and sms_outbox[1][1].startswith(f"Report {report.number}: closed\n已修补路面")
+    assert not Notification.objects.exists()
