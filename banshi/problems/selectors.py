@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
 
+from banshi.audit.models import Event
 from banshi.lib.personal import mask_name, mask_phone
 from banshi.problems.deadlines import due_flags
-from banshi.problems.models import Category, HotlineMember, Note, Report, UnitMember
+from banshi.problems.events import TIMELINE, EventType
+from banshi.problems.models import Category, HotlineMember, Note, Report, Unit, UnitMember
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -218,3 +220,32 @@ def nearby_open_reports(
             found.append((metres, report))
     found.sort(key=lambda pair: pair[0])
     return [report for _metres, report in found[:NEARBY_LIMIT]]
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    text: str
+    public: bool = True
+
+
+def report_timeline(*, view: ReportView) -> list[TimelineItem]:
+    """The report's history in plain words, oldest first: its moves and, as the viewer may read them,
+    the notes (internal ones for the staff who handle it only)."""
+    report = view.report
+    events = list(
+        Event.objects.filter(
+            subject_type=report._meta.label_lower, subject_id=str(report.pk), event_type__in=list(TIMELINE)
+        ).order_by("created_at", "id")
+    )
+    codes = {e.extra.get("unit", "") for e in events if e.event_type == EventType.REPORT_DISPATCHED}
+    units = {unit.code: unit.name for unit in Unit.objects.filter(code__in=codes - {""})}
+    items = []
+    for event in events:
+        names = {
+            "unit": units.get(event.extra.get("unit", ""), ""),
+            "original": event.extra.get("original", ""),
+        }
+        items.append(TimelineItem(event.created_at, str(TIMELINE[event.event_type]) % names))
+    items += [TimelineItem(note.created_at, note.text, note.public) for note in view.notes]
+    return sorted(items, key=lambda item: item.at)

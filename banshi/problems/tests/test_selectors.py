@@ -173,3 +173,28 @@ def test_a_closed_report_is_no_longer_suggested(world):
     report_close(actor=world.street_officer, report_id=report.pk, text="已修补")
     assert nearby_open_reports(category=world.roads, now=timezone.now(), lat=29.557, lng=106.577) == []
     assert nearby_open_reports(category=world.roads, now=timezone.now()) == []
+
+
+def test_the_timeline_tells_the_resident_every_move_and_public_note_but_no_internal_one(
+    world, monday_morning
+):
+    from banshi.problems.selectors import report_timeline
+
+    report = file_web(world)
+    report_sign(actor=world.street_officer, report_id=report.pk)
+    monday_morning.shift(timedelta(minutes=5))
+    report_note(actor=world.street_officer, report_id=report.pk, text="内部：联系施工方", public=False)
+    report_note(actor=world.street_officer, report_id=report.pk, text="明天上午修补", public=True)
+    monday_morning.shift(timedelta(minutes=5))
+    report_send_back(actor=world.street_officer, report_id=report.pk, reason="属于江北区 13800000001")
+    resident = report_timeline(view=report_for_viewer(viewer=world.resident, report_id=report.pk))
+    assert [item.text for item in resident] == [
+        "Report received",
+        "Sent to jiefangbei",
+        "The unit signed for it",
+        "明天上午修补",
+        "Sent back to the dispatcher to find the right unit",
+    ]
+    staff = report_timeline(view=report_for_viewer(viewer=world.dispatcher, report_id=report.pk))
+    assert [item.text for item in staff if not item.public] == ["内部：联系施工方"]
+    assert not any("13800000001" in item.text for item in staff)
