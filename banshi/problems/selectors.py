@@ -128,6 +128,8 @@ def report_for_viewer(*, viewer: User | AnonymousUser, report_id: int) -> Report
     """None when the viewer may not see it: a private report is only its reporter's and the staff's
     who handle it (the units holding and coordinating it, the dispatchers). Internal notes are the
     staff's only."""
+    if not isinstance(report_id, int) or isinstance(report_id, bool):
+        return None
     report = (
         Report.objects.select_related("category__tier", "district", "unit", "coordinator", "reporter")
         .filter(pk=report_id)
@@ -208,8 +210,10 @@ def nearby_open_reports(
     )
     found: list[tuple[float, Report]] = []
     for report in candidates:
-        same_community = (
-            bool(district_code and community and report.community == community and report.district)
+        same_community = bool(
+            district_code
+            and community
+            and report.community == community
             and report.district is not None
             and report.district.code == district_code
         )

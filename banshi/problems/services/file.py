@@ -137,6 +137,8 @@ def report_file(
     )
     if found is None:
         errors["category"] = _("is not a category open for reports")
+    if not isinstance(private, bool):
+        errors["private"] = _("must be yes or no")
     text = name = phone = ""
     try:
         text = text_field(
@@ -189,7 +191,7 @@ def report_file(
             address=address_text,
             lat=point_lat,
             lng=point_lng,
-            private=bool(private),
+            private=private,
             reporter=reporter,
             reporter_phone="" if reporter is not None else phone,
             reporter_name="" if reporter is not None else name,

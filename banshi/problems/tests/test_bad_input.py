@@ -39,6 +39,7 @@ def nothing_written():
         ({"district": None, "address": ""}, {"place"}),
         ({"street": "街\u202e道"}, {"street"}),
         ({"address": "x" * 201}, {"address"}),
+        ({"private": "false"}, {"private"}),
         ({"category": "nope", "description": "", "district": "1"}, {"category", "description", "district"}),
     ],
 )
