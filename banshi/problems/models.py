@@ -271,6 +271,9 @@ class Report(models.Model):
     called_back_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField()
+    # The filer's key for the filing (an API client's Idempotency-Key, a page's form token), prefixed with
+    # whoever filed it: the same filing sent again is answered with this report.
+    idempotency_key = models.CharField(max_length=120, blank=True, default="")
     # Set once by the deadline sweep (compare-and-set), so each warning is sent once.
     due_soon_notified_at = models.DateTimeField(null=True, blank=True)
     late_notified_at = models.DateTimeField(null=True, blank=True)
@@ -278,6 +281,13 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("problem report")
         verbose_name_plural = _("problem reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="problems_report_idempotent",
+            )
+        ]
         indexes = [
             models.Index(fields=["unit", "status", "closing_due"]),
             models.Index(fields=["status", "filed_at"]),

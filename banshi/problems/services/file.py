@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,17 +118,29 @@ def report_file(
     private: bool = False,
     reporter_phone: Any = "",
     reporter_name: Any = "",
+    idempotency_key: Any = "",
+    client: str = "",
 ) -> Report:
     """File a report and route it in the same transaction. On the web the actor reports for themselves;
     a hotline operator files a call with the caller's phone (an account with that number becomes the
     reporter, or the number is kept alone); an Open311 client (actor None) may give a phone and a name,
-    kept with the report but never matched to an account."""
+    kept with the report but never matched to an account.
+
+    With an `idempotency_key`, the same filing sent again (a retried request, a form posted twice)
+    returns the first report and writes nothing. The key is the filer's: a user's, or, for a caller
+    without one, that of the `client` named (an Open311 client's API key)."""
     if channel not in Report.Channel.values:
         raise FieldErrors({"channel": _("is not a channel reports come in by")})
     if channel == Report.Channel.WEB and (actor is None or not actor.is_authenticated):
         raise NotFound()
     if channel == Report.Channel.PHONE and not is_operator(actor):
         raise NotFound()
+    key = text_field(idempotency_key, field="idempotency_key", limit=80)
+    if key:
+        owner = f"user:{actor.pk}" if actor is not None else f"client:{client}"
+        key = f"{owner}:{key}"
+        if existing := Report.objects.filter(idempotency_key=key).first():
+            return existing
     errors: dict[str, str] = {}
     found = (
         Category.objects.select_related("tier").filter(code=category, active=True).first()
@@ -168,7 +180,6 @@ def report_file(
         errors |= problem.errors
     if errors or found is None or place is None:
         raise FieldErrors(errors)
-    area, street_text, community_text, address_text, point_lat, point_lng = place
 
     reporter: User | None = None
     if channel == Report.Channel.WEB:
@@ -178,6 +189,41 @@ def report_file(
     elif channel == Report.Channel.PHONE:
         reporter = User.objects.filter(phone=phone).first()
 
+    try:
+        return _file(
+            actor=actor,
+            channel=channel,
+            category=found,
+            text=text,
+            place=place,
+            private=private,
+            reporter=reporter,
+            phone=phone,
+            name=name,
+            key=key,
+        )
+    except IntegrityError:
+        # The same key filed at the same moment by a concurrent request: answer with its report.
+        if key and (existing := Report.objects.filter(idempotency_key=key).first()):
+            return existing
+        raise
+
+
+def _file(
+    *,
+    actor: User | None,
+    channel: str,
+    category: Category,
+    text: str,
+    place: tuple[Area | None, str, str, str, Decimal | None, Decimal | None],
+    private: bool,
+    reporter: User | None,
+    phone: str,
+    name: str,
+    key: str,
+) -> Report:
+    found = category
+    area, street_text, community_text, address_text, point_lat, point_lng = place
     with transaction.atomic():
         now = timezone.now()
         due = tier_deadlines(found.tier, now)
@@ -204,6 +250,7 @@ def report_file(
             closing_due=due.closing,
             deadline_estimated=due.estimated,
             updated_at=now,
+            idempotency_key=key,
         )
         event_record(
             actor=actor,

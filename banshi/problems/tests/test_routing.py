@@ -169,3 +169,35 @@ def test_an_inactive_unit_is_passed_over_for_the_fallback(world):
     world.street_office.save()
     report = file_web(world)
     assert report.unit == world.yuzhong_fallback
+
+
+def test_the_same_filing_sent_again_with_its_key_returns_the_first_report_and_writes_nothing(world):
+    first = file_web(world, idempotency_key="form-token-1")
+    events = Event.objects.count()
+    again = file_web(world, idempotency_key="form-token-1")
+    assert again == first and Report.objects.count() == 1 and Event.objects.count() == events
+    # The key is the filer's own: another resident's identical key files another report.
+    other = report_file(
+        actor=world.other_resident,
+        channel=Report.Channel.WEB,
+        category="roads",
+        description="坑",
+        district="500103",
+        idempotency_key="form-token-1",
+    )
+    assert other != first
+    # A client without a user names itself.
+    calls = [
+        report_file(
+            actor=None,
+            channel=Report.Channel.OPEN311,
+            category="water",
+            description="停水",
+            district=JIANGBEI,
+            idempotency_key="abc",
+            client=client,
+        )
+        for client in ("open311:1", "open311:1", "open311:2")
+    ]
+    assert calls[0] == calls[1] != calls[2]
+    assert calls[0].filed_by is None and calls[0].reporter is None
