@@ -198,3 +198,23 @@ def test_the_timeline_tells_the_resident_every_move_and_public_note_but_no_inter
     staff = report_timeline(view=report_for_viewer(viewer=world.dispatcher, report_id=report.pk))
     assert [item.text for item in staff if not item.public] == ["内部：联系施工方"]
     assert not any("13800000001" in item.text for item in staff)
+
+
+def test_the_queues_and_a_report_view_take_as_many_queries_for_ten_reports_as_for_one(
+    world, django_assert_num_queries
+):
+    from banshi.problems.selectors import report_timeline
+
+    report = file_web(world)
+    now = timezone.now()
+    with django_assert_num_queries(2):
+        rows = unit_queue(user=world.street_officer, now=now)
+        [(row.report.category.tier.code, row.report.unit.name, row.report.district.name) for row in rows]
+    for _ in range(9):
+        file_web(world)
+    with django_assert_num_queries(2):
+        rows = unit_queue(user=world.street_officer, now=now)
+        [(row.report.category.tier.code, row.report.unit.name, row.report.district.name) for row in rows]
+    assert len(rows) == 10
+    with django_assert_num_queries(5):
+        report_timeline(view=report_for_viewer(viewer=world.street_officer, report_id=report.pk))
