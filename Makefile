@@ -80,7 +80,8 @@ test-unit: install
 # that has broken a test that did not fix its own (BANSHI_FROZEN_AT, read by banshi/conftest.py): night,
 # the eve of the National Day holiday, a make-up working Saturday, New Year's Eve (China time).
 CLOCK_TESTS := banshi/worktime banshi/cases/tests/test_sweep.py banshi/cases/tests/test_supervise_pages.py \
-	banshi/cases/tests/test_work_queue.py banshi/remote/tests/test_queue.py banshi/remote/tests/test_booking.py
+	banshi/cases/tests/test_work_queue.py banshi/remote/tests/test_queue.py banshi/remote/tests/test_booking.py \
+	banshi/problems
 CLOCK_MOMENTS := 2026-12-02T02:00 2026-09-30T16:45 2026-10-10T10:00 2026-12-31T23:30
 
 test-clock: install

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "banshi.cases",
     "banshi.certificates",
     "banshi.remote",
+    "banshi.problems",
     "banshi.api",
     "banshi.demo",
 ]

@@ -6,7 +6,8 @@ from banshi.accounts.models import User
 PASSWORD = "banshi-demo"
 RESIDENT_PHONE = "13800000000"
 RESIDENT_NAME = "张丽"
-# username, display name; directory.demo gives each their role.
+# username, display name; directory.demo gives each their role (problems.demo the hotline's and the
+# units').
 STAFF = [
     ("health_officer", "卫健委经办人"),
     ("police_officer", "派出所民警"),
@@ -14,6 +15,10 @@ STAFF = [
     ("hrss_officer", "人社局经办人"),
     ("window_clerk", "综合窗口帮办员"),
     ("supervisor", "督查员"),
+    ("operator", "12345 话务员"),
+    ("dispatcher", "12345 派单员"),
+    ("street_officer", "解放碑街道经办人"),
+    ("water_officer", "重庆水务经办人"),
 ]
 ADMIN = ("admin", "管理员")
 

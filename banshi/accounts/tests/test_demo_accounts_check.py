@@ -33,7 +33,7 @@ def test_every_account_the_demo_creates_is_checked(settings):
 def test_outside_demo_mode_demo_accounts_are_an_error_naming_how_many_and_the_fix(demo_accounts):
     (error,) = demo_accounts_check(databases=["default"])
     assert error.id == "accounts.E001" and error.is_serious()
-    assert error.msg.startswith("8 account(s) still have the demo's published password (banshi-demo)")
+    assert error.msg.startswith("12 account(s) still have the demo's published password (banshi-demo)")
     assert "admin" in error.msg and "window_clerk" in error.msg
     assert "manage.py changepassword USERNAME" in error.hint and "BANSHI_DEMO=1" in error.hint
 
@@ -70,7 +70,7 @@ def test_the_deploy_check_command_refuses_them(demo_accounts):
 def test_the_server_does_not_start_while_a_demo_password_is_in_use(demo_accounts):
     with pytest.raises(SystemCheckError) as refused:
         checks_before_serving()
-    assert "The server does not start" in str(refused.value) and "8 account(s)" in str(refused.value)
+    assert "The server does not start" in str(refused.value) and "12 account(s)" in str(refused.value)
     User.objects.filter(username__in=demo_usernames()).delete()
     checks_before_serving()
 

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from banshi.accounts.models import User
 from banshi.directory.models import Membership, Window
+from banshi.problems.models import Category, HotlineMember, Report, RoutingRule, Unit, UnitMember
 from banshi.remote.models import VideoHours
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,10 @@ LOGINS = """Demo logins (password: banshi-demo):
   hrss_officer       hrss_officer
   window_clerk       window_clerk
   supervisor         supervisor
+  operator           operator
+  dispatcher         dispatcher
+  street_officer     street_officer
+  water_officer      water_officer
   admin              admin  (/admin/)
 """
 
@@ -46,6 +51,10 @@ def test_the_demo_creates_every_login_it_prints_and_a_second_run_changes_nothing
         "hrss_officer",
         "window_clerk",
         "supervisor",
+        "operator",
+        "dispatcher",
+        "street_officer",
+        "water_officer",
         "admin",
     }
     assert all(user.check_password("banshi-demo") for user in users.values())
@@ -63,12 +72,31 @@ def test_the_demo_creates_every_login_it_prints_and_a_second_run_changes_nothing
     }
     video = Window.objects.get(kind=Window.Kind.VIDEO)
     assert VideoHours.objects.filter(window=video, capacity=2, slot_minutes=15).count() == 10
+    assert set(HotlineMember.objects.values_list("user__username", "role")) == {
+        ("operator", "operator"),
+        ("dispatcher", "dispatcher"),
+    }
+    assert set(UnitMember.objects.values_list("user__username", "unit__code")) == {
+        ("street_officer", "jiefangbei"),
+        ("water_officer", "cq_water"),
+    }
+    # Every category of the demo has a unit in each of its two districts, by rule or fallback.
+    assert Category.objects.count() == 12
+    assert RoutingRule.objects.filter(category__isnull=True).count() == 2
+    reports = Report.objects.order_by("id")
+    assert [(r.channel, r.unit.code, r.reporter.username) for r in reports] == [
+        ("web", "jiefangbei", "13800000000"),
+        ("phone", "cq_water", "13800000000"),
+    ]
 
     counts = (
         User.objects.count(),
         Membership.objects.count(),
         Window.objects.count(),
         VideoHours.objects.count(),
+        Unit.objects.count(),
+        RoutingRule.objects.count(),
+        Report.objects.count(),
     )
     assert seed() == LOGINS
     assert (
@@ -76,4 +104,7 @@ def test_the_demo_creates_every_login_it_prints_and_a_second_run_changes_nothing
         Membership.objects.count(),
         Window.objects.count(),
         VideoHours.objects.count(),
+        Unit.objects.count(),
+        RoutingRule.objects.count(),
+        Report.objects.count(),
     ) == counts

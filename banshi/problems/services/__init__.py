@@ -1,0 +1,19 @@
+from banshi.problems.services.duplicate import report_mark_duplicate
+from banshi.problems.services.file import report_file
+from banshi.problems.services.handle import report_close, report_contact, report_note, report_sign
+from banshi.problems.services.resident import report_callback, report_follow, report_reopen
+from banshi.problems.services.route import report_route, report_send_back
+
+__all__ = [
+    "report_callback",
+    "report_close",
+    "report_contact",
+    "report_file",
+    "report_follow",
+    "report_mark_duplicate",
+    "report_note",
+    "report_reopen",
+    "report_route",
+    "report_send_back",
+    "report_sign",
+]
