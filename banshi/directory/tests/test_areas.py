@@ -21,6 +21,13 @@ from banshi.directory.selectors import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _directory():
+    """The directory as the session loaded it, or again after a transactional test emptied the tables."""
+    if not Area.objects.filter(kind=Area.Kind.COMMUNITY).exists():
+        load()
+
+
 def load(*args: str) -> str:
     out = io.StringIO()
     call_command("load_directory", *args, stdout=out)
