@@ -20,7 +20,10 @@ SUBDISTRICT_FILES = (
     ("chongqing-communities.csv", Area.Kind.COMMUNITY, 12, (Area.Kind.STREET,)),
 )
 BATCH = 1000
-NOUNS = {Area.Kind.STREET: "streets and townships", Area.Kind.COMMUNITY: "communities and villages"}
+NOUNS: dict[str, str] = {
+    Area.Kind.STREET: "streets and townships",
+    Area.Kind.COMMUNITY: "communities and villages",
+}
 
 
 class Command(BaseCommand):
@@ -78,7 +81,7 @@ def load_subdistricts(data: Path = DATA) -> dict[str, int]:
 
 
 def _load_subdistricts(data: Path) -> dict[str, int]:
-    counts = {}
+    counts: dict[str, int] = {}
     for filename, kind, length, parent_kinds in SUBDISTRICT_FILES:
         parents = dict(Area.objects.filter(kind__in=parent_kinds).values_list("code", "id"))
         existing = {
