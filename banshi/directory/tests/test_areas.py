@@ -151,3 +151,33 @@ def test_the_lineage_of_a_place_names_each_level_or_nothing(django_assert_num_qu
     assert area_lineage(code="500103") == lineage[:1]
     for code in ("", "500000", "5001030", "500103999", "500103999001", "11010100100x", "110101001001"):
         assert area_lineage(code=code) == [], code
+
+
+# --- the areas one level below, for a form's selects ----------------------------------------------------
+
+
+def test_the_children_of_an_area_are_answered_as_json_for_anyone_and_may_be_cached(client):
+    body = client.get("/areas/children/", {"parent": "500103"})
+    assert body.status_code == 200 and "public" in body["Cache-Control"]
+    answer = body.json()
+    assert answer["parent"] == "500103"
+    assert answer["areas"][0] == {"code": "500103001", "name": "七星岗街道"} and len(answer["areas"]) == 11
+    assert len(client.get("/areas/children/").json()["areas"]) == 38  # no parent: the districts
+    assert len(client.get("/areas/children/", {"street": "500103001"}).json()["areas"]) == 8
+    for unknown in ("999999", "5001030010031", "<script>", "500103001003"):
+        assert client.get("/areas/children/", {"parent": unknown}).json()["areas"] == []
+    assert client.post("/areas/children/", {"parent": "500103"}).status_code == 405
+
+
+def test_the_options_of_the_level_below_fill_a_select_with_one_marked(client):
+    html = client.get(
+        "/areas/options/", {"district": "500103", "selected": "500103003"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert html.startswith('<option value="">Choose</option>')
+    assert html.count("<option") == 12
+    assert '<option value="500103003" selected>解放碑街道</option>' in html
+    assert '<option value="500103001">七星岗街道</option>' in html
+    empty = client.get("/areas/options/", {"street": ""}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert empty.strip() == '<option value="">None to choose</option>'
+    escaped = client.get("/areas/options/", {"parent": '"><b>'}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<b>" not in escaped and escaped.count("<option") == 1
