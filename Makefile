@@ -112,8 +112,8 @@ lint: install
 messages: install
 	cd banshi && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
 
-# The front end's npm packages (vendor.toml) into banshi/static/vendor/, hashes checked; the result is
-# committed, so only a change of vendor.toml needs this (and npm).
+# The front end's npm packages (vendor.toml) into banshi/static/vendor/, and its data extracts into their
+# folders, hashes checked; the result is committed, so only a change of vendor.toml needs this (and npm).
 vendor:
 	bin/vendor
 

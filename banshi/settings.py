@@ -18,6 +18,7 @@ from banshi.lib.env import (
     env_office_hours,
     env_secret,
     env_str,
+    env_tile_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -209,6 +210,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# The maps' tile server (ui/components/_map.html), as Leaflet takes it: an http(s) URL with {z}, {x} and
+# {y}, e.g. "https://tiles.example.gov.cn/{z}/{x}/{y}.png", and the attribution its licence asks for.
+# Empty (the default, and on a closed network): the maps draw Chongqing's district outlines, vendored,
+# instead. The server's origin is added to the images the CSP allows.
+MAP_TILE_URL, _tile_origin = env_tile_url("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+if _tile_origin:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tile_origin)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

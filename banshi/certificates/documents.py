@@ -75,4 +75,7 @@ def document_context(certificate: Certificate) -> dict[str, Any]:
 def _area_names(spec: BundleDef, keys: list[str]) -> dict[str, str]:
     if not any(spec.fields[key].type == "area" for key in keys if key in spec.fields):
         return {}
-    return dict(Area.objects.values_list("code", "name"))
+    # An area field holds a district or county: the streets and communities below them are not read.
+    return dict(
+        Area.objects.exclude(kind__in=[Area.Kind.STREET, Area.Kind.COMMUNITY]).values_list("code", "name")
+    )

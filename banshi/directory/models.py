@@ -5,14 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Area(models.Model):
-    """An administrative area identified by its GB/T 2260 region code."""
+    """An administrative area identified by its region code: GB/T 2260's six digits down to the districts
+    and counties, nine for a street or township (街道/乡镇) and twelve for a community or village (社区/村),
+    as the statistical division codes extend them."""
 
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("municipality")
         DISTRICT = "district", _("district")
         COUNTY = "county", _("county")
+        STREET = "street", _("street or township")
+        COMMUNITY = "community", _("community or village")
 
-    code = models.CharField(_("GB/T 2260 code"), max_length=6, unique=True)
+    code = models.CharField(_("region code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(

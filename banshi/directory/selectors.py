@@ -90,6 +90,67 @@ def area_codes() -> frozenset[str]:
     )
 
 
+def streets_of(*, district_code: str) -> list[tuple[str, str]]:
+    """The streets and townships (街道/乡镇) of a district or county, as (code, name) in code order;
+    empty for a code that is not a district's or a county's. Kept like the other reference data."""
+    return _cached(
+        f"streets:{district_code}",
+        lambda: _children(district_code, Area.Kind.STREET, (Area.Kind.DISTRICT, Area.Kind.COUNTY)),
+    )
+
+
+def communities_of(*, street_code: str) -> list[tuple[str, str]]:
+    """The communities and villages (社区/村) of a street or township, as (code, name) in code order;
+    empty for a code that is not a street's. Kept like the other reference data."""
+    return _cached(
+        f"communities:{street_code}",
+        lambda: _children(street_code, Area.Kind.COMMUNITY, (Area.Kind.STREET,)),
+    )
+
+
+def _children(parent_code: str, kind: str, parent_kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    rows = Area.objects.filter(kind=kind, parent__code=parent_code, parent__kind__in=parent_kinds)
+    return list(rows.order_by("code").values_list("code", "name"))
+
+
+def area_choices(*, parent_code: str = "") -> list[tuple[str, str]]:
+    """The choices of a place picked level by level (district → street or township → community or
+    village): the districts and counties with no parent, else the areas one level below `parent_code`
+    (empty when there are none, or the code is unknown)."""
+    if not parent_code:
+        return _cached("district_choices", district_choices)
+    if len(parent_code) == 6:
+        return streets_of(district_code=parent_code)
+    if len(parent_code) == 9:
+        return communities_of(street_code=parent_code)
+    return []
+
+
+AREA_LEVELS = (6, 9, 12)  # the lengths of a district's, a street's and a community's codes
+
+
+def area_lineage(*, code: str) -> list[tuple[str, str, str]]:
+    """A place from its district or county down to the area of `code`, as (code, name, kind): one
+    query. Empty when `code` is not that of a district, a county, a street or a community, or when a
+    level between is missing, so a form can check that a community picked is in the street picked
+    (`lineage[1][0] == street`) and that the place is in Chongqing."""
+    if len(code) not in AREA_LEVELS or not code.isdigit():
+        return []
+    codes = [code[:length] for length in AREA_LEVELS if length <= len(code)]
+    found = {
+        row[0]: row
+        for row in Area.objects.filter(code__in=codes).values_list("code", "name", "kind", "parent__code")
+    }
+    lineage: list[tuple[str, str, str]] = []
+    expected = ((Area.Kind.DISTRICT, Area.Kind.COUNTY), (Area.Kind.STREET,), (Area.Kind.COMMUNITY,))
+    for level, part in enumerate(codes):
+        row = found.get(part)
+        if row is None or row[2] not in expected[level] or (level and row[3] != codes[level - 1]):
+            return []
+        lineage.append((row[0], row[1], row[2]))
+    return lineage
+
+
 def agency_ids_by_code() -> dict[str, int]:
     return _cached("agency_ids", lambda: dict(Agency.objects.values_list("code", "id")))
 

@@ -105,3 +105,18 @@ def env_json_list(name: str, default: list[Any]) -> list[Any]:
     if not isinstance(value, list):
         raise ImproperlyConfigured(f"{name} must be a JSON list, not {type(value).__name__}")
     return value
+
+
+def env_tile_url(name: str) -> tuple[str, str]:
+    """A map tile server's URL as Leaflet takes it (`https://tiles.example/{z}/{x}/{y}.png`) and its origin
+    (`https://tiles.example`), which the CSP must allow images from; ("", "") when unset or empty."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return "", ""
+    origin = re.match(r"(https?://[A-Za-z0-9.-]+(:\d+)?)/\S*$", raw)
+    if origin is None or not all(f"{{{part}}}" in raw for part in "zxy"):
+        raise ImproperlyConfigured(
+            f"{name} must be an http(s) URL with {{z}}, {{x}} and {{y}}, like "
+            f"https://tiles.example/{{z}}/{{x}}/{{y}}.png, not {raw!r}"
+        )
+    return raw, origin.group(1)

@@ -30,4 +30,7 @@ def site(request: HttpRequest) -> dict[str, object]:
         # What a file input refuses before sending (static/js/site.js), as the server would after.
         "upload_max_bytes": settings.MATERIAL_MAX_BYTES,
         "upload_max_mb": settings.MATERIAL_MAX_BYTES // (1024 * 1024),
+        # The maps' tile server; empty: they draw the district outlines (components/_map.html).
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }

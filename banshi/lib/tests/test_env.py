@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from banshi.lib.env import env_bool, env_int, env_json_list, env_list
+from banshi.lib.env import env_bool, env_int, env_json_list, env_list, env_tile_url
 
 
 @pytest.mark.parametrize("raw", ["1", "true", "TRUE", " yes ", "on"])
@@ -47,3 +47,31 @@ def test_a_malformed_number_or_json_list_fails_loudly(monkeypatch):
 def test_a_list_drops_blanks_around_commas(monkeypatch):
     monkeypatch.setenv("BANSHI_HOSTS", " a.example , ,b.example,")
     assert env_list("BANSHI_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_a_tile_server_url_gives_its_origin_for_the_csp(monkeypatch):
+    monkeypatch.setenv("MAP_TILE_URL", " https://tiles.example.gov.cn:8443/osm/{z}/{x}/{y}.png ")
+    assert env_tile_url("MAP_TILE_URL") == (
+        "https://tiles.example.gov.cn:8443/osm/{z}/{x}/{y}.png",
+        "https://tiles.example.gov.cn:8443",
+    )
+    monkeypatch.setenv("MAP_TILE_URL", "")
+    assert env_tile_url("MAP_TILE_URL") == ("", "")
+    monkeypatch.delenv("MAP_TILE_URL")
+    assert env_tile_url("MAP_TILE_URL") == ("", "")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "tiles.example/{z}/{x}/{y}.png",  # no scheme
+        "ftp://tiles.example/{z}/{x}/{y}.png",
+        "https://tiles.example/{z}/{x}.png",  # no {y}
+        "https://tiles.example; script-src *//{z}/{x}/{y}.png",  # would widen the CSP
+        "https://{s}.tiles.example/{z}/{x}/{y}.png",  # an origin the CSP cannot name
+    ],
+)
+def test_a_malformed_tile_server_url_fails_loudly(monkeypatch, raw):
+    monkeypatch.setenv("MAP_TILE_URL", raw)
+    with pytest.raises(ImproperlyConfigured, match="MAP_TILE_URL must be an http"):
+        env_tile_url("MAP_TILE_URL")
