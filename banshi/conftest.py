@@ -312,8 +312,28 @@ ANSWERS = {
 }
 
 
+_birth_anchor: list[datetime] = []
+
+
+def _births_from() -> datetime:
+    """The moment the test's babies are born two days before: fixed once a test asks, so that babies
+    numbered apart stay apart while the real clock passes a minute between two submissions; taken
+    again when the clock is frozen or moved more than an hour away."""
+    now = timezone.localtime()
+    if not _birth_anchor or abs(now - _birth_anchor[0]) > timedelta(hours=1):
+        _birth_anchor[:] = [now]
+    return _birth_anchor[0]
+
+
+@pytest.fixture(autouse=True)
+def _births_anchored_per_test():
+    _birth_anchor.clear()
+    yield
+    _birth_anchor.clear()
+
+
 def newborn_values(**overrides) -> dict:
-    birth = timezone.localtime() - timedelta(days=2)
+    birth = _births_from() - timedelta(days=2)
     values = {
         "newborn.name": "王小明",
         "newborn.sex": "male",
@@ -340,7 +360,7 @@ def newborn_values(**overrides) -> dict:
 def another_baby(number: int, **overrides) -> dict:
     """`newborn_values()` for the `number`-th other baby of the same parents: a name of Han digits
     (names take no digits) and a birth `number` minutes earlier (one baby, one application)."""
-    birth = timezone.localtime() - timedelta(days=2, minutes=number)
+    birth = _births_from() - timedelta(days=2, minutes=number)
     name = "孩子" + "".join("零一二三四五六七八九"[int(digit)] for digit in str(number))
     return newborn_values(
         **{"newborn.name": name, "newborn.birth_datetime": birth.strftime("%Y-%m-%d %H:%M"), **overrides}
