@@ -18,8 +18,12 @@ ZH_HANT_TABLE = "zh-hant.json"
 
 
 def zh_hant_table(directory: Path) -> dict[str, str]:
-    path = directory / ZH_HANT_TABLE
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    """The shipped table, with the one beside the files in `directory` (if any) over it."""
+    table: dict[str, str] = {}
+    for path in dict.fromkeys([BUNDLES_DIR / ZH_HANT_TABLE, directory / ZH_HANT_TABLE]):
+        if path.exists():
+            table.update(json.loads(path.read_text(encoding="utf-8")))
+    return table
 
 
 def with_zh_hant(node: object, table: dict[str, str]) -> object:
