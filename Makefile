@@ -110,7 +110,8 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 messages: install
-	cd banshi && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
+	cd banshi && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete
+	$(PY) bin/hant
 
 # The front end's npm packages (vendor.toml) into banshi/static/vendor/, and its data extracts into their
 # folders, hashes checked; the result is committed, so only a change of vendor.toml needs this (and npm).

@@ -221,7 +221,9 @@ if _tile_origin:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tile_origin)
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# zh-hant is made from zh-hans (bin/hant); LocaleMiddleware gives it to zh-TW, zh-HK and zh-MO browsers
+# through Django's language fallbacks, and zh-hans to zh-CN and zh-SG.
+LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "banshi" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"

@@ -48,6 +48,8 @@ class Agency(models.Model):
 
     @property
     def name(self) -> str:
+        # An office's official name: in Chinese as it is registered (also on zh-hant pages), like the
+        # areas' GB/T 2260 names and the ethnic groups' stored values.
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from banshi.catalog.definition import BundleError
 from banshi.catalog.loader import BUNDLES_DIR, read_bundle_file
@@ -209,3 +210,33 @@ def test_keys_and_options_longer_than_the_api_takes_are_refused(tmp_path):
     assert "at most 60 characters" in problems_of(tmp_path, data)
     data = broken(**{f"questions/collector/options/{long}": {"zh-hans": "长"}})
     assert f"option '{long}' must be 1 to 60 characters" in problems_of(tmp_path, data)
+
+
+def test_a_bundle_text_without_zh_hant_takes_it_from_the_table_beside_the_files_and_a_written_one_wins(
+    tmp_path,
+):
+    data = broken(**{"name": {"zh-hans": "新生儿出生一件事", "en": "Newborn birth"}})
+    data["summary"] = {"zh-hans": "一个窗口", "zh-hant": "一個視窗"}
+    (tmp_path / "zh-hant.json").write_text(
+        '{"新生儿出生一件事": "新生兒出生一件事", "一个窗口": "一個窗口"}', encoding="utf-8"
+    )
+    bundle = read_bundle_file(write_bundle(tmp_path, data, "newborn"))
+    assert bundle.name.zh_hant == "新生兒出生一件事"
+    assert bundle.summary.zh_hant == "一個視窗"  # written in the file: the table does not replace it
+    with translation.override("zh-hant"):
+        assert str(bundle.name) == "新生兒出生一件事"
+
+
+def test_bundle_files_elsewhere_use_the_shipped_table_and_a_text_not_in_it_shows_the_simplified(tmp_path):
+    data = broken(**{"name": {"zh-hans": "一个新的一件事"}})
+    bundle = read_bundle_file(write_bundle(tmp_path, data, "newborn"))
+    assert bundle.name.zh_hant == ""
+    assert bundle.summary.zh_hant.startswith("一張表單")
+    with translation.override("zh-hant"):
+        assert str(bundle.name) == "一个新的一件事"
+
+
+def test_the_shipped_bundles_have_traditional_chinese_for_every_text():
+    bundle = read_bundle_file(BUNDLES_DIR / "newborn.yaml")
+    assert bundle.name.zh_hant == "新生兒出生一件事"
+    assert all(option.zh_hant for option in bundle.questions["register_with"].options.values())
