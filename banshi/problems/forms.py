@@ -21,8 +21,10 @@ from banshi.ui.forms import NamedErrorsForm
 def category_choices() -> list[tuple[str, Any]]:
     """The open categories grouped by tier (an emergency first), for a select with optgroups."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    for category in Category.objects.filter(active=True).select_related("tier").order_by(
-        "tier__position", "position", "code"
+    for category in (
+        Category.objects.filter(active=True)
+        .select_related("tier")
+        .order_by("tier__position", "position", "code")
     ):
         groups.setdefault(category.tier.name, []).append((category.code, category.name))
     return [("", _("Choose a category")), *groups.items()]
@@ -103,7 +105,12 @@ class PlaceForm(NamedErrorsForm):
         options = reverse("directory:area_options")
         for name, below in (("district", "street"), ("street", "community")):
             self.fields[name].widget.attrs.update(
-                {"hx-get": options, "hx-target": f"#id_{below}", "hx-trigger": "change", "hx-swap": "innerHTML"}
+                {
+                    "hx-get": options,
+                    "hx-target": f"#id_{below}",
+                    "hx-trigger": "change",
+                    "hx-swap": "innerHTML",
+                }
             )
 
     def clean_lat(self) -> Decimal | None:
@@ -132,7 +139,10 @@ class PlaceForm(NamedErrorsForm):
     def place(self) -> dict[str, Any]:
         """The place as `report_file` takes it: the street's and the community's names."""
         data = self.cleaned_data
-        names = {code: name for code, name, _kind in area_lineage(code=data.get("community") or data.get("street") or "")}
+        names = {
+            code: name
+            for code, name, _kind in area_lineage(code=data.get("community") or data.get("street") or "")
+        }
         return {
             "district": data.get("district") or None,
             "street": names.get(data.get("street", ""), ""),
@@ -156,12 +166,16 @@ class DetailsForm(PlaceForm):
     photos = PhotosField(
         label=gettext_lazy("Photos"),
         required=False,
-        help_text=gettext_lazy("Up to 6 photos, JPEG, PNG or WebP, each up to 10 MB. Their location data is removed."),
+        help_text=gettext_lazy(
+            "Up to 6 photos, JPEG, PNG or WebP, each up to 10 MB. Their location data is removed."
+        ),
     )
     private = forms.BooleanField(
         label=gettext_lazy("Keep this report private"),
         required=False,
-        help_text=gettext_lazy("A private report is not shown on the public map; the unit handling it still sees it."),
+        help_text=gettext_lazy(
+            "A private report is not shown on the public map; the unit handling it still sees it."
+        ),
     )
     token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
@@ -184,7 +198,10 @@ class CallbackForm(NamedErrorsForm):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=gettext_lazy("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -193,7 +210,11 @@ class MapFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
-        choices=[("", gettext_lazy("Open and solved")), ("open", gettext_lazy("Open")), ("solved", gettext_lazy("Solved"))],
+        choices=[
+            ("", gettext_lazy("Open and solved")),
+            ("open", gettext_lazy("Open")),
+            ("solved", gettext_lazy("Solved")),
+        ],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

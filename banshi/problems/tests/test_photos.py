@@ -141,13 +141,17 @@ def test_a_bad_photo_among_several_names_its_position_and_keeps_none_of_them(wor
         report_photos_add(actor=world.resident, report_id=report.pk, files=files)
     assert refused.value.errors == {"photos": "is not a JPEG, PNG or WebP photo (photo 2)"}
     assert not Photo.objects.exists()
-    assert not any(settings.PROBLEM_PHOTOS_DIR.rglob("*.jpg")) if settings.PROBLEM_PHOTOS_DIR.exists() else True
+    assert (
+        not any(settings.PROBLEM_PHOTOS_DIR.rglob("*.jpg")) if settings.PROBLEM_PHOTOS_DIR.exists() else True
+    )
 
 
 def test_another_resident_cannot_add_photos_to_a_report(world):
     report = file_web(world)
     with pytest.raises(NotFound):
-        report_photos_add(actor=world.other_resident, report_id=report.pk, files=[upload(image_bytes("JPEG"))])
+        report_photos_add(
+            actor=world.other_resident, report_id=report.pk, files=[upload(image_bytes("JPEG"))]
+        )
     assert not Photo.objects.exists()
 
 
@@ -159,7 +163,10 @@ def test_closure_photos_are_the_handling_units_not_the_residents(world):
         )
     with pytest.raises(Conflict):  # not signed for yet
         report_photos_add(
-            actor=world.street_officer, report_id=report.pk, files=[upload(image_bytes("JPEG"))], kind="closure"
+            actor=world.street_officer,
+            report_id=report.pk,
+            files=[upload(image_bytes("JPEG"))],
+            kind="closure",
         )
     Report.objects.filter(pk=report.pk).update(status=Report.Status.CONTACTED)
     [photo] = report_photos_add(

@@ -145,7 +145,11 @@ def _file(request: AuthenticatedHttpRequest) -> HttpResponse:
 def my_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [
-        {"report": report, "due": report.current_due(), "overdue": (due := report.current_due()) is not None and due < now}
+        {
+            "report": report,
+            "due": report.current_due(),
+            "overdue": (due := report.current_due()) is not None and due < now,
+        }
         for report in reports_of_resident(user=request.user)
     ]
     return render(request, "problems/my_reports.html", {"rows": rows})
