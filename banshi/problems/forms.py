@@ -4,7 +4,7 @@ reopening and the callback answer."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.urls import reverse
@@ -93,14 +93,18 @@ class PlaceForm(NamedErrorsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices()
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices()
         data = self.data if self.is_bound else self.initial
         district = str(data.get("district", "") or "")[:12]
         street = str(data.get("street", "") or "")[:12]
         none = [("", _("Choose"))]
-        self.fields["district"].choices = none + area_choices()
-        self.fields["street"].choices = none + (area_choices(parent_code=district) if district else [])
-        self.fields["community"].choices = none + (area_choices(parent_code=street) if street else [])
+        cast(forms.ChoiceField, self.fields["district"]).choices = none + area_choices()
+        cast(forms.ChoiceField, self.fields["street"]).choices = none + (
+            area_choices(parent_code=district) if district else []
+        )
+        cast(forms.ChoiceField, self.fields["community"]).choices = none + (
+            area_choices(parent_code=street) if street else []
+        )
         # With JavaScript, picking a level fills the select below it (directory's `/areas/options/`).
         options = reverse("directory:area_options")
         for name, below in (("district", "street"), ("street", "community")):
@@ -219,7 +223,7 @@ class MapFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("All categories"))] + [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("All categories"))] + [
             (category.code, category.name) for category in Category.objects.filter(active=True)
         ]
 

@@ -2,13 +2,12 @@
 shown the open report of the same kind nearby before sending theirs."""
 
 import importlib
-import io
 import os
 
 import pytest
 from django.apps import apps as django_apps
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from banshi.problems.models import Photo, Report, Tier
 from banshi.problems.tests.conftest import file_web

@@ -31,7 +31,7 @@ def problem_map(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     query = "&".join(f"{key}={value}" for key, value in filters.items() if value)
     pins_url = reverse("problems:map_json") + (f"?{query}" if query else "")
-    pins = map_pins(**filters, limit=LIST_LIMIT)
+    pins = map_pins(category=filters["category"], status=filters["status"], limit=LIST_LIMIT)
     return render(request, "problems/map.html", {"form": form, "pins_url": pins_url, "pins": pins})
 
 
@@ -39,6 +39,7 @@ def problem_map(request: HttpRequest) -> HttpResponse:
 def problem_map_json(request: HttpRequest) -> JsonResponse:
     """`GET /problems/map.json?category=CODE&status=open|solved`: at most 500 pins, the newest first."""
     filters = MapFilterForm(request.GET).filters()
-    response = JsonResponse([_pin_json(pin) for pin in map_pins(**filters)], safe=False)
+    pins = map_pins(category=filters["category"], status=filters["status"])
+    response = JsonResponse([_pin_json(pin) for pin in pins], safe=False)
     response["Cache-Control"] = "public, max-age=60"
     return response

@@ -193,7 +193,7 @@ def _render_report(
         "can_callback": own and report.status == Report.Status.CLOSED,
         "callback_form": callback_form or CallbackForm(),
         "callback": report.callbacks.order_by("-created_at", "-id").first() if own else None,
-        "errors": form_error_summary(reopen_form or callback_form) if (reopen_form or callback_form) else [],
+        "errors": form_error_summary(bound) if (bound := reopen_form or callback_form) else [],
     }
     return render(request, "problems/report_detail.html", context, status=status)
 
