@@ -290,3 +290,20 @@ def test_the_menu_offers_residents_to_report_a_problem(client, world):
     client.force_login(world.resident)
     text = client.get("/", **EN).content.decode()
     assert 'href="/problems/report/"' in text and 'href="/problems/mine/"' in text
+
+
+def test_without_javascript_the_update_button_fills_the_streets_of_the_district_chosen(client, world):
+    from banshi.directory.selectors import streets_of
+
+    street_code, street_name = streets_of(district_code=YUZHONG)[0]
+    client.force_login(world.resident)
+    response = client.post(
+        "/problems/report/",
+        {"step": "place", "action": "areas", "category": "roads", "district": YUZHONG},
+        **EN,
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f'<option value="{street_code}">{street_name}</option>' in text
+    assert 'class="error-summary"' not in text
+    assert not Report.objects.exists()
