@@ -35,6 +35,9 @@ def test_a_resident_reports_with_a_pin_and_a_photo_and_is_shown_the_same_problem
     Image.new("RGB", (120, 90), (90, 90, 90)).save(photo, "JPEG")
 
     page = new_page(browser, live_server.url)
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
     page.goto("/accounts/login/")
     page.fill("#id_username", world.other_resident.username)
     page.fill("#id_password", "a password")
@@ -73,6 +76,7 @@ def test_a_resident_reports_with_a_pin_and_a_photo_and_is_shown_the_same_problem
     assert Photo.objects.filter(report=report).count() == 1
     natural = page.locator("#photos img").evaluate("img => img.naturalWidth")
     assert natural == 120
+    assert problems == []  # no script error, nothing the CSP refused
 
 
 def test_picking_the_district_fills_the_streets_and_a_street_its_communities(
