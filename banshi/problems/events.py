@@ -27,6 +27,8 @@ class EventType(StrEnum):
     REPORT_CALLED_BACK = "problem.called_back"
     REPORT_MARKED_DUPLICATE = "problem.marked_duplicate"
     REPORT_FOLLOWED = "problem.followed"
+    REPORT_UNFOLLOWED = "problem.unfollowed"
+    REPORT_PHOTOS_ADDED = "problem.photos_added"
     REPORT_DUE_SOON = "problem.due_soon"
     REPORT_LATE = "problem.late"
     REFERENCE_SAVED = "problems.reference_saved"

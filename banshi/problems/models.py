@@ -433,3 +433,31 @@ class Follower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows {self.report_id}"
+
+
+class Photo(models.Model):
+    """A photo of a report: the resident's of the problem, or the unit's of what was done. Stored
+    re-encoded as a JPEG without its metadata (no EXIF, so no GPS), outside the web root, and served only
+    to those who may see the report."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("photo of the problem")
+        CLOSURE = "closure", _("photo of what was done")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    path = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["report_id", "created_at", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        indexes = [models.Index(fields=["report", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: photo {self.pk}"

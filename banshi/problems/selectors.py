@@ -16,7 +16,16 @@ from banshi.audit.models import Event
 from banshi.lib.personal import mask_name, mask_phone
 from banshi.problems.deadlines import due_flags
 from banshi.problems.events import TIMELINE, EventType
-from banshi.problems.models import Category, HotlineMember, Note, Report, Unit, UnitMember
+from banshi.problems.models import (
+    Category,
+    Follower,
+    HotlineMember,
+    Note,
+    Photo,
+    Report,
+    Unit,
+    UnitMember,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -253,3 +262,59 @@ def report_timeline(*, view: ReportView) -> list[TimelineItem]:
         items.append(TimelineItem(event.created_at, str(TIMELINE[event.event_type]) % names))
     items += [TimelineItem(note.created_at, note.text, note.public) for note in view.notes]
     return sorted(items, key=lambda item: item.at)
+
+
+MAP_PIN_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class MapPin:
+    lat: float
+    lng: float
+    number: str
+    category: str
+    status: str  # "open" or "solved"
+
+
+def map_pins(*, category: str = "", status: str = "", limit: int = MAP_PIN_LIMIT) -> list[MapPin]:
+    """The public map's pins: open and solved reports with a point, never a private one nor a duplicate,
+    the newest first and at most `limit`. `status` "open" or "solved" keeps one of the two."""
+    statuses = {"open": Report.OPEN, "solved": Report.DONE}.get(status, Report.OPEN + Report.DONE)
+    reports = Report.objects.filter(
+        private=False, status__in=statuses, lat__isnull=False, lng__isnull=False
+    ).select_related("category")
+    if category:
+        reports = reports.filter(category__code=category)
+    rows = reports.order_by("-filed_at", "-id")[: max(0, min(limit, MAP_PIN_LIMIT))]
+    return [
+        MapPin(
+            lat=float(report.lat),
+            lng=float(report.lng),
+            number=report.number,
+            category=report.category.name,
+            status="open" if report.status in Report.OPEN else "solved",
+        )
+        for report in rows
+        if report.lat is not None and report.lng is not None
+    ]
+
+
+def photos_of(*, view: ReportView) -> list[Photo]:
+    return list(Photo.objects.filter(report=view.report).order_by("created_at", "id"))
+
+
+def photo_for_viewer(*, viewer: User | AnonymousUser, photo_id: int) -> Photo | None:
+    """A photo, to whoever may see its report (`report_for_viewer`); None to anyone else."""
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is None or report_for_viewer(viewer=viewer, report_id=photo.report_id) is None:
+        return None
+    return photo
+
+
+def is_following(*, user: User | AnonymousUser, report: Report) -> bool:
+    return user.is_authenticated and Follower.objects.filter(report=report, user=user).exists()
+
+
+def report_by_number(*, number: str) -> int | None:
+    """The id of the report of a reference number, or None."""
+    return Report.objects.filter(number=number[:24]).values_list("pk", flat=True).first()
