@@ -253,3 +253,60 @@ def report_timeline(*, view: ReportView) -> list[TimelineItem]:
         items.append(TimelineItem(event.created_at, str(TIMELINE[event.event_type]) % names))
     items += [TimelineItem(note.created_at, note.text, note.public) for note in view.notes]
     return sorted(items, key=lambda item: item.at)
+
+
+# --- the staff pages' reads -----------------------------------------------------------------------------
+
+# A closed report whose resident has not answered the callback in this long is called back by staff.
+CALLBACK_AFTER = timedelta(days=7)
+
+
+def report_id_by_number(*, number: str) -> int | None:
+    if not isinstance(number, str) or len(number) > 24:
+        return None
+    return Report.objects.filter(number=number).values_list("pk", flat=True).first()
+
+
+def is_hotline_member(*, user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and HotlineMember.objects.filter(user=user).exists()
+
+
+def category_choices(*, query: str = "") -> list[tuple[str, str]]:
+    """The categories open for reports, as (code, name), those whose name or code holds `query`."""
+    categories = Category.objects.filter(active=True).order_by("position", "code")
+    query = query.strip()[:40]
+    if query:
+        categories = categories.filter(
+            Q(name_zh__icontains=query) | Q(name_en__icontains=query) | Q(code__icontains=query)
+        )
+    return [(category.code, category.name) for category in categories]
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    return [(unit.code, unit.name) for unit in Unit.objects.filter(active=True).order_by("code")]
+
+
+def resident_by_phone(*, phone: str) -> User | None:
+    """The account with this mobile number (as a call's reporter becomes it), or None."""
+    from banshi.accounts.models import User
+
+    if not phone:
+        return None
+    return User.objects.filter(phone=phone, is_active=True).first()
+
+
+def callbacks_due(*, user: User | AnonymousUser, now: datetime, limit: int = QUEUE_LIMIT) -> list[Report]:
+    """Closed reports the resident has not called back in 7 days, the longest waiting first: for the
+    hotline's staff all of them, for a unit's officers those their units coordinate."""
+    reports = Report.objects.filter(status=Report.Status.CLOSED, closed_at__lte=now - CALLBACK_AFTER)
+    if not is_hotline_member(user=user):
+        units = unit_ids_for_officer(user=user)
+        if not units:
+            return []
+        reports = reports.filter(coordinator_id__in=units)
+    return list(reports.select_related("category", "district", "unit").order_by("closed_at", "id")[:limit])
+
+
+def may_call_back(*, user: User | AnonymousUser, report: Report) -> bool:
+    """Staff who may record a phone callback (report_callback): the hotline, the coordinating unit."""
+    return is_hotline_member(user=user) or report.coordinator_id in unit_ids_for_officer(user=user)
