@@ -214,4 +214,4 @@ def staff_roles(*, user: User | AnonymousUser) -> set[str]:
         if role == Membership.Role.CLERK and window_id is None:
             continue
         roles.add(role)
-    return roles | {place.role for place in provided_places(user=user)}
+    return roles

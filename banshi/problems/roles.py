@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from banshi.directory.roles import StaffPlace
@@ -23,16 +24,21 @@ CALLBACKS = StaffPlace("problems_callbacks", "problems:callbacks", _("Callbacks"
 
 
 def problems_places(user: User | AnonymousUser) -> list[StaffPlace]:
-    """In one query per kind of membership: the operator's console first, then the dispatcher's and
-    the unit's queues, then the callbacks when any of these is held."""
-    roles = set(HotlineMember.objects.filter(user_id=user.pk).values_list("role", flat=True))
-    places = []
-    if HotlineMember.Role.OPERATOR in roles:
-        places.append(OPERATOR)
-    if HotlineMember.Role.DISPATCHER in roles:
-        places.append(DISPATCHER)
-    if UnitMember.objects.filter(user_id=user.pk).exists():
-        places.append(UNIT_OFFICER)
+    """In one query: the operator's console first, then the dispatcher's and the unit's queues, then
+    the callbacks when any of these is held."""
+    from banshi.accounts.models import User
+
+    hotline = HotlineMember.objects.filter(user_id=OuterRef("pk"))
+    held = (
+        User.objects.filter(pk=user.pk)
+        .values_list(
+            Exists(hotline.filter(role=HotlineMember.Role.OPERATOR)),
+            Exists(hotline.filter(role=HotlineMember.Role.DISPATCHER)),
+            Exists(UnitMember.objects.filter(user_id=OuterRef("pk"))),
+        )
+        .first()
+    ) or (False, False, False)
+    places = [place for place, holds in zip((OPERATOR, DISPATCHER, UNIT_OFFICER), held, strict=True) if holds]
     if places:
         places.append(CALLBACKS)
     return places
