@@ -28,6 +28,8 @@ def problems_places(user: User | AnonymousUser) -> list[StaffPlace]:
     the callbacks when any of these is held."""
     from banshi.accounts.models import User
 
+    if user.pk is None:
+        return []
     hotline = HotlineMember.objects.filter(user_id=OuterRef("pk"))
     held = (
         User.objects.filter(pk=user.pk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.urls import reverse
@@ -13,10 +13,18 @@ from banshi.problems.models import Callback, Contact
 from banshi.problems.selectors import category_choices, unit_choices
 from banshi.ui.forms import NamedErrorsForm
 
-EMPTY = [("", _("Choose"))]
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+EMPTY: list[tuple[str, StrOrPromise]] = [("", _("Choose"))]
 
 
-class CallForm(NamedErrorsForm):
+class _ChoicesForm(NamedErrorsForm):
+    def choice_field(self, name: str) -> forms.ChoiceField:
+        return cast("forms.ChoiceField", self.fields[name])
+
+
+class CallForm(_ChoicesForm):
     """A phone call as the operator logs it. The place is picked level by level (the street's and the
     community's options follow the district's choice through htmx; without it, the whole form is sent
     again to fill them)."""
@@ -48,12 +56,12 @@ class CallForm(NamedErrorsForm):
         super().__init__(*args, **kwargs)
         data = self.data if self.is_bound else {}
         query = str(data.get("category_search", "") or "")
-        self.fields["category"].choices = EMPTY + category_choices(query=query)
-        self.fields["district"].choices = EMPTY + area_choices()
+        self.choice_field("category").choices = EMPTY + category_choices(query=query)
+        self.choice_field("district").choices = EMPTY + area_choices()
         district = str(data.get("district", "") or "")
         street = str(data.get("street", "") or "")
-        self.fields["street"].choices = EMPTY + (area_choices(parent_code=district) if district else [])
-        self.fields["community"].choices = EMPTY + (area_choices(parent_code=street) if street else [])
+        self.choice_field("street").choices = EMPTY + (area_choices(parent_code=district) if district else [])
+        self.choice_field("community").choices = EMPTY + (area_choices(parent_code=street) if street else [])
         # With htmx: the caller named as found, the categories filtered as typed, the place level by level.
         self.fields["reporter_phone"].widget.attrs.update(
             {
@@ -124,12 +132,12 @@ class DuplicateForm(NamedErrorsForm):
     original = forms.CharField(label=_("Reference number of the original"), max_length=24)
 
 
-class RouteForm(NamedErrorsForm):
+class RouteForm(_ChoicesForm):
     unit = forms.ChoiceField(label=_("Unit"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = EMPTY + unit_choices()
+        self.choice_field("unit").choices = EMPTY + unit_choices()
 
 
 class CallbackForm(NamedErrorsForm):

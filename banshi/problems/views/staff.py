@@ -14,13 +14,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.audit.models import Access
 from banshi.audit.services import access_record
 from banshi.lib.personal import mask_name, mask_phone, normalise_phone
@@ -65,7 +66,7 @@ from banshi.ui.forms import form_error_summary
 from banshi.ui.views import run_service
 
 
-def _require(check: Callable[..., bool], request: HttpRequest) -> None:
+def _require(check: Callable[..., bool], request: AuthenticatedHttpRequest) -> None:
     if not check(user=request.user):
         raise Http404
 
@@ -82,7 +83,7 @@ def _caller(phone: str) -> dict[str, str]:
 
 
 @login_required
-def operator_console(request: HttpRequest) -> HttpResponse:
+def operator_console(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A call logged in under a minute: the phone, the category, the place, what was said; Enter saves.
     Saved, the console is ready for the next call and shows the reference number the caller was texted."""
     _require(is_operator, request)
@@ -118,7 +119,7 @@ def operator_console(request: HttpRequest) -> HttpResponse:
 
 
 def _render_console(
-    request: HttpRequest, form: CallForm, *, status: int = 200, validate: bool = True
+    request: AuthenticatedHttpRequest, form: CallForm, *, status: int = 200, validate: bool = True
 ) -> HttpResponse:
     filed = None
     number = request.GET.get("filed", "")
@@ -141,7 +142,7 @@ def _render_console(
 
 @login_required
 @require_GET
-def operator_categories(request: HttpRequest) -> HttpResponse:
+def operator_categories(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The category select's options for what the operator typed (htmx), the first match chosen."""
     _require(is_operator, request)
     choices = category_choices(query=request.GET.get("category_search", ""))
@@ -150,7 +151,7 @@ def operator_categories(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def operator_caller(request: HttpRequest) -> HttpResponse:
+def operator_caller(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Whether the number typed is a resident's account (htmx), named masked."""
     _require(is_operator, request)
     phone = normalise_phone(request.GET.get("reporter_phone", "")[:20])
@@ -165,7 +166,7 @@ def operator_caller(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dispatch_queue(request: HttpRequest) -> HttpResponse:
+def dispatch_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(is_dispatcher, request)
     rows = dispatcher_queue(user=request.user, now=timezone.now())
     return render(
@@ -174,7 +175,7 @@ def dispatch_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_queue_page(request: HttpRequest) -> HttpResponse:
+def unit_queue_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not unit_ids_for_officer(user=request.user):
         raise Http404
     rows = unit_queue(user=request.user, now=timezone.now())
@@ -182,7 +183,7 @@ def unit_queue_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def callbacks_page(request: HttpRequest) -> HttpResponse:
+def callbacks_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     from banshi.problems.selectors import is_hotline_member
 
     if not (is_hotline_member(user=request.user) or unit_ids_for_officer(user=request.user)):
@@ -194,7 +195,7 @@ def callbacks_page(request: HttpRequest) -> HttpResponse:
 # --- a report ----------------------------------------------------------------------------------------
 
 
-def _staff_view(request: HttpRequest, number: str) -> ReportView:
+def _staff_view(request: AuthenticatedHttpRequest, number: str) -> ReportView:
     report_id = report_id_by_number(number=number)
     view = report_for_viewer(viewer=request.user, report_id=report_id) if report_id else None
     if view is None or not view.handles:
@@ -202,7 +203,7 @@ def _staff_view(request: HttpRequest, number: str) -> ReportView:
     return view
 
 
-def _record_full_view(request: HttpRequest, report: Report) -> None:
+def _record_full_view(request: AuthenticatedHttpRequest, report: Report) -> None:
     access_record(
         actor=request.user,
         resident_id=report.reporter_id,
@@ -225,7 +226,7 @@ FORMS: dict[str, type[forms.Form]] = {
 CONFIRM = {"close", "send_back", "duplicate"}
 
 
-def _actions(request: HttpRequest, view: ReportView) -> set[str]:
+def _actions(request: AuthenticatedHttpRequest, view: ReportView) -> set[str]:
     """The moves the viewer may make on the report in its state."""
     report, S = view.report, Report.Status
     current = report.unit_id is not None and report.unit_id in unit_ids_for_officer(user=request.user)
@@ -250,7 +251,11 @@ def _actions(request: HttpRequest, view: ReportView) -> set[str]:
 
 
 def _render_report(
-    request: HttpRequest, view: ReportView, bound: dict[str, forms.Form] | None = None, *, status: int = 200
+    request: AuthenticatedHttpRequest,
+    view: ReportView,
+    bound: dict[str, forms.Form] | None = None,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
     if view.record_access:
         _record_full_view(request, view.report)
@@ -271,7 +276,7 @@ def _render_report(
 
 @login_required
 @require_GET
-def report_page(request: HttpRequest, number: str) -> HttpResponse:
+def report_page(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _render_report(request, _staff_view(request, number))
 
 
@@ -307,7 +312,7 @@ DONE = {
 
 @login_required
 @require_POST
-def report_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def report_action(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
     if action == "callback":
         return _callback_action(request, number)
     view = _staff_view(request, number)
@@ -344,7 +349,7 @@ def report_action(request: HttpRequest, number: str, action: str) -> HttpRespons
     return redirect(here)
 
 
-def _callback_report(request: HttpRequest, number: str) -> Report:
+def _callback_report(request: AuthenticatedHttpRequest, number: str) -> Report:
     report_id = report_id_by_number(number=number)
     report = Report.objects.select_related("reporter").filter(pk=report_id).first() if report_id else None
     if (
@@ -356,7 +361,7 @@ def _callback_report(request: HttpRequest, number: str) -> Report:
     return report
 
 
-def _callback_action(request: HttpRequest, number: str) -> HttpResponse:
+def _callback_action(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """The answer of a phone callback, as the staff who called recorded it."""
     report = _callback_report(request, number)
     form = CallbackForm(request.POST, prefix="callback")
@@ -382,7 +387,7 @@ def _callback_action(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _render_callback(
-    request: HttpRequest, report: Report, form: CallbackForm, *, status: int = 200
+    request: AuthenticatedHttpRequest, report: Report, form: CallbackForm, *, status: int = 200
 ) -> HttpResponse:
     _record_full_view(request, report)
     phone = (report.reporter.phone or "") if report.reporter else report.reporter_phone
@@ -399,7 +404,7 @@ def _render_callback(
 
 @login_required
 @require_POST
-def reporter_phone(request: HttpRequest, number: str) -> HttpResponse:
+def reporter_phone(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """The reporter's phone in full, for the staff calling back a closed report (revealed on a click,
     a POST); the look is recorded. The page carries the form for the answer."""
     return _render_callback(request, _callback_report(request, number), CallbackForm(prefix="callback"))
