@@ -310,3 +310,41 @@ def callbacks_due(*, user: User | AnonymousUser, now: datetime, limit: int = QUE
 def may_call_back(*, user: User | AnonymousUser, report: Report) -> bool:
     """Staff who may record a phone callback (report_callback): the hotline, the coordinating unit."""
     return is_hotline_member(user=user) or report.coordinator_id in unit_ids_for_officer(user=user)
+
+
+def staff_timeline(*, view: ReportView) -> list[TimelineItem]:
+    """The timeline in full for the staff who handle the report: besides its moves and all its notes,
+    what each contact agreed and each send-back's reason (internal), what each closing did, and each
+    callback's answer. Nothing more for anyone else."""
+    from django.utils.translation import gettext as _
+
+    from banshi.problems.models import Assignment, Callback, Closure, Contact
+
+    items = report_timeline(view=view)
+    if not view.handles:
+        return items
+    report = view.report
+    for contact in Contact.objects.filter(report=report).order_by("created_at", "id"):
+        if contact.note:
+            text = _("%(kind)s: %(note)s") % {"kind": contact.get_kind_display(), "note": contact.note}
+            items.append(TimelineItem(contact.created_at, text, public=False))
+    sent_back = Assignment.objects.filter(report=report, kind=Assignment.Kind.SENT_BACK)
+    for assignment in sent_back.select_related("from_unit").order_by("created_at", "id"):
+        names = {
+            "unit": assignment.from_unit.name if assignment.from_unit else "",
+            "reason": assignment.reason,
+        }
+        items.append(
+            TimelineItem(assignment.created_at, _("Sent back by %(unit)s: %(reason)s") % names, public=False)
+        )
+    for closure in Closure.objects.filter(report=report).order_by("created_at", "id"):
+        items.append(TimelineItem(closure.created_at, _("What was done: %(text)s") % {"text": closure.text}))
+    for callback in Callback.objects.filter(report=report).order_by("created_at", "id"):
+        names = {
+            "solved": _("solved") if callback.solved else _("not solved"),
+            "satisfaction": callback.get_satisfaction_display(),
+            "by": callback.get_by_display(),
+        }
+        text = _("Callback: %(solved)s, %(satisfaction)s (%(by)s)") % names
+        items.append(TimelineItem(callback.created_at, text, public=False))
+    return sorted(items, key=lambda item: item.at)

@@ -309,6 +309,7 @@ def test_the_street_officer_signs_contacts_and_closes_after_confirming(client, w
     assert report.status == S.CLOSED and report.closures.get().text == "已修补路面"
     timeline = client.get(here, **EN).content.decode().split('id="timeline"')[1]
     assert "The unit signed for it" in timeline and "材料已订购" in timeline and "internal" in timeline
+    assert "visit: 明天上门" in timeline and "What was done: 已修补路面" in timeline
     # A move the state does not allow any more is no page.
     assert client.post(act("sign")).status_code == 404
 
@@ -326,6 +327,8 @@ def test_sending_back_asks_first_and_the_report_goes_to_the_dispatcher(client, w
     assert (report.status, report.unit) == (S.SENT_BACK, None)
     as_user(client, world.dispatcher)
     assert report.number in client.get(reverse("problems:dispatch")).content.decode()
+    page = client.get(reverse("problems:staff_report", args=[report.number]), **EN).content.decode()
+    assert "Sent back by yuzhong_gov: 属于环保部门" in page
 
 
 def test_only_a_full_view_of_the_reporter_is_recorded_in_the_access_log(client, world):
@@ -376,3 +379,12 @@ def test_a_report_unanswered_7_days_after_closing_is_called_back_its_phone_shown
     # Another unit's officer neither lists nor reveals it.
     as_user(client, world.water_officer)
     assert client.post(reverse("problems:staff_reporter_phone", args=[report.number])).status_code == 404
+
+
+def test_a_report_near_its_deadline_is_flagged_due_soon_in_the_units_queue(client, world, monday_morning):
+    leak = file_web(world, category="gas_leak")  # an emergency: 2 hours on the clock
+    as_user(client, world.fallback_officer)
+    assert "Due soon" not in client.get(reverse("problems:unit_queue"), **EN).content.decode()
+    monday_morning.shift(timedelta(minutes=100))
+    page = client.get(reverse("problems:unit_queue"), **EN).content.decode()
+    assert leak.number in page and "Due soon" in page and "Overdue" not in page

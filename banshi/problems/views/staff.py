@@ -36,8 +36,8 @@ from banshi.problems.selectors import (
     may_call_back,
     report_for_viewer,
     report_id_by_number,
-    report_timeline,
     resident_by_phone,
+    staff_timeline,
     unit_ids_for_officer,
     unit_queue,
 )
@@ -266,7 +266,7 @@ def _render_report(
     context = {
         "view": view,
         "report": view.report,
-        "timeline": report_timeline(view=view),
+        "timeline": staff_timeline(view=view),
         "allowed": allowed,
         "forms": action_forms,
         "errors": errors,
