@@ -52,10 +52,12 @@ class CallForm(_ChoicesForm):
         label=_("What the caller says"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, search: bool = False, **kwargs: Any) -> None:
+        """`search`: the category's choices are those matching the search typed (the form sent again
+        without scripts); a call saved may be of any category open for reports."""
         super().__init__(*args, **kwargs)
         data = self.data if self.is_bound else {}
-        query = str(data.get("category_search", "") or "")
+        query = str(data.get("category_search", "") or "") if search else ""
         self.choice_field("category").choices = EMPTY + category_choices(query=query)
         self.choice_field("district").choices = EMPTY + area_choices()
         district = str(data.get("district", "") or "")

@@ -206,6 +206,31 @@ def test_the_place_is_kept_by_the_names_of_the_street_and_community_picked(clien
     assert (report.street, report.community) == (street_name, community_name)
 
 
+def test_without_scripts_the_form_sent_again_fills_the_streets_and_the_categories_found_and_saves_nothing(
+    client, world
+):
+    from banshi.directory.selectors import streets_of
+
+    street_code, street_name = streets_of(district_code=YUZHONG)[0]
+    as_user(client, world.operator)
+    response = client.post(
+        reverse("problems:operator"), call(category_search="wat", category="", refresh="1"), **EN
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" not in page
+    assert f'value="{street_code}"' in page and street_name in page
+    category = page.split('id="id_category"')[1].split("</select>")[0]
+    assert 'value="water"' in category and 'value="roads"' not in category
+    assert 'value="13800000001"' in page  # what was typed stays
+    assert not Report.objects.exists()
+
+
+def test_a_search_left_in_its_box_does_not_refuse_a_category_picked_from_the_whole_list(client, world):
+    as_user(client, world.operator)
+    response = client.post(reverse("problems:operator"), call(category_search="wat", category="roads"))
+    assert response.status_code == 302 and Report.objects.get().category == world.roads
+
+
 def test_the_category_search_offers_the_categories_matching_what_was_typed(client, world):
     as_user(client, world.operator)
     response = client.get(reverse("problems:operator_categories"), {"category_search": "wat"}, **EN)

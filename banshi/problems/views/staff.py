@@ -91,7 +91,7 @@ def operator_console(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and request.POST.get("refresh"):
         # Without scripts, the street's and the community's choices come with the form sent again.
-        return _render_console(request, CallForm(request.POST), validate=False)
+        return _render_console(request, CallForm(request.POST, search=True), validate=False)
     if request.method == "POST":
         if form.is_valid():
             street, community = form.place_names()
