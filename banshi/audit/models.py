@@ -72,12 +72,14 @@ class Access(models.Model):
         DOCUMENT = "document", _("document")
         CERTIFICATE = "certificate", _("certificate")
         CONTACT = "contact", _("contact details")
+        PROBLEM = "problem", _("a reported problem's reporter")
 
     class Purpose(models.TextChoices):
         TASK = "task", _("handling a task")
         WINDOW = "window", _("serving at a window")
         CALL = "call", _("a video call")
         FOLLOW_UP = "follow_up", _("following up a rating")
+        PROBLEM = "problem", _("handling a reported problem")
 
     class Via(models.TextChoices):
         PAGE = "page", _("page")
@@ -105,6 +107,7 @@ class Access(models.Model):
     upload_id = models.PositiveBigIntegerField(_("uploaded file"), null=True, blank=True)
     certificate_id = models.PositiveBigIntegerField(_("certificate"), null=True, blank=True)
     call_id = models.PositiveBigIntegerField(_("video call"), null=True, blank=True)
+    problem_report_id = models.PositiveBigIntegerField(_("problem report"), null=True, blank=True)
     # Where the viewer worked for this look: their agency, or their window.
     agency_id = models.PositiveBigIntegerField(_("agency"), null=True, blank=True)
     window_id = models.PositiveBigIntegerField(_("window"), null=True, blank=True)

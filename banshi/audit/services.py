@@ -78,6 +78,7 @@ def access_record(
     upload_id: int | None = None,
     certificate_id: int | None = None,
     call_id: int | None = None,
+    problem_report_id: int | None = None,
     agency_id: int | None = None,
     window_id: int | None = None,
     at: datetime | None = None,
@@ -98,6 +99,7 @@ def access_record(
         upload_id=upload_id,
         certificate_id=certificate_id,
         call_id=call_id,
+        problem_report_id=problem_report_id,
         agency_id=agency_id,
         window_id=window_id,
     )

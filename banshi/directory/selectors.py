@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db.models import QuerySet
 
 from banshi.directory.models import Agency, Area, Membership, Window
+from banshi.directory.roles import provided_places
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -41,7 +42,9 @@ def window_for_clerk(*, user: User | AnonymousUser, kind: str | None = None) -> 
 
 
 def is_staff_member(*, user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and Membership.objects.filter(user=user).exists()
+    return user.is_authenticated and (
+        Membership.objects.filter(user=user).exists() or bool(provided_places(user=user))
+    )
 
 
 def is_supervisor(*, user: User | AnonymousUser) -> bool:
@@ -192,6 +195,8 @@ def staff_landing(*, user: User | AnonymousUser) -> str:
     ):
         if place in places:
             return page
+    for provided in provided_places(user=user):
+        return provided.page
     return ""
 
 

@@ -318,3 +318,98 @@ def is_following(*, user: User | AnonymousUser, report: Report) -> bool:
 def report_by_number(*, number: str) -> int | None:
     """The id of the report of a reference number, or None."""
     return Report.objects.filter(number=number[:24]).values_list("pk", flat=True).first()
+
+
+# --- the staff pages' reads -----------------------------------------------------------------------------
+
+# A closed report whose resident has not answered the callback in this long is called back by staff.
+CALLBACK_AFTER = timedelta(days=7)
+
+
+def report_id_by_number(*, number: str) -> int | None:
+    if not isinstance(number, str) or len(number) > 24:
+        return None
+    return Report.objects.filter(number=number).values_list("pk", flat=True).first()
+
+
+def is_hotline_member(*, user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and HotlineMember.objects.filter(user=user).exists()
+
+
+def category_choices(*, query: str = "") -> list[tuple[str, str]]:
+    """The categories open for reports, as (code, name), those whose name or code holds `query`."""
+    categories = Category.objects.filter(active=True).order_by("position", "code")
+    query = query.strip()[:40]
+    if query:
+        categories = categories.filter(
+            Q(name_zh__icontains=query) | Q(name_en__icontains=query) | Q(code__icontains=query)
+        )
+    return [(category.code, category.name) for category in categories]
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    return [(unit.code, unit.name) for unit in Unit.objects.filter(active=True).order_by("code")]
+
+
+def resident_by_phone(*, phone: str) -> User | None:
+    """The account with this mobile number (as a call's reporter becomes it), or None."""
+    from banshi.accounts.models import User
+
+    if not phone:
+        return None
+    return User.objects.filter(phone=phone, is_active=True).first()
+
+
+def callbacks_due(*, user: User | AnonymousUser, now: datetime, limit: int = QUEUE_LIMIT) -> list[Report]:
+    """Closed reports the resident has not called back in 7 days, the longest waiting first: for the
+    hotline's staff all of them, for a unit's officers those their units coordinate."""
+    reports = Report.objects.filter(status=Report.Status.CLOSED, closed_at__lte=now - CALLBACK_AFTER)
+    if not is_hotline_member(user=user):
+        units = unit_ids_for_officer(user=user)
+        if not units:
+            return []
+        reports = reports.filter(coordinator_id__in=units)
+    return list(reports.select_related("category", "district", "unit").order_by("closed_at", "id")[:limit])
+
+
+def may_call_back(*, user: User | AnonymousUser, report: Report) -> bool:
+    """Staff who may record a phone callback (report_callback): the hotline, the coordinating unit."""
+    return is_hotline_member(user=user) or report.coordinator_id in unit_ids_for_officer(user=user)
+
+
+def staff_timeline(*, view: ReportView) -> list[TimelineItem]:
+    """The timeline in full for the staff who handle the report: besides its moves and all its notes,
+    what each contact agreed and each send-back's reason (internal), what each closing did, and each
+    callback's answer. Nothing more for anyone else."""
+    from django.utils.translation import gettext as _
+
+    from banshi.problems.models import Assignment, Callback, Closure, Contact
+
+    items = report_timeline(view=view)
+    if not view.handles:
+        return items
+    report = view.report
+    for contact in Contact.objects.filter(report=report).order_by("created_at", "id"):
+        if contact.note:
+            text = _("%(kind)s: %(note)s") % {"kind": contact.get_kind_display(), "note": contact.note}
+            items.append(TimelineItem(contact.created_at, text, public=False))
+    sent_back = Assignment.objects.filter(report=report, kind=Assignment.Kind.SENT_BACK)
+    for assignment in sent_back.select_related("from_unit").order_by("created_at", "id"):
+        names = {
+            "unit": assignment.from_unit.name if assignment.from_unit else "",
+            "reason": assignment.reason,
+        }
+        items.append(
+            TimelineItem(assignment.created_at, _("Sent back by %(unit)s: %(reason)s") % names, public=False)
+        )
+    for closure in Closure.objects.filter(report=report).order_by("created_at", "id"):
+        items.append(TimelineItem(closure.created_at, _("What was done: %(text)s") % {"text": closure.text}))
+    for callback in Callback.objects.filter(report=report).order_by("created_at", "id"):
+        names = {
+            "solved": _("solved") if callback.solved else _("not solved"),
+            "satisfaction": callback.get_satisfaction_display(),
+            "by": callback.get_by_display(),
+        }
+        text = _("Callback: %(solved)s, %(satisfaction)s (%(by)s)") % names
+        items.append(TimelineItem(callback.created_at, text, public=False))
+    return sorted(items, key=lambda item: item.at)
