@@ -22,6 +22,7 @@ from banshi.open311.events import EventType
 from banshi.open311.models import ApiClient, Submission
 from banshi.problems.models import Category, Report
 from banshi.problems.services import report_file
+from banshi.problems.services.file import DESCRIPTION_MAX
 
 if TYPE_CHECKING:
     from banshi.accounts.models import User
@@ -186,6 +187,16 @@ def service_request_submit(
                 raise ValidationError("too long")
         except ValidationError:
             errors["media_url"] = _("must be an http or https address of at most 1000 characters")
+    try:
+        text_field(
+            fields.get("description"),
+            field="description",
+            limit=DESCRIPTION_MAX,
+            required=True,
+            multiline=True,
+        )
+    except FieldErrors as problem:
+        errors |= problem.errors
     contact: dict[str, str] = {}
     for field, limit in (("email", 254), ("device_id", 100), ("account_id", 100), ("last_name", 60)):
         try:
