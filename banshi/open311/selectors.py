@@ -53,7 +53,7 @@ def _public_reports() -> QuerySet[Report]:
     latest_note = Note.objects.filter(report=OuterRef("pk"), public=True).order_by("-created_at", "-id")
     return (
         Report.objects.filter(private=False)
-        .select_related("category", "unit", "duplicate_of", "open311_submission")
+        .select_related("category", "district", "unit", "open311_submission")
         .annotate(latest_public_note=Subquery(latest_note.values("text")[:1]))
         .defer("reporter_phone", "reporter_name", "idempotency_key")
     )

@@ -48,6 +48,7 @@ RANGE_MAX = timedelta(days=90)
 PAGE_MAX = 1000
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 RATE_GROUP = "open311"
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Forbidden(Exception):
@@ -254,13 +255,16 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 def _moment(value: str | None, name: str) -> datetime | None:
     if value is None:
         return None
+    moment = None
     try:
-        moment = parse_datetime(value)
-        day = None if moment else parse_date(value)
+        if DATE_ONLY.match(value):
+            # A day alone (a W3C date) begins at midnight in Chongqing.
+            if (day := parse_date(value)) is not None:
+                moment = datetime.combine(day, time.min, tzinfo=SHANGHAI)
+        else:
+            moment = parse_datetime(value)
     except ValueError:
-        moment = day = None
-    if moment is None and day is not None:
-        moment = datetime.combine(day, time.min, tzinfo=SHANGHAI)
+        moment = None
     if moment is None or moment.tzinfo is None:
         raise FieldErrors(
             {name: _("must be a W3C date and time with its offset, e.g. 2026-12-07T10:00:00+08:00")}

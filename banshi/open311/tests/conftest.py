@@ -14,6 +14,7 @@ from banshi.problems.tests.conftest import (  # noqa: F401 (fixtures)
     YUZHONG,
     World,
     file_web,
+    MONDAY_MORNING,
     monday_morning,
     world,
 )
