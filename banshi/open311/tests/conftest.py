@@ -10,11 +10,11 @@ from banshi.accounts.models import User
 from banshi.open311.services import api_key_issue
 from banshi.problems.tests.conftest import (  # noqa: F401 (fixtures)
     JIANGBEI,
+    MONDAY_MORNING,
     SHAPINGBA,
     YUZHONG,
     World,
     file_web,
-    MONDAY_MORNING,
     monday_morning,
     world,
 )
@@ -50,14 +50,14 @@ POTHOLE_QUESTIONS = [
 
 
 @pytest.fixture
-def with_questions(world: World) -> World:
+def with_questions(world: World) -> World:  # noqa: F811 (the fixture)
     world.roads.attributes = POTHOLE_QUESTIONS
     world.roads.save(update_fields=["attributes"])
     return world
 
 
 @pytest.fixture
-def api_key(world: World) -> str:
+def api_key(db) -> str:
     admin = User.objects.create_superuser(username="keeper", password="a password")
     key, _client = api_key_issue(actor=admin, name="Street app")
     return key

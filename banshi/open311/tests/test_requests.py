@@ -1,8 +1,8 @@
 """GET requests, requests/{id}: the public reports, whatever channel they came by, shaped as the
 specification's example; filters, pages, the update history, and nothing private or personal."""
 
-import time_machine
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
