@@ -23,7 +23,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     actions = ["revoke"]
 
-    def get_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> Any:
         return ["name"] if obj is None else ["name", "active", "created_at", "revoked_at"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> list[str]:

@@ -5,6 +5,7 @@ XML and JSON booleans, ids and codes strings, coordinates numbers, None an empty
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMATS = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 # A request in a format the specification does not know is answered in the one it requires.
 DEFAULT_FORMAT = "xml"
@@ -40,7 +42,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # What XML 1.0 cannot hold (an error may quote a client's control character) becomes U+FFFD.
+    return NOT_XML.sub("\ufffd", str(value))
 
 
 def _fill(element: ET.Element, value: Any) -> None:

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 NAME_MAX = 100
 ATTRIBUTE_TEXT_MAX = 4000
-ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}\Z")
+ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?\Z")
 # report_file's fields, as Open311 names them.
 FIELD_NAMES = {
     "category": "service_code",
@@ -161,7 +162,9 @@ def service_request_submit(
     keyed by the Open311 parameter names; NotFound for a service that is not open for reports."""
     if not service_code:
         raise FieldErrors({"service_code": _("is required")})
-    category = Category.objects.filter(code=service_code, active=True).first()
+    category = (
+        Category.objects.filter(code=service_code, active=True).first() if CODE.match(service_code) else None
+    )
     if category is None:
         raise NotFound()
     errors: dict[str, str] = {}
@@ -182,10 +185,9 @@ def service_request_submit(
     media_url = fields.get("media_url") or ""
     if media_url:
         try:
+            media_url = text_field(media_url, field="media_url", limit=1000)
             URLValidator(schemes=["http", "https"])(media_url)
-            if len(media_url) > 1000:
-                raise ValidationError("too long")
-        except ValidationError:
+        except (FieldErrors, ValidationError):
             errors["media_url"] = _("must be an http or https address of at most 1000 characters")
     try:
         text_field(
@@ -220,7 +222,9 @@ def service_request_submit(
                 reporter_name=name,
                 idempotency_key=idempotency_key,
                 client=str(client.pk),
-                **place,
+                district=place.get("district"),
+                street=place.get("street", ""),
+                community=place.get("community", ""),
             )
         except FieldErrors as problem:
             raise FieldErrors(

@@ -46,9 +46,9 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-01T00:00:00+08:00"
 RANGE_MAX = timedelta(days=90)
 PAGE_MAX = 1000
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,43}\Z")
 RATE_GROUP = "open311"
-DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_ONLY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 class Forbidden(Exception):
@@ -191,7 +191,7 @@ def _attribute(item: dict[str, Any]) -> dict[str, Any]:
 
 @open311("GET")
 def service_definition(request: HttpRequest, code: str, *, fmt: str) -> HttpResponse:
-    category = service_of(code=code)
+    category = service_of(code=code) if ID_PATTERN.match(code) else None
     if category is None:
         raise NotFound(_("service_code %(code)s not found") % {"code": code[:40]})
     items = sorted(category.attributes, key=lambda item: item.get("order", 0))
@@ -332,7 +332,8 @@ def _filter(params: Params) -> RequestFilter:
         raise FieldErrors(errors)
     start, end = _range(start, end)
     if codes and not ids:
-        if unknown := sorted(set(codes) - known_service_codes(codes)):
+        safe = [code for code in codes if ID_PATTERN.match(code)]
+        if unknown := sorted(set(codes) - known_service_codes(safe)):
             raise NotFound(_("service_code %(code)s not found") % {"code": unknown[0][:40]})
     return RequestFilter(
         ids=ids, service_codes=codes, start=start, end=end, statuses=statuses, page=page, page_size=page_size
@@ -406,7 +407,11 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @open311("GET")
 def request_detail(request: HttpRequest, service_request_id: str, *, fmt: str) -> HttpResponse:
     extensions = _extensions(Params(request))
-    row = public_request(number=service_request_id, extensions=extensions)
+    row = (
+        public_request(number=service_request_id, extensions=extensions)
+        if ID_PATTERN.match(service_request_id)
+        else None
+    )
     if row is None:
         raise NotFound(_("service_request_id %(id)s not found") % {"id": service_request_id[:40]})
     return render(fmt, "service_requests", Items("request", [_request_item(row, extensions=extensions)]))
@@ -414,7 +419,7 @@ def request_detail(request: HttpRequest, service_request_id: str, *, fmt: str) -
 
 @open311("GET")
 def token(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
-    row = public_request_of_token(token=token)
+    row = public_request_of_token(token=token) if ID_PATTERN.match(token) else None
     if row is None:
         raise NotFound(_("token %(token)s not found") % {"token": token[:43]})
     answer = {"service_request_id": row.report.number, "token": row.token}

@@ -2,6 +2,7 @@
 specification's examples."""
 
 import pytest
+import time_machine
 
 from banshi.open311.tests.conftest import BASE, ENGLISH, errors_json, errors_xml, json_of, shape, xml_of
 from banshi.problems.models import Category
@@ -137,3 +138,15 @@ def test_a_method_a_resource_does_not_take_is_refused_in_its_format(client, worl
     assert response.status_code == 405
     assert response["Allow"] == "GET"
     assert errors_json(response)[0]["code"] == 405
+
+
+def test_past_the_rate_a_client_is_refused_with_429_in_the_format_asked(client, world, settings):
+    settings.RATELIMIT_ENABLE = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "open311": "2/m"}
+    with time_machine.travel("2026-12-07 12:00:30 +08:00", tick=False):
+        assert client.get(f"{BASE}/services.json").status_code == 200
+        assert client.get(f"{BASE}/services.xml").status_code == 200
+        refused = client.get(f"{BASE}/services.json", headers=ENGLISH)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert errors_json(refused) == [{"code": 429, "description": "too many requests: try again later"}]
