@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -229,7 +230,18 @@ POST_FIELDS = (
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    # A file's bytes do not count against Django's limit of the form's: refuse a large body unread.
+    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        raise RequestDataTooBig()
     params = Params(request)
+    if request.FILES:
+        raise FieldErrors(
+            {"media": _("files are not taken here: give the address of the media as media_url")}
+        )
     client = _api_client(params)
     code = params.get("service_code")
     try:

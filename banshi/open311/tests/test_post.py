@@ -308,3 +308,27 @@ def test_an_unknown_token_is_404(client, world):
     response = client.get(f"{BASE}/tokens/nope.xml", headers=ENGLISH)
     assert response.status_code == 404
     assert errors_xml(response) == [("404", "token nope not found")]
+
+
+def test_a_media_file_is_refused_naming_media_url_instead(client, with_questions, api_key):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("p.jpg", b"\xff\xd8\xff" + b"0" * 100, content_type="image/jpeg")
+    response = client.post(
+        f"{BASE}/requests.json", {**POTHOLE, "api_key": api_key, "media": photo}, headers=ENGLISH
+    )
+    assert response.status_code == 400
+    assert errors_json(response)[0]["description"].startswith("media:")
+    assert not Report.objects.exists()
+
+
+def test_a_large_multipart_body_is_refused_unread(client, world, api_key, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    big = SimpleUploadedFile("p.jpg", b"0" * 5000, content_type="image/jpeg")
+    response = client.post(
+        f"{BASE}/requests.xml", {**POTHOLE, "api_key": api_key, "media": big}, headers=ENGLISH
+    )
+    assert response.status_code == 400
+    assert errors_xml(response)[0][0] == "400"
