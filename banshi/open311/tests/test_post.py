@@ -332,3 +332,26 @@ def test_a_large_multipart_body_is_refused_unread(client, world, api_key, settin
     )
     assert response.status_code == 400
     assert errors_xml(response)[0][0] == "400"
+
+
+@pytest.mark.parametrize(
+    ("code", "district"), [("roads", YUZHONG), ("water", SHAPINGBA), ("noise", YUZHONG), ("noise", SHAPINGBA)]
+)
+def test_a_posted_request_reaches_the_unit_a_web_report_of_the_same_place_reaches(
+    client, world, api_key, monday_morning, code, district
+):
+    from banshi.open311.tests.conftest import file_web
+
+    web = file_web(world, category=code, district=district)
+    answer = json_of(
+        post_request(
+            client, api_key=api_key, service_code=code, address_id=district, description="同一个问题"
+        )
+    )
+    posted = Report.objects.get(number=answer[0]["service_request_id"])
+    assert (posted.unit_id, posted.coordinator_id, posted.status) == (
+        web.unit_id,
+        web.coordinator_id,
+        web.status,
+    )
+    assert Assignment.objects.get(report=posted).via == Assignment.objects.get(report=web).via
