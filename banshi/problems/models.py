@@ -351,6 +351,10 @@ class Report(models.Model):
             models.Index(fields=["status", "filed_at"]),
             models.Index(fields=["category", "filed_at"]),
             models.Index(fields=["reporter", "-filed_at"]),
+            # The newest public reports of any status first (Open311's GET requests, the map).
+            models.Index(
+                fields=["-filed_at", "-id"], condition=Q(private=False), name="problems_report_public_new"
+            ),
         ]
 
     def __str__(self) -> str:
