@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "banshi.certificates",
     "banshi.remote",
     "banshi.problems",
+    "banshi.open311",
     "banshi.api",
     "banshi.demo",
 ]
@@ -337,6 +338,7 @@ RATE_LIMITS = {
     "signup": "10/h",
     "password_code": "10/h",
     "api_token": "30/m",
+    "open311": "300/m",
 }
 
 # Texted one-time codes (banshi.lib.codes): at most so many sent to a mobile number, and so many wrong tries,

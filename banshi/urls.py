@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("open311/v2/", include("banshi.open311.urls")),
     path("", include("banshi.ui.urls")),
     path("", include("banshi.accounts.urls")),
     path("", include("banshi.directory.urls")),

@@ -29,6 +29,34 @@ CATEGORIES = [
     ("elderly_care", "养老服务", "Elderly care", "general"),
 ]
 
+# The questions a category asks, shown to Open311 clients in its service definition.
+ATTRIBUTES = {
+    "roads": [
+        {
+            "code": "SIZE",
+            "datatype": "singlevaluelist",
+            "required": True,
+            "description": "坑洞大小 / How large is the damage?",
+            "order": 1,
+            "values": [
+                {"key": "small", "name": "小于 30 厘米 / under 30 cm"},
+                {"key": "large", "name": "30 厘米以上 / 30 cm or more"},
+            ],
+        },
+        {
+            "code": "LANES",
+            "datatype": "multivaluelist",
+            "required": False,
+            "description": "影响的车道 / Which lanes does it block?",
+            "order": 2,
+            "values": [
+                {"key": "pavement", "name": "人行道 / pavement"},
+                {"key": "road", "name": "车行道 / road"},
+            ],
+        },
+    ]
+}
+
 # code, Chinese, English, kind, district, directory agency
 UNITS = [
     ("jiefangbei", "解放碑街道办事处", "Jiefangbei Street Office", Unit.Kind.STREET_OFFICE, YUZHONG, None),
@@ -106,7 +134,13 @@ def seed(*, users: Mapping[str, Any]) -> None:
     for position, (code, name_zh, name_en, tier) in enumerate(CATEGORIES):
         categories[code], _ = Category.objects.get_or_create(
             code=code,
-            defaults={"name_zh": name_zh, "name_en": name_en, "tier": tiers[tier], "position": position},
+            defaults={
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "tier": tiers[tier],
+                "position": position,
+                "attributes": ATTRIBUTES.get(code, []),
+            },
         )
     areas = {area.code: area for area in Area.objects.filter(code__in=[YUZHONG, JIANGBEI])}
     units = {}

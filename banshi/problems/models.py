@@ -4,9 +4,12 @@ called back (回访)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -59,17 +62,72 @@ class Tier(_Named):
         ]
 
 
+ATTRIBUTE_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+
+
+def validate_attributes(value: Any) -> None:
+    """The extra questions a category asks (Open311's service definition): a list of
+    `{"code", "datatype", "required", "description", "order", "values": [{"key", "name"}]}`, the values
+    for the two list datatypes only."""
+    if not isinstance(value, list):
+        raise ValidationError(_("must be a list of attributes"))
+    codes = set()
+    for item in value:
+        if not isinstance(item, dict):
+            raise ValidationError(_("each attribute must be an object"))
+        code = item.get("code")
+        if not isinstance(code, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", code) or code in codes:
+            raise ValidationError(_("each attribute needs its own code of letters, digits, - and _"))
+        codes.add(code)
+        if item.get("datatype") not in ATTRIBUTE_DATATYPES:
+            raise ValidationError(_("attribute %(code)s has an unknown datatype") % {"code": code})
+        if not isinstance(item.get("description", ""), str) or not isinstance(
+            item.get("required", False), bool
+        ):
+            raise ValidationError(_("attribute %(code)s needs a text description") % {"code": code})
+        values = item.get("values", [])
+        listed = item["datatype"].endswith("valuelist")
+        if (
+            not isinstance(values, list)
+            or listed != bool(values)
+            or not all(
+                isinstance(v, dict) and isinstance(v.get("key"), str) and isinstance(v.get("name"), str)
+                for v in values
+            )
+        ):
+            raise ValidationError(
+                _("attribute %(code)s: a list datatype needs values of a key and a name, others none")
+                % {"code": code}
+            )
+
+
 class Category(_Named):
     tier = models.ForeignKey(
         Tier, on_delete=models.PROTECT, related_name="categories", verbose_name=_("tier")
     )
     active = models.BooleanField(_("open for reports"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    attributes = models.JSONField(
+        _("extra questions"),
+        default=list,
+        blank=True,
+        validators=[validate_attributes],
+        help_text=_(
+            'Asked of Open311 clients: [{"code": "DEPTH", "datatype": "number", "required": true, '
+            '"description": "How deep is it (cm)?", "order": 1}]; the datatypes singlevaluelist and '
+            'multivaluelist take "values": [{"key": "1", "name": "…"}].'
+        ),
+    )
 
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("problem category")
         verbose_name_plural = _("problem categories")
+
+    def clean(self) -> None:
+        # The admin's empty box is None, which the column does not take: no questions.
+        if self.attributes is None:
+            self.attributes = []
 
 
 class Unit(_Named):
@@ -293,6 +351,10 @@ class Report(models.Model):
             models.Index(fields=["status", "filed_at"]),
             models.Index(fields=["category", "filed_at"]),
             models.Index(fields=["reporter", "-filed_at"]),
+            # The newest public reports of any status first (Open311's GET requests, the map).
+            models.Index(
+                fields=["-filed_at", "-id"], condition=Q(private=False), name="problems_report_public_new"
+            ),
         ]
 
     def __str__(self) -> str:
