@@ -217,7 +217,9 @@ def test_bad_filters_are_400_naming_the_parameter(client, world, query, named, f
 
 
 def test_a_range_over_90_days_is_refused_and_one_of_90_days_taken(client, world, monday_morning):
-    over = client.get(f"{BASE}/requests.json?start_date=2026-09-01T00:00:00Z&end_date=2026-11-30T00:00:01Z")
+    over = client.get(
+        f"{BASE}/requests.json?start_date=2026-09-01T00:00:00Z&end_date=2026-11-30T00:00:01Z", headers=ENGLISH
+    )
     assert over.status_code == 400
     assert "90 days" in errors_json(over)[0]["description"]
     exact = client.get(f"{BASE}/requests.json?start_date=2026-09-01T00:00:00Z&end_date=2026-11-30T00:00:00Z")
