@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("banshi.certificates.urls")),
     path("", include("banshi.remote.urls")),
     path("", include("banshi.notify.urls")),
+    path("problems/", include("banshi.problems.urls")),
 ]
 
 handler403 = "banshi.ui.views.permission_denied"
