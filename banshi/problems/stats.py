@@ -200,7 +200,9 @@ def period_from_query(params: Mapping[str, str]) -> Period:
             raise FieldErrors({"quarter": _("must be a quarter like 2026-Q4")})
         period = period_quarter(int(year_text), int(quarter_text))
     elif given["year"]:
-        moment = _parse(given["year"], field_name="year", formats=["%Y"], message=_("must be a year like 2026"))
+        moment = _parse(
+            given["year"], field_name="year", formats=["%Y"], message=_("must be a year like 2026")
+        )
         period = period_year(moment.year)
     elif ranged:
         errors = {}
@@ -211,7 +213,10 @@ def period_from_query(params: Mapping[str, str]) -> Period:
                 continue
             try:
                 days[key] = _parse(
-                    given[key], field_name=key, formats=["%Y-%m-%d"], message=_("must be a day like 2026-11-30")
+                    given[key],
+                    field_name=key,
+                    formats=["%Y-%m-%d"],
+                    message=_("must be a day like 2026-11-30"),
                 ).date()
             except FieldErrors as problem:
                 errors |= problem.errors
@@ -322,9 +327,7 @@ def problems_stats(period: Period, *, now: datetime | None = None) -> Stats:
         .filter(extra__has_key="on_time")
         .annotate(unit=KT("extra__unit"))
         .values("unit")
-        .annotate(
-            contacted=Count("id"), on_time=Count("id", filter=Q(extra__on_time=True))
-        )
+        .annotate(contacted=Count("id"), on_time=Count("id", filter=Q(extra__on_time=True)))
     ):
         row = unit_row(item["unit"])
         row.contacted, row.contacted_on_time = item["contacted"], item["on_time"]
