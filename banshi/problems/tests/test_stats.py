@@ -390,3 +390,62 @@ def test_a_bad_period_is_named(db):
             assert field in problem.value.errors, params
         assert period_from_query({}).label == "2026-12"
         assert period_from_query({"quarter": "2026-q3"}).label == "2026-Q3"
+
+
+# --- the page ---------------------------------------------------------------------------------------------
+
+
+def _page(client, **params):
+    return client.get("/problems/stats/", params, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_the_page_shows_a_month_a_quarter_a_year_and_a_range_without_a_login(two_months, client):
+    with time_machine.travel(AFTER_BOTH_MONTHS, tick=False):
+        pages = {
+            "2026-10": _page(client, month="2026-10"),
+            "2026-Q4": _page(client, quarter="2026-Q4"),
+            "2026": _page(client, year="2026"),
+            "2026-10-01 – 2026-10-07": _page(client, **{"from": "2026-10-01", "to": "2026-10-07"}),
+        }
+    for label, response in pages.items():
+        assert response.status_code == 200, label
+        text = response.content.decode()
+        assert f"Figures for {label}" in text
+        assert 'id="stats-table"' in text
+        assert "the resident's callback said it is solved" in text
+        assert "Not reached: closings with no callback answer 7 days after closing" in text
+    october = pages["2026-10"].content.decode()
+    assert 'data-unit="jiefangbei"' in october and 'data-unit="cq_water"' in october
+    assert "(17/21)" in october and "(13/18)" in october and "14 / 2 / 2" in october
+    assert 'id="stats-counter"' in october and ">18<" in october
+    # Nobody's name or phone on a public page.
+    assert "13800000001" not in october and "张丽" not in october
+
+
+def test_a_bad_period_on_the_page_is_named_and_answers_400(db, client):
+    with time_machine.travel(AFTER_BOTH_MONTHS, tick=False):
+        bad = _page(client, **{"from": "2026-11-30", "to": "2026-11-01"})
+        malformed = _page(client, month="November")
+    assert bad.status_code == 400 and malformed.status_code == 400
+    assert "is before the first day of the range" in bad.content.decode()
+    assert "<strong>month</strong>: must be a month like 2026-11" in malformed.content.decode()
+    assert 'id="stats-table"' not in bad.content.decode()
+
+
+def test_the_page_takes_the_same_queries_whatever_the_number_of_reports(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Tier.objects.update(clock=Tier.Clock.CALENDAR, first_contact_hours=4, closing_hours=48)
+    counts = []
+    for batch in (1, 6):
+        for number in range(batch):
+            start = _on(10, 1 + len(counts) * 10 + number)
+            report = _file(world, start, category="roads" if number % 2 else "water", district=YUZHONG)
+            officer = world.water_officer if report.unit.code == "cq_water" else world.street_officer
+            _handle(world, officer, report, start, contact=2, close=24, answer=(30, True, "satisfied"))
+        with time_machine.travel(AFTER_BOTH_MONTHS, tick=False), CaptureQueriesContext(connection) as queries:
+            assert _page(client, quarter="2026-Q4").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[0] <= 12
