@@ -172,7 +172,7 @@ def period_range(first: date, last: date) -> Period:
 def _parse(value: str, *, field_name: str, formats: Iterable[str], message: str) -> datetime:
     for fmt in formats:
         try:
-            return datetime.strptime(value, fmt)
+            return datetime.strptime(value, fmt)  # noqa: DTZ007 (a calendar day or month, no time)
         except ValueError:
             continue
     raise FieldErrors({field_name: message})

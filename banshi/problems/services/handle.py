@@ -71,9 +71,7 @@ def report_contact(*, actor: User, report_id: int, kind: Any, note: Any = "") ->
             report.contacted_at = now
             report.due_soon_notified_at = report.late_notified_at = None
             fields += ["contacted_at", "due_soon_notified_at", "late_notified_at"]
-        report_move(
-            report, new=Report.Status.CONTACTED, actor=actor, now=now, fields=fields, extra=extra
-        )
+        report_move(report, new=Report.Status.CONTACTED, actor=actor, now=now, fields=fields, extra=extra)
         contact = Contact.objects.create(
             report=report, unit_id=unit_id, kind=kind, note=note, actor=actor, created_at=now
         )

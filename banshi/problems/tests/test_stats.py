@@ -26,14 +26,13 @@ November, Jiangbei's fallback unit, filed on the 3rd to the 5th:
 """
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from banshi.lib.errors import FieldErrors
-
 from banshi.problems.models import Report, Tier
 from banshi.problems.services import (
     report_callback,
@@ -363,8 +362,8 @@ def test_the_quarter_the_year_and_a_range_add_up_the_months(two_months):
     with time_machine.travel(AFTER_BOTH_MONTHS, tick=False):
         quarter = problems_stats(period_quarter(2026, 4))
         year = problems_stats(period_year(2026))
-        both = problems_stats(period_range(datetime(2026, 10, 1).date(), datetime(2026, 11, 30).date()))
-        first_week = problems_stats(period_range(datetime(2026, 10, 1).date(), datetime(2026, 10, 7).date()))
+        both = problems_stats(period_range(date(2026, 10, 1), date(2026, 11, 30)))
+        first_week = problems_stats(period_range(date(2026, 10, 1), date(2026, 10, 7)))
     assert quarter.total.received == year.total.received == both.total.received == 29
     assert quarter.total.called_back == 24
     # 1–7 October: R1–R7 and W1–W3 filed (W4 on the 8th).
