@@ -13,6 +13,7 @@ reporter, no phone. The categories, units and rules of the demo are created firs
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import uuid
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from banshi.audit.models import Event
@@ -108,13 +109,17 @@ class Command(BaseCommand):
         self, rng: random.Random, *, size: int, first: int, run: str, now: datetime, **world: Any
     ) -> None:
         plans = [self._plan(rng, now=now, **world) for _index in range(size)]
+        postgres = connection.vendor == "postgresql"
         with transaction.atomic():
-            reports = Report.objects.bulk_create(
-                [
-                    Report(number=f"G{run}{plan['filed']:%y%m%d}{first + index:09d}", **plan["report"])
-                    for index, plan in enumerate(plans)
-                ]
-            )
+            reports = [
+                Report(number=f"G{run}{plan['filed']:%y%m%d}{first + index:09d}", **plan["report"])
+                for index, plan in enumerate(plans)
+            ]
+            if postgres:
+                for report, pk in zip(reports, _reserve_ids(Report, len(reports)), strict=True):
+                    report.pk = pk
+            else:
+                reports = Report.objects.bulk_create(reports)
             originals = [
                 report for report, plan in zip(reports, plans, strict=True) if plan["duplicate"] is None
             ]
@@ -137,10 +142,14 @@ class Command(BaseCommand):
                             extra=extra,
                         )
                     )
-            duplicates = [report for report in reports if report.duplicate_of_id is not None]
-            if duplicates:
-                Report.objects.bulk_update(duplicates, ["duplicate_of"])
-            Event.objects.bulk_create(events, batch_size=10000)
+            if postgres:
+                _copy(Report, reports, with_id=True)
+                _copy(Event, events, with_id=False)
+            else:
+                duplicates = [report for report in reports if report.duplicate_of_id is not None]
+                if duplicates:
+                    Report.objects.bulk_update(duplicates, ["duplicate_of"])
+                Event.objects.bulk_create(events, batch_size=10000)
 
     def _plan(
         self,
@@ -269,6 +278,38 @@ class Command(BaseCommand):
                     row["called_back_at"] = answered
             return plan
         return plan
+
+
+def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` ids from the table's sequence (PostgreSQL), for rows written by COPY."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy(model: type[models.Model], rows: list[Any], *, with_id: bool) -> None:
+    """Rows written by PostgreSQL's COPY: many times faster than INSERTs for millions of events."""
+    fields = [field for field in model._meta.concrete_fields if with_id or not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    json_fields = {field.attname for field in fields if isinstance(field, models.JSONField)}
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                tuple(
+                    json.dumps(getattr(row, field.attname))
+                    if field.attname in json_fields
+                    else getattr(row, field.attname)
+                    for field in fields
+                )
+            )
 
 
 class _Counter:
