@@ -26,6 +26,8 @@ Definitions (the public page states them too):
   its original counts.
 - Problems solved (the running counter): reports whose latest callback answer said solved and which were
   not reopened afterwards, each report once, duplicates left out.
+- The page reads the figures through a cache: a period over is fixed and kept a day; the current period
+  and the counter are keyed by the latest event, so a new event shows at once, and kept five minutes.
 - Units are ranked only when they received at least 20 reports in the period: by 解决率, then 满意率, then
   响应率.
 """
@@ -37,7 +39,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +55,8 @@ RANKING_MINIMUM = 20
 NO_ANSWER_AFTER = timedelta(days=7)
 LONGEST_RANGE = timedelta(days=366 * 5)
 EARLIEST = date(2000, 1, 1)
+PAST_FOR = 24 * 3600
+CURRENT_FOR = 300
 
 
 @dataclass(frozen=True)
@@ -276,7 +281,33 @@ def _solved_answer(end: datetime) -> Q:
     return Q(extra__solved=True) & ~_later([EventType.REPORT_REOPENED], end)
 
 
-def problems_stats(period: Period, *, now: datetime | None = None) -> Stats:
+def problems_stats_cached(period: Period) -> Stats:
+    """problems_stats through the cache. A period over is fixed (nothing recorded later changes it) and
+    kept a day; the current period is kept under the id of the latest event, so any new event computes
+    it again, and at most CURRENT_FOR (for the 7-day rule, which moves with the clock alone)."""
+    now = timezone.now()
+    latest = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if period.end <= now:
+        key, timeout = f"problems:stats:{period.start.isoformat()}:{period.end.isoformat()}", PAST_FOR
+    else:
+        key, timeout = (
+            f"problems:stats:{period.start.isoformat()}:{period.end.isoformat()}:{latest}",
+            CURRENT_FOR,
+        )
+    found = cache.get(key)
+    if found is None:
+        found = problems_stats(period, now=now, counter=False)
+        cache.set(key, found, timeout)
+    counter_key = f"problems:solved:{latest}"
+    counter = cache.get(counter_key)
+    if counter is None:
+        counter = problems_solved(now=now)
+        cache.set(counter_key, counter, CURRENT_FOR)
+    found.solved_counter = counter
+    return found
+
+
+def problems_stats(period: Period, *, now: datetime | None = None, counter: bool = True) -> Stats:
     """The figures of `period`, per unit and for the whole city, and the running counter of problems
     solved (as of now). A fixed number of queries whatever the number of reports."""
     now = now or timezone.now()
@@ -408,16 +439,38 @@ def problems_stats(period: Period, *, now: datetime | None = None) -> Stats:
     for position, row in enumerate(ranked, start=1):
         row.rank = position
     others = sorted((row for row in rows.values() if not row.ranked), key=lambda row: row.code)
-    return Stats(period=period, total=total, units=ranked + others, solved_counter=problems_solved(now=now))
+    solved = problems_solved(now=now) if counter else 0
+    return Stats(period=period, total=total, units=ranked + others, solved_counter=solved)
 
 
 def problems_solved(*, now: datetime | None = None) -> int:
-    """The running counter: reports closed, called back as solved and not reopened since, each once."""
+    """The running counter: reports closed, called back as solved and not reopened since, each once,
+    duplicates left out. One pass over the callback, reopening and duplicate events, grouped by report: a
+    solved answer not followed by a reopening is necessarily the report's latest answer."""
     now = now or timezone.now()
-    return (
-        _events([EventType.REPORT_CALLED_BACK], None, now + timedelta(microseconds=1))
-        .filter(_solved_answer(now + timedelta(microseconds=1)))
+    per_report = (
+        Event.objects.filter(
+            subject_type=REPORT,
+            event_type__in=[
+                EventType.REPORT_CALLED_BACK,
+                EventType.REPORT_REOPENED,
+                EventType.REPORT_MARKED_DUPLICATE,
+            ],
+            created_at__lte=now,
+        )
+        .order_by()
         .values("subject_id")
-        .distinct()
-        .count()
+        .annotate(
+            solved_at=Max(
+                "created_at", filter=Q(event_type=EventType.REPORT_CALLED_BACK, extra__solved=True)
+            ),
+            reopened_at=Max("created_at", filter=Q(event_type=EventType.REPORT_REOPENED)),
+            duplicate=Count("id", filter=Q(event_type=EventType.REPORT_MARKED_DUPLICATE)),
+        )
+        .filter(
+            Q(reopened_at__isnull=True) | Q(reopened_at__lt=F("solved_at")),
+            solved_at__isnull=False,
+            duplicate=0,
+        )
     )
+    return per_report.count()

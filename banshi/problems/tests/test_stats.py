@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 from banshi.lib.errors import FieldErrors
 from banshi.problems.models import Report, Tier
@@ -67,6 +68,13 @@ def _on(month: int, day: int, hours: float = 0) -> datetime:
 def _at(moment: datetime, call, **kwargs):
     with time_machine.travel(moment, tick=False):
         return call(**kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass
@@ -448,3 +456,23 @@ def test_the_page_takes_the_same_queries_whatever_the_number_of_reports(world, c
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[0] <= 12
+
+
+def test_the_counter_on_the_page_moves_with_a_callback_and_a_past_month_stays_as_it_was(
+    two_months, world, client
+):
+    with time_machine.travel(AFTER_BOTH_MONTHS, tick=False):
+        before = _page(client, month="2026-10").content.decode()
+        report_callback(
+            actor=world.dispatcher,
+            report_id=two_months.reports["J3"].pk,
+            solved=True,
+            satisfaction="satisfied",
+        )
+        after = _page(client, month="2026-10").content.decode()
+        november = _page(client, month="2026-11").content.decode()
+    assert '<p class="stats-counter">18</p>' in before
+    assert '<p class="stats-counter">19</p>' in after
+    assert "(13/18)" in after and "(13/18)" in before
+    # December's answer is no November figure: J3 stays not reached there.
+    assert "(2/2)" in november

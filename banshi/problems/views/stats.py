@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from banshi.lib.errors import FieldErrors
-from banshi.problems.stats import NO_ANSWER_AFTER, RANKING_MINIMUM, period_from_query, problems_stats
+from banshi.problems.stats import NO_ANSWER_AFTER, RANKING_MINIMUM, period_from_query, problems_stats_cached
 
 
 @require_safe
@@ -22,5 +22,5 @@ def stats(request: HttpRequest) -> HttpResponse:
     except FieldErrors as problem:
         context["errors"] = problem.errors
         return render(request, "problems/stats.html", context, status=400)
-    context["stats"] = problems_stats(period)
+    context["stats"] = problems_stats_cached(period)
     return render(request, "problems/stats.html", context)
