@@ -327,22 +327,16 @@ def problems_stats(period: Period, *, now: datetime | None = None, counter: bool
             rows[code] = figures
         return rows[code]
 
-    totals = _events([EventType.REPORT_FILED, EventType.REPORT_DISPATCHED], start, end).aggregate(
-        received=Count("id", filter=Q(event_type=EventType.REPORT_FILED)),
-        dispatched=Count(
-            "subject_id",
-            distinct=True,
-            filter=Q(event_type=EventType.REPORT_DISPATCHED)
-            & Exists(
-                Event.objects.filter(
-                    subject_type=REPORT,
-                    subject_id=OuterRef("subject_id"),
-                    event_type=EventType.REPORT_FILED,
-                    created_at__gte=start,
-                    created_at__lt=end,
-                )
-            ),
-        ),
+    sent = Exists(
+        Event.objects.filter(
+            subject_type=REPORT,
+            subject_id=OuterRef("subject_id"),
+            event_type=EventType.REPORT_DISPATCHED,
+            created_at__lt=end,
+        )
+    )
+    totals = _events([EventType.REPORT_FILED], start, end).aggregate(
+        received=Count("id"), dispatched=Count("id", filter=sent)
     )
     for item in (
         _events([EventType.REPORT_DISPATCHED], start, end)
