@@ -38,6 +38,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
@@ -278,7 +279,7 @@ def _median(values: list[int]) -> float | None:
 
 def _solved_answer(end: datetime) -> Q:
     """A callback answer that said solved and was not followed by a reopening before `end`."""
-    return Q(extra__solved=True) & ~_later([EventType.REPORT_REOPENED], end)
+    return cast(Q, Q(extra__solved=True) & ~_later([EventType.REPORT_REOPENED], end))
 
 
 def problems_stats_cached(period: Period) -> Stats:
@@ -338,27 +339,27 @@ def problems_stats(period: Period, *, now: datetime | None = None, counter: bool
     totals = _events([EventType.REPORT_FILED], start, end).aggregate(
         received=Count("id"), dispatched=Count("id", filter=sent)
     )
-    for item in (
+    for sent_item in (
         _events([EventType.REPORT_DISPATCHED], start, end)
         .annotate(unit=KT("extra__unit"))
         .values("unit")
         .annotate(reports=Count("subject_id", distinct=True))
     ):
-        row = unit_row(item["unit"])
-        row.received = row.dispatched = item["reports"]
+        row = unit_row(sent_item["unit"])
+        row.received = row.dispatched = sent_item["reports"]
 
-    for item in (
+    for contact_item in (
         _events([EventType.REPORT_CONTACTED], start, end)
         .filter(extra__has_key="on_time")
         .annotate(unit=KT("extra__unit"))
         .values("unit")
         .annotate(contacted=Count("id"), on_time=Count("id", filter=Q(extra__on_time=True)))
     ):
-        row = unit_row(item["unit"])
-        row.contacted, row.contacted_on_time = item["contacted"], item["on_time"]
+        row = unit_row(contact_item["unit"])
+        row.contacted, row.contacted_on_time = contact_item["contacted"], contact_item["on_time"]
 
     answered_by = min(end, now) - NO_ANSWER_AFTER
-    for item in (
+    for closed_item in (
         _events([EventType.REPORT_CLOSED], start, end)
         .annotate(unit=KT("extra__unit"))
         .values("unit")
@@ -367,16 +368,23 @@ def problems_stats(period: Period, *, now: datetime | None = None, counter: bool
             on_time=Count("id", filter=Q(extra__on_time=True)),
             not_reached=Count(
                 "id",
-                filter=Q(created_at__lte=answered_by)
-                & ~_later([EventType.REPORT_CALLED_BACK, EventType.REPORT_REOPENED], end),
+                filter=cast(
+                    Q,
+                    Q(created_at__lte=answered_by)
+                    & ~_later([EventType.REPORT_CALLED_BACK, EventType.REPORT_REOPENED], end),
+                ),
             ),
         )
     ):
-        row = unit_row(item["unit"])
-        row.closed, row.closed_on_time, row.not_reached = item["closed"], item["on_time"], item["not_reached"]
+        row = unit_row(closed_item["unit"])
+        row.closed, row.closed_on_time, row.not_reached = (
+            closed_item["closed"],
+            closed_item["on_time"],
+            closed_item["not_reached"],
+        )
 
     satisfaction = Callback.Satisfaction
-    for item in (
+    for answer_item in (
         _events([EventType.REPORT_CALLED_BACK], start, end)
         .annotate(unit=KT("extra__unit"))
         .values("unit")
@@ -388,10 +396,10 @@ def problems_stats(period: Period, *, now: datetime | None = None, counter: bool
             dissatisfied=Count("id", filter=Q(extra__satisfaction=satisfaction.DISSATISFIED)),
         )
     ):
-        row = unit_row(item["unit"])
-        row.called_back, row.solved = item["answers"], item["solved"]
-        row.satisfied, row.fairly_satisfied = item["satisfied"], item["fairly"]
-        row.dissatisfied = item["dissatisfied"]
+        row = unit_row(answer_item["unit"])
+        row.called_back, row.solved = answer_item["answers"], answer_item["solved"]
+        row.satisfied, row.fairly_satisfied = answer_item["satisfied"], answer_item["fairly"]
+        row.dissatisfied = answer_item["dissatisfied"]
 
     minutes: dict[str, dict[str, list[int]]] = {"contact": {}, "close": {}}
     for event_type, unit, value in (

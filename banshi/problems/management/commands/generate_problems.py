@@ -191,7 +191,7 @@ class Command(BaseCommand):
             "updated_at": filed,
         }
         plan = {"filed": filed, "report": row, "events": events, "duplicate": None}
-        status = STATUS.NEW
+        status: str = STATUS.NEW
 
         def move(at: datetime, new: str, event_type: str, extra: dict | None = None) -> bool:
             nonlocal status
@@ -293,7 +293,7 @@ def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
 def _copy(model: type[models.Model], rows: list[Any], *, with_id: bool) -> None:
     """Rows written by PostgreSQL's COPY: many times faster than INSERTs for millions of events."""
     fields = [field for field in model._meta.concrete_fields if with_id or not field.primary_key]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     json_fields = {field.attname for field in fields if isinstance(field, models.JSONField)}
     with (
         connection.cursor() as cursor,
