@@ -5,8 +5,10 @@ with BENCH_PROBLEMS_COUNT reports (1,000,000 by default) in PostgreSQL, filled b
 
 Each URL is requested in this process through Django's test client (no HTTP server: the latency is the
 application's and the database's), a few times to warm up and then BENCH_PROBLEMS_REQUESTS times one
-after another; the table gives p50, p99 and the maximum, and the SQL queries one request takes. The target
-is p99 under BENCH_PROBLEMS_TARGET_MS (300) for each. An endpoint that answers 404 (Open311 not installed
+after another; the table gives the first (cold) request's time, then p50, p99 and the maximum of the
+others, and the SQL queries of the cold and of a warm request (the page reads its figures through the
+cache: a period over is kept a day, the current one under the latest event's id). The target is p99
+under BENCH_PROBLEMS_TARGET_MS (300) for each. An endpoint that answers 404 (Open311 not installed
 in this tree) is listed as "not available", not failed. It writes var/bench_problems.json and exits
 non-zero when a request fails, when PostgreSQL is unreachable, or when a target is missed.
 
