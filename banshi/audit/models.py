@@ -38,7 +38,11 @@ class Event(models.Model):
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["subject_type", "subject_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "created_at"]),
+            # The statistics read one kind of event over a period.
+            models.Index(fields=["subject_type", "event_type", "created_at"]),
+        ]
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

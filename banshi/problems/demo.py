@@ -128,7 +128,8 @@ UNIT_OFFICERS = [("street_officer", "jiefangbei"), ("water_officer", "cq_water")
 HOTLINE = [("operator", HotlineMember.Role.OPERATOR), ("dispatcher", HotlineMember.Role.DISPATCHER)]
 
 
-def seed(*, users: Mapping[str, Any]) -> None:
+def seed_reference() -> dict[str, Unit]:
+    """The categories, units and routing rules (no people); the units by code."""
     tiers = {tier.code: tier for tier in Tier.objects.all()}
     categories = {}
     for position, (code, name_zh, name_en, tier) in enumerate(CATEGORIES):
@@ -161,6 +162,11 @@ def seed(*, users: Mapping[str, Any]) -> None:
             category=categories[category] if category else None,
             defaults={"unit": units[unit]},
         )
+    return units
+
+
+def seed(*, users: Mapping[str, Any]) -> None:
+    units = seed_reference()
     for username, unit in UNIT_OFFICERS:
         UnitMember.objects.get_or_create(unit=units[unit], user=users[username])
     for username, role in HOTLINE:

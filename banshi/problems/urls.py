@@ -1,12 +1,14 @@
 from django.urls import path, re_path
 
 from banshi.problems.views import public, resident, staff
+from banshi.problems.views import stats as stats_views
 
 app_name = "problems"
 # A reference number (SQ, the day, the day's sequence): nothing else of /problems/ looks like one.
 urlpatterns = [
     path("report/", resident.report_new, name="report_new"),
     path("mine/", resident.my_reports, name="my_reports"),
+    path("stats/", stats_views.stats, name="stats"),
     path("map/", public.problem_map, name="map"),
     path("map.json", public.problem_map_json, name="map_json"),
     path("photos/<int:photo_id>/", resident.photo, name="photo"),

@@ -98,6 +98,11 @@ def report_move(
     )
 
 
+def minutes_between(start: datetime, end: datetime) -> int:
+    """Whole minutes from `start` to `end`, as the statistics' medians count them."""
+    return max(0, int((end - start).total_seconds() // 60))
+
+
 def choice(value: Any, *, field: str, choices: list[str], message: str) -> str:
     if not isinstance(value, str) or value not in choices:
         raise FieldErrors({field: message})

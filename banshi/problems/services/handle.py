@@ -17,6 +17,7 @@ from banshi.problems.services.common import (
     NOTE_MAX,
     choice,
     locked_report,
+    minutes_between,
     report_move,
     report_title,
     require_current_unit,
@@ -56,14 +57,21 @@ def report_contact(*, actor: User, report_id: int, kind: Any, note: Any = "") ->
         report = locked_report(report_id)
         unit_id = require_current_unit(report, actor)
         fields = []
+        # What the statistics read from the event: the unit, whether the first contact of this round
+        # met its limit, and the minutes since the clock started (the filing or the reopening).
+        extra = {
+            "kind": kind,
+            "unit": report.unit.code if report.unit else "",
+            "first": report.contacted_at is None,
+            "on_time": now <= report.first_contact_due,
+            "minutes": minutes_between(report.clock_started_at, now),
+        }
         if report.contacted_at is None:
             # The closing deadline counts from now on: its warnings are still to come.
             report.contacted_at = now
             report.due_soon_notified_at = report.late_notified_at = None
             fields += ["contacted_at", "due_soon_notified_at", "late_notified_at"]
-        report_move(
-            report, new=Report.Status.CONTACTED, actor=actor, now=now, fields=fields, extra={"kind": kind}
-        )
+        report_move(report, new=Report.Status.CONTACTED, actor=actor, now=now, fields=fields, extra=extra)
         contact = Contact.objects.create(
             report=report, unit_id=unit_id, kind=kind, note=note, actor=actor, created_at=now
         )
@@ -118,7 +126,11 @@ def report_close(*, actor: User, report_id: int, text: Any) -> Closure:
             actor=actor,
             now=now,
             fields=["closed_at"],
-            extra={"unit": report.unit.code if report.unit else "", "on_time": now <= report.closing_due},
+            extra={
+                "unit": report.unit.code if report.unit else "",
+                "on_time": now <= report.closing_due,
+                "minutes": minutes_between(report.clock_started_at, now),
+            },
         )
         closure = Closure.objects.create(
             report=report, unit_id=unit_id, actor=actor, text=text, created_at=now

@@ -136,7 +136,12 @@ def report_callback(
             actor=actor,
             now=now,
             fields=["called_back_at"],
-            extra={"solved": solved, "satisfaction": satisfaction, "by": by},
+            extra={
+                "solved": solved,
+                "satisfaction": satisfaction,
+                "by": by,
+                "unit": report.unit.code if report.unit else "",
+            },
         )
         callback = Callback.objects.create(
             report=report,
