@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from banshi.lib.errors import FieldErrors
+from banshi.lib.images import bounded_image
 
 if TYPE_CHECKING:
     from banshi.problems.models import Photo
@@ -26,7 +27,6 @@ MAX_PHOTOS = 6
 MAX_SIDE = 2560
 JPEG_QUALITY = 85
 _FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
-_ONE_BYTE_MODES = {"1", "L", "P"}
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,6 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _decoded_bytes(mode: str, size: tuple[int, int]) -> int:
-    per_pixel = 1 if mode in _ONE_BYTE_MODES else 2 if mode.startswith("I;16") else 4
-    return size[0] * size[1] * per_pixel
-
-
 def _too_many_pixels() -> str:
     return _("is too large an image: at most %(millions)s million pixels; send a smaller photo") % {
         "millions": f"{settings.MATERIAL_MAX_PIXELS / 1_000_000:g}"
@@ -60,46 +55,27 @@ def _too_many_pixels() -> str:
 
 
 def _reencode(data: bytes, kind: str, field: str) -> PreparedPhoto:
-    memory = settings.MATERIAL_DECODE_MAX_MB * 1024 * 1024
-    formats = [_FORMATS[kind]]
-    try:
-        with Image.open(io.BytesIO(data), formats=formats) as probe:
-            # Refused from the header, before a pixel is decoded.
-            if probe.size[0] * probe.size[1] > settings.MATERIAL_MAX_PIXELS:
-                raise FieldErrors({field: _too_many_pixels()})
-            probe.verify()
-        with Image.open(io.BytesIO(data), formats=formats) as image:
-            if kind == "jpeg":
-                width, height = image.size
-                scale = next(
-                    (s for s in (1, 2, 4, 8) if _decoded_bytes(image.mode, image.size) <= memory * s * s), 8
-                )
-                if scale > 1:
-                    image.draft(image.mode, (max(1, width // scale), max(1, height // scale)))
-            if _decoded_bytes(image.mode, image.size) > memory:
-                raise FieldErrors(
-                    {field: _("is too large an image to read: send it smaller, as a JPEG photo")}
-                )
-            # The camera's orientation is applied to the pixels, as the EXIF that said it is dropped.
-            upright = ImageOps.exif_transpose(image)
-            if upright.mode in ("RGBA", "LA", "PA") or (
-                upright.mode == "P" and "transparency" in upright.info
-            ):
-                upright = upright.convert("RGBA")
-                flat = Image.new("RGB", upright.size, (255, 255, 255))
-                flat.paste(upright, mask=upright.getchannel("A"))
-                upright = flat
-            elif upright.mode != "RGB":
-                upright = upright.convert("RGB")
-            upright.thumbnail((MAX_SIDE, MAX_SIDE))
-            out = io.BytesIO()
-            # Saved without `exif=` or `icc_profile=`: a fresh JPEG carries none of the original's metadata.
-            upright.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-            return PreparedPhoto(data=out.getvalue(), width=upright.size[0], height=upright.size[1])
-    except Image.DecompressionBombError:
-        raise FieldErrors({field: _too_many_pixels()}) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise FieldErrors({field: _("is not a readable image")}) from None
+    with bounded_image(
+        data,
+        pillow_format=_FORMATS[kind],
+        field=field,
+        too_many_pixels=_too_many_pixels(),
+        too_large_to_read=_("is too large an image to read: send it smaller, as a JPEG photo"),
+    ) as image:
+        # The camera's orientation is applied to the pixels, as the EXIF that said it is dropped.
+        upright = ImageOps.exif_transpose(image)
+        if upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info):
+            upright = upright.convert("RGBA")
+            flat = Image.new("RGB", upright.size, (255, 255, 255))
+            flat.paste(upright, mask=upright.getchannel("A"))
+            upright = flat
+        elif upright.mode != "RGB":
+            upright = upright.convert("RGB")
+        upright.thumbnail((MAX_SIDE, MAX_SIDE))
+        out = io.BytesIO()
+        # Saved without `exif=` or `icc_profile=`: a fresh JPEG carries none of the original's metadata.
+        upright.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        return PreparedPhoto(data=out.getvalue(), width=upright.size[0], height=upright.size[1])
 
 
 def photo_prepare(file: Any, *, field: str = "photos") -> PreparedPhoto:

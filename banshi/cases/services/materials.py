@@ -17,7 +17,7 @@ from django.db.models import ProtectedError, Q
 from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps
 from pypdf import PdfReader
 
 from banshi.accounts.models import User
@@ -26,6 +26,7 @@ from banshi.cases.channels import uploads_kept
 from banshi.cases.events import EventType
 from banshi.cases.models import Upload
 from banshi.lib.errors import FieldErrors
+from banshi.lib.images import bounded_image
 
 _SIGNATURES = (
     (b"%PDF-", Upload.Kind.PDF),
@@ -38,13 +39,7 @@ _EXTENSIONS = {
     ".jpeg": Upload.Kind.JPEG,
     ".png": Upload.Kind.PNG,
 }
-# Pillow refuses a decompression bomb itself (twice the budget, from the header); `_reencode` refuses
-# anything over the budget before decoding.
-Image.MAX_IMAGE_PIXELS = settings.MATERIAL_MAX_PIXELS
 _PILLOW_FORMATS: dict[str, str] = {Upload.Kind.JPEG: "JPEG", Upload.Kind.PNG: "PNG"}
-# What Pillow keeps per pixel in memory: one byte for these modes, two for 16-bit grey, four otherwise
-# (RGB is kept as four bytes too).
-_ONE_BYTE_MODES = {"1", "L", "P"}
 # A file of the same content is stored once; a copy older than this is not reused, so that what a
 # resident has just uploaded is never purged a moment later as yesterday's.
 _REUSE_WITHIN = timedelta(hours=12)
@@ -59,11 +54,6 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _decoded_bytes(mode: str, size: tuple[int, int]) -> int:
-    per_pixel = 1 if mode in _ONE_BYTE_MODES else 2 if mode.startswith("I;16") else 4
-    return size[0] * size[1] * per_pixel
-
-
 def _too_many_pixels() -> str:
     return _("is too large an image: at most %(millions)s million pixels; send a smaller photo or scan") % {
         "millions": f"{settings.MATERIAL_MAX_PIXELS / 1_000_000:g}"
@@ -71,40 +61,22 @@ def _too_many_pixels() -> str:
 
 
 def _reencode(data: bytes, kind: str, field: str) -> bytes:
-    """The image decoded and saved again, without its metadata. Its size is read from the header and
-    refused over the pixel budget before anything is decoded; a JPEG is decoded at a half, a quarter or
-    an eighth of its size (the decoder's own scaling) when the whole would not fit the memory budget,
-    and a PNG that would not fit is refused: an upload never takes more than about twice that budget."""
-    memory = settings.MATERIAL_DECODE_MAX_MB * 1024 * 1024
-    formats = [_PILLOW_FORMATS[kind]]
-    try:
-        with Image.open(io.BytesIO(data), formats=formats) as probe:
-            if probe.size[0] * probe.size[1] > settings.MATERIAL_MAX_PIXELS:
-                raise FieldErrors({field: _too_many_pixels()})
-            probe.verify()
-        with Image.open(io.BytesIO(data), formats=formats) as image:
-            if kind == Upload.Kind.JPEG:
-                width, height = image.size
-                scale = next(
-                    (s for s in (1, 2, 4, 8) if _decoded_bytes(image.mode, image.size) <= memory * s * s), 8
-                )
-                if scale > 1:
-                    image.draft(image.mode, (max(1, width // scale), max(1, height // scale)))
-            if _decoded_bytes(image.mode, image.size) > memory:
-                raise FieldErrors(
-                    {field: _("is too large an image to read: send it smaller, or as a JPEG photo or a PDF")}
-                )
-            ImageOps.exif_transpose(image, in_place=True)
-            out = io.BytesIO()
-            if kind == Upload.Kind.JPEG:
-                (image if image.mode == "RGB" else image.convert("RGB")).save(out, "JPEG", quality=90)
-            else:
-                image.save(out, "PNG", optimize=False)
-            return out.getvalue()
-    except Image.DecompressionBombError:
-        raise FieldErrors({field: _too_many_pixels()}) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise FieldErrors({field: _("is not a readable image")}) from None
+    """The image decoded within the budgets (`lib.images.bounded_image`) and saved again, without its
+    metadata."""
+    with bounded_image(
+        data,
+        pillow_format=_PILLOW_FORMATS[kind],
+        field=field,
+        too_many_pixels=_too_many_pixels(),
+        too_large_to_read=_("is too large an image to read: send it smaller, or as a JPEG photo or a PDF"),
+    ) as image:
+        ImageOps.exif_transpose(image, in_place=True)
+        out = io.BytesIO()
+        if kind == Upload.Kind.JPEG:
+            (image if image.mode == "RGB" else image.convert("RGB")).save(out, "JPEG", quality=90)
+        else:
+            image.save(out, "PNG", optimize=False)
+        return out.getvalue()
 
 
 def _pdf_problem(data: bytes) -> str | None:
