@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from banshi.directory.selectors import area_choices, area_lineage
+from banshi.problems.forms import PhotosField
 from banshi.problems.models import Callback, Contact
 from banshi.problems.selectors import category_choices, unit_choices
 from banshi.ui.forms import NamedErrorsForm
@@ -119,8 +120,16 @@ class ContactForm(NamedErrorsForm):
 
 
 class CloseForm(NamedErrorsForm):
+    """What was done, and its photos: those are chosen on the confirming page, the one sent with the
+    closing (a file cannot be carried from one page to the next)."""
+
     text = forms.CharField(
         label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = PhotosField(
+        label=_("Photos of what was done"),
+        required=False,
+        help_text=_("Up to 6 photos, JPEG, PNG or WebP, each up to 10 MB. Their location data is removed."),
     )
 
 

@@ -16,11 +16,13 @@ from banshi.problems.models import Photo, Report
 from banshi.problems.photos import MAX_PHOTOS, PreparedPhoto, photo_store, photos_prepare
 from banshi.problems.services.common import locked_report, require_current_unit
 from banshi.problems.services.file import report_file
+from banshi.problems.services.handle import report_close
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from banshi.accounts.models import User
+    from banshi.problems.models import Closure
 
 # The unit's photos of what was done: while it does the work and once it has closed the report.
 CLOSURE_PHOTO_STATUSES = (Report.Status.SIGNED, Report.Status.CONTACTED, Report.Status.CLOSED)
@@ -101,3 +103,14 @@ def report_file_with_photos(*, actor: User, photos: Any, **fields: Any) -> Repor
         if prepared and not Photo.objects.filter(report=report).exists():
             report_photos_add(actor=actor, report_id=report.pk, files=prepared)
     return report
+
+
+def report_close_with_photos(*, actor: User, report_id: int, text: Any, photos: Any) -> Closure:
+    """The unit closes the report with the photos of what was done, in one transaction: a photo refused
+    closes nothing. Each step is audited by its own service (closed, then the photos added)."""
+    prepared = photos_prepare(photos)
+    with transaction.atomic():
+        closure = report_close(actor=actor, report_id=report_id, text=text)
+        if prepared:
+            report_photos_add(actor=actor, report_id=report_id, files=prepared, kind=Photo.Kind.CLOSURE)
+    return closure

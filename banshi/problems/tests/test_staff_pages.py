@@ -413,3 +413,43 @@ def test_a_report_near_its_deadline_is_flagged_due_soon_in_the_units_queue(clien
     monday_morning.shift(timedelta(minutes=100))
     page = client.get(reverse("problems:unit_queue"), **EN).content.decode()
     assert leak.number in page and "Due soon" in page and "Overdue" not in page
+
+
+def test_a_bad_closure_photo_closes_nothing_and_a_good_one_is_shown_to_the_resident(client, world):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from banshi.problems.models import Photo
+
+    def jpeg() -> SimpleUploadedFile:
+        out = io.BytesIO()
+        Image.new("RGB", (40, 30), (20, 160, 60)).save(out, "JPEG")
+        return SimpleUploadedFile("done.jpg", out.getvalue(), content_type="image/jpeg")
+
+    report = file_web(world)
+    report_sign(actor=world.street_officer, report_id=report.pk)
+    report_contact(actor=world.street_officer, report_id=report.pk, kind="phone")
+    as_user(client, world.street_officer)
+    act = reverse("problems:staff_report_action", args=[report.number, "close"])
+    asked = client.post(act, {"close-text": "已修补路面"}, **EN).content.decode()
+    assert 'enctype="multipart/form-data"' in asked and 'name="close-photos"' in asked
+    fake = SimpleUploadedFile("done.jpg", b"not a photo at all", content_type="image/jpeg")
+    bad = client.post(
+        act, {"close-text": "已修补路面", "confirmed": "yes", "close-photos": [jpeg(), fake]}, **EN
+    )
+    assert bad.status_code == 400
+    assert "Photos of what was done is not a JPEG, PNG or WebP photo (photo 2)" in bad.content.decode()
+    report.refresh_from_db()
+    assert report.status == S.CONTACTED and not report.closures.exists()
+    assert not Photo.objects.filter(report=report).exists()
+    done = client.post(act, {"close-text": "已修补路面", "confirmed": "yes", "close-photos": [jpeg()]})
+    assert done.status_code == 302
+    report.refresh_from_db()
+    photo = Photo.objects.get(report=report)
+    assert report.status == S.CLOSED and photo.kind == Photo.Kind.CLOSURE
+    as_user(client, world.resident)
+    page = client.get(reverse("problems:report_detail", args=[report.number]), **EN).content.decode()
+    assert reverse("problems:photo", args=[photo.pk]) in page and "Photo of what was done" in page
+    assert client.get(reverse("problems:photo", args=[photo.pk])).status_code == 200

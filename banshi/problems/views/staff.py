@@ -43,7 +43,7 @@ from banshi.problems.selectors import (
 )
 from banshi.problems.services import (
     report_callback,
-    report_close,
+    report_close_with_photos,
     report_contact,
     report_file,
     report_mark_duplicate,
@@ -290,7 +290,7 @@ def _arguments(
     if action == "note":
         return report_note, {"text": data["text"], "public": data["public"]}
     if action == "close":
-        return report_close, {"text": data["text"]}
+        return report_close_with_photos, {"text": data["text"], "photos": data["photos"]}
     if action == "send_back":
         return report_send_back, {"reason": data["reason"]}
     if action == "duplicate":
@@ -322,7 +322,7 @@ def report_action(request: AuthenticatedHttpRequest, number: str, action: str) -
     data: dict[str, Any] = {}
     form = None
     if action in FORMS:
-        form = FORMS[action](request.POST, prefix=action)
+        form = FORMS[action](request.POST, request.FILES, prefix=action)
         if not form.is_valid():
             return _render_report(request, view, {action: form}, status=400)
         data = form.cleaned_data
@@ -331,8 +331,7 @@ def report_action(request: AuthenticatedHttpRequest, number: str, action: str) -
             return _render_report(request, view, {action: form}, status=400)
         if action in CONFIRM and request.POST.get("confirmed") != "yes":
             # A move that cannot be undone asks first, on a page of its own (no script needed).
-            context = {"report": view.report, "form": form, "action": action}
-            return render(request, "problems/staff/confirm.html", context)
+            return _render_confirm(request, view, form, action)
     service, kwargs = _arguments(action, data, view)
     call = run_service(
         request, service, form=form, on_conflict=here, actor=request.user, report_id=view.report.pk, **kwargs
@@ -340,6 +339,9 @@ def report_action(request: AuthenticatedHttpRequest, number: str, action: str) -
     if call.response is not None:
         return call.response
     if not call.ok and form is not None:
+        if action == "close":
+            # A photo refused: nothing is closed, and the photos are chosen again where they were.
+            return _render_confirm(request, view, form, action, status=400)
         return _render_report(request, view, {action: form}, status=400)
     messages.success(request, str(DONE[action]))
     if action == "route":
@@ -347,6 +349,18 @@ def report_action(request: AuthenticatedHttpRequest, number: str, action: str) -
     if action == "send_back":
         return redirect("problems:unit_queue")
     return redirect(here)
+
+
+def _render_confirm(
+    request: AuthenticatedHttpRequest, view: ReportView, form: forms.Form, action: str, *, status: int = 200
+) -> HttpResponse:
+    context = {
+        "report": view.report,
+        "form": form,
+        "action": action,
+        "errors": form_error_summary(form) if form.errors else [],
+    }
+    return render(request, "problems/staff/confirm.html", context, status=status)
 
 
 def _callback_report(request: AuthenticatedHttpRequest, number: str) -> Report:
