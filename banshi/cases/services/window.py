@@ -3,6 +3,7 @@ form on their behalf once they confirm it with a code sent to their phone."""
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -78,6 +79,53 @@ def _latest_confirmation(*, actor: User, applicant: User, token: str) -> QuerySe
     )
 
 
+def _code_send(
+    *,
+    actor: User,
+    window: Window,
+    resident: User,
+    token: str,
+    draft_digest: str,
+    extra: dict[str, Any],
+    message: Callable[[str], str],
+) -> WindowConfirmation:
+    """Text the resident a new code for `token` (at most one a minute, within the daily caps), kept as
+    a confirmation of `draft_digest`, audited; `message` writes the text around the code."""
+    if not resident.phone:
+        raise Conflict(_("The resident has no mobile number to send a code to."))
+    now = timezone.now()
+    last = (
+        _latest_confirmation(actor=actor, applicant=resident, token=token)
+        .filter(used_at__isnull=True)
+        .first()
+    )
+    if codes.sent_too_recently(last, now):
+        raise Conflict(_("A code was sent less than a minute ago. Wait a moment before sending another."))
+    if refused := codes.send_refused(resident.phone, now):
+        raise Conflict(refused)
+    code = codes.code_new()
+    with transaction.atomic():
+        confirmation = WindowConfirmation.objects.create(
+            clerk=actor,
+            applicant=resident,
+            window=window,
+            token=token,
+            draft_digest=draft_digest,
+            code_digest=_code_digest(token, code),
+            created_at=now,
+            expires_at=now + codes.LIFETIME,
+        )
+        event_record(
+            actor=actor,
+            subject=confirmation,
+            event_type=EventType.WINDOW_CONFIRMATION_SENT,
+            extra={"window": window.pk, **extra},
+            at=now,
+        )
+        sms_send(phone=resident.phone, text=message(code), valid_until=confirmation.expires_at)
+    return confirmation
+
+
 def confirmation_code_send(
     *,
     actor: User,
@@ -96,49 +144,25 @@ def confirmation_code_send(
     bundle = bundle_open(code=bundle_code)
     if bundle is None:
         raise FieldErrors({"bundle": _("is not an open bundle")})
-    now = timezone.now()
-    token = (idempotency_key or "")[:80]
-    last = (
-        _latest_confirmation(actor=actor, applicant=applicant, token=token)
-        .filter(used_at__isnull=True)
-        .first()
-    )
-    if codes.sent_too_recently(last, now):
-        raise Conflict(_("A code was sent less than a minute ago. Wait a moment before sending another."))
-    if refused := codes.send_refused(applicant.phone, now):
-        raise Conflict(refused)
-    code = codes.code_new()
-    with transaction.atomic():
-        confirmation = WindowConfirmation.objects.create(
-            clerk=actor,
-            applicant=applicant,
-            window=window,
-            token=token,
-            draft_digest=_draft_digest(
-                bundle_code=bundle_code, answers=answers, values=values, materials=materials
-            ),
-            code_digest=_code_digest(token, code),
-            created_at=now,
-            expires_at=now + codes.LIFETIME,
-        )
-        event_record(
-            actor=actor,
-            subject=confirmation,
-            event_type=EventType.WINDOW_CONFIRMATION_SENT,
-            extra={"window": window.pk, "bundle": bundle_code},
-            at=now,
-        )
-        text = _(
+    name = bundle.current_spec.name
+
+    def message(code: str) -> str:
+        return _(
             "Banshi: your confirmation code is %(code)s. Tell it to the clerk of %(window)s only if you "
             "want to send the application “%(bundle)s”. It is valid for %(minutes)d minutes."
-        ) % {
-            "code": code,
-            "window": window.name,
-            "bundle": bundle.current_spec.name,
-            "minutes": codes.LIFETIME_MINUTES,
-        }
-        sms_send(phone=applicant.phone, text=text, valid_until=confirmation.expires_at)
-    return confirmation
+        ) % {"code": code, "window": window.name, "bundle": name, "minutes": codes.LIFETIME_MINUTES}
+
+    return _code_send(
+        actor=actor,
+        window=window,
+        resident=applicant,
+        token=(idempotency_key or "")[:80],
+        draft_digest=_draft_digest(
+            bundle_code=bundle_code, answers=answers, values=values, materials=materials
+        ),
+        extra={"bundle": bundle_code},
+        message=message,
+    )
 
 
 def _code_problem(
@@ -242,44 +266,22 @@ def _identity_token(resident: User) -> str:
 def identity_code_send(*, actor: User, window: Window, resident: User) -> WindowConfirmation:
     """Text the resident at the counter a code: read out to the clerk, it shows the clerk the resident's
     own details in full (masked until then)."""
-    if not resident.phone:
-        raise Conflict(_("The resident has no mobile number to send a code to."))
-    now = timezone.now()
-    token = _identity_token(resident)
-    last = (
-        _latest_confirmation(actor=actor, applicant=resident, token=token)
-        .filter(used_at__isnull=True)
-        .first()
-    )
-    if codes.sent_too_recently(last, now):
-        raise Conflict(_("A code was sent less than a minute ago. Wait a moment before sending another."))
-    if refused := codes.send_refused(resident.phone, now):
-        raise Conflict(refused)
-    code = codes.code_new()
-    with transaction.atomic():
-        confirmation = WindowConfirmation.objects.create(
-            clerk=actor,
-            applicant=resident,
-            window=window,
-            token=token,
-            draft_digest=_IDENTITY,
-            code_digest=_code_digest(token, code),
-            created_at=now,
-            expires_at=now + codes.LIFETIME,
-        )
-        event_record(
-            actor=actor,
-            subject=confirmation,
-            event_type=EventType.WINDOW_CONFIRMATION_SENT,
-            extra={"window": window.pk, "purpose": _IDENTITY},
-            at=now,
-        )
-        text = _(
+
+    def message(code: str) -> str:
+        return _(
             "Banshi: your code is %(code)s. Tell it to the clerk of %(window)s only if you want them to "
             "see your details and applications in full. It is valid for %(minutes)d minutes."
         ) % {"code": code, "window": window.name, "minutes": codes.LIFETIME_MINUTES}
-        sms_send(phone=resident.phone, text=text, valid_until=confirmation.expires_at)
-    return confirmation
+
+    return _code_send(
+        actor=actor,
+        window=window,
+        resident=resident,
+        token=_identity_token(resident),
+        draft_digest=_IDENTITY,
+        extra={"purpose": _IDENTITY},
+        message=message,
+    )
 
 
 def identity_confirm(*, actor: User, window: Window, resident: User, code: Any) -> WindowConfirmation:
