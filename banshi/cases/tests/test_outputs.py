@@ -2,7 +2,11 @@
 number entered for the newborn must be a valid number of this city's district, born on the baby's
 birthday, and a wrong one never reaches the services that consume it or a document."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 import yaml
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -15,6 +19,15 @@ from banshi.catalog.loader import BUNDLES_DIR
 from banshi.certificates.models import Certificate
 from banshi.conftest import make_id
 from banshi.lib.errors import FieldErrors
+
+
+# A working morning, China time: the codes' daily caps, the births two days before and the documents'
+# dates never meet a midnight in the middle of a test.
+@pytest.fixture(autouse=True)
+def _a_working_morning():
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+        yield
+
 
 S = Task.Status
 

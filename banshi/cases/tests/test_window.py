@@ -2,9 +2,11 @@
 the resident's behalf, and handing over or posting the results."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from banshi.accounts.models import User
@@ -24,6 +26,14 @@ from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
+
+
+# A working morning, China time: the codes' daily caps, the births two days before and the documents'
+# dates never meet a midnight in the middle of a test.
+@pytest.fixture(autouse=True)
+def _a_working_morning():
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+        yield
 
 
 def events(event_type: str):
