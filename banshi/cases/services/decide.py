@@ -312,27 +312,35 @@ def returnable_items(task: Task) -> list[str]:
     return fields + materials
 
 
+def _reject_held(
+    task: Task, *, actor: User, reason: Any, now: datetime, extra: dict[str, Any] | None = None
+) -> tuple[str, Event]:
+    """The officer holding `task` refuses it, giving the reason: the reason cleaned, and the event."""
+    _require_claimer(task, actor)
+    check_move(Task, task.status, S.REJECTED)
+    reason = text_field(reason, field="reason", limit=REASON_MAX, required=True, multiline=True)
+    old = task.status
+    task.status, task.decision_reason, task.decided_at = S.REJECTED, reason, now
+    task.save(update_fields=["status", "decision_reason", "decided_at"])
+    event = event_build(
+        actor=actor,
+        subject=task,
+        event_type=EventType.TASK_REJECTED,
+        old_state=old,
+        new_state=S.REJECTED,
+        at=now,
+        reason=reason,
+        extra=extra,
+    )
+    return reason, event
+
+
 def task_reject(*, actor: User, task_id: int, reason: Any) -> Task:
     with transaction.atomic():
         now = timezone.now()
         task, tasks = _locked_task(actor=actor, task_id=task_id)
-        _require_claimer(task, actor)
-        check_move(Task, task.status, S.REJECTED)
-        reason = text_field(reason, field="reason", limit=REASON_MAX, required=True, multiline=True)
-        old = task.status
-        task.status, task.decision_reason, task.decided_at = S.REJECTED, reason, now
-        task.save(update_fields=["status", "decision_reason", "decided_at"])
-        events = [
-            event_build(
-                actor=actor,
-                subject=task,
-                event_type=EventType.TASK_REJECTED,
-                old_state=old,
-                new_state=S.REJECTED,
-                at=now,
-                reason=reason,
-            )
-        ]
+        reason, rejected = _reject_held(task, actor=actor, reason=reason, now=now)
+        events = [rejected]
         application = task.application
         events += application_advance(application=application, tasks=tasks, actor=actor, now=now)
         write_events(events)
@@ -352,24 +360,10 @@ def application_reject(*, actor: User, task_id: int, reason: Any) -> Task:
     with transaction.atomic():
         now = timezone.now()
         task, tasks = _locked_task(actor=actor, task_id=task_id)
-        _require_claimer(task, actor)
-        check_move(Task, task.status, S.REJECTED)
-        reason = text_field(reason, field="reason", limit=REASON_MAX, required=True, multiline=True)
-        old = task.status
-        task.status, task.decision_reason, task.decided_at = S.REJECTED, reason, now
-        task.save(update_fields=["status", "decision_reason", "decided_at"])
-        events = [
-            event_build(
-                actor=actor,
-                subject=task,
-                event_type=EventType.TASK_REJECTED,
-                old_state=old,
-                new_state=S.REJECTED,
-                at=now,
-                reason=reason,
-                extra={"whole_application": True},
-            )
-        ]
+        reason, rejected = _reject_held(
+            task, actor=actor, reason=reason, now=now, extra={"whole_application": True}
+        )
+        events = [rejected]
         for other in tasks:
             if other.pk == task.pk or S.CANCELLED not in Task.TRANSITIONS[S(other.status)]:
                 continue
