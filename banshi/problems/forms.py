@@ -124,19 +124,25 @@ class PlaceForm(NamedErrorsForm):
         return _coordinate(self.cleaned_data.get("lng", ""), LNG_RANGE)
 
     def clean(self) -> dict[str, Any]:
+        """The place across its fields, checked beside any field's own error (every problem at once),
+        each check only over fields that are valid themselves."""
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        valid = set(self.fields) - set(self.errors)
         lat, lng = cleaned.get("lat"), cleaned.get("lng")
-        if (lat is None) != (lng is None):
+        if {"lat", "lng"} <= valid and (lat is None) != (lng is None):
             name = "lat" if lat is None else "lng"
             self.add_error(name, _("is needed with the other coordinate"))
         district, street, community = cleaned.get("district"), cleaned.get("street"), cleaned.get("community")
-        if street and (not district or not street.startswith(district)):
+        if {"district", "street"} <= valid and street and (not district or not street.startswith(district)):
             self.add_error("street", _("is not in the district chosen"))
-        if community and (not street or not community.startswith(street)):
+        if (
+            {"street", "community"} <= valid
+            and community
+            and (not street or not community.startswith(street))
+        ):
             self.add_error("community", _("is not in the street or township chosen"))
-        if lat is None and not district and not cleaned.get("address"):
+        placed = {"lat", "lng", "district", "address"} <= valid
+        if placed and lat is None and not district and not cleaned.get("address"):
             self.add_error(None, _("Place: put a pin on the map, or choose a district and give an address"))
         return cleaned
 

@@ -111,6 +111,10 @@ def test_every_bad_answer_is_named_and_nothing_is_written(client, world):
     assert (
         "Place: put a pin on the map, or choose a district and give an address" in response.content.decode()
     )
+    # Nothing chosen at all: the category and the place are named in the same answer.
+    nothing = client.post("/problems/report/", {"step": "place"}, **EN).content.decode()
+    assert "Category is required" in nothing
+    assert "Place: put a pin on the map, or choose a district and give an address" in nothing
 
     response = details_step(client, **JIEFANGBEI, description="", photos=[SimpleUploadedFile("x.jpg", b"no")])
     assert response.status_code == 400
