@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BANSHI_DATA_DIR ?= $(CURDIR)/var
 export BANSHI_DATA_DIR
-DEBIAN_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools iproute2 util-linux redis-server
+DEBIAN_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools iproute2 util-linux redis-server ffmpeg
 BENCH_DEBIAN_PACKAGES := wrk
 # Browser tests run in a private network namespace: as root `unshare -n`, otherwise a user namespace too.
 UNSHARE := $(if $(filter 0,$(shell id -u)),unshare -n,unshare -rn)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("banshi.remote.urls")),
     path("", include("banshi.notify.urls")),
     path("problems/", include("banshi.problems.urls")),
+    path("projects/", include("banshi.projects.urls")),
+    path("outreach/", include("banshi.outreach.urls")),
 ]
 
 handler403 = "banshi.ui.views.permission_denied"

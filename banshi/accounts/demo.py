@@ -7,7 +7,7 @@ PASSWORD = "banshi-demo"
 RESIDENT_PHONE = "13800000000"
 RESIDENT_NAME = "张丽"
 # username, display name; directory.demo gives each their role (problems.demo the hotline's and the
-# units').
+# units', projects.demo the owners' and deputies', outreach.demo the organiser's and moderator's).
 STAFF = [
     ("health_officer", "卫健委经办人"),
     ("police_officer", "派出所民警"),
@@ -19,6 +19,14 @@ STAFF = [
     ("dispatcher", "12345 派单员"),
     ("street_officer", "解放碑街道经办人"),
     ("water_officer", "重庆水务经办人"),
+    ("project_owner", "巴南区住建委项目负责人"),
+    ("deputy1", "人大代表 王建国"),
+    ("deputy2", "人大代表 李秀英"),
+    ("deputy3", "人大代表 陈志强"),
+    ("deputy4", "人大代表 刘芳"),
+    ("deputy5", "人大代表 周明"),
+    ("organiser", "宣讲组织员"),
+    ("moderator", "视频审核员"),
 ]
 ADMIN = ("admin", "管理员")
 

@@ -1,0 +1,1 @@
+"""Lecture programmes, speakers, venues, quotas, lectures, registrations, check-ins and ratings."""

@@ -1,0 +1,1 @@
+"""Story-video campaigns: uploads, transcoding, moderation and the public gallery."""

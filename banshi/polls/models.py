@@ -1,0 +1,1 @@
+"""Surveys and secret ballots, for any app that lets residents or deputies have their say."""
