@@ -22,6 +22,14 @@ LOGINS = """Demo logins (password: banshi-demo):
   dispatcher         dispatcher
   street_officer     street_officer
   water_officer      water_officer
+  project_owner      project_owner
+  deputy1            deputy1
+  deputy2            deputy2
+  deputy3            deputy3
+  deputy4            deputy4
+  deputy5            deputy5
+  organiser          organiser
+  moderator          moderator
   admin              admin  (/admin/)
 """
 
