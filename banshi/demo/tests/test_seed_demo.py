@@ -63,6 +63,14 @@ def test_the_demo_creates_every_login_it_prints_and_a_second_run_changes_nothing
         "dispatcher",
         "street_officer",
         "water_officer",
+        "project_owner",
+        "deputy1",
+        "deputy2",
+        "deputy3",
+        "deputy4",
+        "deputy5",
+        "organiser",
+        "moderator",
         "admin",
     }
     assert all(user.check_password("banshi-demo") for user in users.values())
