@@ -33,7 +33,7 @@ def test_every_account_the_demo_creates_is_checked(settings):
 def test_outside_demo_mode_demo_accounts_are_an_error_naming_how_many_and_the_fix(demo_accounts):
     (error,) = demo_accounts_check(databases=["default"])
     assert error.id == "accounts.E001" and error.is_serious()
-    assert error.msg.startswith("12 account(s) still have the demo's published password (banshi-demo)")
+    assert error.msg.startswith("20 account(s) still have the demo's published password (banshi-demo)")
     assert "admin" in error.msg and "window_clerk" in error.msg
     assert "manage.py changepassword USERNAME" in error.hint and "BANSHI_DEMO=1" in error.hint
 
