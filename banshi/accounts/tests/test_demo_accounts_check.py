@@ -70,7 +70,7 @@ def test_the_deploy_check_command_refuses_them(demo_accounts):
 def test_the_server_does_not_start_while_a_demo_password_is_in_use(demo_accounts):
     with pytest.raises(SystemCheckError) as refused:
         checks_before_serving()
-    assert "The server does not start" in str(refused.value) and "12 account(s)" in str(refused.value)
+    assert "The server does not start" in str(refused.value) and "20 account(s)" in str(refused.value)
     User.objects.filter(username__in=demo_usernames()).delete()
     checks_before_serving()
 
