@@ -5,6 +5,7 @@ kind players send. A range past the end is 416; a malformed one is ignored (the 
 from __future__ import annotations
 
 import re
+from typing import Literal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ BLOCK = 64 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def byte_range(header: str, size: int) -> tuple[int, int] | None | bool:
+def byte_range(header: str, size: int) -> tuple[int, int] | None | Literal[False]:
     """(first, last) byte of a single range; None for no usable Range header; False when unsatisfiable."""
     match = _RANGE.match(header.strip())
     if not match or match.group(1) == match.group(2) == "":
@@ -26,11 +27,11 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None | bool:
             return False
         return max(0, size - suffix), size - 1
     start = int(first)
+    if start >= size:
+        return False
     end = int(last) if last else size - 1
     if end < start:
         return None
-    if start >= size:
-        return False
     return start, min(end, size - 1)
 
 
@@ -53,7 +54,7 @@ def ranged_file_response(request: HttpRequest, path: Path, *, content_type: str)
     if wanted is False:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
-    elif wanted is None or wanted is True:
+    elif wanted is None:
         response = FileResponse(path.open("rb"), content_type=content_type)
         response["Content-Length"] = str(size)
     else:

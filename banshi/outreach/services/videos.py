@@ -154,7 +154,8 @@ def video_upload_create(*, actor: User, key: str, length: int) -> StoryVideo:
 def video_upload_state(*, actor: User, key: str) -> StoryVideo:
     """The guardian's video as its upload stands (tus HEAD)."""
     video = _guardians_video(actor, key)
-    if video.upload_length is None:
+    # A cancelled or refused upload is gone; a finished one stands at its end.
+    if video.upload_length is None or video.status == Status.FAILED:
         raise NotFound()
     return video
 
