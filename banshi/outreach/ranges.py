@@ -5,9 +5,9 @@ kind players send. A range past the end is 416; a malformed one is ignored (the 
 from __future__ import annotations
 
 import re
-from typing import Literal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 

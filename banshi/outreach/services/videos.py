@@ -86,7 +86,7 @@ def video_start(
         errors.update(problem.errors)
     if consent is not True:
         errors["consent"] = _("is required: as the child's guardian, agree to the video being shown")
-    if errors:
+    if errors or school_class is None:
         raise FieldErrors(errors)
     now = timezone.now()
     with transaction.atomic():

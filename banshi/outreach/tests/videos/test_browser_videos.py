@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 def new_page(browser, base_url: str, problems: list[str]):
     page = test_browser.new_page(browser, base_url, **PHONE_VIEWPORT)
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("console", lambda message: problems.extend([message.text] if message.type == "error" else []))
     page.on("pageerror", lambda error: problems.append(str(error)))
     return page
 
