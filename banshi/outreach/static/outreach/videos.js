@@ -94,6 +94,12 @@
         chunkSize: 4 * 1024 * 1024,
         // A dropped connection is retried, and the upload carries on from the server's offset.
         retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
+        // Retried whatever navigator.onLine says (a phone between cells reports it late, or wrongly):
+        // a lost connection, a busy upload (423), an offset that moved on (409) or a server error.
+        onShouldRetry: function (failure) {
+          var status = failure.originalResponse ? failure.originalResponse.getStatus() : 0;
+          return status === 0 || status === 409 || status === 423 || status >= 500;
+        },
         removeFingerprintOnSuccess: true,
         headers: { "X-CSRFToken": form.dataset.csrf },
         metadata: { video: form.dataset.video, filename: file.name, filetype: file.type },

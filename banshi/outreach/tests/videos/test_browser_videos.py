@@ -1,5 +1,6 @@
 """A real Chromium on a phone: a guardian sends a story video through the page (tus-js-client, with its
-progress), watches it being converted, the moderator approves it, and it plays in the campaign's public
+progress; the connection of one chunk is cut and the page resumes from the server's offset), watches it
+being converted, the moderator approves it, and it plays in the campaign's public
 gallery: the `<video>` element has data to play and its time advances."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 from banshi.cases.tests import test_browser
 from banshi.outreach.demo_videos import sample_video
 from banshi.outreach.models import StoryVideo
+from banshi.outreach.services.videos import video_file
 from banshi.outreach.tests.videos.conftest import run_transcoding
 from banshi.ui.tests.test_browser_switches import PHONE_VIEWPORT
 
@@ -41,7 +43,11 @@ def wait_for_status(video: StoryVideo, status: str) -> None:
 def test_a_guardian_sends_a_story_video_from_a_phone_the_moderator_approves_it_and_it_plays_in_the_gallery(
     production_static, live_server, browser, guardian, campaign, moderator, tmp_path
 ):
-    source = sample_video(tmp_path / "故事.mp4", seconds=3, size="640x360")
+    # Larger than the page's 4 MB chunks: the second chunk's connection is cut, and the page resumes.
+    source = sample_video(
+        tmp_path / "故事.mp4", seconds=3, size="640x360", extra=["-vf", "noise=alls=40:allf=t", "-b:v", "16M"]
+    )
+    assert source.stat().st_size > 5 * 1024 * 1024
     problems: list[str] = []
 
     page = new_page(browser, live_server.url, problems)
@@ -61,11 +67,27 @@ def test_a_guardian_sends_a_story_video_from_a_phone_the_moderator_approves_it_a
     page.click("#video-continue")
     expect(page.locator("#video-upload")).to_be_visible()
     video = StoryVideo.objects.get()
+    seen: list[str] = []
+
+    def cut_the_second_chunk(route) -> None:
+        seen.append(route.request.method)
+        if route.request.method == "PATCH" and seen.count("PATCH") == 2:
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route(f"**/outreach/tus/{video.key}/", cut_the_second_chunk)
     page.set_input_files("#video-file", str(source))
     page.click("#upload-start")
     expect(page.locator("#upload-percent")).to_have_text("100%")
     wait_for_status(video, StoryVideo.Status.UPLOADED)
+    # After the cut the page asked where the upload stood and sent the rest from there, once.
+    assert seen[:4] == ["PATCH", "PATCH", "HEAD", "PATCH"] and seen.count("HEAD") == 1
     assert video.upload_offset == source.stat().st_size
+    assert video_file(video.upload_name).read_bytes() == source.read_bytes()
+    # The cut connection is in the console; nothing else may be.
+    assert len(problems) == 1 and "ERR_CONNECTION_RESET" in problems[0]
+    problems.clear()
     # The worker converts it; the page, polling, says so without a reload.
     assert run_transcoding() == 1
     expect(page.locator("#video-status")).to_have_class("badge badge-ready")
