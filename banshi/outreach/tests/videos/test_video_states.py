@@ -258,3 +258,11 @@ def test_the_sweep_fails_stale_uploads_and_stuck_conversions_and_leaves_the_rest
     assert stale.status == stuck.status == Status.FAILED and stale.reason and stuck.reason
     assert fresh.status == Status.UPLOADING
     assert not video_file(stale.upload_name).exists()
+
+
+def test_the_sweep_command_says_what_it_failed(guardian, campaign):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("sweep_story_videos", stdout=out)
+    assert out.getvalue() == "0 uploads and 0 conversions failed\n"
