@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.outreach.forms_videos import ReasonForm, VideoStartForm
@@ -210,11 +210,11 @@ def _file(request: HttpRequest, key: str, *, poster: bool) -> HttpResponseBase:
     return response
 
 
-@require_GET
+@require_safe
 def video_mp4(request: HttpRequest, key: str) -> HttpResponseBase:
     return _file(request, key, poster=False)
 
 
-@require_GET
+@require_safe
 def video_poster(request: HttpRequest, key: str) -> HttpResponseBase:
     return _file(request, key, poster=True)

@@ -175,3 +175,16 @@ def test_the_moderator_finds_the_queue_among_their_places(moderator, guardian):
 
     assert videos_places(moderator) == [VIDEO_MODERATOR]
     assert videos_places(guardian) == []
+
+
+def test_a_player_may_ask_for_the_headers_only(client, published):
+    answer = client.head(f"/outreach/videos/{published.key}/video.mp4")
+    assert answer.status_code == 200 and answer["Accept-Ranges"] == "bytes"
+    assert answer["Content-Length"] == str(video_file(published.video_path).stat().st_size)
+
+
+def test_the_guardian_sees_their_converted_video_on_its_page(client, guardian, waiting):
+    client.force_login(guardian)
+    page = client.get(f"/outreach/videos/{waiting.key}/")
+    assert 'id="video-preview"' in page.text and f"/outreach/videos/{waiting.key}/video.mp4" in page.text
+    assert 'id="video-upload"' not in page.text
