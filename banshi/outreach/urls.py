@@ -1,2 +1,5 @@
+from banshi.outreach.urls_videos import urlpatterns as videos_urls
+
 app_name = "outreach"
-urlpatterns: list[object] = []
+lectures_urls: list[object] = []
+urlpatterns = [*lectures_urls, *videos_urls]
