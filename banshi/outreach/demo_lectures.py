@@ -33,7 +33,7 @@ HALL_SPEAKERS = [
     ("孙建华", Speaker.Kind.VILLAGE_SECRETARY, "渝北区玉峰山镇玉峰山村", "院坝里的党史课"),
 ]
 # Where the lectures go: kind of venue, venue, area code, address.
-VENUES = {
+VENUES: dict[str, tuple[str, str, str]] = {
     VenueKind.OFFICE: ("双龙湖街道办事处会议室", "500112002001", "渝北区双龙大道"),
     VenueKind.VILLAGE: ("玉峰山村村民院坝", "500112018202", "渝北区玉峰山镇玉峰山村"),
     VenueKind.SCHOOL: ("渝北区实验小学报告厅", "500112002002", "渝北区龙昌街"),
@@ -49,7 +49,14 @@ def _at(day: datetime, hour: int) -> datetime:
 
 
 def _lecture(
-    *, actor: Any, programme: Programme, speaker: Speaker, topic: str, kind: str, starts_at: datetime, step: int
+    *,
+    actor: Any,
+    programme: Programme,
+    speaker: Speaker,
+    topic: str,
+    kind: str,
+    starts_at: datetime,
+    step: int,
 ) -> Lecture:
     venue, area_code, address = VENUES[kind]
     return services.lecture_schedule(
@@ -74,18 +81,28 @@ def _held(*, actor: Any, lecture: Lecture, resident: Any, walk_ins: int, summary
     if resident is not None:
         services.checkin_signed_in(user=resident, token=lecture.checkin_token, now=lecture.starts_at)
     services.lecture_close(
-        actor=actor, lecture=lecture, summary=summary, walk_ins=walk_ins, now=lecture.ends_at + timedelta(hours=1)
+        actor=actor,
+        lecture=lecture,
+        summary=summary,
+        walk_ins=walk_ins,
+        now=lecture.ends_at + timedelta(hours=1),
     )
     if resident is not None:
         services.lecture_rate(
-            user=resident, lecture=lecture, stars=5, comment="讲得生动，很受教育", now=lecture.ends_at + timedelta(hours=2)
+            user=resident,
+            lecture=lecture,
+            stars=5,
+            comment="讲得生动，很受教育",
+            now=lecture.ends_at + timedelta(hours=2),
         )
 
 
 def seed(*, users: Mapping[str, Any]) -> None:
     organiser = users["organiser"]
     resident = users.get(RESIDENT_PHONE)
-    unit, _created = OrganiserUnit.objects.get_or_create(name=UNIT_NAME, defaults={"area": Area.objects.get(code=YUBEI)})
+    unit, _created = OrganiserUnit.objects.get_or_create(
+        name=UNIT_NAME, defaults={"area": Area.objects.get(code=YUBEI)}
+    )
     Organiser.objects.get_or_create(user=organiser, unit=unit)
     now = timezone.now()
     start = (timezone.localtime(now).date().replace(day=1) - timedelta(days=100)).replace(day=1)
@@ -99,8 +116,12 @@ def seed(*, users: Mapping[str, Any]) -> None:
             starts_on=start,
             now=now,
         )
-        services.quota_set(actor=organiser, programme=programme, kind=Quota.Kind.EACH_VENUE_KIND_PER_QUARTER, minimum=1)
-        services.quota_set(actor=organiser, programme=programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=4)
+        services.quota_set(
+            actor=organiser, programme=programme, kind=Quota.Kind.EACH_VENUE_KIND_PER_QUARTER, minimum=1
+        )
+        services.quota_set(
+            actor=organiser, programme=programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=4
+        )
         speakers = [
             services.speaker_add(actor=organiser, programme=programme, name=n, kind=k, home_unit=h, topics=t)
             for n, k, h, t in VETERANS
@@ -128,7 +149,13 @@ def seed(*, users: Mapping[str, Any]) -> None:
                 programme=programme,
                 speaker=speaker,
                 topic=speaker.topics.split(" · ")[-1],
-                kind=[VenueKind.COMMUNITY, VenueKind.BARRACKS, VenueKind.SCHOOL, VenueKind.COMPANY, VenueKind.VILLAGE][step],
+                kind=[
+                    VenueKind.COMMUNITY,
+                    VenueKind.BARRACKS,
+                    VenueKind.SCHOOL,
+                    VenueKind.COMPANY,
+                    VenueKind.VILLAGE,
+                ][step],
                 starts_at=_at(now + timedelta(days=3 + step * 4), 14),
                 step=step + 5,
             )
@@ -148,7 +175,9 @@ def seed(*, users: Mapping[str, Any]) -> None:
             for n, k, h, t in HALL_SPEAKERS
         )
         for months_back in (3, 2, 1):
-            for number, (speaker, kind) in enumerate(((teacher, VenueKind.SCHOOL), (secretary, VenueKind.VILLAGE))):
+            for number, (speaker, kind) in enumerate(
+                ((teacher, VenueKind.SCHOOL), (secretary, VenueKind.VILLAGE))
+            ):
                 day = now - timedelta(days=30 * months_back - number * 10)
                 lecture = _lecture(
                     actor=organiser,
@@ -159,7 +188,13 @@ def seed(*, users: Mapping[str, Any]) -> None:
                     starts_at=_at(day, 19),
                     step=months_back * 2 + number,
                 )
-                _held(actor=organiser, lecture=lecture, resident=None, walk_ins=40, summary="小讲堂走进院坝，群众反响热烈。")
+                _held(
+                    actor=organiser,
+                    lecture=lecture,
+                    resident=None,
+                    walk_ins=40,
+                    summary="小讲堂走进院坝，群众反响热烈。",
+                )
         _lecture(
             actor=organiser,
             programme=hall,

@@ -4,7 +4,7 @@ a speaker never double-booked, the check-in window) is the services'."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -21,7 +21,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class PhotosField(forms.FileField):
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png", "multiple": True}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png", "multiple": True})
+        )
         super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
@@ -38,13 +40,15 @@ class ProgrammeForm(NamedErrorsForm):
         label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     venue_kinds = forms.MultipleChoiceField(
-        label=_("Kinds of venue it must reach"), choices=VenueKind.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Kinds of venue it must reach"),
+        choices=VenueKind.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = units
+        cast(forms.ChoiceField, self.fields["unit"]).choices = units
 
 
 class SpeakerForm(NamedErrorsForm):
@@ -58,7 +62,9 @@ class QuotaForm(NamedErrorsForm):
     kind = forms.ChoiceField(label=_("Quota"), choices=Quota.Kind.choices)
     # Text, not a number field: the service says why zero or a negative number is refused.
     minimum = forms.CharField(
-        label=_("At least"), max_length=6, widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "width-5"})
+        label=_("At least"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "width-5"}),
     )
 
 
@@ -75,17 +81,22 @@ class LectureForm(NamedErrorsForm):
     latitude = forms.CharField(label=_("Latitude"), max_length=20, required=False)
     longitude = forms.CharField(label=_("Longitude"), max_length=20, required=False)
     capacity = forms.CharField(
-        label=_("Seats"), max_length=7, widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "width-5"})
+        label=_("Seats"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "width-5"}),
     )
 
     def __init__(self, *args: Any, programme: Programme, areas: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["speaker"].choices = [("", "—")] + [
-            (str(speaker.pk), f"{speaker.name} · {speaker.get_kind_display()}") for speaker in programme.speakers.all()
+        cast(forms.ChoiceField, self.fields["speaker"]).choices = [("", "—")] + [
+            (str(speaker.pk), f"{speaker.name} · {speaker.get_kind_display()}")
+            for speaker in programme.speakers.all()
         ]
         labels = dict(VenueKind.choices)
-        self.fields["venue_kind"].choices = [("", "—")] + [(kind, labels[kind]) for kind in programme.venue_kinds]
-        self.fields["area"].choices = [("", "—"), *areas]
+        cast(forms.ChoiceField, self.fields["venue_kind"]).choices = [("", "—")] + [
+            (kind, labels[kind]) for kind in programme.venue_kinds
+        ]
+        cast(forms.ChoiceField, self.fields["area"]).choices = [("", "—"), *areas]
 
     @staticmethod
     def moment(day: date | None, at: time | None) -> datetime | None:
@@ -107,7 +118,9 @@ class CloseForm(NamedErrorsForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "width-5"}),
     )
     photos = PhotosField(
-        label=_("Photos"), required=False, help_text=_("Up to 9 photos, JPEG or PNG. Their location data is removed.")
+        label=_("Photos"),
+        required=False,
+        help_text=_("Up to 9 photos, JPEG or PNG. Their location data is removed."),
     )
 
 

@@ -49,8 +49,12 @@ def is_organiser(*, user: User | AnonymousUser) -> bool:
 
 
 def programmes_for_organiser(*, user: User | AnonymousUser) -> QuerySet[Programme]:
+    if user.pk is None:
+        return Programme.objects.none()
     return (
-        Programme.objects.filter(unit__organisers__user_id=user.pk).select_related("unit").order_by("unit__name", "name")
+        Programme.objects.filter(unit__organisers__user_id=user.pk)
+        .select_related("unit")
+        .order_by("unit__name", "name")
     )
 
 
@@ -59,6 +63,8 @@ def programme_for_organiser(*, user: User | AnonymousUser, programme_id: int) ->
 
 
 def lecture_for_organiser(*, user: User | AnonymousUser, lecture_id: int) -> Lecture | None:
+    if user.pk is None:
+        return None
     return (
         Lecture.objects.filter(pk=lecture_id, programme__unit__organisers__user_id=user.pk)
         .select_related("programme__unit", "speaker", "area")
@@ -83,7 +89,9 @@ def _under(code: str) -> Q:
     return Q(area__code__startswith=code)
 
 
-def upcoming_lectures(*, now: datetime, area_code: str = "", programme: Programme | None = None) -> QuerySet[Lecture]:
+def upcoming_lectures(
+    *, now: datetime, area_code: str = "", programme: Programme | None = None
+) -> QuerySet[Lecture]:
     """Lectures not over yet and not cancelled, soonest first; in an area and every area below it."""
     lectures = Lecture.objects.filter(
         ends_at__gte=now, status__in=[Lecture.Status.SCHEDULED, Lecture.Status.HELD]
@@ -275,7 +283,9 @@ class ProgrammeNumbers:
 
 def programme_numbers(*, programme: Programme) -> ProgrammeNumbers:
     took_place = Lecture.objects.filter(programme=programme, status__in=Lecture.TOOK_PLACE)
-    kinds = dict(took_place.values_list("venue_kind").annotate(count=Count("id")).values_list("venue_kind", "count"))
+    kinds = dict(
+        took_place.values_list("venue_kind").annotate(count=Count("id")).values_list("venue_kind", "count")
+    )
     labels = dict(VenueKind.choices)
     ratings = Rating.objects.filter(lecture__programme=programme)
     audience = ratings.filter(by=Rating.By.AUDIENCE).aggregate(count=Count("id"), average=Avg("stars"))
@@ -352,12 +362,16 @@ class Attendee:
 
 def attendees(*, lecture: Lecture) -> list[Attendee]:
     """The registered residents and everyone checked in, in full: for the lecture's organisers only."""
-    checkins = list(CheckIn.objects.filter(lecture=lecture).select_related("user").order_by("created_at", "id"))
+    checkins = list(
+        CheckIn.objects.filter(lecture=lecture).select_related("user").order_by("created_at", "id")
+    )
     by_user = {checkin.user_id: checkin for checkin in checkins if checkin.user_id}
     by_phone = {checkin.phone: checkin for checkin in checkins if checkin.phone}
     seen: set[int] = set()
     rows = []
-    for registration in Registration.objects.filter(lecture=lecture).select_related("user").order_by("created_at", "id"):
+    for registration in (
+        Registration.objects.filter(lecture=lecture).select_related("user").order_by("created_at", "id")
+    ):
         user = registration.user
         checkin = by_user.get(user.pk) or (by_phone.get(user.phone) if user.phone else None)
         if checkin is not None:

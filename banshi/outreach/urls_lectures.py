@@ -16,7 +16,11 @@ lectures_urls = [
     path("organise/programmes/<int:programme_id>/", views.organiser_programme, name="organiser_programme"),
     path("organise/programmes/<int:programme_id>/speakers/", views.speaker_add, name="speaker_add"),
     path("organise/programmes/<int:programme_id>/quotas/", views.quota_set, name="quota_set"),
-    path("organise/programmes/<int:programme_id>/lectures/new/", views.lecture_schedule, name="lecture_schedule"),
+    path(
+        "organise/programmes/<int:programme_id>/lectures/new/",
+        views.lecture_schedule,
+        name="lecture_schedule",
+    ),
     path("organise/lectures/<int:lecture_id>/", views.organiser_lecture, name="organiser_lecture"),
     path("organise/lectures/<int:lecture_id>/qr.png", views.lecture_qr, name="lecture_qr"),
     path("organise/lectures/<int:lecture_id>/checkin/", views.organiser_checkin, name="organiser_checkin"),

@@ -203,7 +203,9 @@ class Lecture(models.Model):
             models.Index(fields=["speaker", "starts_at"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="outreach_lecture_ends"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="outreach_lecture_ends"
+            ),
         ]
 
     def __str__(self) -> str:

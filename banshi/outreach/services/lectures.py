@@ -65,9 +65,7 @@ def _positive_int(value: Any, *, field: str, limit: int, allow_zero: bool = Fals
     if number is None:
         raise FieldErrors({field: _("must be a whole number")})
     if number < (0 if allow_zero else 1):
-        raise FieldErrors(
-            {field: _("must be zero or more") if allow_zero else _("must be at least 1")}
-        )
+        raise FieldErrors({field: _("must be zero or more") if allow_zero else _("must be at least 1")})
     if number > limit:
         raise FieldErrors({field: _("must be at most %(limit)d") % {"limit": limit}})
     return number
@@ -105,9 +103,8 @@ def programme_create(
         errors["starts_on"] = _("is required")
     if not errors and Programme.objects.filter(unit=unit, name=name).exists():
         errors["name"] = _("is already the name of a programme of the unit")
-    if errors:
+    if errors or starts_on is None:
         raise FieldErrors(errors)
-    assert starts_on is not None
     now = now or timezone.now()
     order = {kind: position for position, kind in enumerate(VenueKind.values)}
     with transaction.atomic():
@@ -152,7 +149,10 @@ def speaker_add(
     with transaction.atomic():
         speaker = Speaker.objects.create(programme=programme, kind=kind, user=user, **values)
         event_record(
-            actor=actor, subject=speaker, event_type=EventType.SPEAKER_ADDED, extra={"programme": programme.pk}
+            actor=actor,
+            subject=speaker,
+            event_type=EventType.SPEAKER_ADDED,
+            extra={"programme": programme.pk},
         )
     return speaker
 
@@ -228,12 +228,20 @@ def lecture_schedule(
     now = now or timezone.now()
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for field, value, limit in (("topic", topic, 120), ("venue_name", venue_name, 100), ("address", address, 200)):
+    for field, value, limit in (
+        ("topic", topic, 120),
+        ("venue_name", venue_name, 100),
+        ("address", address, 200),
+    ):
         try:
             values[field] = text_field(value, field=field, limit=limit, required=True)
         except FieldErrors as refused:
             errors |= refused.errors
-    speaker = Speaker.objects.filter(pk=speaker_id, programme=programme).first() if str(speaker_id or "").isdigit() else None
+    speaker = (
+        Speaker.objects.filter(pk=speaker_id, programme=programme).first()
+        if str(speaker_id or "").isdigit()
+        else None
+    )
     if speaker is None:
         errors["speaker"] = _("is not one of the programme's speakers") if speaker_id else _("is required")
     if venue_kind not in programme.venue_kinds:
@@ -264,9 +272,8 @@ def lecture_schedule(
             errors |= refused.errors
     if (values.get("latitude") is None) != (values.get("longitude") is None) and "latitude" not in errors:
         errors["latitude"] = _("needs the longitude too: place the pin on the map")
-    if errors:
+    if errors or speaker is None or area is None or starts_at is None or ends_at is None:
         raise FieldErrors(errors)
-    assert speaker is not None and area is not None and starts_at is not None and ends_at is not None
     with transaction.atomic():
         Speaker.objects.select_for_update().filter(pk=speaker.pk).first()
         clash = (
@@ -473,7 +480,9 @@ def _check_in(
         raise Conflict(_("Already checked in to this lecture."))
     try:
         with transaction.atomic():
-            checkin = CheckIn.objects.create(lecture=lecture, user=user, phone=phone, method=method, created_at=now)
+            checkin = CheckIn.objects.create(
+                lecture=lecture, user=user, phone=phone, method=method, created_at=now
+            )
     except IntegrityError:
         raise Conflict(_("Already checked in to this lecture.")) from None
     event_record(
@@ -652,6 +661,11 @@ def lecture_rate(
             lecture=lecture, user=user, by=by, stars=stars, comment=comment, created_at=now
         )
         event_record(
-            actor=user, subject=rating, event_type=EventType.RATED, new_state=str(stars), extra={"by": by}, at=now
+            actor=user,
+            subject=rating,
+            event_type=EventType.RATED,
+            new_state=str(stars),
+            extra={"by": by},
+            at=now,
         )
     return rating

@@ -23,8 +23,8 @@ COMMUNITY = "500112002001"  # 双龙湖街道 五星路社区
 PASSWORD = "a password"
 
 
-def china(*args: int) -> datetime:
-    return datetime(*args, tzinfo=CHINA)  # type: ignore[misc]
+def china(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=CHINA)
 
 
 @dataclass
@@ -39,7 +39,9 @@ class LectureWorld:
     speakers: dict[str, Speaker]
     speaker_user: User
 
-    def schedule(self, *, starts_at: datetime, speaker: str = "teacher", now: datetime | None = None, **values: Any) -> Lecture:
+    def schedule(
+        self, *, starts_at: datetime, speaker: str = "teacher", now: datetime | None = None, **values: Any
+    ) -> Lecture:
         fields: dict[str, Any] = {
             "topic": "讲给孩子听的党史",
             "venue_kind": VenueKind.SCHOOL,
@@ -63,7 +65,9 @@ class LectureWorld:
 
 
 def _user(username: str, phone: str | None = None) -> User:
-    return User.objects.create_user(username=username, phone=phone, password=PASSWORD, display_name=f"{username}名")
+    return User.objects.create_user(
+        username=username, phone=phone, password=PASSWORD, display_name=f"{username}名"
+    )
 
 
 def build_lecture_world() -> LectureWorld:

@@ -87,7 +87,10 @@ def test_a_lecture_is_scheduled_attended_by_qr_code_on_a_phone_closed_and_counte
         image = organiser.request.get(qr.get_attribute("src"))
         (tmp_path / "qr.png").write_bytes(image.body())
         decoded = subprocess.run(
-            ["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")], capture_output=True, text=True, check=True
+            ["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         assert decoded == qr.get_attribute("data-checkin-url")
         assert decoded == f"{live_server.url}/outreach/checkin/{lecture.checkin_token}/"

@@ -13,7 +13,8 @@ from banshi.outreach.tests.lectures_world import china
 
 def counts() -> tuple[int, ...]:
     return tuple(
-        model.objects.count() for model in (Programme, Speaker, Quota, Lecture, CheckIn, Rating, Organiser, Event)
+        model.objects.count()
+        for model in (Programme, Speaker, Quota, Lecture, CheckIn, Rating, Organiser, Event)
     )
 
 

@@ -34,7 +34,11 @@ def at_start():
 )
 def test_check_in_is_open_from_30_minutes_before_the_start_to_the_end(lw, lecture, moment):
     checkin = services.checkin_signed_in(user=lw.resident, token=lecture.checkin_token, now=moment)
-    assert (checkin.user, checkin.phone, checkin.method) == (lw.resident, "13800000001", CheckIn.Method.SIGNED_IN)
+    assert (checkin.user, checkin.phone, checkin.method) == (
+        lw.resident,
+        "13800000001",
+        CheckIn.Method.SIGNED_IN,
+    )
 
 
 @pytest.mark.parametrize(
@@ -68,7 +72,9 @@ def test_the_first_check_in_marks_the_lecture_held_and_a_second_by_the_same_pers
     ]
 
 
-def test_a_resident_without_an_account_checks_in_with_the_code_texted_to_their_number(lw, lecture, sms_outbox, at_start):
+def test_a_resident_without_an_account_checks_in_with_the_code_texted_to_their_number(
+    lw, lecture, sms_outbox, at_start
+):
     services.checkin_code_send(token=lecture.checkin_token, phone="13900001234", now=STARTS)
     run_queued_texts()
     [(recipient, text)] = sms_outbox
@@ -77,13 +83,18 @@ def test_a_resident_without_an_account_checks_in_with_the_code_texted_to_their_n
 
     with pytest.raises(FieldErrors) as refused:
         services.checkin_with_code(
-            token=lecture.checkin_token, phone="13900001234", code=f"{(int(code) + 1) % 10**6:06d}", now=STARTS
+            token=lecture.checkin_token,
+            phone="13900001234",
+            code=f"{(int(code) + 1) % 10**6:06d}",
+            now=STARTS,
         )
     assert "is not right" in refused.value.errors["code"]
     assert CheckInCode.objects.get().attempts == 1
     assert not CheckIn.objects.exists()
 
-    checkin = services.checkin_with_code(token=lecture.checkin_token, phone="13900001234", code=code, now=STARTS)
+    checkin = services.checkin_with_code(
+        token=lecture.checkin_token, phone="13900001234", code=code, now=STARTS
+    )
     assert (checkin.user, checkin.phone, checkin.method) == (None, "13900001234", CheckIn.Method.SMS)
     with pytest.raises(FieldErrors) as refused:
         services.checkin_with_code(token=lecture.checkin_token, phone="13900001234", code=code, now=STARTS)
@@ -91,25 +102,35 @@ def test_a_resident_without_an_account_checks_in_with_the_code_texted_to_their_n
     assert CheckIn.objects.count() == 1
 
 
-def test_a_code_checks_in_the_account_of_its_number_and_then_the_account_cannot_check_in_again(lw, lecture, sms_outbox, at_start):
+def test_a_code_checks_in_the_account_of_its_number_and_then_the_account_cannot_check_in_again(
+    lw, lecture, sms_outbox, at_start
+):
     services.checkin_code_send(token=lecture.checkin_token, phone="13800000002", now=STARTS)
     run_queued_texts()
     code = sms_outbox[0][1].split("is ")[1][:6]
-    checkin = services.checkin_with_code(token=lecture.checkin_token, phone="13800000002", code=code, now=STARTS)
+    checkin = services.checkin_with_code(
+        token=lecture.checkin_token, phone="13800000002", code=code, now=STARTS
+    )
     assert checkin.user == lw.other_resident
     with pytest.raises(Conflict):
         services.checkin_signed_in(user=lw.other_resident, token=lecture.checkin_token, now=STARTS)
 
 
-def test_a_code_is_refused_outside_the_window_for_a_bad_number_and_more_than_once_a_minute(lw, lecture, sms_outbox):
+def test_a_code_is_refused_outside_the_window_for_a_bad_number_and_more_than_once_a_minute(
+    lw, lecture, sms_outbox
+):
     with pytest.raises(Conflict):
-        services.checkin_code_send(token=lecture.checkin_token, phone="13900001234", now=STARTS - timedelta(hours=1))
+        services.checkin_code_send(
+            token=lecture.checkin_token, phone="13900001234", now=STARTS - timedelta(hours=1)
+        )
     with pytest.raises(FieldErrors) as refused:
         services.checkin_code_send(token=lecture.checkin_token, phone="12345", now=STARTS)
     assert set(refused.value.errors) == {"phone"}
     services.checkin_code_send(token=lecture.checkin_token, phone="13900001234", now=STARTS)
     with pytest.raises(FieldErrors, match="less than a minute ago"):
-        services.checkin_code_send(token=lecture.checkin_token, phone="13900001234", now=STARTS + timedelta(seconds=30))
+        services.checkin_code_send(
+            token=lecture.checkin_token, phone="13900001234", now=STARTS + timedelta(seconds=30)
+        )
     assert CheckInCode.objects.count() == 1
     with pytest.raises(FieldErrors) as refused:
         services.checkin_with_code(token=lecture.checkin_token, phone="13900001234", code="12", now=STARTS)
@@ -135,9 +156,13 @@ def test_the_organiser_checks_a_registered_resident_in_from_the_list(lw, lecture
 
 
 def test_no_check_in_once_the_lecture_is_closed_or_cancelled(lw, lecture):
-    services.lecture_close(actor=lw.organiser, lecture=lecture, summary="好", walk_ins=3, now=STARTS + timedelta(minutes=40))
+    services.lecture_close(
+        actor=lw.organiser, lecture=lecture, summary="好", walk_ins=3, now=STARTS + timedelta(minutes=40)
+    )
     with pytest.raises(Conflict, match="closed"):
-        services.checkin_signed_in(user=lw.resident, token=lecture.checkin_token, now=STARTS + timedelta(minutes=50))
+        services.checkin_signed_in(
+            user=lw.resident, token=lecture.checkin_token, now=STARTS + timedelta(minutes=50)
+        )
     other = lw.schedule(starts_at=china(2026, 5, 11, 9), now=china(2026, 5, 1, 9))
     services.lecture_cancel(actor=lw.organiser, lecture=other, reason="雨", now=china(2026, 5, 1, 9))
     with pytest.raises(Conflict):

@@ -39,7 +39,9 @@ def client_of(user=None) -> Client:
 
 
 def test_the_schedule_lists_upcoming_lectures_by_date_and_filters_by_area(lw, lecture):
-    jiangbei = lw.schedule(starts_at=china(2026, 5, 11, 9), area_code="500112", speaker="worker", topic="工人讲党史")
+    jiangbei = lw.schedule(
+        starts_at=china(2026, 5, 11, 9), area_code="500112", speaker="worker", topic="工人讲党史"
+    )
     past = lw.schedule(starts_at=china(2026, 5, 2, 9), topic="过去的一场")
     cancelled = lw.schedule(starts_at=china(2026, 5, 12, 9), topic="取消的一场")
     services.lecture_cancel(actor=lw.organiser, lecture=cancelled, reason="雨", now=NOW)
@@ -146,7 +148,9 @@ def test_a_quota_of_zero_entered_in_the_page_is_refused_next_to_the_field(lw, fr
     assert response.status_code == 200
     assert "At least must be at least 1" in response.content.decode()
     assert not Quota.objects.exists()
-    organiser.post(f"/outreach/organise/programmes/{lw.programme.pk}/quotas/", {"q-kind": "per_month", "q-minimum": "2"})
+    organiser.post(
+        f"/outreach/organise/programmes/{lw.programme.pk}/quotas/", {"q-kind": "per_month", "q-minimum": "2"}
+    )
     page = organiser.get(f"/outreach/organise/programmes/{lw.programme.pk}/").content.decode()
     assert 'id="month-at-risk"' in page and 'id="month-2026-05"' in page
 
@@ -181,14 +185,20 @@ def test_scheduling_in_the_page_refuses_a_double_booking_next_to_the_speaker(lw,
 
 
 def test_the_organiser_closes_a_lecture_in_the_page_and_the_programme_counts_it(lw, lecture, frozen):
-    services.quota_set(actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=1)
+    services.quota_set(
+        actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=1
+    )
     organiser = client_of(lw.organiser)
     frozen.move_to(STARTS + timedelta(hours=2))
-    bad = organiser.post(f"/outreach/organise/lectures/{lecture.pk}/close/", {"close-summary": "", "close-walk_ins": "-3"})
+    bad = organiser.post(
+        f"/outreach/organise/lectures/{lecture.pk}/close/", {"close-summary": "", "close-walk_ins": "-3"}
+    )
     assert "Summary is required" in bad.content.decode()
     lecture.refresh_from_db()
     assert lecture.status == Lecture.Status.SCHEDULED
-    organiser.post(f"/outreach/organise/lectures/{lecture.pk}/close/", {"close-summary": "很好", "close-walk_ins": "25"})
+    organiser.post(
+        f"/outreach/organise/lectures/{lecture.pk}/close/", {"close-summary": "很好", "close-walk_ins": "25"}
+    )
     lecture.refresh_from_db()
     assert (lecture.status, lecture.walk_ins) == (Lecture.Status.CLOSED, 25)
     page = organiser.get(f"/outreach/organise/programmes/{lw.programme.pk}/").content.decode()
@@ -197,23 +207,32 @@ def test_the_organiser_closes_a_lecture_in_the_page_and_the_programme_counts_it(
 
 
 def test_the_supervisor_sees_every_programmes_quotas_and_others_are_refused(lw, frozen):
-    services.quota_set(actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=2)
+    services.quota_set(
+        actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=2
+    )
     page = client_of(lw.supervisor).get("/outreach/supervise/quotas/").content.decode()
     assert "五老回家讲党史" in page and "at least 2 a month" in page and "at risk" in page
     assert client_of(lw.organiser).get("/outreach/supervise/quotas/").status_code == 403
 
 
 def test_the_organisers_place_is_named_by_the_role_provider(lw):
-    assert [place.role for place in provided_places(user=lw.organiser) if place.role.startswith("outreach")] == [
-        "outreach_organiser"
-    ]
+    assert [
+        place.role for place in provided_places(user=lw.organiser) if place.role.startswith("outreach")
+    ] == ["outreach_organiser"]
     assert not [place for place in provided_places(user=lw.resident) if place.role.startswith("outreach")]
 
 
 def test_a_new_programme_is_set_up_in_the_page(lw):
     organiser = client_of(lw.organiser)
-    data = {"unit": str(lw.unit.pk), "name": "铜锣山下小讲堂", "venue_kinds": ["village", "school"], "starts_on": "2026-05-01"}
+    data = {
+        "unit": str(lw.unit.pk),
+        "name": "铜锣山下小讲堂",
+        "venue_kinds": ["village", "school"],
+        "starts_on": "2026-05-01",
+    }
     response = organiser.post("/outreach/organise/", data)
     assert response.status_code == 302
-    bad = organiser.post("/outreach/organise/", {**data, "name": "x\u200by", "venue_kinds": []}).content.decode()
+    bad = organiser.post(
+        "/outreach/organise/", {**data, "name": "x\u200by", "venue_kinds": []}
+    ).content.decode()
     assert "zero-width" in bad and "Kinds of venue it must reach is required" in bad

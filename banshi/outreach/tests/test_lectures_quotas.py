@@ -8,7 +8,14 @@ import pytest
 from banshi.audit.models import Event
 from banshi.lib.errors import FieldErrors
 from banshi.outreach.models import Lecture, Quota, VenueKind
-from banshi.outreach.selectors_lectures import AT_RISK, MET, MISSED, ON_TRACK, quota_report, quotas_for_supervisor
+from banshi.outreach.selectors_lectures import (
+    AT_RISK,
+    MET,
+    MISSED,
+    ON_TRACK,
+    quota_report,
+    quotas_for_supervisor,
+)
 from banshi.outreach.services import lectures as services
 from banshi.outreach.tests.lectures_world import china
 
@@ -26,7 +33,9 @@ def month(report, first: date):
 
 
 def test_a_lecture_late_on_the_last_evening_of_a_month_counts_for_that_month_in_chinas_time(lw):
-    services.quota_set(actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=1)
+    services.quota_set(
+        actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=1
+    )
     # 23:00 on 31 March in Chongqing is 15:00 UTC on the same day; 00:30 on 1 April is still 31 March in UTC.
     held(lw, china(2026, 3, 31, 22, 0), speaker="teacher")
     held(lw, china(2026, 4, 1, 0, 30), speaker="worker")
@@ -38,7 +47,9 @@ def test_a_lecture_late_on_the_last_evening_of_a_month_counts_for_that_month_in_
 
 
 def test_the_current_months_quota_is_at_risk_when_held_and_scheduled_fall_short_and_on_track_when_not(lw):
-    services.quota_set(actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=2)
+    services.quota_set(
+        actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=2
+    )
     held(lw, china(2026, 5, 3, 9))
     now = china(2026, 5, 20, 12)
     report = quota_report(programme=lw.programme, now=now)
@@ -59,7 +70,9 @@ def test_the_current_months_quota_is_at_risk_when_held_and_scheduled_fall_short_
 
 
 def test_a_cancelled_lecture_counts_for_nothing(lw):
-    services.quota_set(actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=1)
+    services.quota_set(
+        actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=1
+    )
     now = china(2026, 5, 2, 12)
     lecture = lw.schedule(starts_at=china(2026, 5, 10, 9), now=now)
     services.lecture_cancel(actor=lw.organiser, lecture=lecture, reason="大雨", now=now)
@@ -85,7 +98,9 @@ def test_each_of_the_six_kinds_of_venue_must_be_reached_each_quarter(lw):
 
     lecture = lw.schedule(starts_at=china(2026, 6, 30, 22), venue_kind=VenueKind.BARRACKS, now=now)
     assert quota_report(programme=lw.programme, now=now).quarters[0].status == ON_TRACK
-    services.lecture_close(actor=lw.organiser, lecture=lecture, summary="讲得好", walk_ins=0, now=lecture.ends_at)
+    services.lecture_close(
+        actor=lw.organiser, lecture=lecture, summary="讲得好", walk_ins=0, now=lecture.ends_at
+    )
     report = quota_report(programme=lw.programme, now=china(2026, 6, 30, 23, 59))
     assert report.quarters[0].status == MET
     # The next quarter starts from nothing; the first quarter (January to March) was missed.
@@ -104,7 +119,9 @@ def test_a_programme_of_fewer_kinds_of_venue_is_held_to_those_only(lw):
         starts_on=date(2026, 4, 1),
         now=china(2026, 4, 1, 9),
     )
-    services.quota_set(actor=lw.organiser, programme=programme, kind=Quota.Kind.EACH_VENUE_KIND_PER_QUARTER, minimum=1)
+    services.quota_set(
+        actor=lw.organiser, programme=programme, kind=Quota.Kind.EACH_VENUE_KIND_PER_QUARTER, minimum=1
+    )
     report = quota_report(programme=programme, now=china(2026, 5, 1, 9))
     assert [kind.kind for kind in report.quarters[0].kinds] == [VenueKind.VILLAGE, VenueKind.SCHOOL]
 
@@ -122,8 +139,12 @@ def test_a_quota_of_zero_less_or_no_number_is_refused_and_nothing_is_written(lw,
 
 
 def test_changing_a_quota_keeps_one_row_and_audits_old_and_new(lw):
-    services.quota_set(actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=2)
-    services.quota_set(actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=3)
+    services.quota_set(
+        actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=2
+    )
+    services.quota_set(
+        actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=3
+    )
     assert list(Quota.objects.values_list("minimum", flat=True)) == [3]
     event = Event.objects.filter(event_type="outreach.quota_set").latest("id")
     assert (event.old_state, event.new_state, event.actor) == ("2", "3", lw.organiser)
@@ -140,7 +161,9 @@ def test_another_units_organiser_cannot_set_a_quota(lw):
 
 
 def test_the_supervisor_table_has_a_row_per_quota_of_every_programme(lw):
-    services.quota_set(actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=2)
+    services.quota_set(
+        actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=2
+    )
     services.quota_set(
         actor=lw.organiser, programme=lw.programme, kind=Quota.Kind.EACH_VENUE_KIND_PER_QUARTER, minimum=1
     )

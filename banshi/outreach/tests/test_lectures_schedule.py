@@ -3,7 +3,6 @@ nothing written, registrations stop at the capacity, and another unit's organise
 
 import threading
 
-
 import pytest
 from django.db import connection
 
@@ -184,10 +183,16 @@ def test_programme_and_speaker_input_is_checked(lw):
     assert set(refused.value.errors) == {"name", "venue_kinds", "starts_on"}
     with pytest.raises(FieldErrors) as refused:
         services.programme_create(
-            actor=lw.organiser, unit=lw.unit, name="五老回家讲党史", venue_kinds=["school"], starts_on=NOW.date()
+            actor=lw.organiser,
+            unit=lw.unit,
+            name="五老回家讲党史",
+            venue_kinds=["school"],
+            starts_on=NOW.date(),
         )
     assert set(refused.value.errors) == {"name"}
     with pytest.raises(FieldErrors) as refused:
-        services.speaker_add(actor=lw.organiser, programme=lw.programme, name="", kind="astronaut", home_unit="")
+        services.speaker_add(
+            actor=lw.organiser, programme=lw.programme, name="", kind="astronaut", home_unit=""
+        )
     assert set(refused.value.errors) == {"name", "kind", "home_unit"}
     assert Programme.objects.count() == 1 and Speaker.objects.count() == 5

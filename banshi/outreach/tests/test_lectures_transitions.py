@@ -28,7 +28,9 @@ def lecture(lw) -> Lecture:
 def moves(lecture: Lecture) -> list[tuple[str, str, str]]:
     return [
         (e.event_type, e.old_state, e.new_state)
-        for e in Event.objects.filter(subject_type="outreach.lecture", subject_id=str(lecture.pk)).order_by("id")
+        for e in Event.objects.filter(subject_type="outreach.lecture", subject_id=str(lecture.pk)).order_by(
+            "id"
+        )
         if e.old_state
     ]
 
@@ -45,7 +47,9 @@ def test_the_table_allows_exactly_these_moves():
 
 def test_scheduled_to_held_to_closed(lw, lecture):
     services.checkin_signed_in(user=lw.resident, token=lecture.checkin_token, now=STARTS)
-    services.lecture_close(actor=lw.organiser, lecture=lecture, summary="讲了红岩精神", walk_ins="12", now=AFTER)
+    services.lecture_close(
+        actor=lw.organiser, lecture=lecture, summary="讲了红岩精神", walk_ins="12", now=AFTER
+    )
     lecture.refresh_from_db()
     assert (lecture.status, lecture.walk_ins, lecture.summary, lecture.closed_at) == (
         Lecture.Status.CLOSED,
@@ -61,7 +65,9 @@ def test_scheduled_to_held_to_closed(lw, lecture):
 
 def test_scheduled_to_closed_when_nobody_checked_in_but_not_before_it_starts(lw, lecture):
     with pytest.raises(Conflict, match="once it has started"):
-        services.lecture_close(actor=lw.organiser, lecture=lecture, summary="x", walk_ins=0, now=STARTS - timedelta(minutes=1))
+        services.lecture_close(
+            actor=lw.organiser, lecture=lecture, summary="x", walk_ins=0, now=STARTS - timedelta(minutes=1)
+        )
     services.lecture_close(actor=lw.organiser, lecture=lecture, summary="x", walk_ins=20, now=STARTS)
     assert moves(lecture) == [("outreach.lecture_closed", "scheduled", "closed")]
 
@@ -72,7 +78,9 @@ def test_scheduled_to_cancelled_with_its_reason(lw, lecture):
     assert (event.old_state, event.new_state, event.reason) == ("scheduled", "cancelled", "场地维修")
 
 
-def test_a_closed_lecture_cannot_be_cancelled_or_closed_again_and_a_cancelled_one_cannot_be_closed(lw, lecture):
+def test_a_closed_lecture_cannot_be_cancelled_or_closed_again_and_a_cancelled_one_cannot_be_closed(
+    lw, lecture
+):
     services.lecture_close(actor=lw.organiser, lecture=lecture, summary="x", walk_ins=1, now=AFTER)
     with pytest.raises(Conflict):
         services.lecture_cancel(actor=lw.organiser, lecture=lecture, reason="y", now=AFTER)
@@ -84,7 +92,9 @@ def test_a_closed_lecture_cannot_be_cancelled_or_closed_again_and_a_cancelled_on
     other = lw.schedule(starts_at=china(2026, 5, 12, 9), now=BEFORE)
     services.lecture_cancel(actor=lw.organiser, lecture=other, reason="雨", now=BEFORE)
     with pytest.raises(Conflict):
-        services.lecture_close(actor=lw.organiser, lecture=other, summary="x", walk_ins=1, now=china(2026, 5, 12, 12))
+        services.lecture_close(
+            actor=lw.organiser, lecture=other, summary="x", walk_ins=1, now=china(2026, 5, 12, 12)
+        )
     assert len(moves(other)) == 1
 
 

@@ -7,6 +7,7 @@ other page shows counts, or the visitor's own number masked."""
 
 from __future__ import annotations
 
+import io
 from itertools import groupby
 from typing import Any
 
@@ -84,14 +85,18 @@ def _lecture_or_404(lecture_id: int) -> Lecture:
     return lecture
 
 
-def _lecture_page(request: HttpRequest, lecture: Lecture, *, rating_form: RatingForm | None = None) -> HttpResponse:
+def _lecture_page(
+    request: HttpRequest, lecture: Lecture, *, rating_form: RatingForm | None = None
+) -> HttpResponse:
     user = request.user
     registered = selectors.is_registered(lecture=lecture, user=user)
-    by = services.rating_role(user=user, lecture=lecture) if user.is_authenticated else None  # type: ignore[arg-type]
+    by = services.rating_role(user=user, lecture=lecture) if user.is_authenticated else None
     rated = user.is_authenticated and Rating.objects.filter(lecture=lecture, user_id=user.pk).exists()
     pins = []
     if lecture.latitude is not None and lecture.longitude is not None:
-        pins = [{"lat": float(lecture.latitude), "lng": float(lecture.longitude), "title": lecture.venue_name}]
+        pins = [
+            {"lat": float(lecture.latitude), "lng": float(lecture.longitude), "title": lecture.venue_name}
+        ]
     form = rating_form or RatingForm()
     return render(
         request,
@@ -123,7 +128,9 @@ def lecture_register(request: AuthenticatedHttpRequest, lecture_id: int) -> Http
     call = run_service(request, services.registration_create, user=request.user, lecture=lecture)
     if call.response:
         return call.response
-    messages.success(request, _("You are registered. Check in at the venue by scanning the lecture's QR code."))
+    messages.success(
+        request, _("You are registered. Check in at the venue by scanning the lecture's QR code.")
+    )
     return redirect("outreach:lecture", lecture.pk)
 
 
@@ -343,7 +350,14 @@ def speaker_add(request: AuthenticatedHttpRequest, programme_id: int) -> HttpRes
     programme = _programme_or_404(request, programme_id)
     form = SpeakerForm(request.POST, prefix="s")
     if form.is_valid():
-        call = run_service(request, services.speaker_add, form=form, actor=request.user, programme=programme, **form.cleaned_data)
+        call = run_service(
+            request,
+            services.speaker_add,
+            form=form,
+            actor=request.user,
+            programme=programme,
+            **form.cleaned_data,
+        )
         if call.response:
             return call.response
         if call.ok:
@@ -358,7 +372,14 @@ def quota_set(request: AuthenticatedHttpRequest, programme_id: int) -> HttpRespo
     programme = _programme_or_404(request, programme_id)
     form = QuotaForm(request.POST, prefix="q")
     if form.is_valid():
-        call = run_service(request, services.quota_set, form=form, actor=request.user, programme=programme, **form.cleaned_data)
+        call = run_service(
+            request,
+            services.quota_set,
+            form=form,
+            actor=request.user,
+            programme=programme,
+            **form.cleaned_data,
+        )
         if call.response:
             return call.response
         if call.ok:
@@ -383,7 +404,9 @@ def _schedule(**kwargs: Any) -> Lecture:
     try:
         return services.lecture_schedule(**kwargs)
     except FieldErrors as refused:
-        raise FieldErrors({_SCHEDULE_FIELDS.get(key, key): text for key, text in refused.errors.items()}) from None
+        raise FieldErrors(
+            {_SCHEDULE_FIELDS.get(key, key): text for key, text in refused.errors.items()}
+        ) from None
 
 
 @login_required
@@ -442,9 +465,12 @@ def _organiser_lecture_page(
             "place": _place(lecture),
             "attendees": people,
             "checked_in": sum(1 for person in people if person.checked_in),
-            "checkin_url": request.build_absolute_uri(reverse("outreach:checkin", args=[lecture.checkin_token])),
+            "checkin_url": request.build_absolute_uri(
+                reverse("outreach:checkin", args=[lecture.checkin_token])
+            ),
             "refusal": services.checkin_refusal(lecture, now),
-            "may_close": lecture.status in (Lecture.Status.SCHEDULED, Lecture.Status.HELD) and now >= lecture.starts_at,
+            "may_close": lecture.status in (Lecture.Status.SCHEDULED, Lecture.Status.HELD)
+            and now >= lecture.starts_at,
             "may_cancel": lecture.status == Lecture.Status.SCHEDULED,
             "photos": list(lecture.photos.all()),
             "max_photos": MAX_PHOTOS,
@@ -468,9 +494,9 @@ def lecture_qr(request: AuthenticatedHttpRequest, lecture_id: int) -> HttpRespon
     lecture = _organised_lecture_or_404(request, lecture_id)
     url = request.build_absolute_uri(reverse("outreach:checkin", args=[lecture.checkin_token]))
     qr = segno.make(url, error="m", micro=False)
-    response = HttpResponse(content_type="image/png")
-    qr.save(response, kind="png", scale=8, border=4)
-    return response
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="png", scale=8, border=4)
+    return HttpResponse(buffer.getvalue(), content_type="image/png")
 
 
 @login_required
@@ -522,7 +548,12 @@ def lecture_cancel(request: AuthenticatedHttpRequest, lecture_id: int) -> HttpRe
     form = CancelForm(request.POST, prefix="cancel")
     if form.is_valid():
         call = run_service(
-            request, services.lecture_cancel, form=form, actor=request.user, lecture=lecture, reason=form.cleaned_data["reason"]
+            request,
+            services.lecture_cancel,
+            form=form,
+            actor=request.user,
+            lecture=lecture,
+            reason=form.cleaned_data["reason"],
         )
         if call.response:
             return call.response
