@@ -219,7 +219,12 @@ def test_the_organisers_place_is_named_by_the_role_provider(lw):
     assert [
         place.role for place in provided_places(user=lw.organiser) if place.role.startswith("outreach")
     ] == ["outreach_organiser"]
+    assert [place.role for place in provided_places(user=lw.supervisor) if place.role.startswith("outreach")] == [
+        "outreach_quotas"
+    ]
     assert not [place for place in provided_places(user=lw.resident) if place.role.startswith("outreach")]
+    menu = client_of(lw.supervisor).get("/outreach/").content.decode()
+    assert 'href="/outreach/supervise/quotas/"' in menu
 
 
 def test_a_new_programme_is_set_up_in_the_page(lw):
