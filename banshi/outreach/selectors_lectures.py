@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
@@ -109,9 +109,18 @@ def schedule_districts(*, now: datetime) -> list[Area]:
     return list(Area.objects.filter(code__in=codes).order_by("code"))
 
 
-def feed_lectures(*, programme: Programme | None = None, area_code: str = "") -> QuerySet[Lecture]:
-    """Every lecture of a calendar feed, cancelled ones too (so that calendars drop them)."""
-    lectures = Lecture.objects.select_related("programme", "speaker", "area")
+# How far back a calendar feed goes: calendars keep what they once read.
+FEED_PAST = timedelta(days=90)
+
+
+def feed_lectures(
+    *, now: datetime, programme: Programme | None = None, area_code: str = ""
+) -> QuerySet[Lecture]:
+    """The lectures of a calendar feed: those of the last FEED_PAST and to come, cancelled ones too (so
+    that calendars drop them)."""
+    lectures = Lecture.objects.filter(ends_at__gte=now - FEED_PAST).select_related(
+        "programme", "speaker", "area"
+    )
     if programme is not None:
         lectures = lectures.filter(programme=programme)
     if area_code:
@@ -211,7 +220,10 @@ def quota_report(*, programme: Programme, now: datetime) -> QuotaReport:
     held_by_kind: dict[date, Counter[str]] = defaultdict(Counter)
     quarter_held: dict[date, Counter[str]] = defaultdict(Counter)
     quarter_scheduled: dict[date, Counter[str]] = defaultdict(Counter)
-    rows = Lecture.objects.filter(programme=programme).exclude(status=Lecture.Status.CANCELLED)
+    since = timezone.make_aware(datetime.combine(quarter_of(first), time()), timezone.get_default_timezone())
+    rows = Lecture.objects.filter(programme=programme, starts_at__gte=since).exclude(
+        status=Lecture.Status.CANCELLED
+    )
     for starts_at, status, kind in rows.values_list("starts_at", "status", "venue_kind"):
         month, quarter = month_of(starts_at), quarter_of(starts_at)
         if status in Lecture.TOOK_PLACE:

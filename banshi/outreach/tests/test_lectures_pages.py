@@ -219,9 +219,9 @@ def test_the_organisers_place_is_named_by_the_role_provider(lw):
     assert [
         place.role for place in provided_places(user=lw.organiser) if place.role.startswith("outreach")
     ] == ["outreach_organiser"]
-    assert [place.role for place in provided_places(user=lw.supervisor) if place.role.startswith("outreach")] == [
-        "outreach_quotas"
-    ]
+    assert [
+        place.role for place in provided_places(user=lw.supervisor) if place.role.startswith("outreach")
+    ] == ["outreach_quotas"]
     assert not [place for place in provided_places(user=lw.resident) if place.role.startswith("outreach")]
     menu = client_of(lw.supervisor).get("/outreach/").content.decode()
     assert 'href="/outreach/supervise/quotas/"' in menu
@@ -241,3 +241,15 @@ def test_a_new_programme_is_set_up_in_the_page(lw):
         "/outreach/organise/", {**data, "name": "x\u200by", "venue_kinds": []}
     ).content.decode()
     assert "zero-width" in bad and "Kinds of venue it must reach is required" in bad
+
+
+def test_a_calendar_feed_leaves_out_lectures_over_90_days_ago(lw, lecture, frozen):
+    services.lecture_close(
+        actor=lw.organiser, lecture=lecture, summary="好", walk_ins=1, now=STARTS + timedelta(hours=2)
+    )
+    frozen.move_to(STARTS + timedelta(days=89))
+    feed = client_of().get(f"/outreach/programmes/{lw.programme.pk}.ics").content
+    assert len(Calendar.from_ical(feed).walk("VEVENT")) == 1
+    frozen.move_to(STARTS + timedelta(days=91))
+    feed = client_of().get(f"/outreach/programmes/{lw.programme.pk}.ics").content
+    assert Calendar.from_ical(feed).walk("VEVENT") == []

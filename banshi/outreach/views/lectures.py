@@ -242,7 +242,11 @@ def programme_feed(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None:
         raise Http404
-    return _calendar(request, name=programme.name, lectures=selectors.feed_lectures(programme=programme))
+    return _calendar(
+        request,
+        name=programme.name,
+        lectures=selectors.feed_lectures(now=timezone.now(), programme=programme),
+    )
 
 
 @require_GET
@@ -250,7 +254,9 @@ def area_feed(request: HttpRequest, area_code: str) -> HttpResponse:
     area = Area.objects.filter(code=area_code).first()
     if area is None:
         raise Http404
-    return _calendar(request, name=area.name, lectures=selectors.feed_lectures(area_code=area.code))
+    return _calendar(
+        request, name=area.name, lectures=selectors.feed_lectures(now=timezone.now(), area_code=area.code)
+    )
 
 
 # --- the organiser's pages ----------------------------------------------------------------------------
