@@ -109,23 +109,26 @@ def schedule_districts(*, now: datetime) -> list[Area]:
     return list(Area.objects.filter(code__in=codes).order_by("code"))
 
 
-# How far back a calendar feed goes: calendars keep what they once read.
+# How far back a calendar feed goes (calendars keep what they once read), and how many lectures it holds
+# at most: those to come first, soonest first, then the latest of the past.
 FEED_PAST = timedelta(days=90)
+FEED_MAX = 100
 
 
-def feed_lectures(
-    *, now: datetime, programme: Programme | None = None, area_code: str = ""
-) -> QuerySet[Lecture]:
-    """The lectures of a calendar feed: those of the last FEED_PAST and to come, cancelled ones too (so
-    that calendars drop them)."""
-    lectures = Lecture.objects.filter(ends_at__gte=now - FEED_PAST).select_related(
-        "programme", "speaker", "area"
-    )
+def feed_lectures(*, now: datetime, programme: Programme | None = None, area_code: str = "") -> list[Lecture]:
+    """The lectures of a calendar feed, cancelled ones too (so that calendars drop them), by start."""
+    lectures = Lecture.objects.select_related("programme", "speaker", "area")
     if programme is not None:
         lectures = lectures.filter(programme=programme)
     if area_code:
         lectures = lectures.filter(_under(area_code))
-    return lectures.order_by("starts_at", "id")
+    coming = list(lectures.filter(ends_at__gte=now).order_by("starts_at", "id")[:FEED_MAX])
+    past = list(
+        lectures.filter(ends_at__lt=now, ends_at__gte=now - FEED_PAST).order_by("-starts_at", "-id")[
+            : FEED_MAX - len(coming)
+        ]
+    )
+    return [*reversed(past), *coming]
 
 
 # --- quota accounting --------------------------------------------------------------------------------
@@ -207,14 +210,14 @@ class QuotaReport:
         return flags
 
 
-def quota_report(*, programme: Programme, now: datetime) -> QuotaReport:
-    """Month by month (and quarter by quarter) from the programme's start to now: lectures held, and
-    those still scheduled, against its quotas."""
+def quota_report(*, programme: Programme, now: datetime, months: int = MONTHS_SHOWN) -> QuotaReport:
+    """Month by month (and quarter by quarter) from the programme's start, or the last `months`, to
+    now: lectures held, and those still scheduled, against its quotas."""
     quotas = {quota.kind: quota.minimum for quota in Quota.objects.filter(programme=programme)}
     monthly = quotas.get(Quota.Kind.LECTURES_PER_MONTH)
     quarterly = quotas.get(Quota.Kind.EACH_VENUE_KIND_PER_QUARTER)
     this_month = month_of(now)
-    first = max(programme.starts_on.replace(day=1), _next_month(this_month, -(MONTHS_SHOWN - 1)))
+    first = max(programme.starts_on.replace(day=1), _next_month(this_month, -(months - 1)))
     held: Counter[date] = Counter()
     scheduled: Counter[date] = Counter()
     held_by_kind: dict[date, Counter[str]] = defaultdict(Counter)
@@ -329,7 +332,7 @@ def quotas_for_supervisor(*, now: datetime) -> list[SupervisedQuota]:
     counts the kind of venue that lags most)."""
     rows = []
     for programme in Programme.objects.select_related("unit").order_by("unit__name", "name"):
-        report = quota_report(programme=programme, now=now)
+        report = quota_report(programme=programme, now=now, months=1)
         if report.monthly_minimum and report.months:
             month = report.months[0]
             rows.append(

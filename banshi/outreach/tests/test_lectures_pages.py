@@ -253,3 +253,16 @@ def test_a_calendar_feed_leaves_out_lectures_over_90_days_ago(lw, lecture, froze
     frozen.move_to(STARTS + timedelta(days=91))
     feed = client_of().get(f"/outreach/programmes/{lw.programme.pk}.ics").content
     assert Calendar.from_ical(feed).walk("VEVENT") == []
+
+
+def test_the_schedule_shows_a_page_of_lectures_at_a_time(lw, lecture, monkeypatch):
+    from banshi.outreach.views import lectures as views
+
+    monkeypatch.setattr(views, "SCHEDULE_PAGE", 2)
+    later = [lw.schedule(starts_at=china(2026, 5, 11 + day, 9), now=NOW) for day in range(2)]
+    first = client_of().get("/outreach/").content.decode()
+    assert f"lecture-{lecture.pk}" in first and f"lecture-{later[1].pk}" not in first
+    assert 'id="later-lectures"' in first
+    second = client_of().get("/outreach/", {"page": "2"}).content.decode()
+    assert f"lecture-{later[1].pk}" in second and 'id="later-lectures"' not in second
+    assert client_of().get("/outreach/", {"page": "x"}).status_code == 200

@@ -55,13 +55,25 @@ def _place(lecture: Lecture) -> str:
     return f"{parent.name} · {area.name}" if parent is not None and len(area.code) > 6 else area.name
 
 
+SCHEDULE_PAGE = 50
+
+
 @require_GET
 def schedule(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     area_code = request.GET.get("area", "")
     if area_code and not (area_code.isdigit() and Area.objects.filter(code=area_code).exists()):
         area_code = ""
-    lectures = list(selectors.upcoming_lectures(now=now, area_code=area_code)[:200])
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 1000))
+    except ValueError:
+        page = 1
+    start = (page - 1) * SCHEDULE_PAGE
+    lectures = list(
+        selectors.upcoming_lectures(now=now, area_code=area_code)[start : start + SCHEDULE_PAGE + 1]
+    )
+    later = len(lectures) > SCHEDULE_PAGE
+    lectures = lectures[:SCHEDULE_PAGE]
     days = [
         (day, [(lecture, _place(lecture)) for lecture in group])
         for day, group in groupby(lectures, key=lambda lecture: timezone.localtime(lecture.starts_at).date())
@@ -73,6 +85,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
             "days": days,
             "districts": selectors.schedule_districts(now=now),
             "area_code": area_code,
+            "later_page": page + 1 if later else None,
             "area_feed": reverse("outreach:area_feed", args=[area_code]) if area_code else "",
         },
     )
@@ -234,6 +247,8 @@ def _calendar(request: HttpRequest, *, name: str, lectures: Any) -> HttpResponse
     body = lectures_calendar(name=name, lectures=lectures, base_url=base, host=request.get_host())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="lectures.ics"'
+    # Calendar applications poll their feeds; a few minutes' delay is what they expect.
+    response["Cache-Control"] = "public, max-age=300"
     return response
 
 
