@@ -17,7 +17,6 @@ class EventType(StrEnum):
     LECTURE_HELD = "outreach.lecture_held"
     LECTURE_CLOSED = "outreach.lecture_closed"
     LECTURE_CANCELLED = "outreach.lecture_cancelled"
-    LECTURE_WALK_INS_SET = "outreach.lecture_walk_ins_set"
     LECTURE_PHOTOS_ADDED = "outreach.lecture_photos_added"
     REGISTERED = "outreach.registered"
     CHECKED_IN = "outreach.checked_in"

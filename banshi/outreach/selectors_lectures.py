@@ -210,14 +210,14 @@ class QuotaReport:
         return flags
 
 
-def quota_report(*, programme: Programme, now: datetime, months: int = MONTHS_SHOWN) -> QuotaReport:
-    """Month by month (and quarter by quarter) from the programme's start, or the last `months`, to
+def quota_report(*, programme: Programme, now: datetime, months_shown: int = MONTHS_SHOWN) -> QuotaReport:
+    """Month by month (and quarter by quarter) from the programme's start, or the last `months_shown`, to
     now: lectures held, and those still scheduled, against its quotas."""
     quotas = {quota.kind: quota.minimum for quota in Quota.objects.filter(programme=programme)}
     monthly = quotas.get(Quota.Kind.LECTURES_PER_MONTH)
     quarterly = quotas.get(Quota.Kind.EACH_VENUE_KIND_PER_QUARTER)
     this_month = month_of(now)
-    first = max(programme.starts_on.replace(day=1), _next_month(this_month, -(months - 1)))
+    first = max(programme.starts_on.replace(day=1), _next_month(this_month, -(months_shown - 1)))
     held: Counter[date] = Counter()
     scheduled: Counter[date] = Counter()
     held_by_kind: dict[date, Counter[str]] = defaultdict(Counter)
@@ -332,7 +332,7 @@ def quotas_for_supervisor(*, now: datetime) -> list[SupervisedQuota]:
     counts the kind of venue that lags most)."""
     rows = []
     for programme in Programme.objects.select_related("unit").order_by("unit__name", "name"):
-        report = quota_report(programme=programme, now=now, months=1)
+        report = quota_report(programme=programme, now=now, months_shown=1)
         if report.monthly_minimum and report.months:
             month = report.months[0]
             rows.append(
