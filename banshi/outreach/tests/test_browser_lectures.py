@@ -1,9 +1,11 @@
 """A real Chromium on a phone, a lecture from start to end: the organiser schedules it with a pin on
 the map; a resident finds it, registers, and checks in through the address its QR code encodes (read
-back from the code's image with zbarimg); the organiser closes it with its summary; and the programme's
-monthly quota counts it met."""
+back from the code's image with zbarimg), and someone without an account checks in there with their
+mobile number and a texted code; the organiser closes it with its summary and walk-ins; and the
+programme's monthly quota counts it met."""
 
 import os
+import re
 import subprocess
 from datetime import datetime, time, timedelta
 
@@ -13,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from banshi.cases.tests import test_browser
+from banshi.conftest import run_queued_texts
 from banshi.outreach.models import CheckIn, Lecture, Quota
 from banshi.outreach.services import lectures as services
 from banshi.outreach.tests.lectures_world import CHINA, PASSWORD, build_lecture_world
@@ -27,6 +30,11 @@ def new_page(browser, base_url: str):
     return test_browser.new_page(browser, base_url, **PHONE_VIEWPORT)
 
 
+def code_in(text: str) -> str:
+    """The six digits of a texted code, in whichever language the text is."""
+    return re.search(r"\d{6}", text).group()
+
+
 def log_in(page, username: str) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
@@ -36,7 +44,7 @@ def log_in(page, username: str) -> None:
 
 
 def test_a_lecture_is_scheduled_attended_by_qr_code_on_a_phone_closed_and_counted(
-    production_static, transactional_db, live_server, browser, tmp_path
+    production_static, transactional_db, live_server, browser, tmp_path, sms_outbox
 ):
     # Ten in the morning of today in Chongqing, the clock running: the lecture starts at 10:20, and the
     # session cookies stay valid however far this is from the real time of day.
@@ -109,10 +117,24 @@ def test_a_lecture_is_scheduled_attended_by_qr_code_on_a_phone_closed_and_counte
         expect(resident.locator("#checked-in")).to_be_visible()
         assert CheckIn.objects.get().user == world.resident
 
+        # Someone without an account checks in with their mobile number and the texted code.
+        walk_in = watched(new_page(browser, live_server.url))
+        walk_in.goto(decoded)
+        walk_in.fill("#id_p-phone", "13700000007")
+        walk_in.click("#send-code")
+        expect(walk_in.locator("#code-form")).to_be_visible()
+        run_queued_texts()
+        [(recipient, text)] = sms_outbox
+        assert recipient == "13700000007"
+        walk_in.fill("#id_c-code", code_in(text))
+        walk_in.click("#checkin-code")
+        expect(walk_in.locator("#checked-in")).to_be_visible()
+        assert CheckIn.objects.filter(phone="13700000007", user=None).exists()
+
         # After the lecture the organiser closes it; the month's quota is met.
         clock.shift(timedelta(hours=1, minutes=30))
         organiser.goto(f"/outreach/organise/lectures/{lecture.pk}/")
-        expect(organiser.locator("#checked-in-count")).to_have_text("1")
+        expect(organiser.locator("#checked-in-count")).to_have_text("2")
         organiser.fill("#id_close-summary", "孩子们听得很认真。")
         organiser.fill("#id_close-walk_ins", "15")
         organiser.click("#close-lecture")
@@ -122,7 +144,7 @@ def test_a_lecture_is_scheduled_attended_by_qr_code_on_a_phone_closed_and_counte
         expect(row.locator(".month-held")).to_have_text("1")
         expect(row.locator(".badge-met")).to_be_visible()
         expect(organiser.locator("#month-at-risk")).to_have_count(0)
-        expect(organiser.locator("#numbers-attendance")).to_contain_text("16")
+        expect(organiser.locator("#numbers-attendance")).to_contain_text("17")
         # Nothing of the page is wider than the phone: the tables scroll in their own boxes.
         assert organiser.evaluate("document.documentElement.scrollWidth") <= 390
         lecture.refresh_from_db()
