@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from banshi.conftest import run_queued_texts
 from banshi.directory.roles import provided_places
-from banshi.outreach.models import CheckIn, Lecture, Quota, Registration
+from banshi.outreach.models import CheckIn, Lecture, Quota, Rating, Registration
 from banshi.outreach.services import lectures as services
 from banshi.outreach.tests.lectures_world import china
 
@@ -266,3 +266,57 @@ def test_the_schedule_shows_a_page_of_lectures_at_a_time(lw, lecture, monkeypatc
     second = client_of().get("/outreach/", {"page": "2"}).content.decode()
     assert f"lecture-{later[1].pk}" in second and 'id="later-lectures"' not in second
     assert client_of().get("/outreach/", {"page": "x"}).status_code == 200
+
+
+def test_those_who_checked_in_rate_a_closed_lecture_in_its_page_once(lw, lecture, frozen):
+    services.checkin_signed_in(user=lw.resident, token=lecture.checkin_token, now=STARTS)
+    services.lecture_close(
+        actor=lw.organiser, lecture=lecture, summary="好", walk_ins=0, now=STARTS + timedelta(hours=2)
+    )
+    resident = client_of(lw.resident)
+    assert 'id="rating-form"' in resident.get(f"/outreach/lectures/{lecture.pk}/").content.decode()
+    assert (
+        'id="rating-form"'
+        not in client_of(lw.other_resident).get(f"/outreach/lectures/{lecture.pk}/").content.decode()
+    )
+    bad = resident.post(f"/outreach/lectures/{lecture.pk}/rate/", {"stars": "9"}).content.decode()
+    assert "Your rating is not one of the choices" in bad
+    resident.post(f"/outreach/lectures/{lecture.pk}/rate/", {"stars": "4", "comment": "很好"})
+    assert 'id="rated"' in resident.get(f"/outreach/lectures/{lecture.pk}/").content.decode()
+    again = resident.post(
+        f"/outreach/lectures/{lecture.pk}/rate/", {"stars": "1"}, follow=True
+    ).content.decode()
+    assert "already rated" in again
+    outsider = client_of(lw.other_resident).post(
+        f"/outreach/lectures/{lecture.pk}/rate/", {"stars": "1"}, follow=True
+    )
+    assert "Only the speaker and those who checked in" in outsider.content.decode()
+    speaker = client_of(lw.speaker_user)
+    speaker.post(f"/outreach/lectures/{lecture.pk}/rate/", {"stars": "5"})
+    assert sorted(Rating.objects.values_list("by", "stars")) == [("audience", 4), ("speaker", 5)]
+    page = client_of(lw.organiser).get(f"/outreach/organise/programmes/{lw.programme.pk}/").content.decode()
+    assert 'id="numbers-rating">4.0 / 5 (1)<' in page
+
+
+def test_a_refused_move_in_the_organisers_page_comes_back_to_the_lecture_with_the_reason(lw, lecture, frozen):
+    organiser = client_of(lw.organiser)
+    frozen.move_to(STARTS + timedelta(hours=2))
+    organiser.post(
+        f"/outreach/organise/lectures/{lecture.pk}/close/", {"close-summary": "好", "close-walk_ins": "1"}
+    )
+    response = organiser.post(
+        f"/outreach/organise/lectures/{lecture.pk}/cancel/", {"cancel-reason": "迟了"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"/outreach/organise/lectures/{lecture.pk}/"
+    assert "cannot go from closed to cancelled" in response.content.decode()
+    lecture.refresh_from_db()
+    assert lecture.status == Lecture.Status.CLOSED
+
+
+def test_registering_for_a_full_lecture_comes_back_to_its_page_with_the_reason(lw, frozen):
+    lecture = lw.schedule(starts_at=STARTS, now=NOW, capacity=1)
+    client_of(lw.other_resident).post(f"/outreach/lectures/{lecture.pk}/register/")
+    response = client_of(lw.resident).post(f"/outreach/lectures/{lecture.pk}/register/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/outreach/lectures/{lecture.pk}/"
+    assert "This lecture is full" in response.content.decode()
+    assert Registration.objects.count() == 1

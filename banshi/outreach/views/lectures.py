@@ -138,7 +138,13 @@ def lecture_detail(request: HttpRequest, lecture_id: int) -> HttpResponse:
 @require_POST
 def lecture_register(request: AuthenticatedHttpRequest, lecture_id: int) -> HttpResponse:
     lecture = _lecture_or_404(lecture_id)
-    call = run_service(request, services.registration_create, user=request.user, lecture=lecture)
+    call = run_service(
+        request,
+        services.registration_create,
+        on_conflict=reverse("outreach:lecture", args=[lecture.pk]),
+        user=request.user,
+        lecture=lecture,
+    )
     if call.response:
         return call.response
     messages.success(
@@ -157,6 +163,7 @@ def lecture_rate(request: AuthenticatedHttpRequest, lecture_id: int) -> HttpResp
             request,
             services.lecture_rate,
             form=form,
+            on_conflict=reverse("outreach:lecture", args=[lecture.pk]),
             user=request.user,
             lecture=lecture,
             stars=form.cleaned_data["stars"],
@@ -527,6 +534,7 @@ def organiser_checkin(request: AuthenticatedHttpRequest, lecture_id: int) -> Htt
     call = run_service(
         request,
         services.checkin_by_organiser,
+        on_conflict=reverse("outreach:organiser_lecture", args=[lecture.pk]),
         actor=request.user,
         lecture=lecture,
         registration_id=request.POST.get("registration", ""),
@@ -548,6 +556,7 @@ def lecture_close(request: AuthenticatedHttpRequest, lecture_id: int) -> HttpRes
             request,
             services.lecture_close,
             form=form,
+            on_conflict=reverse("outreach:organiser_lecture", args=[lecture.pk]),
             actor=request.user,
             lecture=lecture,
             summary=form.cleaned_data["summary"],
@@ -572,6 +581,7 @@ def lecture_cancel(request: AuthenticatedHttpRequest, lecture_id: int) -> HttpRe
             request,
             services.lecture_cancel,
             form=form,
+            on_conflict=reverse("outreach:organiser_lecture", args=[lecture.pk]),
             actor=request.user,
             lecture=lecture,
             reason=form.cleaned_data["reason"],
