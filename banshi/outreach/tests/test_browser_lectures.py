@@ -107,6 +107,7 @@ def test_a_lecture_is_scheduled_attended_by_qr_code_on_a_phone_closed_and_counte
         resident = watched(new_page(browser, live_server.url))
         log_in(resident, world.resident.username)
         resident.goto("/outreach/?area=500112")
+        assert resident.evaluate("document.documentElement.scrollWidth") <= 390
         resident.click(f"#lecture-{lecture.pk} a")
         resident.click("#register")
         expect(resident.locator("#registered")).to_be_visible()
