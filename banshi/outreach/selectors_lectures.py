@@ -369,6 +369,7 @@ def quotas_for_supervisor(*, now: datetime) -> list[SupervisedQuota]:
 @dataclass
 class Attendee:
     registration_id: int | None
+    user_id: int | None
     name: str
     phone: str
     checked_in: bool
@@ -394,6 +395,7 @@ def attendees(*, lecture: Lecture) -> list[Attendee]:
         rows.append(
             Attendee(
                 registration_id=registration.pk,
+                user_id=user.pk,
                 name=user.display_name or user.username,
                 phone=user.phone or "",
                 checked_in=checkin is not None,
@@ -406,6 +408,7 @@ def attendees(*, lecture: Lecture) -> list[Attendee]:
         rows.append(
             Attendee(
                 registration_id=None,
+                user_id=checkin.user_id,
                 name=(checkin.user.display_name or checkin.user.username) if checkin.user else "",
                 phone=checkin.phone,
                 checked_in=True,

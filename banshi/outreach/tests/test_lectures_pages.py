@@ -10,6 +10,7 @@ import time_machine
 from django.test import Client
 from icalendar import Calendar
 
+from banshi.audit.models import Access
 from banshi.conftest import run_queued_texts
 from banshi.directory.roles import provided_places
 from banshi.outreach.models import CheckIn, Lecture, Quota, Rating, Registration
@@ -103,8 +104,14 @@ def test_attendees_names_and_numbers_are_shown_to_the_organiser_only(lw, lecture
     someone_else = client_of(lw.other_resident).get(f"/outreach/lectures/{lecture.pk}/").content.decode()
     for page in (public, someone_else):
         assert "13800000001" not in page and ">resident名" not in page and "(resident名)" not in page
+    assert not Access.objects.exists()
     organiser = client_of(lw.organiser).get(f"/outreach/organise/lectures/{lecture.pk}/").content.decode()
     assert "13800000001" in organiser and "resident名" in organiser
+    # The organiser's full look is on the access log, naming the resident and the lecture; nobody
+    # else's look wrote one.
+    assert list(Access.objects.values_list("actor", "resident", "kind", "purpose", "lecture_id")) == [
+        (lw.organiser.pk, lw.resident.pk, "attendance", "lecture", lecture.pk)
+    ]
     frozen.move_to(STARTS)
     checkin = resident.get(f"/outreach/checkin/{lecture.checkin_token}/").content.decode()
     assert "138****0001" in checkin and "13800000001" not in checkin
