@@ -334,6 +334,7 @@ def roll_up(*, project_id: int, actor: User | None) -> None:
         }
         for indicator in parent.indicators.filter(code__in=list(totals)):
             row = totals[indicator.code]
+            row["target"], row["actual"] = (Decimal(row[key] or 0).quantize(CENT) for key in ("target", "actual"))
             if (indicator.target, indicator.actual) != (row["target"], row["actual"]):
                 changed[indicator.code] = [str(indicator.actual), str(row["actual"])]
                 indicator.target, indicator.actual = row["target"], row["actual"]
