@@ -206,10 +206,10 @@ class _Row:
     """One row's values checked column by column; each problem is kept with its column."""
 
     def __init__(self, number: int, values: dict[str, str], problems: list[RowProblem]) -> None:
-        self.number, self.values, self.problems = number, values, problems
+        self.line, self.values, self.problems = number, values, problems
 
     def problem(self, column: str, message: str) -> None:
-        self.problems.append(RowProblem(self.number, column, message))
+        self.problems.append(RowProblem(self.line, column, message))
 
     def text(self, column: str) -> str | None:
         raw = self.values.get(column, "")
