@@ -50,6 +50,10 @@ def _project_files(settings, tmp_path):
 
 @pytest.fixture
 def reg(db) -> Register:
+    return build_register()
+
+
+def build_register() -> Register:
     owner = _user("owner")
     other_owner = _user("other_owner")
     resident = _user("resident", phone="13900000001")
