@@ -31,7 +31,6 @@ import tempfile
 import time
 import uuid
 import warnings
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +43,9 @@ TARGET_MS = float(os.environ.get("BENCH_PROJECTS_TARGET_MS", "200"))
 DB_NAME = os.environ.get("BENCH_PROJECTS_DB", "bench_projects")
 ADMIN_DSN = os.environ.get("BENCH_PROJECTS_ADMIN_DSN", "dbname=postgres host=/var/run/postgresql")
 HOST = os.environ.get("BENCH_PROJECTS_HOST", "/var/run/postgresql")
-DATABASE_URL = f"postgres:///{DB_NAME}?host={HOST}" if HOST.startswith("/") else f"postgres://root@{HOST}:5432/{DB_NAME}"
+DATABASE_URL = (
+    f"postgres:///{DB_NAME}?host={HOST}" if HOST.startswith("/") else f"postgres://root@{HOST}:5432/{DB_NAME}"
+)
 DROP = os.environ.get("BENCH_PROJECTS_DROP", "") not in ("", "0")
 WARM_UP = 3
 
@@ -226,7 +227,9 @@ def main() -> int:
             )
         out = ROOT / "var" / "bench_projects.json"
         out.parent.mkdir(exist_ok=True)
-        out.write_text(json.dumps({"projects": projects, "target_ms": TARGET_MS, "results": results}, indent=2))
+        out.write_text(
+            json.dumps({"projects": projects, "target_ms": TARGET_MS, "results": results}, indent=2)
+        )
         say(f"\nwritten to {out}")
         if missed:
             loud(f"p99 target of {TARGET_MS:.0f} ms missed: {', '.join(missed)}")

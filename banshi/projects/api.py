@@ -162,7 +162,14 @@ def project_detail(request: HttpRequest, project_id: RecordId) -> dict[str, Any]
         "lead": project.lead,
         "behind": page.behind,
         "indicators": [
-            {"code": i.code, "name": i.name, "unit": i.unit, "target": i.target, "actual": i.actual, "percentage": i.percentage}
+            {
+                "code": i.code,
+                "name": i.name,
+                "unit": i.unit,
+                "target": i.target,
+                "actual": i.actual,
+                "percentage": i.percentage,
+            }
             for i in page.indicators
         ],
         "milestones": [{"title": m.title, "due": m.due, "done_at": m.done_at} for m in page.milestones],

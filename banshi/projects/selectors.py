@@ -73,7 +73,9 @@ def can_edit(*, user: User | AnonymousUser, project: Project) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Project.owners.through.objects.filter(user_id=user.pk, project_id__in=ancestor_ids(project)).exists()
+    return Project.owners.through.objects.filter(
+        user_id=user.pk, project_id__in=ancestor_ids(project)
+    ).exists()
 
 
 def can_import(*, user: User | AnonymousUser) -> bool:
@@ -128,7 +130,10 @@ def register_page(filters: RegisterFilters, *, page: int = 1, size: int = PAGE_S
 
 def register_categories() -> list[str]:
     return list(
-        Project.objects.exclude(category="").order_by("category").values_list("category", flat=True).distinct()
+        Project.objects.exclude(category="")
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
     )
 
 
@@ -143,7 +148,13 @@ def map_pins(filters: RegisterFilters, *, limit: int = PINS_LIMIT) -> list[dict[
         .values("id", "name", "status", "latitude", "longitude")[:limit]
     )
     return [
-        {"id": r["id"], "title": r["name"], "status": r["status"], "lat": r["latitude"], "lng": r["longitude"]}
+        {
+            "id": r["id"],
+            "title": r["name"],
+            "status": r["status"],
+            "lat": r["latitude"],
+            "lng": r["longitude"],
+        }
         for r in rows
     ]
 
@@ -251,7 +262,9 @@ def _linked_reports(project: Project) -> list[LinkedReport]:
     ]
 
 
-def is_behind(project: Project, *, today: date, milestones: list[Milestone], stages: list[StageTarget]) -> bool:
+def is_behind(
+    project: Project, *, today: date, milestones: list[Milestone], stages: list[StageTarget]
+) -> bool:
     if project.status in (Project.Status.COMPLETED, Project.Status.VERIFIED, Project.Status.CANCELLED):
         return False
     late_milestone = any(m.done_at is None and m.due < today for m in milestones)

@@ -64,7 +64,9 @@ def register_export(request: HttpRequest, file_format: str) -> HttpResponse:
     if file_format not in FORMATS:
         raise Http404
     filters = RegisterFilterForm(request.GET).filters()
-    response = HttpResponse(export_bytes(filters, file_format=file_format), content_type=CONTENT_TYPES[file_format])
+    response = HttpResponse(
+        export_bytes(filters, file_format=file_format), content_type=CONTENT_TYPES[file_format]
+    )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="projects-{stamp}.{file_format}"'
     return response
@@ -80,7 +82,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         context["update_form"] = UpdateForm(indicators=page.indicators)
         context["link_form"] = LinkReportForm()
         context["move_form"] = MoveForm()
-        context["moves"] = sorted(Project.TRANSITIONS[page.project.status])
+        context["moves"] = sorted(Project.TRANSITIONS[Project.Status(page.project.status)])
         context["status_labels"] = dict(Project.Status.choices)
     return render(request, "projects/project_detail.html", context)
 

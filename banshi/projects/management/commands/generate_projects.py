@@ -21,7 +21,18 @@ from banshi.directory.models import Area
 from banshi.projects.events import SUBJECT, EventType
 from banshi.projects.models import Indicator, Milestone, Project
 
-CATEGORIES = ["老旧小区改造", "加装电梯", "社区养老", "托育", "背街小巷整治", "停车", "教育", "供水", "公园绿地", "医疗"]
+CATEGORIES = [
+    "老旧小区改造",
+    "加装电梯",
+    "社区养老",
+    "托育",
+    "背街小巷整治",
+    "停车",
+    "教育",
+    "供水",
+    "公园绿地",
+    "医疗",
+]
 WORKS = ["改造", "建设", "提升", "整治", "扩容"]
 STATUSES = [
     (Project.Status.PLANNED, 0.15),
@@ -47,7 +58,9 @@ class Command(BaseCommand):
             raise CommandError("--count and --batch must be at least 1")
         rng = random.Random(options["seed"])  # noqa: S311 (made-up data, not secrets)
         districts = list(Area.objects.filter(kind__in=["district", "county"]).order_by("code"))
-        communities = list(Area.objects.filter(kind="community").order_by("code").values_list("id", "code")[:5000])
+        communities = list(
+            Area.objects.filter(kind="community").order_by("code").values_list("id", "code")[:5000]
+        )
         if not districts:
             raise CommandError("load the directory first (manage.py load_directory)")
         run = f"G{options['seed']}"
@@ -63,7 +76,13 @@ class Command(BaseCommand):
         self.stdout.write(f"generated {count} projects")
 
     def _batch(
-        self, rng: random.Random, size: int, offset: int, run: str, districts: list[Area], communities: list[Any]
+        self,
+        rng: random.Random,
+        size: int,
+        offset: int,
+        run: str,
+        districts: list[Area],
+        communities: list[Any],
     ) -> None:
         now = timezone.now()
         parents: dict[int, Project] = {}
@@ -106,9 +125,12 @@ class Command(BaseCommand):
                 parents[number] = rows[-1]
         # Parents first, so that children can point at them: one parent for every CHILDREN projects.
         Project.objects.bulk_create([p for p in rows if p in parents.values()])
-        parent_of_batch = next(iter(parents.values()), None) or Project.objects.filter(
-            code__startswith=f"{run}-", level=Project.Level.DISTRICT
-        ).order_by("-id").first()
+        parent_of_batch = (
+            next(iter(parents.values()), None)
+            or Project.objects.filter(code__startswith=f"{run}-", level=Project.Level.DISTRICT)
+            .order_by("-id")
+            .first()
+        )
         children = [p for p in rows if p not in parents.values()]
         for project in children:
             project.parent = parent_of_batch
@@ -116,16 +138,32 @@ class Command(BaseCommand):
         projects = [p for p in rows]
         Indicator.objects.bulk_create(
             [
-                Indicator(project=p, code=code, name=name, unit=unit, target=target, actual=target * p.progress / 100, position=i)
+                Indicator(
+                    project=p,
+                    code=code,
+                    name=name,
+                    unit=unit,
+                    target=target,
+                    actual=target * p.progress / 100,
+                    position=i,
+                )
                 for p in projects
                 for i, (code, name, unit, target) in enumerate(
-                    [("households", "惠及居民", "户", Decimal(rng.randint(50, 900))), ("floor_area", "改造面积", "平方米", Decimal(rng.randint(1000, 90000)))]
+                    [
+                        ("households", "惠及居民", "户", Decimal(rng.randint(50, 900))),
+                        ("floor_area", "改造面积", "平方米", Decimal(rng.randint(1000, 90000))),
+                    ]
                 )
             ]
         )
         Milestone.objects.bulk_create(
             [
-                Milestone(project=p, title=title, due=date(p.year, month, 28), done_at=now if p.progress >= threshold else None)
+                Milestone(
+                    project=p,
+                    title=title,
+                    due=date(p.year, month, 28),
+                    done_at=now if p.progress >= threshold else None,
+                )
                 for p in projects
                 for title, month, threshold in (("开工", 3, 5), ("完工", 11, 100))
             ]
@@ -172,7 +210,14 @@ class _Counter:
 def _progress(total: int) -> Any:
     if not sys.stderr.isatty():
         return _Counter(total)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     return Progress(
         TextColumn("[progress.description]{task.description}"),
