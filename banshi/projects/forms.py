@@ -46,6 +46,8 @@ class RegisterFilterForm(NamedErrorsForm):
 
     def filters(self) -> RegisterFilters:
         """The valid filters; a filter that is not valid is left out (the form shows why)."""
+        if not self.is_bound:
+            return RegisterFilters()
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return RegisterFilters(

@@ -10,10 +10,12 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from banshi.audit.models import Event
+from banshi.directory.models import Area
 from banshi.directory.selectors import is_supervisor
 from banshi.problems.models import Report
 from banshi.projects.events import SUBJECT, TIMELINE
@@ -88,7 +90,10 @@ def register_projects(filters: RegisterFilters) -> QuerySet[Project]:
     if filters.level:
         projects = projects.filter(level=filters.level)
     if filters.area:
-        projects = projects.filter(area__code__startswith=filters.area)
+        # The area and those below it by their ids (a district's are a few hundred), not by joining
+        # every project to its area.
+        areas = Area.objects.filter(code__startswith=filters.area).values("id")
+        projects = projects.filter(area_id__in=areas)
     if filters.category:
         projects = projects.filter(category=filters.category)
     if filters.year:
@@ -128,7 +133,12 @@ def register_page(filters: RegisterFilters, *, page: int = 1, size: int = PAGE_S
     return RegisterPage(projects=rows, number=number, pages=pages, count=count)
 
 
-def register_categories() -> list[str]:
+# The filters' choices are read over the whole register: kept a few minutes rather than read for every
+# page (a new category shows in the filter within CHOICES_SECONDS).
+CHOICES_SECONDS = 300
+
+
+def _categories() -> list[str]:
     return list(
         Project.objects.exclude(category="")
         .order_by("category")
@@ -137,8 +147,18 @@ def register_categories() -> list[str]:
     )
 
 
-def register_years() -> list[int]:
+def _years() -> list[int]:
     return list(Project.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def register_categories() -> list[str]:
+    found: list[str] = cache.get_or_set("projects:register:categories", _categories, CHOICES_SECONDS)
+    return found
+
+
+def register_years() -> list[int]:
+    found: list[int] = cache.get_or_set("projects:register:years", _years, CHOICES_SECONDS)
+    return found
 
 
 def map_pins(filters: RegisterFilters, *, limit: int = PINS_LIMIT) -> list[dict[str, Any]]:

@@ -29,15 +29,16 @@ def _page_number(request: HttpRequest) -> int:
 
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
+    # Unbound without a query string, so that the first visit shows no errors.
     form = RegisterFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else RegisterFilterForm().filters()
+    filters = form.filters()
     page = register_page(filters, page=_page_number(request))
     query = filters.query_string()
     return render(
         request,
         "projects/register.html",
         {
-            "form": form if request.GET else RegisterFilterForm(),
+            "form": form,
             "page": page,
             "query": query,
             "pins_url": reverse("projects:map_json") + (f"?{query}" if query else ""),
