@@ -52,7 +52,13 @@ def register_map_json(request: HttpRequest) -> JsonResponse:
     """`GET /projects/map.json` with the register's filters: at most 500 pins."""
     filters = RegisterFilterForm(request.GET).filters()
     pins = [
-        {**pin, "url": reverse("projects:detail", args=[pin.pop("id")]), "status": pin["status"]}
+        {
+            "title": pin["title"],
+            "status": pin["status"],
+            "lat": pin["lat"],
+            "lng": pin["lng"],
+            "url": reverse("projects:detail", args=[pin["id"]]),
+        }
         for pin in map_pins(filters)
     ]
     response = JsonResponse(pins, safe=False)
