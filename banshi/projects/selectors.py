@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -152,13 +152,11 @@ def _years() -> list[int]:
 
 
 def register_categories() -> list[str]:
-    found: list[str] = cache.get_or_set("projects:register:categories", _categories, CHOICES_SECONDS)
-    return found
+    return cast(list[str], cache.get_or_set("projects:register:categories", _categories, CHOICES_SECONDS))
 
 
 def register_years() -> list[int]:
-    found: list[int] = cache.get_or_set("projects:register:years", _years, CHOICES_SECONDS)
-    return found
+    return cast(list[int], cache.get_or_set("projects:register:years", _years, CHOICES_SECONDS))
 
 
 def map_pins(filters: RegisterFilters, *, limit: int = PINS_LIMIT) -> list[dict[str, Any]]:
