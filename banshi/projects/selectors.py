@@ -327,7 +327,7 @@ def project_page(*, viewer: User | AnonymousUser, project_id: int) -> ProjectPag
         ancestors = [found[i] for i in reversed(ids) if i in found]
     elif parent is not None:
         ancestors = [parent]
-    children_rows = project.children.select_related("area").order_by("name", "id")
+    children_rows = project.children.only("id", "name", "progress", "parent_id").order_by("name", "id")
     children = list(children_rows[:CHILDREN_SHOWN])
     children_count = len(children) if len(children) < CHILDREN_SHOWN else children_rows.count()
     milestones = list(project.milestones.all())
