@@ -141,3 +141,34 @@ def test_the_export_keeps_the_filters(reg, client):
     assert sorted(codes) == ["BN-1", "BN-2"]
     xlsx = client.get(reverse("projects:export", args=["xlsx"]), {"year": "2025"})
     assert [row[0] for row in tablib.Dataset().load(io.BytesIO(xlsx.content), format="xlsx")] == ["CQ-1"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("p.xlsx", b"PK\x03\x04 not a workbook", "CSV or XLSX file cannot be read as a XLSX file"),
+        ("p.csv", "code,name\n".encode("utf-16"), "CSV or XLSX file is not a CSV file in UTF-8"),
+        ("p.txt", b"code,name\n", "CSV or XLSX file must be a .csv or an .xlsx file"),
+        ("p.csv", b"code,name,level,year\n", "CSV or XLSX file has no rows below its header"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_named_on_the_page_and_nothing_is_imported(
+    reg, client, name, content, message
+):
+    client.force_login(reg.admin)
+    before = Project.objects.count()
+    upload = SimpleUploadedFile(name, content)
+    response = client.post(
+        reverse("projects:import"), {"kind": "projects", "file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Project.objects.count() == before
+
+
+def test_a_missing_column_is_reported_on_the_header_row(reg):
+    dataset = tablib.Dataset(headers=["code", "name"])
+    dataset.append(["X", "Y"])
+    with pytest.raises(ImportProblems) as refused:
+        import_preview(data=_dump(dataset, "csv"), file_format="csv", kind="projects")
+    assert [(p.row, p.column) for p in refused.value.problems] == [(1, "level"), (1, "year")]

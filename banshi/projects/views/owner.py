@@ -25,7 +25,7 @@ from banshi.projects.forms import ImportForm, LinkReportForm, MoveForm, UpdateFo
 from banshi.projects.models import Milestone, Project
 from banshi.projects.services import register as services
 from banshi.projects.services.transfer import ImportProblems, import_apply, import_preview
-from banshi.ui.forms import form_error_summary
+from banshi.ui.forms import add_service_errors, form_error_summary
 from banshi.ui.views import run_service
 
 IMPORT_SESSION_KEY = "projects_import"
@@ -176,9 +176,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         file_format = form.file_format()
         if not file_format:
-            form.add_error("file", _("must be a .csv or an .xlsx file"))
+            add_service_errors(form, {"file": _("must be a .csv or an .xlsx file")})
         elif upload.size > IMPORT_MAX_BYTES:
-            form.add_error("file", _("is larger than %(mb)d MB") % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)})
+            add_service_errors(
+                form, {"file": _("is larger than %(mb)d MB") % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)}}
+            )
         else:
             data = upload.read()
             try:
