@@ -140,7 +140,7 @@ def test_the_supervisor_sees_the_projects_behind_their_milestones_or_stage_targe
 
 def test_the_owner_and_the_supervisor_find_their_places_in_the_menu(reg, client):
     assert [place.role for place in provided_places(user=reg.owner)] == ["projects_owner"]
-    assert [place.role for place in provided_places(user=reg.supervisor)] == ["projects_behind"]
+    assert "projects_behind" in [place.role for place in provided_places(user=reg.supervisor)]
     assert [place.role for place in provided_places(user=reg.resident)] == []
     client.force_login(reg.owner)
     page = client.get(reverse("projects:mine"), **EN)
