@@ -28,6 +28,7 @@ from banshi.polls.selectors import ballot_result
 from banshi.projects.models import Candidate, Deputy, Project, Proposal, Round
 from banshi.projects.participation_access import require_staff
 from banshi.projects.participation_events import EventType
+from banshi.projects.services.register import project_enter
 
 if TYPE_CHECKING:
     from banshi.accounts.models import User
@@ -320,7 +321,8 @@ def _choose(actor: User, round_: Round, now: datetime) -> list[Candidate]:
     assert result is not None
     chosen = list(Candidate.objects.filter(round=round_, pk__in=[int(key) for key in result.chosen]))
     for candidate in chosen:
-        project = Project.objects.create(
+        project = project_enter(
+            actor=actor,
             name=candidate.name,
             description=candidate.description,
             level=round_.level,
