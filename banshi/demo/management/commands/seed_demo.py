@@ -9,6 +9,7 @@ from banshi.accounts import demo as accounts_demo
 from banshi.directory import demo as directory_demo
 from banshi.problems import demo as problems_demo
 from banshi.projects import demo as projects_demo
+from banshi.projects import demo_participation as participation_demo
 from banshi.remote import demo as remote_demo
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             remote_demo.seed(users=users)
             problems_demo.seed(users=users)
             projects_demo.seed(users=users)
+            participation_demo.seed(users=users)
         self.stdout.write(f"Demo logins (password: {accounts_demo.PASSWORD}):")
         self.stdout.write(f"  resident           {accounts_demo.RESIDENT_PHONE}")
         for username, _name in accounts_demo.STAFF:
