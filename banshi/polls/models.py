@@ -62,6 +62,9 @@ class RollMember(models.Model):
         verbose_name = _("voter on a roll")
         constraints = [models.UniqueConstraint(fields=["roll", "user"], name="polls_roll_member_once")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.roll_id}"
+
 
 class Residence(models.Model):
     """The area (a district, street or community) a person says they live in: a survey restricted to an
@@ -72,6 +75,9 @@ class Residence(models.Model):
 
     class Meta:
         verbose_name = _("residence")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.area_id}"
 
 
 class Subject(models.Model):
@@ -113,6 +119,9 @@ class Question(models.Model):
         ordering = ["position", "pk"]
         verbose_name = _("question")
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -124,6 +133,9 @@ class Choice(models.Model):
         ordering = ["position", "pk"]
         verbose_name = _("choice")
         constraints = [models.UniqueConstraint(fields=["question", "key"], name="polls_choice_key_once")]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Response(models.Model):
@@ -139,6 +151,9 @@ class Response(models.Model):
             models.UniqueConstraint(fields=["survey", "respondent"], name="polls_one_response_per_person")
         ]
 
+    def __str__(self) -> str:
+        return f"response to {self.survey_id}"
+
 
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
@@ -147,6 +162,9 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="polls_answer_once")]
+
+    def __str__(self) -> str:
+        return f"answer {self.choice_id}"
 
 
 class Ballot(Subject):
@@ -195,6 +213,9 @@ class BallotCandidate(models.Model):
         verbose_name = _("candidate on a ballot")
         constraints = [models.UniqueConstraint(fields=["ballot", "key"], name="polls_candidate_key_once")]
 
+    def __str__(self) -> str:
+        return self.label
+
 
 class VoterMark(models.Model):
     """THAT a voter voted in a ballot: nothing of what they chose, and no time (the order of marks and
@@ -208,6 +229,9 @@ class VoterMark(models.Model):
         verbose_name = _("voter's mark")
         constraints = [models.UniqueConstraint(fields=["ballot", "voter"], name="polls_vote_once")]
 
+    def __str__(self) -> str:
+        return f"a vote in {self.ballot_id}"
+
 
 class Paper(models.Model):
     """WHAT one (unknown) voter chose: the keys of the candidates marked, sorted, possibly none (a blank
@@ -219,3 +243,6 @@ class Paper(models.Model):
 
     class Meta:
         verbose_name = _("ballot paper")
+
+    def __str__(self) -> str:
+        return f"a paper of {self.ballot_id}"

@@ -62,7 +62,12 @@ class BallotResult:
 
 
 def count_papers(
-    *, candidates: list[tuple[str, str]], papers: list[list[str]], places: int, present: int, threshold: Fraction
+    *,
+    candidates: list[tuple[str, str]],
+    papers: list[list[str]],
+    places: int,
+    present: int,
+    threshold: Fraction,
 ) -> list[CandidateCount]:
     """The counting rule on plain values (see the module's docstring)."""
     votes = Counter(key for paper in papers for key in paper)
@@ -108,7 +113,11 @@ def ballot_result(ballot: Ballot, *, now: datetime | None = None) -> BallotResul
         threshold=ballot.threshold,
         eligible=ballot.roll.members.count(),
         rows=count_papers(
-            candidates=candidates, papers=papers, places=ballot.places, present=present, threshold=ballot.threshold
+            candidates=candidates,
+            papers=papers,
+            places=ballot.places,
+            present=present,
+            threshold=ballot.threshold,
         ),
     )
 
@@ -143,8 +152,10 @@ def survey_result(survey: Survey, *, now: datetime | None = None) -> SurveyResul
         .values_list("choice_id", "n")
     )
     questions: dict[int, QuestionCount] = {}
-    for choice in Choice.objects.filter(question__survey=survey).select_related("question").order_by(
-        "question__position", "question_id", "position", "pk"
+    for choice in (
+        Choice.objects.filter(question__survey=survey)
+        .select_related("question")
+        .order_by("question__position", "question_id", "position", "pk")
     ):
         question = choice.question
         row = questions.setdefault(question.pk, QuestionCount(question.pk, question.key, question.text))

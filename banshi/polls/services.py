@@ -122,7 +122,10 @@ def may_answer(survey: Survey, user: User) -> bool:
     """On the survey's roll when it has one; living in its area (or below) when it has one."""
     if not user.is_authenticated:
         return False
-    if survey.roll_id is not None and not RollMember.objects.filter(roll_id=survey.roll_id, user=user).exists():
+    if (
+        survey.roll_id is not None
+        and not RollMember.objects.filter(roll_id=survey.roll_id, user=user).exists()
+    ):
         return False
     if survey.area_id is not None:
         home = Residence.objects.filter(user=user).select_related("area").first()
@@ -280,8 +283,10 @@ def ballot_vote(*, actor: User, ballot_id: int, choices: Iterable[Any]) -> None:
         raise FieldErrors({"choices": _("names a candidate more than once")})
     if len(keys) > ballot.places:
         raise FieldErrors(
-            {"choices": _("chooses %(chosen)d candidates; at most %(places)d may be chosen")
-             % {"chosen": len(keys), "places": ballot.places}}
+            {
+                "choices": _("chooses %(chosen)d candidates; at most %(places)d may be chosen")
+                % {"chosen": len(keys), "places": ballot.places}
+            }
         )
     try:
         with transaction.atomic():

@@ -34,7 +34,12 @@ PROPOSALS = [
 ]
 # name, description, cost (yuan), from the proposal at that position (or None)
 CANDIDATES = [
-    ("既有住宅加装电梯 120 部", "在鱼洞、龙洲湾、花溪等街道的老旧小区加装电梯 120 部，群众自愿、政府补贴。", 36_000_000, 0),
+    (
+        "既有住宅加装电梯 120 部",
+        "在鱼洞、龙洲湾、花溪等街道的老旧小区加装电梯 120 部，群众自愿、政府补贴。",
+        36_000_000,
+        0,
+    ),
     ("社区老年食堂 30 个", "在老年人集中的社区新建或改建老年食堂（助餐点）30 个。", 9_000_000, 1),
     ("公共停车位 3000 个", "利用边角地、闲置地建设公共停车场，新增停车位 3000 个。", 45_000_000, 2),
     ("背街小巷整治 50 条", "整治路面、排水、照明，提升 50 条背街小巷。", 15_000_000, 3),
@@ -51,12 +56,18 @@ def seed(*, users: Mapping[str, Any]) -> None:
         banan = Area.objects.get(code=BANAN)
         housing, _created = Agency.objects.get_or_create(
             code="banan_housing",
-            defaults={"name_zh": "巴南区住房和城乡建设委员会", "name_en": "Banan Housing and Urban-Rural Development Commission", "area": banan},
+            defaults={
+                "name_zh": "巴南区住房和城乡建设委员会",
+                "name_en": "Banan Housing and Urban-Rural Development Commission",
+                "area": banan,
+            },
         )
         for deputy in deputies:
             rounds.deputy_add(actor=None, user=deputy, area=banan)
         if not Round.objects.filter(title=DISTRICT_ROUND).exists():
-            _district_round(staff=staff, resident=resident, deputies=deputies, banan=banan, housing=housing, now=now)
+            _district_round(
+                staff=staff, resident=resident, deputies=deputies, banan=banan, housing=housing, now=now
+            )
         if not Round.objects.filter(title=STREET_ROUND).exists():
             _street_round(staff=staff, resident=resident, banan=banan, housing=housing, now=now)
         if not Consultation.objects.filter(title=CONSULTATION).exists():
@@ -66,7 +77,9 @@ def seed(*, users: Mapping[str, Any]) -> None:
         _verdicts(deputies=deputies[1:3])
 
 
-def _district_round(*, staff: Any, resident: Any, deputies: list[Any], banan: Area, housing: Agency, now: Any) -> None:
+def _district_round(
+    *, staff: Any, resident: Any, deputies: list[Any], banan: Area, housing: Agency, now: Any
+) -> None:
     round_ = rounds.round_create(
         actor=staff,
         title=DISTRICT_ROUND,
@@ -85,7 +98,9 @@ def _district_round(*, staff: Any, resident: Any, deputies: list[Any], banan: Ar
     # they are written as they were, then moderated and shortlisted through the services).
     proposals = []
     for title, text in PROPOSALS:
-        proposal = round_.proposals.create(author=resident, title=title, text=text, created_at=now - timedelta(days=50))
+        proposal = round_.proposals.create(
+            author=resident, title=title, text=text, created_at=now - timedelta(days=50)
+        )
         rounds.proposal_moderate(actor=staff, proposal_id=proposal.pk, accept=True)
         proposals.append(proposal)
     rounds.round_advance(actor=staff, round_id=round_.pk, to=Round.Phase.SHORTLISTING)
@@ -104,15 +119,22 @@ def _district_round(*, staff: Any, resident: Any, deputies: list[Any], banan: Ar
     rounds.round_advance(actor=staff, round_id=round_.pk, to=Round.Phase.SURVEY)
     round_.refresh_from_db()
     # The demo resident's answers, given while the survey was open.
-    assert round_.survey is not None
-    response = Response.objects.create(survey=round_.survey, respondent=resident, submitted_at=now - timedelta(days=10))
+    survey = round_.survey
+    if survey is None:
+        return
+    response = Response.objects.create(
+        survey=survey, respondent=resident, submitted_at=now - timedelta(days=10)
+    )
     keys = ["support", "support", "neutral", "support", "oppose"]
     for candidate, key in zip(candidates, keys, strict=True):
-        choice = Choice.objects.get(question__survey=round_.survey, question__key=str(candidate.pk), key=key)
+        choice = Choice.objects.get(question__survey=survey, question__key=str(candidate.pk), key=key)
         Answer.objects.create(response=response, question=choice.question, choice=choice)
     rounds.round_advance(actor=staff, round_id=round_.pk, to=Round.Phase.VOTE)
     # Two deputies have voted already; deputy1, deputy2 and deputy3 may still.
-    for deputy, chosen in ((deputies[3], candidates[:3]), (deputies[4], [candidates[0], candidates[1], candidates[3]])):
+    for deputy, chosen in (
+        (deputies[3], candidates[:3]),
+        (deputies[4], [candidates[0], candidates[1], candidates[3]]),
+    ):
         rounds.round_vote(actor=deputy, round_id=round_.pk, choices=[c.pk for c in chosen])
 
 

@@ -28,7 +28,9 @@ def may_run(user: User | AnonymousUser, organiser: Agency | None) -> bool:
     memberships = Membership.objects.filter(user_id=user.pk)
     if memberships.filter(role=Membership.Role.SUPERVISOR).exists():
         return True
-    return organiser is not None and memberships.filter(role=Membership.Role.OFFICER, agency=organiser).exists()
+    return (
+        organiser is not None and memberships.filter(role=Membership.Role.OFFICER, agency=organiser).exists()
+    )
 
 
 def require_staff(user: User | AnonymousUser, organiser: Agency | None) -> None:

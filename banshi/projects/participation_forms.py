@@ -3,7 +3,7 @@ of the input; the services check the rest (and every field again)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,9 @@ class ProposalForm(NamedErrorsForm):
 
 class ModerateForm(NamedErrorsForm):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("accept", _("Accept")), ("reject", _("Reject"))], widget=forms.RadioSelect
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note to the author"), max_length=300, required=False)
 
@@ -41,7 +43,9 @@ class AdvanceForm(NamedErrorsForm):
 class SurveyForm(NamedErrorsForm):
     """One question per candidate: support, no view or oppose."""
 
-    def __init__(self, *args: Any, candidates: list[Candidate], choices: list[tuple[str, str]], **kwargs: Any):
+    def __init__(
+        self, *args: Any, candidates: list[Candidate], choices: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         for candidate in candidates:
             self.fields[f"c{candidate.pk}"] = forms.ChoiceField(
@@ -57,16 +61,19 @@ class BallotForm(NamedErrorsForm):
         label=_("Your choices"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, candidates: list[Candidate], places: int, **kwargs: Any):
+    def __init__(self, *args: Any, candidates: list[Candidate], places: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["choices"]
-        assert isinstance(field, forms.MultipleChoiceField)
+        field = cast(forms.MultipleChoiceField, self.fields["choices"])
         field.choices = [(str(candidate.pk), candidate.name) for candidate in candidates]
-        field.help_text = _("Choose at most %(places)d. Choosing none casts a blank paper.") % {"places": places}
+        field.help_text = _("Choose at most %(places)d. Choosing none casts a blank paper.") % {
+            "places": places
+        }
 
 
 class CommentForm(NamedErrorsForm):
-    stance = forms.ChoiceField(label=_("Do you agree with the draft?"), choices=Comment.Stance.choices, widget=forms.RadioSelect)
+    stance = forms.ChoiceField(
+        label=_("Do you agree with the draft?"), choices=Comment.Stance.choices, widget=forms.RadioSelect
+    )
     text = forms.CharField(label=_("Your comment"), max_length=2000, widget=forms.Textarea)
 
 
@@ -84,7 +91,9 @@ class FileForm(forms.Form):
 
 
 class SessionProblemForm(NamedErrorsForm):
-    problem = forms.CharField(label=_("Problem raised"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    problem = forms.CharField(
+        label=_("Problem raised"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     answer = forms.CharField(
         label=_("Answer given"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -93,12 +102,13 @@ class SessionProblemForm(NamedErrorsForm):
 class FileProblemForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"))
 
-    def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any):
+    def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["category"]
-        assert isinstance(field, forms.ChoiceField)
+        field = cast(forms.ChoiceField, self.fields["category"])
         field.choices = categories
 
 
 class VerdictForm(NamedErrorsForm):
-    rating = forms.ChoiceField(label=_("Your verdict"), choices=Verdict.Rating.choices, widget=forms.RadioSelect)
+    rating = forms.ChoiceField(
+        label=_("Your verdict"), choices=Verdict.Rating.choices, widget=forms.RadioSelect
+    )

@@ -69,12 +69,13 @@ def round_page(round_: Round, *, user: User | AnonymousUser, now: datetime) -> R
         survey = round_.survey
         page.survey_open = round_.phase == Round.Phase.SURVEY and polls.survey_is_open(survey, now)
         if user.is_authenticated:
-            page.may_answer = polls.may_answer(survey, user)  # type: ignore[arg-type]
+            page.may_answer = polls.may_answer(survey, user)
             page.has_answered = survey.responses.filter(respondent_id=user.pk).exists()
         page.survey_result = survey_result(survey, now=now)
         if page.survey_result is not None:
             page.support = {
-                row.key: {key: count for key, _label, count in row.choices} for row in page.survey_result.questions
+                row.key: {key: count for key, _label, count in row.choices}
+                for row in page.survey_result.questions
             }
             for candidate in page.candidates:
                 candidate.support = page.support.get(str(candidate.pk))  # type: ignore[attr-defined]
@@ -82,8 +83,8 @@ def round_page(round_: Round, *, user: User | AnonymousUser, now: datetime) -> R
         ballot = round_.ballot
         page.vote_open = round_.phase == Round.Phase.VOTE and polls.ballot_is_open(ballot, now)
         if user.is_authenticated:
-            page.may_vote = polls.may_vote(ballot, user)  # type: ignore[arg-type]
-            page.has_voted = polls.has_voted(ballot, user)  # type: ignore[arg-type]
+            page.may_vote = polls.may_vote(ballot, user)
+            page.has_voted = polls.has_voted(ballot, user)
         page.turnout = ballot_turnout(ballot)
         page.ballot_result = ballot_result(ballot, now=now)
     return page
@@ -113,7 +114,9 @@ def similar_proposals(text: str, *, exclude_round: int | None = None) -> list[Pr
     for fragment in fragments:
         query |= Q(title__icontains=fragment)
     found = list(
-        Proposal.objects.filter(query, status=Proposal.Status.ACCEPTED).select_related("round").order_by("-created_at")[:50]
+        Proposal.objects.filter(query, status=Proposal.Status.ACCEPTED)
+        .select_related("round")
+        .order_by("-created_at")[:50]
     )
     score = {p.pk: sum(fragment in p.title.lower() for fragment in fragments) for p in found}
     found.sort(key=lambda p: -score[p.pk])
@@ -206,9 +209,7 @@ class ProjectPanel:
 
 
 def project_panel(project: Project, *, user: User | AnonymousUser) -> ProjectPanel:
-    candidate = (
-        Candidate.objects.select_related("round", "proposal").filter(project=project).first()
-    )
+    candidate = Candidate.objects.select_related("round", "proposal").filter(project=project).first()
     mine = (
         Verdict.objects.filter(project=project, rater_id=user.pk).values_list("rating", flat=True).first()
         if user.is_authenticated

@@ -21,14 +21,26 @@ urlpatterns = [
     path("rounds/<int:round_id>/advance/", rounds.round_advance, name="round_advance"),
     path("consultations/", talks.consultation_list, name="consultation_list"),
     path("consultations/<int:consultation_id>/", talks.consultation_detail, name="consultation_detail"),
-    path("consultations/<int:consultation_id>/comment/", talks.consultation_comment, name="consultation_comment"),
+    path(
+        "consultations/<int:consultation_id>/comment/",
+        talks.consultation_comment,
+        name="consultation_comment",
+    ),
     path(
         "consultations/<int:consultation_id>/comments/<int:comment_id>/reply/",
         talks.comment_reply,
         name="comment_reply",
     ),
-    path("consultations/<int:consultation_id>/finalise/", talks.consultation_finalise, name="consultation_finalise"),
-    path("consultations/<int:consultation_id>/files/", talks.consultation_file_add, name="consultation_file_add"),
+    path(
+        "consultations/<int:consultation_id>/finalise/",
+        talks.consultation_finalise,
+        name="consultation_finalise",
+    ),
+    path(
+        "consultations/<int:consultation_id>/files/",
+        talks.consultation_file_add,
+        name="consultation_file_add",
+    ),
     path(
         "consultations/<int:consultation_id>/files/<int:file_id>/",
         talks.consultation_file,

@@ -101,8 +101,12 @@ def test_the_tables_hold_no_column_that_joins_a_paper_to_a_voter(ballot, voters)
     mark_fields = {field.name for field in VoterMark._meta.get_fields()}
     assert mark_fields == {"id", "ballot", "voter"}
     with connection.cursor() as cursor:
-        paper_columns = {c.name for c in connection.introspection.get_table_description(cursor, "polls_paper")}
-        mark_columns = {c.name for c in connection.introspection.get_table_description(cursor, "polls_votermark")}
+        paper_columns = {
+            c.name for c in connection.introspection.get_table_description(cursor, "polls_paper")
+        }
+        mark_columns = {
+            c.name for c in connection.introspection.get_table_description(cursor, "polls_votermark")
+        }
     assert paper_columns == {"id", "ballot_id", "choices"}
     assert mark_columns == {"id", "ballot_id", "voter_id"}
     with time_machine.travel(DURING, tick=False):
@@ -121,7 +125,9 @@ def test_the_tables_hold_no_column_that_joins_a_paper_to_a_voter(ballot, voters)
         assert not any(pk in text for pk in cast_ids)
         assert "candidate" not in str(event.extra.get("choices", ""))
     voted = Event.objects.filter(event_type="polls.ballot_voted")
-    assert [(e.subject_type, e.subject_id, e.extra) for e in voted] == [("polls.ballot", str(ballot.pk), {})] * 2
+    assert [(e.subject_type, e.subject_id, e.extra) for e in voted] == [
+        ("polls.ballot", str(ballot.pk), {})
+    ] * 2
 
 
 def test_a_ballot_needs_at_least_as_many_candidates_as_places(voters):

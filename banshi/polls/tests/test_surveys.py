@@ -31,7 +31,10 @@ def make_survey(**kwargs):
         subject=("tests.round", "1", "a round"),
         opens_at=OPENS,
         closes_at=CLOSES,
-        questions=[QuestionSpec("Lifts?", SUPPORT, key="lifts"), QuestionSpec("Parking?", SUPPORT, key="parking")],
+        questions=[
+            QuestionSpec("Lifts?", SUPPORT, key="lifts"),
+            QuestionSpec("Parking?", SUPPORT, key="parking"),
+        ],
         **kwargs,
     )
 
@@ -83,7 +86,10 @@ def test_a_missing_or_unknown_answer_is_refused_with_nothing_written(voters):
     with time_machine.travel(DURING, tick=False):
         with pytest.raises(FieldErrors) as refused:
             services.survey_answer(actor=voters[0], survey_id=survey.pk, answers={str(first.pk): "maybe"})
-    assert refused.value.errors == {f"q{first.pk}": "is not one of the choices", f"q{second.pk}": "choose an answer"}
+    assert refused.value.errors == {
+        f"q{first.pk}": "is not one of the choices",
+        f"q{second.pk}": "choose an answer",
+    }
     assert not Response.objects.exists()
 
 
@@ -131,7 +137,9 @@ def test_two_answers_by_one_person_at_the_same_moment_count_once(voters):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=send, args=(keys,)) for keys in (("support", "support"), ("oppose", "oppose"))]
+    threads = [
+        threading.Thread(target=send, args=(keys,)) for keys in (("support", "support"), ("oppose", "oppose"))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

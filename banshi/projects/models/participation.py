@@ -70,7 +70,9 @@ class Round(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     level = models.CharField(_("level"), max_length=20, choices=Project.Level.choices)
-    area = models.ForeignKey("directory.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "directory.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("year of the projects"))
     organiser = models.ForeignKey(
         "directory.Agency",
@@ -83,7 +85,9 @@ class Round(models.Model):
     places = models.PositiveSmallIntegerField(_("places"))
     threshold_numerator = models.PositiveSmallIntegerField(default=1)
     threshold_denominator = models.PositiveSmallIntegerField(default=2)
-    survey_residents_only = models.BooleanField(_("only residents of the area answer the survey"), default=False)
+    survey_residents_only = models.BooleanField(
+        _("only residents of the area answer the survey"), default=False
+    )
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.PROPOSALS)
     proposals_close_at = models.DateTimeField(_("proposals close at"))
     survey_opens_at = models.DateTimeField(_("survey opens at"))
@@ -163,9 +167,7 @@ class Candidate(models.Model):
         verbose_name_plural = _("candidates")
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["round", "proposal"], name="projects_candidate_proposal_once"
-            ),
+            models.UniqueConstraint(fields=["round", "proposal"], name="projects_candidate_proposal_once"),
             models.CheckConstraint(condition=models.Q(cost__gte=Decimal(0)), name="projects_candidate_cost"),
         ]
 
@@ -185,7 +187,9 @@ class Consultation(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     draft = models.TextField(_("draft plan"))
-    area = models.ForeignKey("directory.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "directory.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     organiser = models.ForeignKey(
         "directory.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -228,6 +232,9 @@ class ConsultationFile(models.Model):
         verbose_name = _("consultation file")
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Comment(models.Model):
     class Stance(models.TextChoices):
@@ -249,6 +256,9 @@ class Comment(models.Model):
         verbose_name = _("comment")
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.text[:40]}"
+
 
 class OnSiteSession(models.Model):
     """An on-site office session (现场办公): departments meet residents where the problem is."""
@@ -256,11 +266,15 @@ class OnSiteSession(models.Model):
     title = models.CharField(_("title"), max_length=200)
     place = models.CharField(_("where"), max_length=200)
     held_at = models.DateTimeField(_("when"))
-    area = models.ForeignKey("directory.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "directory.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     organiser = models.ForeignKey(
         "directory.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    units = models.ManyToManyField("directory.Agency", blank=True, related_name="+", verbose_name=_("units present"))
+    units = models.ManyToManyField(
+        "directory.Agency", blank=True, related_name="+", verbose_name=_("units present")
+    )
     project = models.ForeignKey(
         Project, null=True, blank=True, on_delete=models.PROTECT, related_name="onsite_sessions"
     )
@@ -289,6 +303,9 @@ class SessionProblem(models.Model):
         verbose_name = _("problem raised on site")
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return self.problem[:60]
+
 
 class Verdict(models.Model):
     """A resident's or a deputy's year-end rating of a completed project (人大验单), one per person."""
@@ -315,3 +332,6 @@ class Verdict(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "rater"], name="projects_one_verdict_per_person")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.rating}"

@@ -97,7 +97,9 @@ def _image(data: bytes, field: str) -> bytes:
         return out.getvalue()
 
 
-def consultation_file_add(*, actor: User, consultation_id: int, file: Any, field: str = "file") -> ConsultationFile:
+def consultation_file_add(
+    *, actor: User, consultation_id: int, file: Any, field: str = "file"
+) -> ConsultationFile:
     """A document of the draft plan, PDF only (checked by its content, not its name), or an image
     (re-encoded as a JPEG, so no EXIF or GPS position is kept)."""
     consultation = Consultation.objects.select_related("organiser").filter(pk=consultation_id).first()
@@ -135,7 +137,8 @@ def consultation_file_add(*, actor: User, consultation_id: int, file: Any, field
 
 def consultation_is_open(consultation: Consultation, now: datetime) -> bool:
     return (
-        consultation.status == Consultation.Status.OPEN and consultation.opens_at <= now < consultation.closes_at
+        consultation.status == Consultation.Status.OPEN
+        and consultation.opens_at <= now < consultation.closes_at
     )
 
 
@@ -192,7 +195,9 @@ def comment_reply(*, actor: User, comment_id: int, reply: Any) -> Comment:
     return comment
 
 
-def consultation_finalise(*, actor: User, consultation_id: int, final_plan: Any, changes: Any) -> Consultation:
+def consultation_finalise(
+    *, actor: User, consultation_id: int, final_plan: Any, changes: Any
+) -> Consultation:
     """Publish the final plan and what the opinions changed in it; the consultation takes no more."""
     consultation = Consultation.objects.select_related("organiser").filter(pk=consultation_id).first()
     if consultation is None:
@@ -306,7 +311,9 @@ def session_problem_file(*, actor: User, problem_id: int, category: Any) -> Sess
     web report, by its category and district), filed by the staff member who recorded it. Filing twice
     is refused."""
     raised = (
-        SessionProblem.objects.select_related("session__organiser", "session__area").filter(pk=problem_id).first()
+        SessionProblem.objects.select_related("session__organiser", "session__area")
+        .filter(pk=problem_id)
+        .first()
     )
     if raised is None:
         raise NotFound()
@@ -318,7 +325,10 @@ def session_problem_file(*, actor: User, problem_id: int, category: Any) -> Sess
     with transaction.atomic():
         locked = SessionProblem.objects.select_for_update().get(pk=raised.pk)
         if locked.report_number:
-            raise Conflict(_("This problem has already been filed as report %(number)s.") % {"number": locked.report_number})
+            raise Conflict(
+                _("This problem has already been filed as report %(number)s.")
+                % {"number": locked.report_number}
+            )
         report = report_file(
             actor=actor,
             channel="web",

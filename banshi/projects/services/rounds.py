@@ -219,7 +219,10 @@ def candidate_shortlist(
         raise Conflict(_("Candidates are shortlisted in the shortlisting phase only."))
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for field, value, limit, multiline in (("name", name, 200, False), ("description", description, 4000, True)):
+    for field, value, limit, multiline in (
+        ("name", name, 200, False),
+        ("description", description, 4000, True),
+    ):
         try:
             values[field] = text_field(value, field=field, limit=limit, required=True, multiline=multiline)
         except FieldErrors as problem:
@@ -239,7 +242,7 @@ def candidate_shortlist(
             errors["proposal"] = _("is not an accepted proposal of this round")
         elif Candidate.objects.filter(round=round_, proposal=proposal).exists():
             errors["proposal"] = _("is already on the shortlist")
-    if errors:
+    if errors or completion_date is None:
         raise FieldErrors(errors)
     now = timezone.now()
     with transaction.atomic():
@@ -257,7 +260,11 @@ def candidate_shortlist(
             subject=candidate,
             event_type=EventType.CANDIDATE_SHORTLISTED,
             at=now,
-            extra={"round": round_.pk, "proposal": proposal.pk if proposal else None, "cost": str(values["cost"])},
+            extra={
+                "round": round_.pk,
+                "proposal": proposal.pk if proposal else None,
+                "cost": str(values["cost"]),
+            },
         )
     return candidate
 
@@ -315,10 +322,12 @@ def _open_ballot(actor: User, round_: Round, candidates: Sequence[Candidate]) ->
 
 def _choose(actor: User, round_: Round, now: datetime) -> list[Candidate]:
     """Close and count the ballot; each chosen candidate becomes a planned project of the register."""
-    assert round_.ballot is not None
+    if round_.ballot is None:
+        raise Conflict(_("This round has no ballot to count."))
     ballot = polls.ballot_close(actor=actor, ballot=round_.ballot)
     result = ballot_result(ballot, now=now)
-    assert result is not None
+    if result is None:  # closed just now, so it is counted; kept for the type checker
+        raise Conflict(_("This round has no ballot to count."))
     chosen = list(Candidate.objects.filter(round=round_, pk__in=[int(key) for key in result.chosen]))
     for candidate in chosen:
         project = project_enter(
@@ -353,7 +362,9 @@ def round_advance(*, actor: User, round_id: int, to: str) -> Round:
     require_staff(actor, round_.organiser)
     now = timezone.now()
     with transaction.atomic():
-        locked = Round.objects.select_for_update().select_related("area", "survey", "ballot").get(pk=round_.pk)
+        locked = (
+            Round.objects.select_for_update().select_related("area", "survey", "ballot").get(pk=round_.pk)
+        )
         old = locked.phase
         check_move(Round, old, to)
         candidates = list(Candidate.objects.filter(round=locked))
@@ -418,7 +429,9 @@ def round_answer_survey(*, actor: User, round_id: int, answers: dict[str, Any]) 
         )
     except FieldErrors as problem:
         # The polls name a question; the round's form names the candidate it asks about.
-        raise FieldErrors({by_question.get(name, name): text for name, text in problem.errors.items()}) from None
+        raise FieldErrors(
+            {by_question.get(name, name): text for name, text in problem.errors.items()}
+        ) from None
 
 
 def deputy_add(*, actor: User | None, user: User, area: Area | None = None) -> Deputy:

@@ -129,11 +129,16 @@ def round_survey(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
         if call.response is not None:
             return call.response
         if call.ok:
-            messages.success(request, _("Thank you: your answers were recorded. The counts are published when the survey closes."))
+            messages.success(
+                request,
+                _("Thank you: your answers were recorded. The counts are published when the survey closes."),
+            )
             return redirect("projects:round_detail", round_id=round_.pk)
     page = round_page(round_, user=request.user, now=timezone.now())
     context = {"round": round_, "form": form, "errors": form_error_summary(form), "page": page}
-    return render(request, "projects/participation/survey_form.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "projects/participation/survey_form.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -158,7 +163,9 @@ def round_ballot(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
             return redirect("projects:round_detail", round_id=round_.pk)
     page = round_page(round_, user=request.user, now=timezone.now())
     context = {"round": round_, "form": form, "errors": form_error_summary(form), "page": page}
-    return render(request, "projects/participation/ballot_form.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "projects/participation/ballot_form.html", context, status=400 if form.errors else 200
+    )
 
 
 # --- staff ----------------------------------------------------------------------------------------
@@ -218,7 +225,9 @@ def candidate_new(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespo
             messages.success(request, _("The candidate was shortlisted."))
             return redirect("projects:round_detail", round_id=round_.pk)
     context = {"round": round_, "form": form, "errors": form_error_summary(form)}
-    return render(request, "projects/participation/candidate_form.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "projects/participation/candidate_form.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -238,6 +247,8 @@ def round_advance(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespo
         if call.response is not None:
             return call.response
         messages.success(
-            request, _("The round moved to its phase: %(phase)s.") % {"phase": Round.Phase(form.cleaned_data["to"]).label}
+            request,
+            _("The round moved to its phase: %(phase)s.")
+            % {"phase": Round.Phase(form.cleaned_data["to"]).label},
         )
     return redirect("projects:round_detail", round_id=round_.pk)

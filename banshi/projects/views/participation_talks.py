@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 
 from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.lib.personal import mask_name
-from banshi.projects.models import Comment, Consultation, ConsultationFile, OnSiteSession, Project, SessionProblem
+from banshi.projects.models import (
+    Comment,
+    Consultation,
+    ConsultationFile,
+    OnSiteSession,
+    Project,
+    SessionProblem,
+)
 from banshi.projects.participation_access import may_run
 from banshi.projects.participation_forms import (
     CommentForm,
@@ -37,7 +44,9 @@ from banshi.ui.views import run_service, safe_next
 
 
 def _consultation(consultation_id: int) -> Consultation:
-    return get_object_or_404(Consultation.objects.select_related("organiser", "area", "project"), pk=consultation_id)
+    return get_object_or_404(
+        Consultation.objects.select_related("organiser", "area", "project"), pk=consultation_id
+    )
 
 
 def consultation_list(request: HttpRequest) -> HttpResponse:
@@ -112,7 +121,12 @@ def comment_reply(request: AuthenticatedHttpRequest, consultation_id: int, comme
         return redirect(page)
     get_object_or_404(Comment, pk=comment_id, consultation=consultation)
     call = run_service(
-        request, services.comment_reply, on_conflict=page, actor=request.user, comment_id=comment_id, reply=form.cleaned_data["reply"]
+        request,
+        services.comment_reply,
+        on_conflict=page,
+        actor=request.user,
+        comment_id=comment_id,
+        reply=form.cleaned_data["reply"],
     )
     if call.response is not None:
         return call.response
@@ -185,7 +199,8 @@ def consultation_file(request: HttpRequest, consultation_id: int, file_id: int) 
 
 def _session(session_id: int) -> OnSiteSession:
     return get_object_or_404(
-        OnSiteSession.objects.select_related("organiser", "area", "project").prefetch_related("units"), pk=session_id
+        OnSiteSession.objects.select_related("organiser", "area", "project").prefetch_related("units"),
+        pk=session_id,
     )
 
 
@@ -257,7 +272,8 @@ def session_problem_file(request: AuthenticatedHttpRequest, session_id: int, pro
         return call.response
     messages.success(
         request,
-        _("Filed as problem report %(number)s, routed like any other.") % {"number": call.result.report_number},
+        _("Filed as problem report %(number)s, routed like any other.")
+        % {"number": call.result.report_number},
     )
     return redirect(page)
 
@@ -275,7 +291,12 @@ def verdict_new(request: AuthenticatedHttpRequest, project_id: int) -> HttpRespo
         messages.error(request, _("Choose one of the ratings."))
         return redirect(page)
     call = run_service(
-        request, verdict_give, on_conflict=page, actor=request.user, project_id=project.pk, rating=form.cleaned_data["rating"]
+        request,
+        verdict_give,
+        on_conflict=page,
+        actor=request.user,
+        project_id=project.pk,
+        rating=form.cleaned_data["rating"],
     )
     if call.response is not None:
         return call.response

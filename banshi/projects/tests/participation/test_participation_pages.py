@@ -12,18 +12,7 @@ from django.test import RequestFactory
 from banshi.polls.models import Paper, VoterMark
 from banshi.projects.models import Candidate, Project, Proposal, Round, Verdict
 from banshi.projects.services import rounds
-from banshi.projects.tests.participation_fixtures import (  # noqa: F401 (fixtures)
-    AFTER_VOTE,
-    IN_PROPOSALS,
-    IN_SHORTLISTING,
-    IN_VOTE,
-    a_round,
-    banan_housing,
-    deputies,
-    in_vote,
-    residents,
-    round_officer,
-)
+from banshi.projects.tests.participation.conftest import AFTER_VOTE, IN_PROPOSALS, IN_VOTE
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -74,7 +63,9 @@ def test_a_deputy_votes_once_from_the_page(client, in_vote, deputies):
     client.force_login(deputies[0])
     with time_machine.travel(IN_VOTE, tick=False):
         done = client.post(f"/projects/rounds/{round_.pk}/ballot/", {"choices": [str(lift.pk)]}, **EN)
-        again = client.post(f"/projects/rounds/{round_.pk}/ballot/", {"choices": [str(lift.pk)]}, follow=True, **EN)
+        again = client.post(
+            f"/projects/rounds/{round_.pk}/ballot/", {"choices": [str(lift.pk)]}, follow=True, **EN
+        )
     assert done.status_code == 302
     assert "You have already voted in this ballot." in again.content.decode()
     assert VoterMark.objects.count() == 1 and Paper.objects.count() == 1
@@ -82,7 +73,9 @@ def test_a_deputy_votes_once_from_the_page(client, in_vote, deputies):
 
 def test_a_resident_cannot_moderate_shortlist_or_move_a_round_from_the_pages(client, a_round, residents):
     with time_machine.travel(IN_PROPOSALS, tick=False):
-        proposal = rounds.proposal_submit(actor=residents[1], round_id=a_round.pk, title="路灯", text="路灯坏了")
+        proposal = rounds.proposal_submit(
+            actor=residents[1], round_id=a_round.pk, title="路灯", text="路灯坏了"
+        )
         client.force_login(residents[0])
         page = client.get(f"/projects/rounds/{a_round.pk}/")
         assert 'id="staff"' not in page.content.decode() and "路灯坏了" not in page.content.decode()
@@ -110,11 +103,17 @@ def test_a_proposal_form_with_an_empty_text_names_the_field_and_writes_nothing(c
 
 def test_the_similar_earlier_proposals_are_offered_while_typing(client, a_round, residents, round_officer):
     with time_machine.travel(IN_PROPOSALS, tick=False):
-        earlier = rounds.proposal_submit(actor=residents[1], round_id=a_round.pk, title="老旧小区加装电梯", text="老人上下楼难")
-        rounds.proposal_submit(actor=residents[2], round_id=a_round.pk, title="加装电梯（未审核）", text="未审核的不显示")
+        earlier = rounds.proposal_submit(
+            actor=residents[1], round_id=a_round.pk, title="老旧小区加装电梯", text="老人上下楼难"
+        )
+        rounds.proposal_submit(
+            actor=residents[2], round_id=a_round.pk, title="加装电梯（未审核）", text="未审核的不显示"
+        )
         rounds.proposal_moderate(actor=round_officer, proposal_id=earlier.pk, accept=True)
         form = client.get(f"/projects/rounds/{a_round.pk}/propose/", follow=True)
-        fragment = client.get(f"/projects/rounds/{a_round.pk}/similar/", {"title": "电梯"}, HTTP_HX_REQUEST="true")
+        fragment = client.get(
+            f"/projects/rounds/{a_round.pk}/similar/", {"title": "电梯"}, HTTP_HX_REQUEST="true"
+        )
         nothing = client.get(f"/projects/rounds/{a_round.pk}/similar/", {"title": "公园"})
     assert form.status_code == 200
     text = fragment.content.decode()
@@ -131,7 +130,9 @@ def test_the_proposal_form_loads_htmx_from_static_files_without_inline_script(cl
     assert "<script>" not in text
 
 
-def test_the_project_panel_shows_its_origin_and_the_public_verdict(in_vote, deputies, residents, round_officer):
+def test_the_project_panel_shows_its_origin_and_the_public_verdict(
+    in_vote, deputies, residents, round_officer
+):
     round_, (lift, _canteen, _parking) = in_vote
     with time_machine.travel(IN_VOTE, tick=False):
         for deputy in deputies:
@@ -141,7 +142,9 @@ def test_the_project_panel_shows_its_origin_and_the_public_verdict(in_vote, depu
     project = Project.objects.get()
     project.status = Project.Status.COMPLETED
     project.save(update_fields=["status"])
-    Verdict.objects.create(project=project, rater=residents[0], rated_as="resident", rating="satisfied", created_at=AFTER_VOTE)
+    Verdict.objects.create(
+        project=project, rater=residents[0], rated_as="resident", rating="satisfied", created_at=AFTER_VOTE
+    )
     request = RequestFactory().get(f"/projects/{project.pk}/")
     request.user = residents[1]
     from django.utils import translation
@@ -157,9 +160,13 @@ def test_the_project_panel_shows_its_origin_and_the_public_verdict(in_vote, depu
 
 
 def test_a_verdict_from_the_page_is_recorded_once(client, residents):
-    project = Project.objects.create(name="步道", level="city", year=2026, status=Project.Status.COMPLETED, end_date=date(2026, 6, 30))
+    project = Project.objects.create(
+        name="步道", level="city", year=2026, status=Project.Status.COMPLETED, end_date=date(2026, 6, 30)
+    )
     client.force_login(residents[0])
-    first = client.post(f"/projects/{project.pk}/verdict/", {"rating": "satisfied", "next": "/projects/verdicts/"})
+    first = client.post(
+        f"/projects/{project.pk}/verdict/", {"rating": "satisfied", "next": "/projects/verdicts/"}
+    )
     second = client.post(f"/projects/{project.pk}/verdict/", {"rating": "abstain"}, follow=True, **EN)
     assert first.status_code == 302 and first["Location"] == "/projects/verdicts/"
     assert "You have already rated this project." in second.content.decode()

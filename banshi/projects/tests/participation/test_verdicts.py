@@ -13,7 +13,6 @@ from banshi.projects.models import Project, Verdict
 from banshi.projects.participation_selectors import verdicts_of, verdicts_page
 from banshi.projects.services import rounds
 from banshi.projects.services.verdicts import verdict_give
-from banshi.projects.tests.participation_fixtures import deputies, residents  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +37,9 @@ def test_residents_and_deputies_rate_a_completed_project_and_the_counts_are_publ
     ]
     assert summary.satisfied_share == 67
     assert [row.project for row in verdicts_page()] == [done]
-    assert list(Event.objects.filter(event_type="projects.verdict_given").values_list("extra", flat=True)) == [
+    assert list(
+        Event.objects.filter(event_type="projects.verdict_given").values_list("extra", flat=True)
+    ) == [
         {"rating": "satisfied", "as": "resident"},
         {"rating": "fairly_satisfied", "as": "resident"},
         {"rating": "abstain", "as": "resident"},

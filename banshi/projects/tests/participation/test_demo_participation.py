@@ -14,7 +14,16 @@ from banshi.polls import services as polls
 from banshi.problems import demo as problems_demo
 from banshi.projects import demo as register_demo
 from banshi.projects import demo_participation
-from banshi.projects.models import Candidate, Comment, Consultation, Deputy, OnSiteSession, Proposal, Round, Verdict
+from banshi.projects.models import (
+    Candidate,
+    Comment,
+    Consultation,
+    Deputy,
+    OnSiteSession,
+    Proposal,
+    Round,
+    Verdict,
+)
 from banshi.projects.participation_access import may_run
 from banshi.projects.services.consultations import consultation_is_open
 
@@ -48,11 +57,17 @@ def test_the_demo_round_is_in_its_vote_open_now_and_a_second_run_changes_nothing
         district = Round.objects.get(title=demo_participation.DISTRICT_ROUND)
         assert district.phase == Round.Phase.VOTE and district.ballot is not None
         assert polls.ballot_is_open(district.ballot, timezone.now())
-        assert polls.may_vote(district.ballot, users["deputy1"]) and not polls.has_voted(district.ballot, users["deputy1"])
+        assert polls.may_vote(district.ballot, users["deputy1"]) and not polls.has_voted(
+            district.ballot, users["deputy1"]
+        )
         assert district.candidates.count() == 5 and district.places == 3
         street = Round.objects.get(title=demo_participation.STREET_ROUND)
         assert street.phase == Round.Phase.PROPOSALS
         consultation = Consultation.objects.get()
         assert consultation_is_open(consultation, timezone.now())
-    assert sorted(Deputy.objects.values_list("user__username", flat=True)) == [f"deputy{n}" for n in range(1, 6)]
-    assert may_run(users["supervisor"], district.organiser) and not may_run(users["13800000000"], district.organiser)
+    assert sorted(Deputy.objects.values_list("user__username", flat=True)) == [
+        f"deputy{n}" for n in range(1, 6)
+    ]
+    assert may_run(users["supervisor"], district.organiser) and not may_run(
+        users["13800000000"], district.organiser
+    )

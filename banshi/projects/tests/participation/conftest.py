@@ -34,7 +34,11 @@ AFTER_VOTE = datetime(2026, 11, 10, 12, 30, tzinfo=CHINA)
 def banan_housing(catalog):
     agency, _created = Agency.objects.get_or_create(
         code="banan_housing",
-        defaults={"name_zh": "巴南区住房和城乡建设委员会", "name_en": "Banan Housing", "area": Area.objects.get(code=BANAN)},
+        defaults={
+            "name_zh": "巴南区住房和城乡建设委员会",
+            "name_en": "Banan Housing",
+            "area": Area.objects.get(code=BANAN),
+        },
     )
     return agency
 
@@ -56,7 +60,9 @@ def city_supervisor(catalog):
 @pytest.fixture
 def other_officer(catalog):
     user = _user("health_person")
-    Membership.objects.create(user=user, role=Membership.Role.OFFICER, agency=Agency.objects.get(code="health_commission"))
+    Membership.objects.create(
+        user=user, role=Membership.Role.OFFICER, agency=Agency.objects.get(code="health_commission")
+    )
     return user
 
 
@@ -97,7 +103,9 @@ def a_round(round_officer):
     return make_round(round_officer)
 
 
-def shortlist(officer, round_: Round, names=("加装电梯", "社区食堂", "停车位改造"), proposal=None) -> list[Candidate]:
+def shortlist(
+    officer, round_: Round, names=("加装电梯", "社区食堂", "停车位改造"), proposal=None
+) -> list[Candidate]:
     made = []
     for index, name in enumerate(names):
         made.append(

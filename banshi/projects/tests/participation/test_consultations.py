@@ -18,14 +18,6 @@ from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.problems.models import Report
 from banshi.projects.models import Comment, Consultation, ConsultationFile, SessionProblem
 from banshi.projects.services import consultations as services
-from banshi.projects.tests.participation_fixtures import (  # noqa: F401 (fixtures)
-    banan_housing,
-    city_supervisor,
-    deputies,
-    other_officer,
-    residents,
-    round_officer,
-)
 
 pytestmark = pytest.mark.django_db
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -49,8 +41,12 @@ def consultation(round_officer, banan_housing):
 
 def test_residents_comment_within_the_dates_and_staff_reply(consultation, residents, round_officer):
     with time_machine.travel(DURING, tick=False):
-        agree = services.comment_add(actor=residents[0], consultation_id=consultation.pk, stance="agree", text="支持加装电梯")
-        services.comment_add(actor=residents[1], consultation_id=consultation.pk, stance="disagree", text="停车位太少")
+        agree = services.comment_add(
+            actor=residents[0], consultation_id=consultation.pk, stance="agree", text="支持加装电梯"
+        )
+        services.comment_add(
+            actor=residents[1], consultation_id=consultation.pk, stance="disagree", text="停车位太少"
+        )
         services.comment_reply(actor=round_officer, comment_id=agree.pk, reply="谢谢，电梯将优先安排。")
     agree.refresh_from_db()
     assert agree.reply == "谢谢，电梯将优先安排。" and agree.replied_by == round_officer
@@ -75,15 +71,21 @@ def test_a_comment_without_a_stance_is_refused_naming_the_field(consultation, re
 
 def test_a_resident_cannot_reply_finalise_or_add_files(consultation, residents, other_officer):
     with time_machine.travel(DURING, tick=False):
-        comment = services.comment_add(actor=residents[0], consultation_id=consultation.pk, stance="agree", text="好")
+        comment = services.comment_add(
+            actor=residents[0], consultation_id=consultation.pk, stance="agree", text="好"
+        )
         for person in (residents[1], other_officer):
             with pytest.raises(NotFound):
                 services.comment_reply(actor=person, comment_id=comment.pk, reply="我来回复")
             with pytest.raises(NotFound):
-                services.consultation_finalise(actor=person, consultation_id=consultation.pk, final_plan="x", changes="y")
+                services.consultation_finalise(
+                    actor=person, consultation_id=consultation.pk, final_plan="x", changes="y"
+                )
             with pytest.raises(NotFound):
                 services.consultation_file_add(
-                    actor=person, consultation_id=consultation.pk, file=SimpleUploadedFile("a.pdf", pdf_bytes())
+                    actor=person,
+                    consultation_id=consultation.pk,
+                    file=SimpleUploadedFile("a.pdf", pdf_bytes()),
                 )
     comment.refresh_from_db()
     consultation.refresh_from_db()
@@ -91,7 +93,9 @@ def test_a_resident_cannot_reply_finalise_or_add_files(consultation, residents, 
     assert not ConsultationFile.objects.exists()
 
 
-def test_the_final_plan_records_what_the_opinions_changed_and_closes_the_consultation(consultation, residents, round_officer):
+def test_the_final_plan_records_what_the_opinions_changed_and_closes_the_consultation(
+    consultation, residents, round_officer
+):
     with time_machine.travel(CLOSES + timedelta(days=1), tick=False):
         services.consultation_finalise(
             actor=round_officer,
@@ -100,13 +104,17 @@ def test_the_final_plan_records_what_the_opinions_changed_and_closes_the_consult
             changes="停车位由 80 个增加到 120 个（居民意见）。",
         )
         with pytest.raises(Conflict):
-            services.consultation_finalise(actor=round_officer, consultation_id=consultation.pk, final_plan="x", changes="y")
+            services.consultation_finalise(
+                actor=round_officer, consultation_id=consultation.pk, final_plan="x", changes="y"
+            )
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.FINALISED
     assert consultation.changes == "停车位由 80 个增加到 120 个（居民意见）。"
-    assert list(Event.objects.filter(event_type="projects.consultation_finalised").values_list("old_state", "new_state")) == [
-        ("open", "finalised")
-    ]
+    assert list(
+        Event.objects.filter(event_type="projects.consultation_finalised").values_list(
+            "old_state", "new_state"
+        )
+    ) == [("open", "finalised")]
     with time_machine.travel(DURING, tick=False), pytest.raises(Conflict):
         services.comment_add(actor=residents[0], consultation_id=consultation.pk, stance="agree", text="晚了")
 
@@ -128,7 +136,9 @@ def test_a_document_must_be_a_pdf_and_an_image_is_stored_without_its_metadata(co
     exif[0x010F] = "A camera maker"
     Image.new("RGB", (64, 48), (200, 10, 10)).save(photo, "JPEG", exif=exif.tobytes())
     image = services.consultation_file_add(
-        actor=round_officer, consultation_id=consultation.pk, file=SimpleUploadedFile("现场.jpg", photo.getvalue())
+        actor=round_officer,
+        consultation_id=consultation.pk,
+        file=SimpleUploadedFile("现场.jpg", photo.getvalue()),
     )
     assert image.kind == "image"
     with Image.open(io.BytesIO(bytes(image.data))) as reopened:
@@ -157,7 +167,9 @@ def test_a_problem_raised_on_site_is_filed_as_a_problem_report_once(session, rou
     from banshi.problems.models import Category, Tier
 
     tier = Tier.objects.first()
-    Category.objects.get_or_create(code="old_community", defaults={"name_zh": "老旧小区维修", "name_en": "Old communities", "tier": tier})
+    Category.objects.get_or_create(
+        code="old_community", defaults={"name_zh": "老旧小区维修", "name_en": "Old communities", "tier": tier}
+    )
     raised = services.session_problem_record(
         actor=round_officer, session_id=session.pk, problem="3 栋外墙脱落", answer="住建委两周内排危"
     )
@@ -169,11 +181,16 @@ def test_a_problem_raised_on_site_is_filed_as_a_problem_report_once(session, rou
     with pytest.raises(Conflict, match="already been filed"):
         services.session_problem_file(actor=round_officer, problem_id=raised.pk, category="old_community")
     assert Report.objects.count() == 1
-    assert list(session.units.values_list("code", flat=True).order_by("code")) == ["banan_housing", "civil_affairs"]
+    assert list(session.units.values_list("code", flat=True).order_by("code")) == [
+        "banan_housing",
+        "civil_affairs",
+    ]
 
 
 def test_a_problem_filed_with_an_unknown_category_writes_nothing(session, round_officer):
-    raised = services.session_problem_record(actor=round_officer, session_id=session.pk, problem="路灯不亮", answer="")
+    raised = services.session_problem_record(
+        actor=round_officer, session_id=session.pk, problem="路灯不亮", answer=""
+    )
     with pytest.raises(FieldErrors):
         services.session_problem_file(actor=round_officer, problem_id=raised.pk, category="no_such_category")
     assert not Report.objects.exists()
@@ -181,9 +198,13 @@ def test_a_problem_filed_with_an_unknown_category_writes_nothing(session, round_
 
 
 def test_a_resident_cannot_record_or_file_a_session_problem(session, round_officer, residents):
-    raised = services.session_problem_record(actor=round_officer, session_id=session.pk, problem="路灯不亮", answer="")
+    raised = services.session_problem_record(
+        actor=round_officer, session_id=session.pk, problem="路灯不亮", answer=""
+    )
     with pytest.raises(NotFound):
-        services.session_problem_record(actor=residents[0], session_id=session.pk, problem="我也要记录", answer="")
+        services.session_problem_record(
+            actor=residents[0], session_id=session.pk, problem="我也要记录", answer=""
+        )
     with pytest.raises(NotFound):
         services.session_problem_file(actor=residents[0], problem_id=raised.pk, category="old_community")
     assert SessionProblem.objects.count() == 1 and not Report.objects.exists()

@@ -13,7 +13,7 @@ from banshi.polls.selectors import Outcome
 from banshi.projects.models import Candidate, Project, Proposal, Round
 from banshi.projects.participation_selectors import round_page
 from banshi.projects.services import rounds
-from banshi.projects.tests.participation_fixtures import (  # noqa: F401 (fixtures)
+from banshi.projects.tests.participation.conftest import (
     AFTER_VOTE,
     IN_PROPOSALS,
     IN_SHORTLISTING,
@@ -22,15 +22,7 @@ from banshi.projects.tests.participation_fixtures import (  # noqa: F401 (fixtur
     PROPOSALS_CLOSE,
     SURVEY_CLOSES,
     VOTE_OPENS,
-    a_round,
-    banan_housing,
-    city_supervisor,
-    deputies,
-    in_vote,
     make_round,
-    other_officer,
-    residents,
-    round_officer,
     shortlist,
 )
 
@@ -67,10 +59,18 @@ def test_a_round_goes_from_a_residents_proposal_to_a_planned_project_in_the_regi
                 round_id=a_round.pk,
                 answers={str(lift.pk): "support", str(canteen.pk): "neutral", str(parking.pk): "oppose"},
             )
-        assert round_page(Round.objects.get(pk=a_round.pk), user=resident, now=IN_SURVEY).survey_result is None
+        assert (
+            round_page(Round.objects.get(pk=a_round.pk), user=resident, now=IN_SURVEY).survey_result is None
+        )
     with time_machine.travel(SURVEY_CLOSES + timedelta(days=1), tick=False):
         rounds.round_advance(actor=round_officer, round_id=a_round.pk, to=Round.Phase.VOTE)
-    papers = [[lift.pk, canteen.pk], [lift.pk, canteen.pk], [lift.pk, parking.pk], [lift.pk], [canteen.pk, parking.pk]]
+    papers = [
+        [lift.pk, canteen.pk],
+        [lift.pk, canteen.pk],
+        [lift.pk, parking.pk],
+        [lift.pk],
+        [canteen.pk, parking.pk],
+    ]
     vote_all(a_round, deputies, papers)
     with time_machine.travel(IN_VOTE, tick=False):
         page = round_page(Round.objects.get(pk=a_round.pk), user=resident, now=IN_VOTE)
@@ -94,7 +94,12 @@ def test_a_round_goes_from_a_residents_proposal_to_a_planned_project_in_the_regi
     project = lift.project
     assert project is not None and lift.proposal == proposal
     assert (project.name, project.level, project.area.code, project.year, project.budget, project.status) == (
-        "加装电梯", "district", "500113", 2027, lift.cost, Project.Status.PLANNED
+        "加装电梯",
+        "district",
+        "500113",
+        2027,
+        lift.cost,
+        Project.Status.PLANNED,
     )
     assert project.owner_unit.code == "banan_housing" and project.end_date == date(2027, 12, 31)
     assert project.description == lift.description
@@ -185,7 +190,9 @@ def test_a_survey_answer_outside_the_survey_phase_is_refused(in_vote, residents)
         ("unknown", "names a candidate who is not on this ballot"),
     ],
 )
-def test_a_ballot_with_too_many_choices_or_an_unknown_candidate_is_refused(in_vote, deputies, choices, message):
+def test_a_ballot_with_too_many_choices_or_an_unknown_candidate_is_refused(
+    in_vote, deputies, choices, message
+):
     round_, candidates = in_vote
     sent = [c.pk for c in candidates] if choices == "three" else [candidates[0].pk, 999999]
     with time_machine.travel(IN_VOTE, tick=False), pytest.raises(FieldErrors) as refused:
@@ -214,10 +221,14 @@ def test_a_tie_for_the_last_place_makes_no_project_of_the_tied(in_vote, round_of
 
 
 @pytest.mark.parametrize("who", ["resident", "deputy", "other_officer"])
-def test_only_the_round_s_staff_moderate_shortlist_and_move_it(a_round, residents, deputies, other_officer, who):
+def test_only_the_round_s_staff_moderate_shortlist_and_move_it(
+    a_round, residents, deputies, other_officer, who
+):
     person = {"resident": residents[0], "deputy": deputies[0], "other_officer": other_officer}[who]
     with time_machine.travel(IN_PROPOSALS, tick=False):
-        proposal = rounds.proposal_submit(actor=residents[1], round_id=a_round.pk, title="路灯", text="路灯坏了")
+        proposal = rounds.proposal_submit(
+            actor=residents[1], round_id=a_round.pk, title="路灯", text="路灯坏了"
+        )
         with pytest.raises(NotFound):
             rounds.proposal_moderate(actor=person, proposal_id=proposal.pk, accept=True)
         with pytest.raises(NotFound):
@@ -226,7 +237,9 @@ def test_only_the_round_s_staff_moderate_shortlist_and_move_it(a_round, resident
             make_round(person)
     assert Proposal.objects.get().status == Proposal.Status.PENDING
     assert Round.objects.get().phase == Round.Phase.PROPOSALS
-    assert not Event.objects.filter(event_type__in=["projects.proposal_accepted", "projects.round_moved"]).exists()
+    assert not Event.objects.filter(
+        event_type__in=["projects.proposal_accepted", "projects.round_moved"]
+    ).exists()
 
 
 def test_the_city_s_supervisor_runs_any_round(a_round, city_supervisor):
@@ -241,7 +254,12 @@ def test_a_candidate_with_a_negative_cost_or_no_date_is_refused(a_round, round_o
         rounds.round_advance(actor=round_officer, round_id=a_round.pk, to=Round.Phase.SHORTLISTING)
         with pytest.raises(FieldErrors) as refused:
             rounds.candidate_shortlist(
-                actor=round_officer, round_id=a_round.pk, name="电梯", description="说明", cost="-5", completion_date=None
+                actor=round_officer,
+                round_id=a_round.pk,
+                name="电梯",
+                description="说明",
+                cost="-5",
+                completion_date=None,
             )
     assert refused.value.errors == {
         "cost": "must be a number of yuan, not negative",
