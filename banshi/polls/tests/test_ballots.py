@@ -165,3 +165,15 @@ def test_two_votes_by_one_voter_at_the_same_moment_count_once(voters):
     assert len(done) == 1 and refused == ["You have already voted in this ballot."]
     assert VoterMark.objects.filter(ballot=ballot).count() == 1
     assert Paper.objects.filter(ballot=ballot).count() == 1
+
+
+def test_no_log_line_of_a_vote_names_the_paper_or_the_choice(ballot, voters, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG), time_machine.travel(DURING, tick=False):
+        vote(voters[0], ballot, "a", "c")
+    paper = Paper.objects.get()
+    for record in caplog.records:
+        message = record.getMessage()
+        assert str(paper.id) not in message and str(paper.id.hex) not in message
+        assert '"a", "c"' not in message and "['a', 'c']" not in message

@@ -40,7 +40,8 @@ def test_a_residents_proposal_is_surveyed_voted_by_deputies_entered_in_the_regis
 ):
     banan = Area.objects.get(code="500113")
     housing, _created = Agency.objects.get_or_create(
-        code="banan_housing", defaults={"name_zh": "巴南区住房和城乡建设委员会", "name_en": "Banan Housing", "area": banan}
+        code="banan_housing",
+        defaults={"name_zh": "巴南区住房和城乡建设委员会", "name_en": "Banan Housing", "area": banan},
     )
     organiser = _user("banan_officer")
     Membership.objects.create(user=organiser, role=Membership.Role.OFFICER, agency=housing)
@@ -73,7 +74,9 @@ def test_a_residents_proposal_is_surveyed_voted_by_deputies_entered_in_the_regis
             vote_opens_at=START + timedelta(hours=4),
             vote_closes_at=START + timedelta(hours=5),
         )
-        old = rounds.proposal_submit(actor=residents[1], round_id=earlier.pk, title="花溪街道加装电梯", text="老人上楼难")
+        old = rounds.proposal_submit(
+            actor=residents[1], round_id=earlier.pk, title="花溪街道加装电梯", text="老人上楼难"
+        )
         rounds.proposal_moderate(actor=organiser, proposal_id=old.pk, accept=True)
         round_ = rounds.round_create(
             actor=organiser,
@@ -173,7 +176,11 @@ def test_a_residents_proposal_is_surveyed_voted_by_deputies_entered_in_the_regis
         page.context.close()
         lift.refresh_from_db()
         project = lift.project
-        assert project is not None and project.name == "鱼洞街道加装电梯" and project.status == Project.Status.PLANNED
+        assert (
+            project is not None
+            and project.name == "鱼洞街道加装电梯"
+            and project.status == Project.Status.PLANNED
+        )
         assert Candidate.objects.get(pk=park.pk).project is None
 
         page = page_of(None)
@@ -187,7 +194,9 @@ def test_a_residents_proposal_is_surveyed_voted_by_deputies_entered_in_the_regis
 
         # At year end the work is done; a resident gives a verdict, and it is public.
         clock.move_to(datetime(2028, 12, 20, 10, 0, tzinfo=CHINA))
-        Project.objects.filter(pk=project.pk).update(status=Project.Status.COMPLETED, end_date=date(2028, 12, 15))
+        Project.objects.filter(pk=project.pk).update(
+            status=Project.Status.COMPLETED, end_date=date(2028, 12, 15)
+        )
         page = page_of(residents[0].username)
         page.goto(f"/projects/{project.pk}/")
         page.check("#rating-satisfied")

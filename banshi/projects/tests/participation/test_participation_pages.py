@@ -173,3 +173,9 @@ def test_a_verdict_from_the_page_is_recorded_once(client, residents):
     assert list(Verdict.objects.values_list("rating", flat=True)) == ["satisfied"]
     page = client.get("/projects/verdicts/", **EN)
     assert 'class="verdict-satisfied"><td>Satisfied</td><td>1</td><td>0</td>' in page.content.decode()
+
+
+def test_a_deputy_lands_on_the_selection_rounds(client, deputies):
+    from banshi.directory.roles import provided_places
+
+    assert [place.page for place in provided_places(user=deputies[0])] == ["projects:round_list"]
