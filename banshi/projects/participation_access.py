@@ -17,6 +17,7 @@ from banshi.lib.errors import NotFound
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
     from banshi.accounts.models import User
     from banshi.directory.models import Agency
@@ -43,3 +44,20 @@ def is_deputy(user: User | AnonymousUser) -> bool:
     from banshi.projects.models import Deputy
 
     return user.is_authenticated and Deputy.objects.filter(user_id=user.pk, active=True).exists()
+
+
+def organisers_for(user: User | AnonymousUser) -> QuerySet[Agency]:
+    """The units `user` may organise a round, a consultation or a session for: every unit for a
+    supervisor, their own for an officer, none for anyone else."""
+    from banshi.directory.models import Agency
+
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    memberships = Membership.objects.filter(user_id=user.pk)
+    if memberships.filter(role=Membership.Role.SUPERVISOR).exists():
+        return Agency.objects.order_by("code")
+    return (
+        Agency.objects.filter(members__user_id=user.pk, members__role=Membership.Role.OFFICER)
+        .distinct()
+        .order_by("code")
+    )

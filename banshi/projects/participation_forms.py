@@ -3,13 +3,18 @@ of the input; the services check the rest (and every field again)."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from banshi.projects.models import Candidate, Comment, Round, Verdict
+from banshi.directory.models import Agency, Area
+from banshi.projects.models import Candidate, Comment, Project, Round, Verdict
 from banshi.ui.forms import NamedErrorsForm
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
 
 
 class ProposalForm(NamedErrorsForm):
@@ -111,4 +116,77 @@ class FileProblemForm(forms.Form):
 class VerdictForm(NamedErrorsForm):
     rating = forms.ChoiceField(
         label=_("Your verdict"), choices=Verdict.Rating.choices, widget=forms.RadioSelect
+    )
+
+
+def _moment(label: StrOrPromise) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class _Organised(NamedErrorsForm):
+    """A form of the staff's, whose organiser is one of the units they may organise for."""
+
+    organiser = forms.ModelChoiceField(label=_("Organising unit"), queryset=Agency.objects.none())
+    area = forms.ModelChoiceField(
+        label=_("District or county"),
+        queryset=Area.objects.filter(kind__in=(Area.Kind.DISTRICT, Area.Kind.COUNTY)).order_by("code"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, organisers: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["organiser"]).queryset = organisers
+
+
+class RoundForm(_Organised):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=Project.Level.choices)
+    year = forms.IntegerField(label=_("Year of the projects"), min_value=2000, max_value=2100)
+    places = forms.IntegerField(label=_("Places"), min_value=1, max_value=100)
+    threshold = forms.ChoiceField(
+        label=_("A candidate passes with more than"),
+        choices=[
+            ("1/2", _("half of the deputies present")),
+            ("2/3", _("two thirds of the deputies present")),
+        ],
+    )
+    survey_residents_only = forms.BooleanField(
+        label=_("Only residents of the area answer the survey"), required=False
+    )
+    proposals_close_at = _moment(_("Proposals close at"))
+    survey_opens_at = _moment(_("Survey opens at"))
+    survey_closes_at = _moment(_("Survey closes at"))
+    vote_opens_at = _moment(_("Vote opens at"))
+    vote_closes_at = _moment(_("Vote closes at"))
+
+
+class ConsultationForm(_Organised):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    draft = forms.CharField(label=_("Draft plan"), max_length=20000, widget=forms.Textarea)
+    opens_at = _moment(_("Opens at"))
+    closes_at = _moment(_("Closes at"))
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.order_by("-year", "name"),
+        required=False,
+        widget=forms.NumberInput,
+        help_text=_("The number of the project in the register, if any."),
+    )
+
+
+class SessionForm(_Organised):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    place = forms.CharField(label=_("Where"), max_length=200)
+    held_at = _moment(_("When"))
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units present"),
+        queryset=Agency.objects.order_by("code"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.order_by("-year", "name"),
+        required=False,
+        widget=forms.NumberInput,
+        help_text=_("The number of the project in the register, if any."),
     )

@@ -2,11 +2,15 @@
 
 from django.urls import path
 
+from banshi.projects.views import participation_new as new
 from banshi.projects.views import participation_rounds as rounds
 from banshi.projects.views import participation_talks as talks
 
 urlpatterns = [
     path("rounds/", rounds.round_list, name="round_list"),
+    path("rounds/new/", new.round_new, name="round_new"),
+    path("consultations/new/", new.consultation_new, name="consultation_new"),
+    path("sessions/new/", new.session_new, name="session_new"),
     path("rounds/<int:round_id>/", rounds.round_detail, name="round_detail"),
     path("rounds/<int:round_id>/propose/", rounds.proposal_new, name="proposal_new"),
     path("rounds/<int:round_id>/similar/", rounds.proposal_similar, name="proposal_similar"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.projects.models import Candidate, Proposal, Round
-from banshi.projects.participation_access import may_run
+from banshi.projects.participation_access import may_run, organisers_for
 from banshi.projects.participation_forms import (
     AdvanceForm,
     BallotForm,
@@ -52,7 +52,8 @@ def _staff_round(request: HttpRequest, round_id: int) -> Round:
 
 
 def round_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "projects/participation/round_list.html", {"rounds": rounds_list()})
+    context = {"rounds": rounds_list(), "organiser": organisers_for(request.user).exists()}
+    return render(request, "projects/participation/round_list.html", context)
 
 
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:

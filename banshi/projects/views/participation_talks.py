@@ -21,7 +21,7 @@ from banshi.projects.models import (
     Project,
     SessionProblem,
 )
-from banshi.projects.participation_access import may_run
+from banshi.projects.participation_access import may_run, organisers_for
 from banshi.projects.participation_forms import (
     CommentForm,
     FileForm,
@@ -50,7 +50,11 @@ def _consultation(consultation_id: int) -> Consultation:
 
 
 def consultation_list(request: HttpRequest) -> HttpResponse:
-    context = {"consultations": consultations_list(), "sessions": sessions_list()[:20]}
+    context = {
+        "consultations": consultations_list(),
+        "sessions": sessions_list()[:20],
+        "organiser": organisers_for(request.user).exists(),
+    }
     return render(request, "projects/participation/consultation_list.html", context)
 
 

@@ -53,7 +53,7 @@ def test_a_residents_proposal_is_surveyed_voted_by_deputies_entered_in_the_regis
 
     def page_of(username: str | None):
         page = new_page(browser, live_server.url)
-        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+        page.on("console", lambda message: problems.extend([message.text] if message.type == "error" else []))
         page.on("pageerror", lambda error: problems.append(str(error)))
         if username:
             test_browser.log_in(page, username)
