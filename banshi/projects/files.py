@@ -73,7 +73,9 @@ def document_prepare(file: Any, *, field: str = "documents", position: int = 1) 
         raise FieldErrors({field: _("is empty")})
     if len(data) > limit:
         raise FieldErrors({field: _("is larger than %(mb)d MB") % {"mb": limit // (1024 * 1024)}})
-    not_pdf = FieldErrors({field: _("is not a PDF document (document %(position)d)") % {"position": position}})
+    not_pdf = FieldErrors(
+        {field: _("is not a PDF document (document %(position)d)") % {"position": position}}
+    )
     if not data.lstrip()[:5] == b"%PDF-":
         raise not_pdf
     try:

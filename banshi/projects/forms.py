@@ -3,7 +3,7 @@ problem report linked, and the import of a spreadsheet."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -35,13 +35,19 @@ class RegisterFilterForm(NamedErrorsForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         every = [("", _("All"))]
-        self.fields["level"].choices = every + list(Project.Level.choices)
-        self.fields["status"].choices = every + list(Project.Status.choices)
-        self.fields["category"].choices = every + [(c, c) for c in register_categories()]
-        self.fields["year"].choices = every + [(str(y), str(y)) for y in register_years()]
+        cast(forms.ChoiceField, self.fields["level"]).choices = every + list(Project.Level.choices)
+        cast(forms.ChoiceField, self.fields["status"]).choices = every + list(Project.Status.choices)
+        cast(forms.ChoiceField, self.fields["category"]).choices = every + [
+            (c, c) for c in register_categories()
+        ]
+        cast(forms.ChoiceField, self.fields["year"]).choices = every + [
+            (str(y), str(y)) for y in register_years()
+        ]
 
     def filters(self) -> RegisterFilters:
         """The valid filters; a filter that is not valid is left out (the form shows why)."""
+        if not self.is_bound:
+            return RegisterFilters()
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return RegisterFilters(
@@ -84,9 +90,7 @@ class UpdateForm(NamedErrorsForm):
         accept="image/jpeg,image/png,image/webp",
         help_text=gettext_lazy("Up to %(count)d photos: JPEG, PNG or WebP.") % {"count": MAX_PHOTOS},
     )
-    documents = FilesField(
-        label=gettext_lazy("Documents (PDF)"), required=False, accept="application/pdf"
-    )
+    documents = FilesField(label=gettext_lazy("Documents (PDF)"), required=False, accept="application/pdf")
 
     def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,7 +116,9 @@ class LinkReportForm(NamedErrorsForm):
 
 class MoveForm(NamedErrorsForm):
     status = forms.ChoiceField(label=gettext_lazy("New status"), choices=Project.Status.choices)
-    reason = forms.CharField(label=gettext_lazy("Why"), required=False, max_length=1000, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=gettext_lazy("Why"), required=False, max_length=1000, widget=forms.Textarea
+    )
 
 
 class ImportForm(NamedErrorsForm):

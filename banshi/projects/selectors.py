@@ -8,12 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from banshi.audit.models import Event
+from banshi.directory.models import Area
 from banshi.directory.selectors import is_supervisor
 from banshi.problems.models import Report
 from banshi.projects.events import SUBJECT, TIMELINE
@@ -73,7 +75,9 @@ def can_edit(*, user: User | AnonymousUser, project: Project) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Project.owners.through.objects.filter(user_id=user.pk, project_id__in=ancestor_ids(project)).exists()
+    return Project.owners.through.objects.filter(
+        user_id=user.pk, project_id__in=ancestor_ids(project)
+    ).exists()
 
 
 def can_import(*, user: User | AnonymousUser) -> bool:
@@ -86,7 +90,10 @@ def register_projects(filters: RegisterFilters) -> QuerySet[Project]:
     if filters.level:
         projects = projects.filter(level=filters.level)
     if filters.area:
-        projects = projects.filter(area__code__startswith=filters.area)
+        # The area and those below it by their ids (a district's are a few hundred), not by joining
+        # every project to its area.
+        areas = Area.objects.filter(code__startswith=filters.area).values("id")
+        projects = projects.filter(area_id__in=areas)
     if filters.category:
         projects = projects.filter(category=filters.category)
     if filters.year:
@@ -126,14 +133,30 @@ def register_page(filters: RegisterFilters, *, page: int = 1, size: int = PAGE_S
     return RegisterPage(projects=rows, number=number, pages=pages, count=count)
 
 
-def register_categories() -> list[str]:
+# The filters' choices are read over the whole register: kept a few minutes rather than read for every
+# page (a new category shows in the filter within CHOICES_SECONDS).
+CHOICES_SECONDS = 300
+
+
+def _categories() -> list[str]:
     return list(
-        Project.objects.exclude(category="").order_by("category").values_list("category", flat=True).distinct()
+        Project.objects.exclude(category="")
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
     )
 
 
-def register_years() -> list[int]:
+def _years() -> list[int]:
     return list(Project.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def register_categories() -> list[str]:
+    return cast(list[str], cache.get_or_set("projects:register:categories", _categories, CHOICES_SECONDS))
+
+
+def register_years() -> list[int]:
+    return cast(list[int], cache.get_or_set("projects:register:years", _years, CHOICES_SECONDS))
 
 
 def map_pins(filters: RegisterFilters, *, limit: int = PINS_LIMIT) -> list[dict[str, Any]]:
@@ -143,7 +166,13 @@ def map_pins(filters: RegisterFilters, *, limit: int = PINS_LIMIT) -> list[dict[
         .values("id", "name", "status", "latitude", "longitude")[:limit]
     )
     return [
-        {"id": r["id"], "title": r["name"], "status": r["status"], "lat": r["latitude"], "lng": r["longitude"]}
+        {
+            "id": r["id"],
+            "title": r["name"],
+            "status": r["status"],
+            "lat": r["latitude"],
+            "lng": r["longitude"],
+        }
         for r in rows
     ]
 
@@ -251,7 +280,9 @@ def _linked_reports(project: Project) -> list[LinkedReport]:
     ]
 
 
-def is_behind(project: Project, *, today: date, milestones: list[Milestone], stages: list[StageTarget]) -> bool:
+def is_behind(
+    project: Project, *, today: date, milestones: list[Milestone], stages: list[StageTarget]
+) -> bool:
     if project.status in (Project.Status.COMPLETED, Project.Status.VERIFIED, Project.Status.CANCELLED):
         return False
     late_milestone = any(m.done_at is None and m.due < today for m in milestones)

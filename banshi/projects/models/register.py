@@ -244,6 +244,9 @@ class UpdatePhoto(models.Model):
     class Meta:
         ordering = ["update_id", "id"]
 
+    def __str__(self) -> str:
+        return self.path
+
 
 class UpdateDocument(models.Model):
     """A PDF attached to an update (a plan, an acceptance report), checked to be one by its content."""
@@ -257,6 +260,9 @@ class UpdateDocument(models.Model):
     class Meta:
         ordering = ["update_id", "id"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ProjectReport(models.Model):
     """A residents' problem report (problems.Report) the project answers: shown on the project's page by
@@ -269,3 +275,6 @@ class ProjectReport(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "report"], name="project_report_once")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} → {self.report_id}"

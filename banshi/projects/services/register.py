@@ -78,7 +78,11 @@ def _editable(*, actor: User, project_id: int, lock: bool = True) -> Project:
 
 
 def project_enter(
-    *, actor: User | None, owners: Iterable[User] = (), indicators: Iterable[Mapping[str, Any]] = (), **fields: Any
+    *,
+    actor: User | None,
+    owners: Iterable[User] = (),
+    indicators: Iterable[Mapping[str, Any]] = (),
+    **fields: Any,
 ) -> Project:
     """A project entered in the register (by the demo, an import, or a chosen candidate of a selection
     round), with its owners and indicators; its parent's progress rolled up."""
@@ -118,7 +122,9 @@ def project_move(*, actor: User, project_id: int, status: str, reason: str = "")
         default = Project.DEFAULT_PROGRESS[status]
         old_progress = project.progress
         if default is not None:
-            project.progress = max(project.progress, default) if status == Project.Status.IN_PROGRESS else default
+            project.progress = (
+                max(project.progress, default) if status == Project.Status.IN_PROGRESS else default
+            )
         project.save(update_fields=["status", "progress", "updated_at"])
         event_record(
             actor=actor,
@@ -256,7 +262,11 @@ def milestone_done(*, actor: User, milestone_id: int) -> Milestone:
             actor=actor,
             subject=project,
             event_type=EventType.PROJECT_MILESTONE_DONE,
-            extra={"milestone": milestone.title, "milestone_id": milestone.pk, "due": milestone.due.isoformat()},
+            extra={
+                "milestone": milestone.title,
+                "milestone_id": milestone.pk,
+                "due": milestone.due.isoformat(),
+            },
             at=milestone.done_at,
         )
     return milestone
@@ -334,7 +344,9 @@ def roll_up(*, project_id: int, actor: User | None) -> None:
         }
         for indicator in parent.indicators.filter(code__in=list(totals)):
             row = totals[indicator.code]
-            row["target"], row["actual"] = (Decimal(row[key] or 0).quantize(CENT) for key in ("target", "actual"))
+            row["target"], row["actual"] = (
+                Decimal(row[key] or 0).quantize(CENT) for key in ("target", "actual")
+            )
             if (indicator.target, indicator.actual) != (row["target"], row["actual"]):
                 changed[indicator.code] = [str(indicator.actual), str(row["actual"])]
                 indicator.target, indicator.actual = row["target"], row["actual"]

@@ -10,9 +10,9 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-import tablib
+import tablib  # type: ignore[import-untyped]
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -153,8 +153,10 @@ def export_dataset(filters: RegisterFilters) -> tablib.Dataset:
 def export_bytes(filters: RegisterFilters, *, file_format: str) -> bytes:
     dataset = export_dataset(filters)
     if file_format == "xlsx":
-        return dataset.export("xlsx")
-    return ("\ufeff" + dataset.export("csv")).encode("utf-8")  # the BOM lets Excel read it as UTF-8
+        return cast(bytes, dataset.export("xlsx"))
+    return ("\ufeff" + cast(str, dataset.export("csv"))).encode(
+        "utf-8"
+    )  # the BOM lets Excel read it as UTF-8
 
 
 # --- reading a file ----------------------------------------------------------------------------------
@@ -189,7 +191,9 @@ def read_rows(data: bytes, *, file_format: str) -> list[dict[str, str]]:
     # tablib and openpyxl raise many kinds of error on a file that is not what it says (a zip that is
     # no workbook, ragged rows); each means the file cannot be read.
     except Exception:
-        raise FieldErrors({"file": _("cannot be read as a %(format)s file") % {"format": file_format.upper()}}) from None
+        raise FieldErrors(
+            {"file": _("cannot be read as a %(format)s file") % {"format": file_format.upper()}}
+        ) from None
     headers = [_text_of(header).lower() for header in (dataset.headers or [])]
     if len(dataset) > ROWS_MAX:
         raise FieldErrors({"file": _("has more than %(count)d rows") % {"count": ROWS_MAX}})
@@ -277,13 +281,22 @@ def _project_plan(rows: list[dict[str, str]]) -> Plan:
     if problems:
         raise ImportProblems(problems)
     codes = [row.get("code", "") for row in rows]
-    existing = {p.code: p for p in Project.objects.filter(code__in=[c for c in codes if c]).select_related("area", "parent", "owner_unit")}
+    existing = {
+        p.code: p
+        for p in Project.objects.filter(code__in=[c for c in codes if c]).select_related(
+            "area", "parent", "owner_unit"
+        )
+    }
     parents = {
         p.code: p.pk for p in Project.objects.filter(code__in={row.get("parent", "") for row in rows} - {""})
     }
-    areas = dict(Area.objects.filter(code__in={row.get("area", "") for row in rows} - {""}).values_list("code", "id"))
+    areas = dict(
+        Area.objects.filter(code__in={row.get("area", "") for row in rows} - {""}).values_list("code", "id")
+    )
     agencies = dict(
-        Agency.objects.filter(code__in={row.get("owner_unit", "") for row in rows} - {""}).values_list("code", "id")
+        Agency.objects.filter(code__in={row.get("owner_unit", "") for row in rows} - {""}).values_list(
+            "code", "id"
+        )
     )
     seen: set[str] = set()
     changes = []
@@ -299,7 +312,9 @@ def _project_plan(rows: list[dict[str, str]]) -> Plan:
             row.problem("name", _("is required"))
         level = values.get("level", "")
         if level not in Project.Level.values:
-            row.problem("level", _("must be one of: %(choices)s") % {"choices": ", ".join(Project.Level.values)})
+            row.problem(
+                "level", _("must be one of: %(choices)s") % {"choices": ", ".join(Project.Level.values)}
+            )
         year = row.integer("year", 2000, 2100)
         area = values.get("area", "")
         if area and area not in areas:
@@ -314,7 +329,9 @@ def _project_plan(rows: list[dict[str, str]]) -> Plan:
             row.problem("owner_unit", _("is not the code of an agency"))
         status = values.get("status", "") or None
         if status is not None and status not in Project.Status.values:
-            row.problem("status", _("must be one of: %(choices)s") % {"choices": ", ".join(Project.Status.values)})
+            row.problem(
+                "status", _("must be one of: %(choices)s") % {"choices": ", ".join(Project.Status.values)}
+            )
         checked: dict[str, Any] = {
             "name": name,
             "level": level,
@@ -342,10 +359,14 @@ def _project_plan(rows: list[dict[str, str]]) -> Plan:
             if key in plain and plain[key] is None:
                 plain[key] = Decimal(0)
         current = existing.get(code or "")
-        change = Change(row=number, key=code or "", action="create" if current is None else "unchanged", values=plain)
+        change = Change(
+            row=number, key=code or "", action="create" if current is None else "unchanged", values=plain
+        )
         if current is not None:
             was = {
-                **{key: getattr(current, key) for key in plain if key not in ("area", "parent", "owner_unit")},
+                **{
+                    key: getattr(current, key) for key in plain if key not in ("area", "parent", "owner_unit")
+                },
                 "area": current.area.code if current.area else None,
                 "parent": current.parent.code if current.parent else None,
                 "owner_unit": current.owner_unit.code if current.owner_unit else None,
@@ -368,7 +389,9 @@ def _indicator_plan(rows: list[dict[str, str]]) -> Plan:
     if problems:
         raise ImportProblems(problems)
     projects = dict(
-        Project.objects.filter(code__in={row.get("project", "") for row in rows} - {""}).values_list("code", "id")
+        Project.objects.filter(code__in={row.get("project", "") for row in rows} - {""}).values_list(
+            "code", "id"
+        )
     )
     existing = {
         (i.project.code, i.code): i
@@ -402,7 +425,9 @@ def _indicator_plan(rows: list[dict[str, str]]) -> Plan:
         if problems:
             continue
         plain = {key: value for key, value in checked.items() if key in values and value not in (None, "")}
-        change = Change(row=number, key=f"{project}/{code}", action="create" if current is None else "unchanged")
+        change = Change(
+            row=number, key=f"{project}/{code}", action="create" if current is None else "unchanged"
+        )
         change.values = {"project": project, "code": code, **plain}
         if current is not None:
             change.fields = [
@@ -440,12 +465,14 @@ def _apply_projects(plan: Plan, actor: User) -> set[int]:
     for change in plan.changes:
         if change.action == "unchanged":
             continue
-        values = dict(change.values)
+        values: dict[str, Any] = dict(change.values)
         parent_code = values.pop("parent")
         area_code = values.pop("area")
         unit_code = values.pop("owner_unit")
-        refs = {
-            "parent_id": codes.get(parent_code) or Project.objects.get(code=parent_code).pk if parent_code else None,
+        refs: dict[str, Any] = {
+            "parent_id": codes.get(parent_code) or Project.objects.get(code=parent_code).pk
+            if parent_code
+            else None,
             "area_id": Area.objects.get(code=area_code).pk if area_code else None,
             "owner_unit_id": Agency.objects.get(code=unit_code).pk if unit_code else None,
         }

@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,7 +33,7 @@ class Register:
     admin: User
 
 
-def _user(username: str, **extra: object) -> User:
+def _user(username: str, **extra: Any) -> User:
     return User.objects.create_user(username=username, password="a password", display_name=username, **extra)
 
 
@@ -50,6 +51,10 @@ def _project_files(settings, tmp_path):
 
 @pytest.fixture
 def reg(db) -> Register:
+    return build_register()
+
+
+def build_register() -> Register:
     owner = _user("owner")
     other_owner = _user("other_owner")
     resident = _user("resident", phone="13900000001")
@@ -57,7 +62,9 @@ def reg(db) -> Register:
     Membership.objects.create(user=supervisor, role=Membership.Role.SUPERVISOR)
     admin = _user("admin", is_staff=True, is_superuser=True)
     banan = Area.objects.get(code="500113")
-    unit = Agency.objects.create(code="banan_housing", name_zh="巴南区住建委", name_en="Banan Housing", area=banan)
+    unit = Agency.objects.create(
+        code="banan_housing", name_zh="巴南区住建委", name_en="Banan Housing", area=banan
+    )
     parent = project_enter(
         actor=None,
         owners=[owner],

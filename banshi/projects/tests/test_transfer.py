@@ -2,7 +2,7 @@ import io
 from decimal import Decimal
 
 import pytest
-import tablib
+import tablib  # type: ignore[import-untyped]
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -32,15 +32,44 @@ def test_the_export_imports_back_as_no_change_and_an_edited_cell_as_one(reg, fil
     rows = [list(row) for row in dataset]
     codes = [row[0] for row in rows]
     rows[codes.index("CQ-1")][dataset.headers.index("budget")] = "2500000"
-    rows.append(["CQ-2", "Pocket parks", "city", "500000", "parks", "2026", "", "planned", "", "800000", "", "2026-02-01", "", "", "", "", "", ""])
+    rows.append(
+        [
+            "CQ-2",
+            "Pocket parks",
+            "city",
+            "500000",
+            "parks",
+            "2026",
+            "",
+            "planned",
+            "",
+            "800000",
+            "",
+            "2026-02-01",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
     edited = tablib.Dataset(*rows, headers=dataset.headers)
-    plan = import_apply(actor=reg.admin, data=_dump(edited, file_format), file_format=file_format, kind="projects")
+    plan = import_apply(
+        actor=reg.admin, data=_dump(edited, file_format), file_format=file_format, kind="projects"
+    )
     assert (plan.created, plan.updated, plan.unchanged) == (1, 1, 3)
-    assert [change.fields for change in plan.changes if change.action == "update"] == [[("budget", "0", "2500000")]]
+    assert [change.fields for change in plan.changes if change.action == "update"] == [
+        [("budget", "0", "2500000")]
+    ]
     assert Project.objects.get(code="CQ-1").budget == Decimal(2_500_000)
     new = Project.objects.get(code="CQ-2")
     assert (new.name, new.area.code, new.start_date.isoformat()) == ("Pocket parks", "500000", "2026-02-01")
-    again = import_preview(data=export_bytes(RegisterFilters(), file_format=file_format), file_format=file_format, kind="projects")
+    again = import_preview(
+        data=export_bytes(RegisterFilters(), file_format=file_format),
+        file_format=file_format,
+        kind="projects",
+    )
     assert (again.created, again.updated) == (0, 0)
 
 
@@ -52,7 +81,9 @@ def test_a_bad_row_names_its_row_and_column_and_nothing_is_imported(reg, file_fo
     dataset.append(["NEW-3", "Bad level", "planet", "2026", "1"])
     events = Event.objects.count()
     with pytest.raises(ImportProblems) as refused:
-        import_apply(actor=reg.admin, data=_dump(dataset, file_format), file_format=file_format, kind="projects")
+        import_apply(
+            actor=reg.admin, data=_dump(dataset, file_format), file_format=file_format, kind="projects"
+        )
     assert [(p.row, p.column, p.problem) for p in refused.value.problems] == [
         (3, "budget", "cannot be negative"),
         (4, "level", "must be one of: city, district, street, community"),
@@ -66,7 +97,9 @@ def test_indicator_updates_are_imported_and_roll_up_to_the_parent(reg, file_form
     dataset = tablib.Dataset(headers=["project", "indicator", "actual"])
     dataset.append(["BN-1", "households", "120"])
     dataset.append(["BN-2", "households", "100"])
-    plan = import_apply(actor=reg.admin, data=_dump(dataset, file_format), file_format=file_format, kind="indicators")
+    plan = import_apply(
+        actor=reg.admin, data=_dump(dataset, file_format), file_format=file_format, kind="indicators"
+    )
     assert plan.updated == 2
     assert Indicator.objects.get(project=reg.parent, code="households").actual == 220
 
@@ -91,7 +124,9 @@ def test_the_import_page_previews_then_applies_the_same_file(reg, client):
     dataset = tablib.Dataset(headers=["code", "name", "level", "year"])
     dataset.append(["CQ-9", "Canteens", "city", "2026"])
     upload = SimpleUploadedFile("p.csv", dataset.export("csv").encode(), content_type="text/csv")
-    preview = client.post(reverse("projects:import"), {"kind": "projects", "file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+    preview = client.post(
+        reverse("projects:import"), {"kind": "projects", "file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert preview.status_code == 200 and "1 new, 0 changed, 0 unchanged." in preview.content.decode()
     assert not Project.objects.filter(code="CQ-9").exists()
     digest = preview.context["digest"]

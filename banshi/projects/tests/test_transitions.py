@@ -18,7 +18,9 @@ def test_every_allowed_move_is_made_with_its_default_progress_and_an_event(reg, 
     project = project_move(actor=reg.other_owner, project_id=reg.city.pk, status=new, reason="why")
     assert project.status == new
     default = Project.DEFAULT_PROGRESS[new]
-    expected = Decimal(40) if default is None else max(Decimal(40), default) if new == S.IN_PROGRESS else default
+    expected = (
+        Decimal(40) if default is None else max(Decimal(40), default) if new == S.IN_PROGRESS else default
+    )
     assert project.progress == expected
     event = Event.objects.get(subject_id=str(project.pk), event_type=EventType.PROJECT_MOVED)
     assert (event.old_state, event.new_state, event.reason, event.actor) == (old, new, "why", reg.other_owner)
@@ -26,7 +28,12 @@ def test_every_allowed_move_is_made_with_its_default_progress_and_an_event(reg, 
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [(S.PLANNED, S.COMPLETED), (S.PROPOSED, S.VERIFIED), (S.CANCELLED, S.IN_PROGRESS), (S.VERIFIED, S.IN_PROGRESS)],
+    [
+        (S.PLANNED, S.COMPLETED),
+        (S.PROPOSED, S.VERIFIED),
+        (S.CANCELLED, S.IN_PROGRESS),
+        (S.VERIFIED, S.IN_PROGRESS),
+    ],
 )
 def test_a_move_the_table_does_not_allow_is_refused_and_nothing_changes(reg, old, new):
     Project.objects.filter(pk=reg.city.pk).update(status=old)

@@ -19,7 +19,10 @@ def _nothing_written(reg, events_before):
     assert Indicator.objects.get(project=reg.first, code="households").actual == 0
 
 
-@pytest.mark.parametrize(("value", "problem"), [("-5", "cannot be negative"), ("lots", "must be a number"), ("NaN", "must be a number")])
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [("-5", "cannot be negative"), ("lots", "must be a number"), ("NaN", "must be a number")],
+)
 def test_an_indicator_actual_that_is_negative_or_no_number_is_refused_naming_the_field(reg, value, problem):
     before = Event.objects.count()
     with pytest.raises(FieldErrors) as refused:
@@ -45,7 +48,9 @@ def test_an_owner_posts_text_photos_a_pdf_and_actuals_all_on_the_timeline(reg):
         documents=[pdf()],
     )
     update = posted.update
-    assert update.readings == [{"code": "households", "name": "Households", "unit": "households", "old": "0.00", "new": "150.00"}]
+    assert update.readings == [
+        {"code": "households", "name": "Households", "unit": "households", "old": "0.00", "new": "150.00"}
+    ]
     assert update.photos.count() == 1 and update.documents.get().pages == 1
     reg.first.refresh_from_db()
     assert reg.first.progress == 45
@@ -68,7 +73,9 @@ def test_a_photo_that_is_no_image_is_refused(reg):
 
     with pytest.raises(FieldErrors) as refused:
         update_post(
-            actor=reg.owner, project_id=reg.first.pk, text="Work",
+            actor=reg.owner,
+            project_id=reg.first.pk,
+            text="Work",
             photos=[SimpleUploadedFile("a.jpg", b"not an image at all", content_type="image/jpeg")],
         )
     assert "photos" in refused.value.errors
@@ -79,7 +86,9 @@ def test_a_photo_that_is_no_image_is_refused(reg):
 def test_a_resident_another_projects_owner_or_a_supervisor_cannot_post_and_nothing_is_written(reg, who):
     before = Event.objects.count()
     with pytest.raises(PermissionDenied):
-        update_post(actor=getattr(reg, who), project_id=reg.first.pk, text="Work", actuals={"households": "10"})
+        update_post(
+            actor=getattr(reg, who), project_id=reg.first.pk, text="Work", actuals={"households": "10"}
+        )
     _nothing_written(reg, before)
     milestone = Milestone.objects.get()
     with pytest.raises(PermissionDenied):
@@ -94,7 +103,11 @@ def test_the_resident_is_refused_every_editing_page_and_nothing_is_written(reg, 
     before = Event.objects.count()
     pages = [
         ("get", reverse("projects:update_new", args=[reg.first.pk]), {}),
-        ("post", reverse("projects:update_new", args=[reg.first.pk]), {"text": "x", "actual_households": "5"}),
+        (
+            "post",
+            reverse("projects:update_new", args=[reg.first.pk]),
+            {"text": "x", "actual_households": "5"},
+        ),
         ("post", reverse("projects:milestone_done", args=[milestone.pk]), {}),
         ("post", reverse("projects:move", args=[reg.first.pk]), {"status": "completed"}),
         ("post", reverse("projects:link_report", args=[reg.first.pk]), {"number": "SQ2026"}),
@@ -125,7 +138,8 @@ def test_the_owner_marks_a_milestone_done_once_and_it_is_on_the_timeline(reg, cl
 def test_the_update_page_shows_a_bad_actual_beside_its_field(reg, client):
     client.force_login(reg.owner)
     response = client.post(
-        reverse("projects:update_new", args=[reg.first.pk]), {"text": "Work", "actual_households": "-3"},
+        reverse("projects:update_new", args=[reg.first.pk]),
+        {"text": "Work", "actual_households": "-3"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400

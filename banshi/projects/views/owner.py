@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from banshi.accounts.models import User
 from banshi.directory.access import supervisor_required
 from banshi.projects import selectors
 from banshi.projects.forms import ImportForm, LinkReportForm, MoveForm, UpdateForm
-from banshi.projects.models import Milestone
+from banshi.projects.models import Milestone, Project
 from banshi.projects.services import register as services
 from banshi.projects.services.transfer import ImportProblems, import_apply, import_preview
 from banshi.ui.forms import form_error_summary
@@ -30,7 +32,7 @@ IMPORT_SESSION_KEY = "projects_import"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
-def _owned(request: HttpRequest, project_id: int) -> selectors.Project:
+def _owned(request: HttpRequest, project_id: int) -> Project:
     project = selectors.project_by_id(project_id)
     if project is None:
         raise Http404
@@ -75,7 +77,10 @@ def milestone_mark_done(request: HttpRequest, milestone_id: int) -> HttpResponse
         raise Http404
     _owned(request, milestone.project_id)
     call = run_service(
-        request, services.milestone_done, actor=request.user, milestone_id=milestone_id,
+        request,
+        services.milestone_done,
+        actor=request.user,
+        milestone_id=milestone_id,
         on_conflict=reverse("projects:detail", args=[milestone.project_id]),
     )
     if call.response:
@@ -114,8 +119,12 @@ def report_link(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return redirect(back)
     call = run_service(
-        request, services.report_link, actor=request.user, project_id=project.pk,
-        number=form.cleaned_data["number"], on_conflict=back,
+        request,
+        services.report_link,
+        actor=request.user,
+        project_id=project.pk,
+        number=form.cleaned_data["number"],
+        on_conflict=back,
     )
     return call.response or redirect(back)
 
@@ -149,7 +158,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
             return redirect("projects:import")
         data = base64.b64decode(kept["data"])
         try:
-            plan = import_apply(actor=request.user, data=data, file_format=kept["format"], kind=kept["kind"])
+            plan = import_apply(
+                actor=cast(User, request.user), data=data, file_format=kept["format"], kind=kept["kind"]
+            )
         except ImportProblems as problems:
             context["problems"] = problems.problems
             return render(request, "projects/import.html", {"form": ImportForm(), **context}, status=400)

@@ -29,15 +29,16 @@ def _page_number(request: HttpRequest) -> int:
 
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
+    # Unbound without a query string, so that the first visit shows no errors.
     form = RegisterFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else RegisterFilterForm().filters()
+    filters = form.filters()
     page = register_page(filters, page=_page_number(request))
     query = filters.query_string()
     return render(
         request,
         "projects/register.html",
         {
-            "form": form if request.GET else RegisterFilterForm(),
+            "form": form,
             "page": page,
             "query": query,
             "pins_url": reverse("projects:map_json") + (f"?{query}" if query else ""),
@@ -51,7 +52,13 @@ def register_map_json(request: HttpRequest) -> JsonResponse:
     """`GET /projects/map.json` with the register's filters: at most 500 pins."""
     filters = RegisterFilterForm(request.GET).filters()
     pins = [
-        {**pin, "url": reverse("projects:detail", args=[pin.pop("id")]), "status": pin["status"]}
+        {
+            "title": pin["title"],
+            "status": pin["status"],
+            "lat": pin["lat"],
+            "lng": pin["lng"],
+            "url": reverse("projects:detail", args=[pin["id"]]),
+        }
         for pin in map_pins(filters)
     ]
     response = JsonResponse(pins, safe=False)
@@ -64,7 +71,9 @@ def register_export(request: HttpRequest, file_format: str) -> HttpResponse:
     if file_format not in FORMATS:
         raise Http404
     filters = RegisterFilterForm(request.GET).filters()
-    response = HttpResponse(export_bytes(filters, file_format=file_format), content_type=CONTENT_TYPES[file_format])
+    response = HttpResponse(
+        export_bytes(filters, file_format=file_format), content_type=CONTENT_TYPES[file_format]
+    )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="projects-{stamp}.{file_format}"'
     return response
@@ -80,7 +89,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         context["update_form"] = UpdateForm(indicators=page.indicators)
         context["link_form"] = LinkReportForm()
         context["move_form"] = MoveForm()
-        context["moves"] = sorted(Project.TRANSITIONS[page.project.status])
+        context["moves"] = sorted(Project.TRANSITIONS[Project.Status(page.project.status)])
         context["status_labels"] = dict(Project.Status.choices)
     return render(request, "projects/project_detail.html", context)
 
