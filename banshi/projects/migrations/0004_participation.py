@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('directory', '0002_areas_below_districts'),
         ('polls', '0001_surveys_and_secret_ballots'),
-        ('projects', '0001_initial'),
+        ('projects', '0003_project_name_trigram_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
