@@ -7,6 +7,7 @@ from enum import StrEnum, unique
 @unique
 class EventType(StrEnum):
     ROLL_DRAWN = "polls.roll_drawn"
+    RESIDENCE_DECLARED = "polls.residence_declared"
     SURVEY_CREATED = "polls.survey_created"
     SURVEY_ANSWERED = "polls.survey_answered"
     SURVEY_CLOSED = "polls.survey_closed"

@@ -65,6 +65,24 @@ def roll_draw(*, actor: User | None, name: str, users: Iterable[User], at: datet
     return roll
 
 
+def residence_declare(*, actor: User, area_code: Any) -> Residence:
+    """Say where `actor` lives (a district, street or community of the directory), for the surveys
+    restricted to an area; saying it again replaces it."""
+    from banshi.directory.models import Area
+
+    if not actor.is_authenticated:
+        raise NotFound()
+    area = Area.objects.filter(code=area_code).first() if isinstance(area_code, str) else None
+    if area is None:
+        raise FieldErrors({"area": _("is not an area of the city")})
+    with transaction.atomic():
+        residence, _created = Residence.objects.update_or_create(user=actor, defaults={"area": area})
+        event_record(
+            actor=actor, subject=residence, event_type=EventType.RESIDENCE_DECLARED, extra={"area": area.code}
+        )
+    return residence
+
+
 def _check_window(opens_at: datetime, closes_at: datetime) -> None:
     if closes_at <= opens_at:
         raise FieldErrors({"closes_at": _("must be after the opening")})

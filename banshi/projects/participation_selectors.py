@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
+from banshi.directory.models import Area
 from banshi.polls import services as polls
 from banshi.polls.selectors import BallotResult, SurveyResult, ballot_result, ballot_turnout, survey_result
 from banshi.problems.models import Category
@@ -88,6 +89,13 @@ def round_page(round_: Round, *, user: User | AnonymousUser, now: datetime) -> R
         page.turnout = ballot_turnout(ballot)
         page.ballot_result = ballot_result(ballot, now=now)
     return page
+
+
+def residence_areas(round_: Round) -> list[Area]:
+    """The round's area and the streets and townships in it, for a resident to say where they live."""
+    if round_.area is None:
+        return []
+    return [round_.area, *Area.objects.filter(parent=round_.area).order_by("code")]
 
 
 def _fragments(text: str) -> list[str]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/similar/", rounds.proposal_similar, name="proposal_similar"),
     path("rounds/<int:round_id>/survey/", rounds.round_survey, name="round_survey"),
     path("rounds/<int:round_id>/ballot/", rounds.round_ballot, name="round_ballot"),
+    path("rounds/<int:round_id>/residence/", rounds.round_residence, name="round_residence"),
     path(
         "rounds/<int:round_id>/proposals/<int:proposal_id>/moderate/",
         rounds.proposal_moderate,

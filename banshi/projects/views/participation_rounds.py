@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from banshi.accounts.http import AuthenticatedHttpRequest
+from banshi.polls.services import residence_declare
 from banshi.projects.models import Candidate, Proposal, Round
 from banshi.projects.participation_access import may_run, organisers_for
 from banshi.projects.participation_forms import (
@@ -25,7 +26,13 @@ from banshi.projects.participation_forms import (
     ProposalForm,
     SurveyForm,
 )
-from banshi.projects.participation_selectors import round_get, round_page, rounds_list, similar_proposals
+from banshi.projects.participation_selectors import (
+    residence_areas,
+    round_get,
+    round_page,
+    rounds_list,
+    similar_proposals,
+)
 from banshi.projects.services import rounds as services
 from banshi.ui.forms import form_error_summary
 from banshi.ui.views import run_service
@@ -136,10 +143,33 @@ def round_survey(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
             )
             return redirect("projects:round_detail", round_id=round_.pk)
     page = round_page(round_, user=request.user, now=timezone.now())
-    context = {"round": round_, "form": form, "errors": form_error_summary(form), "page": page}
+    context = {
+        "round": round_,
+        "form": form,
+        "errors": form_error_summary(form),
+        "page": page,
+        "areas": residence_areas(round_) if round_.survey_residents_only and not page.may_answer else [],
+    }
     return render(
         request, "projects/participation/survey_form.html", context, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_POST
+def round_residence(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    """A resident says where they live, for a survey that asks only the residents of its area."""
+    round_ = _round(round_id)
+    call = run_service(
+        request,
+        residence_declare,
+        on_conflict=reverse("projects:round_survey", kwargs={"round_id": round_.pk}),
+        actor=request.user,
+        area_code=request.POST.get("area", ""),
+    )
+    if call.response is not None:
+        return call.response
+    return redirect("projects:round_survey", round_id=round_.pk)
 
 
 @login_required

@@ -210,11 +210,15 @@ def test_a_resident_cannot_record_or_file_a_session_problem(session, round_offic
     assert SessionProblem.objects.count() == 1 and not Report.objects.exists()
 
 
-def test_anyone_reads_the_consultation_and_its_opinions_with_the_authors_masked(client, consultation, residents):
+def test_anyone_reads_the_consultation_and_its_opinions_with_the_authors_masked(
+    client, consultation, residents
+):
     residents[0].display_name = "张丽华"
     residents[0].save(update_fields=["display_name"])
     with time_machine.travel(DURING, tick=False):
-        services.comment_add(actor=residents[0], consultation_id=consultation.pk, stance="disagree", text="停车位太少")
+        services.comment_add(
+            actor=residents[0], consultation_id=consultation.pk, stance="disagree", text="停车位太少"
+        )
         page = client.get(f"/projects/consultations/{consultation.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     text = page.content.decode()
     assert page.status_code == 200

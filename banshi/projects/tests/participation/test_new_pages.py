@@ -62,12 +62,18 @@ def test_dates_out_of_order_are_named_beside_their_fields(client, round_officer,
     assert not Round.objects.exists()
 
 
-@pytest.mark.parametrize("path", ["/projects/rounds/new/", "/projects/consultations/new/", "/projects/sessions/new/"])
+@pytest.mark.parametrize(
+    "path", ["/projects/rounds/new/", "/projects/consultations/new/", "/projects/sessions/new/"]
+)
 def test_a_resident_cannot_open_anything(client, residents, path):
     client.force_login(residents[0])
     assert client.get(path).status_code == 404
     assert client.post(path, {"title": "x"}).status_code == 404
-    assert not Round.objects.exists() and not Consultation.objects.exists() and not OnSiteSession.objects.exists()
+    assert (
+        not Round.objects.exists()
+        and not Consultation.objects.exists()
+        and not OnSiteSession.objects.exists()
+    )
 
 
 def test_a_supervisor_records_an_on_site_session_with_its_units(client, city_supervisor, banan_housing):

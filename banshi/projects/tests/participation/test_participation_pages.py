@@ -12,7 +12,15 @@ from django.test import RequestFactory
 from banshi.polls.models import Paper, VoterMark
 from banshi.projects.models import Candidate, Project, Proposal, Round, Verdict
 from banshi.projects.services import rounds
-from banshi.projects.tests.participation.conftest import AFTER_VOTE, IN_PROPOSALS, IN_VOTE
+from banshi.projects.tests.participation.conftest import (
+    AFTER_VOTE,
+    IN_PROPOSALS,
+    IN_SHORTLISTING,
+    IN_SURVEY,
+    IN_VOTE,
+    make_round,
+    shortlist,
+)
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -179,3 +187,38 @@ def test_a_deputy_lands_on_the_selection_rounds(client, deputies):
     from banshi.directory.roles import provided_places
 
     assert [place.page for place in provided_places(user=deputies[0])] == ["projects:round_list"]
+
+
+def test_a_resident_says_where_they_live_to_answer_a_survey_for_the_area_s_residents(
+    client, round_officer, residents
+):
+    from banshi.audit.models import Event
+    from banshi.polls.models import Residence
+
+    round_ = make_round(round_officer, survey_residents_only=True)
+    with time_machine.travel(IN_SHORTLISTING, tick=False):
+        rounds.round_advance(actor=round_officer, round_id=round_.pk, to=Round.Phase.SHORTLISTING)
+        candidates = shortlist(round_officer, round_)
+        rounds.round_advance(actor=round_officer, round_id=round_.pk, to=Round.Phase.SURVEY)
+    client.force_login(residents[0])
+    answers = {f"c{candidate.pk}": "support" for candidate in candidates}
+    with time_machine.travel(IN_SURVEY, tick=False):
+        asked = client.get(f"/projects/rounds/{round_.pk}/survey/", **EN)
+        assert (
+            'id="declare-residence"' in asked.content.decode()
+            and 'id="send-survey"' not in asked.content.decode()
+        )
+        refused = client.post(f"/projects/rounds/{round_.pk}/survey/", answers, follow=True, **EN)
+        assert "This survey is not for you" in refused.content.decode()
+        elsewhere = client.post(
+            f"/projects/rounds/{round_.pk}/residence/", {"area": "nowhere"}, follow=True, **EN
+        )
+        assert "is not an area of the city" in elsewhere.content.decode()
+        client.post(f"/projects/rounds/{round_.pk}/residence/", {"area": "500113"})
+        answered = client.post(f"/projects/rounds/{round_.pk}/survey/", answers)
+    assert answered.status_code == 302
+    assert Residence.objects.get(user=residents[0]).area.code == "500113"
+    assert Event.objects.filter(event_type="polls.residence_declared").count() == 1
+    from banshi.polls.models import Response
+
+    assert Response.objects.filter(respondent=residents[0]).count() == 1
