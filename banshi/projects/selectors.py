@@ -18,7 +18,7 @@ from banshi.audit.models import Event
 from banshi.directory.models import Area
 from banshi.directory.selectors import is_supervisor
 from banshi.problems.models import Report
-from banshi.projects.events import SUBJECT, TIMELINE
+from banshi.projects.events import SUBJECT, TIMELINE, EventType
 from banshi.projects.models import Indicator, Milestone, Project, StageTarget, Update
 
 if TYPE_CHECKING:
@@ -184,15 +184,21 @@ class TimelineEntry:
     text: str
 
 
-def timeline(project: Project) -> list[TimelineEntry]:
+def timeline(project: Project, *, events: list[Event] | None = None) -> list[TimelineEntry]:
     """The project's events with a label, oldest first: from its entry (or its proposal, when the
-    selection round records it on the project) to the year-end verdict."""
+    selection round records it on the project) to the year-end verdict. The roll-ups of one day are one
+    entry, the day's last: a parent of 126 communities is rolled up at each of their changes."""
     statuses = dict(Project.Status.choices)
-    entries = []
-    events = Event.objects.filter(
-        subject_type=SUBJECT, subject_id=str(project.pk), event_type__in=list(TIMELINE)
-    ).order_by("created_at", "id")
+    if events is None:
+        events = list(
+            Event.objects.filter(subject_type=SUBJECT, subject_id=str(project.pk)).order_by(
+                "created_at", "id"
+            )
+        )
+    entries: list[TimelineEntry] = []
     for event in events:
+        if event.event_type not in TIMELINE:
+            continue
         values: dict[str, Any] = {"fields": "", "indicator": "", "milestone": "", "report": ""}
         values.update({key: value for key, value in event.extra.items() if isinstance(value, str | int)})
         values["old"] = statuses.get(event.old_state, event.old_state)
@@ -201,7 +207,16 @@ def timeline(project: Project) -> list[TimelineEntry]:
             text = str(TIMELINE[event.event_type]) % values
         except (KeyError, ValueError, TypeError):
             text = str(TIMELINE[event.event_type])
-        entries.append(TimelineEntry(at=event.created_at, event_type=event.event_type, text=text))
+        entry = TimelineEntry(at=event.created_at, event_type=event.event_type, text=text)
+        last = entries[-1] if entries else None
+        if (
+            last is not None
+            and event.event_type == last.event_type == EventType.PROJECT_ROLLED_UP
+            and timezone.localdate(last.at) == timezone.localdate(event.created_at)
+        ):
+            entries[-1] = entry
+        else:
+            entries.append(entry)
     return entries
 
 
@@ -244,19 +259,27 @@ def project_by_id(project_id: int) -> Project | None:
 
 
 def _chart(project: Project, events: list[Event], stages: list[StageTarget]) -> dict[str, Any]:
-    """The progress over time for the chart: each time the progress changed, and the stage targets."""
-    points = []
+    """The progress over time for the chart, a point a day (the day's last value), and the stage
+    targets."""
+    by_day: dict[str, float] = {}
     for event in events:
-        if event.event_type in ("project.update_posted", "project.rolled_up", "project.moved"):
-            value = event.new_state if event.event_type != "project.moved" else event.extra.get("progress")
+        if event.event_type in (
+            EventType.PROJECT_UPDATE_POSTED,
+            EventType.PROJECT_ROLLED_UP,
+            EventType.PROJECT_MOVED,
+        ):
+            value = (
+                event.new_state
+                if event.event_type != EventType.PROJECT_MOVED
+                else event.extra.get("progress")
+            )
             try:
-                points.append([event.created_at.date().isoformat(), float(Decimal(str(value)))])
+                by_day[timezone.localdate(event.created_at).isoformat()] = float(Decimal(str(value)))
             except (ArithmeticError, ValueError, TypeError):
                 continue
-    if not points or points[-1][1] != float(project.progress):
-        points.append([timezone.localdate().isoformat(), float(project.progress)])
+    by_day[timezone.localdate().isoformat()] = float(project.progress)
     return {
-        "progress": points,
+        "progress": [[day, value] for day, value in sorted(by_day.items())],
         "stages": [[stage.due.isoformat(), float(stage.target_progress)] for stage in stages],
     }
 
@@ -304,7 +327,7 @@ def project_page(*, viewer: User | AnonymousUser, project_id: int) -> ProjectPag
         ancestors = [found[i] for i in reversed(ids) if i in found]
     elif parent is not None:
         ancestors = [parent]
-    children_rows = project.children.select_related("area").order_by("name", "id")
+    children_rows = project.children.only("id", "name", "progress", "parent_id").order_by("name", "id")
     children = list(children_rows[:CHILDREN_SHOWN])
     children_count = len(children) if len(children) < CHILDREN_SHOWN else children_rows.count()
     milestones = list(project.milestones.all())
@@ -326,7 +349,7 @@ def project_page(*, viewer: User | AnonymousUser, project_id: int) -> ProjectPag
         stages=stages,
         updates=updates,
         reports=_linked_reports(project),
-        timeline=timeline(project),
+        timeline=timeline(project, events=events),
         chart=_chart(project, events, stages),
         behind=is_behind(project, today=today, milestones=milestones, stages=stages),
         editable=can_edit(user=viewer, project=project),

@@ -64,3 +64,14 @@ def test_a_roll_up_with_nothing_changed_records_nothing(reg):
     before = Event.objects.count()
     roll_up(project_id=reg.parent.pk, actor=None)
     assert Event.objects.count() == before
+
+
+def test_a_days_roll_ups_are_one_entry_of_the_parents_timeline_and_one_point_of_its_chart(reg):
+    from banshi.projects.selectors import project_page, timeline
+
+    for progress in ("30", "40", "50"):
+        update_post(actor=reg.owner, project_id=reg.second.pk, text="More", progress=progress)
+    rolled = [entry.text for entry in timeline(reg.parent) if entry.event_type == EventType.PROJECT_ROLLED_UP]
+    assert rolled == ["Progress from its parts: 27.50%"]  # (20*3 + 50*1) / 4, the day's last
+    page = project_page(viewer=reg.resident, project_id=reg.parent.pk)
+    assert [value for _day, value in page.chart["progress"]] == [27.5]

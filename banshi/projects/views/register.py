@@ -84,7 +84,9 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     page = project_page(viewer=request.user, project_id=project_id)
     if page is None:
         raise Http404
-    context = {"page": page, "project": page.project}
+    # A project's page is the register's address and its id (`<int:project_id>/`): a parent's hundred
+    # parts are linked without a hundred reverse() calls.
+    context = {"page": page, "project": page.project, "register_url": reverse("projects:register")}
     if page.editable:
         context["update_form"] = UpdateForm(indicators=page.indicators)
         context["link_form"] = LinkReportForm()
