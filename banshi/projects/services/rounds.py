@@ -363,7 +363,9 @@ def round_advance(*, actor: User, round_id: int, to: str) -> Round:
     now = timezone.now()
     with transaction.atomic():
         locked = (
-            Round.objects.select_for_update().select_related("area", "survey", "ballot").get(pk=round_.pk)
+            Round.objects.select_for_update(of=("self",))
+            .select_related("area", "survey", "ballot")
+            .get(pk=round_.pk)
         )
         old = locked.phase
         check_move(Round, old, to)
