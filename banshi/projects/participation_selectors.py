@@ -113,7 +113,7 @@ def _fragments(text: str) -> list[str]:
     return list(dict.fromkeys(found))[:12]
 
 
-def similar_proposals(text: str, *, exclude_round: int | None = None) -> list[Proposal]:
+def similar_proposals(text: str) -> list[Proposal]:
     """Earlier accepted proposals (of any round) that share the most words with `text`, best first."""
     fragments = _fragments(text)
     if not fragments:
