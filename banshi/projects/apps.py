@@ -8,6 +8,8 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from banshi.directory.roles import role_provider_register
+        from banshi.projects.participation_roles import participation_places
         from banshi.projects.roles import projects_places
 
         role_provider_register(projects_places)
+        role_provider_register(participation_places)

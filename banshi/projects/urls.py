@@ -1,9 +1,13 @@
 from django.urls import path
 
+from banshi.projects.urls_participation import urlpatterns as participation_urls
 from banshi.projects.views import owner, register
 
 app_name = "projects"
+# The participation pages (rounds/, consultations/, sessions/, verdicts/, <id>/verdict/) come first:
+# none of their paths is a register page's.
 urlpatterns = [
+    *participation_urls,
     path("", register.register, name="register"),
     path("map.json", register.register_map_json, name="map_json"),
     path("export.<str:file_format>", register.register_export, name="export"),
