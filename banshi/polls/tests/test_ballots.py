@@ -4,6 +4,7 @@ nothing shown while open, the count when closed, and the secrecy of the papers."
 import threading
 
 import pytest
+from django.utils import translation
 import time_machine
 from django.apps import apps
 from django.db import connection, models
@@ -145,7 +146,8 @@ def test_two_votes_by_one_voter_at_the_same_moment_count_once(voters):
 
     def cast(choices):
         try:
-            with time_machine.travel(DURING, tick=False):
+            # A thread starts in the default language; the messages are asserted in English.
+            with time_machine.travel(DURING, tick=False), translation.override("en"):
                 barrier.wait()
                 vote(voters[0], ballot, *choices)
                 done.append(choices)

@@ -45,6 +45,8 @@ def patch(client: Client, location: str, offset: int, data: bytes, **headers: st
 
 @pytest.fixture
 def signed_in(client, guardian) -> Client:
+    """The guardian's browser, in English: the refusals kept on the video are asserted in it."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(guardian)
     return client
 

@@ -4,6 +4,7 @@ ratings arrive at once); the counts are public."""
 import threading
 
 import pytest
+from django.utils import translation
 from django.db import connection
 
 from banshi.audit.models import Event
@@ -76,7 +77,9 @@ def test_two_ratings_by_one_person_at_the_same_moment_count_once():
     def rate(rating):
         try:
             barrier.wait()
-            given.append(verdict_give(actor=person, project_id=done.pk, rating=rating))
+            # A thread starts in the default language; the message is asserted in English.
+            with translation.override("en"):
+                given.append(verdict_give(actor=person, project_id=done.pk, rating=rating))
         except Conflict as exc:
             refused.append(str(exc))
         except BaseException as exc:  # reported below
