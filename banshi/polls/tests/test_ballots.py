@@ -4,10 +4,10 @@ nothing shown while open, the count when closed, and the secrecy of the papers."
 import threading
 
 import pytest
-from django.utils import translation
 import time_machine
 from django.apps import apps
 from django.db import connection, models
+from django.utils import translation
 
 from banshi.audit.models import Event
 from banshi.lib.errors import Conflict, FieldErrors

@@ -6,9 +6,9 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.utils import translation
 import time_machine
 from django.db import connection
+from django.utils import translation
 
 from banshi.audit.models import Event
 from banshi.conftest import _user

@@ -4,8 +4,8 @@ ratings arrive at once); the counts are public."""
 import threading
 
 import pytest
-from django.utils import translation
 from django.db import connection
+from django.utils import translation
 
 from banshi.audit.models import Event
 from banshi.conftest import _user
