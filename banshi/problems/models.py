@@ -523,3 +523,89 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: photo {self.pk}"
+
+
+# --- the statistics' daily roll-up (see banshi.problems.rollup) -------------------------------------------
+
+
+class StatsRollup(models.Model):
+    """The roll-up's one row: the days before `through` are rolled up, judged by the audit events up to
+    `last_event_id`; `solved` is the running counter as of those events."""
+
+    through = models.DateField(null=True, blank=True)
+    last_event_id = models.BigIntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"rolled up before {self.through}"
+
+
+class StatsDay(models.Model):
+    """How many events of one kind a day recorded, by what decides whether a period counts them: the
+    day of the report's duplicate marking, and of the later event that undoes them (see the roll-up).
+    Rows of the same key add up; a refresh may write negative counts that correct earlier rows."""
+
+    class Kind(models.IntegerChoices):
+        FILED = 1  # later_day: the first dispatch
+        DISPATCHED = 2  # later_day: the previous dispatch of the report to the same unit
+        CONTACTED = 3
+        CLOSED = 4
+        # A closing that a period ending on or after due_day may count as not reached; later_day: the
+        # callback answer or reopening that reached it.
+        UNREACHED = 5
+        CALLED_BACK = 6  # later_day: the reopening after the answer
+
+    day = models.DateField()
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    unit = models.CharField(max_length=40, blank=True)
+    on_time = models.BooleanField(default=False)
+    solved = models.BooleanField(default=False)
+    satisfaction = models.CharField(max_length=20, blank=True)
+    duplicate_day = models.DateField(null=True, blank=True)
+    later_day = models.DateField(null=True, blank=True)
+    due_day = models.DateField(null=True, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="problems_statsday_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.unit}: {self.count}"
+
+
+class StatsMinutes(models.Model):
+    """How many first contacts (which=1) or closings (which=2) of a day took exactly `minutes`."""
+
+    day = models.DateField()
+    which = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=40, blank=True)
+    duplicate_day = models.DateField(null=True, blank=True)
+    minutes = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day"], name="problems_statsminutes_day"),
+            models.Index(fields=["which", "unit", "minutes", "day"], name="problems_statsminutes_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.which} {self.unit} {self.minutes}: {self.count}"
+
+
+class StatsMinuteBucket(models.Model):
+    """StatsMinutes in buckets of about a twelfth of their value: where a period's median lies."""
+
+    day = models.DateField()
+    which = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=40, blank=True)
+    duplicate_day = models.DateField(null=True, blank=True)
+    bucket = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="problems_statsbucket_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.which} {self.unit} #{self.bucket}: {self.count}"
