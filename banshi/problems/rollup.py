@@ -306,7 +306,9 @@ class Counts:
         return {key[0] for counts in (self.days, self.minutes, self.buckets) for key in counts}
 
 
-def _build_days(first: date, last: date, *, upto: int) -> int:
+def _build_days(
+    first: date, last: date, *, upto: int, progress: Callable[[date], None] | None = None
+) -> int:
     """Roll up the days first … last - 1 afresh (their rows are missing), judged by events up to `upto`;
     how many events were read."""
     read = 0
@@ -314,24 +316,42 @@ def _build_days(first: date, last: date, *, upto: int) -> int:
     while day < last:
         stop = min(last, day + timedelta(days=CHUNK_DAYS))
         start_at, stop_at = _midnight(day), _midnight(stop)
-        subjects = Event.objects.filter(
-            subject_type=REPORT,
-            event_type__in=COUNTED,
-            created_at__gte=start_at,
-            created_at__lt=stop_at,
-            id__lte=upto,
-        ).values("subject_id")
+        # The reports first, then their events by the index on the report (a subquery would make
+        # PostgreSQL read the whole table).
+        subjects = sorted(
+            set(
+                Event.objects.filter(
+                    subject_type=REPORT,
+                    event_type__in=COUNTED,
+                    created_at__gte=start_at,
+                    created_at__lt=stop_at,
+                    id__lte=upto,
+                ).values_list("subject_id", flat=True)
+            )
+        )
         counts = Counts.empty()
 
         def counted(at: datetime, start_at: datetime = start_at, stop_at: datetime = stop_at) -> bool:
             return start_at <= at < stop_at
 
-        for rows in _events_of(Q(subject_id__in=subjects), upto=upto).values():
-            read += len(rows)
-            counts.add(*_facts(rows, counted))
+        for offset in range(0, len(subjects), BATCH):
+            batch = subjects[offset : offset + BATCH]
+            for rows in _events_of(Q(subject_id__in=batch), upto=upto).values():
+                read += len(rows)
+                counts.add(*_facts(rows, counted))
         counts.write()
+        if progress is not None:
+            progress(stop)
         day = stop
     return read
+
+
+def _told(
+    progress: Callable[[date, date, date], None] | None, first: date, last: date
+) -> Callable[[date], None] | None:
+    if progress is None:
+        return None
+    return lambda done: progress(first, done, last)
 
 
 def _compact(days: set[date]) -> None:
@@ -356,9 +376,15 @@ def _compact(days: set[date]) -> None:
         )
 
 
-def stats_rollup_refresh(*, now: datetime | None = None, rebuild: bool = False) -> dict[str, Any]:
+def stats_rollup_refresh(
+    *,
+    now: datetime | None = None,
+    rebuild: bool = False,
+    progress: Callable[[date, date, date], None] | None = None,
+) -> dict[str, Any]:
     """Roll up the days before today, and correct the earlier days of the reports with events since the
-    last refresh. Any number may run at once (one waits for the other); `rebuild` starts afresh."""
+    last refresh. Any number may run at once (one waits for the other); `rebuild` starts afresh.
+    `progress(first, done, last)` is told of each stretch of days rolled up."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
@@ -373,7 +399,9 @@ def stats_rollup_refresh(*, now: datetime | None = None, rebuild: bool = False) 
                 first=Min("created_at")
             )["first"]
             first = timezone.localdate(earliest) if earliest is not None else today
-            result["events_read"] = _build_days(first, today, upto=top)
+            result["events_read"] = _build_days(
+                first, today, upto=top, progress=_told(progress, first, today)
+            )
             result.update(rebuilt=True, days=max(0, (today - first).days))
             state.solved = problems_solved(now=now, upto_id=top)
         else:
@@ -395,7 +423,9 @@ def stats_rollup_refresh(*, now: datetime | None = None, rebuild: bool = False) 
             counts.write()
             _compact(counts.touched())
             if state.through < today:
-                result["events_read"] += _build_days(state.through, today, upto=top)
+                result["events_read"] += _build_days(
+                    state.through, today, upto=top, progress=_told(progress, state.through, today)
+                )
                 result["days"] = (today - state.through).days
         state.through = max(today, state.through or today)
         state.last_event_id = top

@@ -7,15 +7,40 @@ any difference."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from banshi.lib.errors import FieldErrors
+from banshi.problems.management.commands.generate_problems import progress_bar
 from banshi.problems.rollup import stats_rollup_check, stats_rollup_refresh
 from banshi.problems.stats import Period, period_from_query, period_month, period_range
+
+
+class _Days:
+    """A progress bar of the days rolled up (shown once there are some)."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task = 0
+        self.done = 0
+
+    def __enter__(self) -> _Days:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def update(self, first: date, done: date, last: date) -> None:
+        if self.bar is None:
+            self.bar = progress_bar((last - first).days, "days")
+            self.bar.__enter__()
+            self.task = self.bar.add_task("days", total=(last - first).days)
+        self.bar.update(self.task, advance=(done - first).days - self.done)
+        self.done = (done - first).days
 
 
 class Command(BaseCommand):
@@ -33,7 +58,10 @@ class Command(BaseCommand):
         if not (options["refresh"] or options["rebuild"] or options["check"]):
             raise CommandError("give --refresh, --rebuild or --check")
         if options["refresh"] or options["rebuild"]:
-            result = stats_rollup_refresh(now=timezone.now(), rebuild=options["rebuild"])
+            with _Days() as days:
+                result = stats_rollup_refresh(
+                    now=timezone.now(), rebuild=options["rebuild"], progress=days.update
+                )
             self.stdout.write(
                 f"rolled up before {result['through']}: {result['days']} days, "
                 f"{result['reports_corrected']} reports corrected, {result['events_read']} events read"
