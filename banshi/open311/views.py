@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -229,6 +230,22 @@ POST_FIELDS = (
 )
 
 
+def _media(request: HttpRequest) -> Any:
+    """The one photo a multipart POST may carry, as `media` (the extension most clients send); any
+    other file, or more than one, is refused by name."""
+    if not request.FILES:
+        return None
+    others = sorted(name for name in request.FILES if name != "media")
+    if others:
+        raise FieldErrors(
+            {others[0][:40]: _("files are not taken here: send a photo as media, or its address as media_url")}
+        )
+    files = request.FILES.getlist("media")
+    if len(files) > 1:
+        raise FieldErrors({"media": _("give one photo")})
+    return files[0]
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -238,11 +255,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
         raise RequestDataTooBig()
     params = Params(request)
-    if request.FILES:
-        raise FieldErrors(
-            {"media": _("files are not taken here: give the address of the media as media_url")}
-        )
     client = _api_client(params)
+    media = _media(request)
     code = params.get("service_code")
     try:
         submission = service_request_submit(
@@ -251,6 +265,10 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             fields={name: params.get(name) for name in POST_FIELDS},
             attributes=params.attributes(),
             idempotency_key=request.headers.get("Idempotency-Key", "")[:80],
+            media=media,
+            media_url_for=lambda photo_id: request.build_absolute_uri(
+                reverse("problems:photo", args=[photo_id])
+            ),
         )
     except NotFound:
         raise NotFound(_("service_code %(code)s not found") % {"code": (code or "")[:40]}) from None
