@@ -532,8 +532,9 @@ class Photo(models.Model):
 
 
 class StatsRollup(models.Model):
-    """The roll-up's one row: the days before `through` are rolled up, judged by the audit events up to
-    `last_event_id`; `solved` is the running counter as of those events."""
+    """The roll-up's one row: the audit events up to `last_event_id` are rolled up (every day of them);
+    `solved` is the running counter as of those events; `through` the day of the latest refresh (none
+    before the first)."""
 
     through = models.DateField(null=True, blank=True)
     last_event_id = models.BigIntegerField(default=0)
@@ -541,7 +542,7 @@ class StatsRollup(models.Model):
     refreshed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"rolled up before {self.through}"
+        return f"rolled up to event {self.last_event_id}"
 
 
 class StatsDay(models.Model):

@@ -20,12 +20,14 @@ twelfth of their value (`StatsMinuteBucket`): a period's median is found in the 
 exactly in the minutes of its bucket.
 
 `stats_rollup_refresh` (the worker's task `refresh_problem_stats_task`, or `manage.py problem_stats
---refresh`, every few minutes) rolls up the days before today, and for each report with events since the
-last refresh adds rows that correct its earlier days (a callback answering an old closing, a duplicate
-marking). The page (`problems_stats_rolled`) adds to the rows what they do not know yet: the days since
-the refresh (today) and the reports with events since, computed from the audit events at once. So its
-figures equal `problems_stats`' for any period at any moment; `stats_rollup_check` (`manage.py
-problem_stats --check`) compares the two.
+--refresh`, every few minutes) rolls up every event up to the latest (today's too): each report with
+events since the last refresh has its rows corrected, its facts as they are now added and as they were
+taken away (a callback answering an old closing, a duplicate marking). The page (`problems_stats_rolled`)
+adds to the rows what they do not know yet, computed from the audit events at once: the reports with
+events since the refresh (so a new event shows at once), and in a period not over, the closings whose 7
+days ended earlier today (the rows know their day, not their minute). So its figures equal
+`problems_stats`' for any period at any moment; `stats_rollup_check` (`manage.py problem_stats
+--check`) compares the two.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from banshi.audit.models import Event
@@ -50,6 +53,8 @@ from banshi.problems.stats import (
     Figures,
     Period,
     Stats,
+    _events,
+    _later,
     problems_solved,
     problems_stats,
     stats_assemble,
@@ -70,6 +75,8 @@ NEEDED = [*COUNTED, EventType.REPORT_REOPENED, EventType.REPORT_MARKED_DUPLICATE
 SATISFACTIONS = {choice.value for choice in Callback.Satisfaction}
 CHUNK_DAYS = 7
 BATCH = 5000
+# More new events than this since the last refresh (a bulk load): every day is rolled up afresh.
+REBUILD_OVER = 200_000
 
 
 # --- days -------------------------------------------------------------------------------------------------
@@ -80,13 +87,14 @@ def _midnight(day: date) -> datetime:
 
 
 def _day(moment: datetime | None) -> date | None:
-    return None if moment is None else timezone.localdate(moment)
+    return None if moment is None else moment.astimezone(timezone.get_default_timezone()).date()
 
 
 def _first_midnight_from(moment: datetime) -> date:
     """The day whose midnight is the first at or after `moment`."""
-    day = timezone.localdate(moment)
-    return day if _midnight(day) == moment else day + timedelta(days=1)
+    local = moment.astimezone(timezone.get_default_timezone())
+    day = local.date()
+    return day if local.time() == datetime.min.time() else day + timedelta(days=1)
 
 
 def bucket_of(minutes: int) -> int:
@@ -382,9 +390,10 @@ def stats_rollup_refresh(
     rebuild: bool = False,
     progress: Callable[[date, date, date], None] | None = None,
 ) -> dict[str, Any]:
-    """Roll up the days before today, and correct the earlier days of the reports with events since the
-    last refresh. Any number may run at once (one waits for the other); `rebuild` starts afresh.
-    `progress(first, done, last)` is told of each stretch of days rolled up."""
+    """Bring the roll-up up to the latest event: each report with events since the last refresh has its
+    rows corrected (its facts as they are now added, as they were taken away). The first time, after a
+    bulk load, or with `rebuild`, every day is rolled up afresh. Any number may run at once (one waits
+    for the other). `progress(first, done, last)` is told of each stretch of days rolled up."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
@@ -392,47 +401,41 @@ def stats_rollup_refresh(
         state = StatsRollup.objects.select_for_update().get(pk=1)
         top = Event.objects.aggregate(top=Max("id"))["top"] or 0
         result: dict[str, Any] = {"rebuilt": False, "days": 0, "reports_corrected": 0, "events_read": 0}
-        if rebuild or state.through is None:
+        if rebuild or state.through is None or top - state.last_event_id > REBUILD_OVER:
             for model in (StatsDay, StatsMinutes, StatsMinuteBucket):
                 model.objects.all().delete()
-            earliest = Event.objects.filter(subject_type=REPORT, event_type__in=COUNTED).aggregate(
-                first=Min("created_at")
-            )["first"]
-            first = timezone.localdate(earliest) if earliest is not None else today
-            result["events_read"] = _build_days(
-                first, today, upto=top, progress=_told(progress, first, today)
-            )
-            result.update(rebuilt=True, days=max(0, (today - first).days))
-            state.solved = problems_solved(now=now, upto_id=top)
+            found = Event.objects.filter(
+                subject_type=REPORT, event_type__in=COUNTED, id__lte=top
+            ).aggregate(first=Min("created_at"), last=Max("created_at"))
+            first = timezone.localdate(found["first"]) if found["first"] is not None else today
+            last = max(today, timezone.localdate(found["last"]) if found["last"] is not None else today)
+            last += timedelta(days=1)
+            result["events_read"] = _build_days(first, last, upto=top, progress=_told(progress, first, last))
+            result.update(rebuilt=True, days=(last - first).days)
+            state.solved = problems_solved(upto_id=top)
         else:
-            through_at = _midnight(state.through)
             changed = Event.objects.filter(
                 subject_type=REPORT, event_type__in=NEEDED, id__gt=state.last_event_id, id__lte=top
             ).values("subject_id")
             counts = Counts.empty()
-
-            def before(at: datetime) -> bool:
-                return at < through_at
-
             for rows in _events_of(Q(subject_id__in=changed), upto=top).values():
                 result["events_read"] += len(rows)
                 result["reports_corrected"] += 1
-                counts.add(*_facts(rows, before))
-                counts.add(*_facts(rows, before, upto=state.last_event_id), weight=-1)
+                counts.add(*_facts(rows, _always))
+                counts.add(*_facts(rows, _always, upto=state.last_event_id), weight=-1)
                 state.solved += int(_solved(rows)) - int(_solved(rows, upto=state.last_event_id))
             counts.write()
             _compact(counts.touched())
-            if state.through < today:
-                result["events_read"] += _build_days(
-                    state.through, today, upto=top, progress=_told(progress, state.through, today)
-                )
-                result["days"] = (today - state.through).days
-        state.through = max(today, state.through or today)
+        state.through = today
         state.last_event_id = top
         state.refreshed_at = now
         state.save()
-    result["through"] = state.through.isoformat()
+    result["last_event_id"] = top
     return result
+
+
+def _always(_at: datetime) -> bool:
+    return True
 
 
 # --- a period's figures from the rows and the events since ------------------------------------------------
@@ -638,6 +641,23 @@ def _medians(
     return medians
 
 
+def _tally_edge(tally: _Tally, *, start: datetime, end: datetime, now: datetime) -> None:
+    """The closings whose 7 days ended today by now, not reached in a period not over: counted from the
+    events (the rows know their day only, and count the closings whose 7 days ended by midnight)."""
+    midnight = _midnight(timezone.localdate(now))
+    found = (
+        _events([EventType.REPORT_CLOSED], None, end)
+        .filter(created_at__gt=midnight - NO_ANSWER_AFTER, created_at__gte=start)
+        .filter(created_at__lte=now - NO_ANSWER_AFTER)
+        .filter(~_later([EventType.REPORT_CALLED_BACK, EventType.REPORT_REOPENED], end))
+        .annotate(unit=KT("extra__unit"))
+        .values("unit")
+        .annotate(number=Count("id"))
+    )
+    for item in found:
+        tally.units[item["unit"] or ""]["not_reached"] += item["number"]
+
+
 def _read_consistently() -> Any:
     """A transaction whose reads see one state of the tables (a refresh may commit between them)."""
     if connection.in_atomic_block or connection.vendor != "postgresql":
@@ -658,93 +678,51 @@ def _read_consistently() -> Any:
 
 def problems_stats_rolled(period: Period, *, now: datetime | None = None) -> Stats:
     """The figures of `problems_stats(period)` (without the counter) from the roll-up, with what it does
-    not know yet computed from the events: the days since the refresh, the reports with events since,
-    and (in a period not over) the closings whose 7 days end today. A fixed number of queries."""
+    not know yet computed from the events: the reports with events since the last refresh, and (in a
+    period not over) the closings whose 7 days end today, judged to the minute. Without a roll-up, from
+    the events alone. A fixed number of queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     start, end = period.start, period.end
     first_day, end_day = period.first_day, period.last_day + timedelta(days=1)
     over = end <= now
+    due_by = end_day if over else today
+    tally = _Tally.empty()
+    live_minutes: list[tuple[MinuteFact, int]] = []
+
+    def exact(fact: Fact) -> bool:
+        return fact.at + NO_ANSWER_AFTER <= min(end, now)
+
+    def by_day(fact: Fact) -> bool:
+        return _first_midnight_from(fact.at + NO_ANSWER_AFTER) <= due_by
+
+    def within(at: datetime) -> bool:
+        return start <= at < end
+
     with _read_consistently():
         state = StatsRollup.objects.filter(pk=1, through__isnull=False).first()
-        through = state.through if state is not None else first_day
-        seen = state.last_event_id if state is not None else 0
-        stop = max(first_day, min(end_day, through))  # rolled-up days: first_day … stop - 1
-        rolled_until = _midnight(stop)
-        live_from = max(start, _midnight(through))
-        due_by = end_day if over else today
-        # Closings of the rolled-up days whose 7 days end today: judged to the minute.
-        edge_after = _midnight(today) - NO_ANSWER_AFTER
-        edge_until = _midnight(today + timedelta(days=1)) - NO_ANSWER_AFTER
-        parts = []
-        if first_day < stop:
-            parts.append(
-                Q(
-                    subject_id__in=Event.objects.filter(
-                        subject_type=REPORT, event_type__in=NEEDED, id__gt=seen
-                    ).values("subject_id")
-                )
-            )
-        if live_from < end:
-            parts.append(
-                Q(
-                    subject_id__in=Event.objects.filter(
-                        subject_type=REPORT,
-                        event_type__in=COUNTED,
-                        created_at__gte=live_from,
-                        created_at__lt=end,
-                    ).values("subject_id")
-                )
-            )
-        if not over and first_day < stop:
-            parts.append(
-                Q(
-                    subject_id__in=Event.objects.filter(
-                        subject_type=REPORT,
-                        event_type=EventType.REPORT_CLOSED,
-                        created_at__gt=edge_after,
-                        created_at__lte=edge_until,
-                        created_at__gte=start,
-                        created_at__lt=rolled_until,
-                    ).values("subject_id")
-                )
-            )
-        tally = _Tally.empty()
-        live_minutes: list[tuple[MinuteFact, int]] = []
-
-        def exact(fact: Fact) -> bool:
-            return fact.at + NO_ANSWER_AFTER <= min(end, now)
-
-        def by_day(fact: Fact) -> bool:
-            return _first_midnight_from(fact.at + NO_ANSWER_AFTER) <= due_by
-
-        def live(at: datetime) -> bool:
-            return live_from <= at < end
-
-        def rolled(at: datetime) -> bool:
-            return start <= at < rolled_until
-
-        def on_edge(at: datetime) -> bool:
-            return edge_after < at <= edge_until and start <= at < rolled_until
-
-        if parts:
-            subjects = parts[0]
-            for part in parts[1:]:
-                subjects |= part
-            for rows in _events_of(subjects).values():
-                facts, minutes = _facts(rows, live)
+        if state is None:  # nothing rolled up: every event of the period, judged to the minute
+            subjects = Event.objects.filter(
+                subject_type=REPORT, event_type__in=COUNTED, created_at__gte=start, created_at__lt=end
+            ).values("subject_id")
+            for rows in _events_of(Q(subject_id__in=subjects)).values():
+                facts, minutes = _facts(rows, within)
                 _tally_facts(tally, facts, start=start, end=end, due=exact)
                 live_minutes += [(item, 1) for item in minutes]
-                if first_day < stop and any(row[0] > seen for row in rows):
-                    for weight, upto in ((1, None), (-1, seen)):
-                        facts, minutes = _facts(rows, rolled, upto=upto)
-                        _tally_facts(tally, facts, start=start, end=end, due=by_day, weight=weight)
-                        live_minutes += [(item, weight) for item in minutes]
-                if not over and first_day < stop:
-                    facts, _minutes = _facts(rows, on_edge)
-                    _tally_facts(tally, facts, start=start, end=end, due=exact, only_unreached=True)
-        if first_day < stop:
+            stop = first_day
+        else:
+            seen, stop = state.last_event_id, end_day
+            changed = Event.objects.filter(
+                subject_type=REPORT, event_type__in=NEEDED, id__gt=seen
+            ).values("subject_id")
+            for rows in _events_of(Q(subject_id__in=changed)).values():
+                for weight, upto in ((1, None), (-1, seen)):
+                    facts, minutes = _facts(rows, within, upto=upto)
+                    _tally_facts(tally, facts, start=start, end=end, due=by_day, weight=weight)
+                    live_minutes += [(item, weight) for item in minutes]
             _tally_rows(tally, first=first_day, stop=stop, end_day=end_day, due_by=due_by)
+            if not over:
+                _tally_edge(tally, start=start, end=end, now=now)
         medians = _medians(live_minutes, first=first_day, stop=stop, end=end, end_day=end_day)
     rows_: dict[str, Figures] = {}
     unit_row = unit_rows(rows_)

@@ -63,7 +63,7 @@ class Command(BaseCommand):
                     now=timezone.now(), rebuild=options["rebuild"], progress=days.update
                 )
             self.stdout.write(
-                f"rolled up before {result['through']}: {result['days']} days, "
+                f"rolled up to event {result['last_event_id']}: {result['days']} days rolled up afresh, "
                 f"{result['reports_corrected']} reports corrected, {result['events_read']} events read"
             )
         if options["check"]:
