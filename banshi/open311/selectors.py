@@ -8,9 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import BigIntegerField, Func, OuterRef, QuerySet, Subquery
 from django.utils.translation import get_language
 
 from banshi.audit.models import Event
@@ -20,6 +21,7 @@ from banshi.problems.models import Category, Note, Report, Unit
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 PAGE_SIZE_MAX = 1000
 IDS_MAX = 100
 
@@ -61,9 +63,9 @@ class PublicRequest:
     lat: Decimal | None
     lng: Decimal | None
     channel: str
-    filed_at: datetime
-    updated_at: datetime
-    closing_due: datetime
+    requested: str | None  # the W3C datetimes of filing, of the latest change, of the closing's deadline
+    updated: str | None
+    expected: str | None
     status_notes: str
     media_url: str
     token: str
@@ -88,9 +90,9 @@ COLUMNS = (
     "lat",
     "lng",
     "channel",
-    "filed_at",
-    "updated_at",
-    "closing_due",
+    "filed_epoch",
+    "updated_epoch",
+    "closing_due_epoch",
     "latest_public_note",
     "open311_submission__media_url",
     "open311_submission__token",
@@ -100,8 +102,35 @@ COLUMNS = (
 def _public_reports() -> QuerySet[Report]:
     latest_note = Note.objects.filter(report=OuterRef("pk"), public=True).order_by("-created_at", "-id")
     return Report.objects.filter(private=False).annotate(
-        latest_public_note=Subquery(latest_note.values("text")[:1])
+        latest_public_note=Subquery(latest_note.values("text")[:1]),
+        filed_epoch=EpochSeconds("filed_at"),
+        updated_epoch=EpochSeconds("updated_at"),
+        closing_due_epoch=EpochSeconds("closing_due"),
     )
+
+
+class EpochSeconds(Func):
+    """A moment as whole seconds since 1970 (its fraction dropped, as the answers' datetimes drop it):
+    a thousand integers are read many times faster than a thousand timestamps."""
+
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint", **extra
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)", **extra
+        )
+
+
+def iso_of_epoch(seconds: int | None) -> str | None:
+    """The W3C datetime of the answers, in Chongqing's time (+08:00)."""
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, SHANGHAI).isoformat(timespec="seconds")
 
 
 def _rows(reports: QuerySet[Report], *, extensions: bool) -> list[PublicRequest]:
@@ -125,9 +154,9 @@ def _rows(reports: QuerySet[Report], *, extensions: bool) -> list[PublicRequest]
             lat=lat,
             lng=lng,
             channel=channel,
-            filed_at=filed_at,
-            updated_at=updated_at,
-            closing_due=closing_due,
+            requested=iso_of_epoch(filed_at),
+            updated=iso_of_epoch(updated_at),
+            expected=iso_of_epoch(closing_due),
             status_notes=note or "",
             media_url=media_url or "",
             token=token or "",
@@ -211,7 +240,9 @@ def public_requests(*, query: RequestFilter, extensions: bool) -> list[PublicReq
     else:
         reports = reports.filter(filed_at__gte=query.start, filed_at__lte=query.end)
         if query.service_codes:
-            reports = reports.filter(category__code__in=query.service_codes)
+            # By id, so that PostgreSQL reads the service's newest from its index.
+            ids = list(Category.objects.filter(code__in=query.service_codes).values_list("id", flat=True))
+            reports = reports.filter(category_id__in=ids)
         if query.statuses == ["open"]:
             reports = reports.filter(status__in=Report.OPEN)
         elif query.statuses == ["closed"]:

@@ -272,7 +272,7 @@ class Report(models.Model):
     UNROUTED = (Status.NEW, Status.SENT_BACK)
     # In a unit's queue, its clock running.
     AT_UNIT = (Status.DISPATCHED, Status.SIGNED, Status.CONTACTED, Status.REOPENED)
-    OPEN = UNROUTED + AT_UNIT
+    OPEN = UNROUTED + AT_UNIT  # also in the condition of the index problems_report_public_open
     DONE = (Status.CLOSED, Status.CALLED_BACK)
 
     class Channel(models.TextChoices):
@@ -354,6 +354,21 @@ class Report(models.Model):
             # The newest public reports of any status first (Open311's GET requests, the map).
             models.Index(
                 fields=["-filed_at", "-id"], condition=Q(private=False), name="problems_report_public_new"
+            ),
+            # The same of one service (Open311's service_code) and of the open ones (status=open): the
+            # newest thousand read from the index alone, whatever the size of the table.
+            models.Index(
+                fields=["category", "-filed_at", "-id"],
+                condition=Q(private=False),
+                name="problems_report_public_cat",
+            ),
+            models.Index(
+                fields=["-filed_at", "-id"],
+                condition=Q(
+                    private=False,
+                    status__in=["new", "sent_back", "dispatched", "signed", "contacted", "reopened"],
+                ),
+                name="problems_report_public_open",
             ),
         ]
 

@@ -42,3 +42,10 @@ def test_the_json_writer_writes_lists_numbers_and_booleans():
     assert found[0]["nested"] == {"inner": [{"summary": "x"}, {"summary": ""}], "nothing": {}}
     assert found[0]["notes"] == [] and found[1] == {"service_request_id": "P2"}
     assert '路灯 \\"quoted\\"' in to_json(document).decode()
+
+
+def test_the_index_of_open_requests_names_the_open_states():
+    from banshi.problems.models import Report
+
+    index = next(index for index in Report._meta.indexes if index.name == "problems_report_public_open")
+    assert dict(index.condition.children)["status__in"] == list(Report.OPEN)
