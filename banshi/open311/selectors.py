@@ -248,7 +248,9 @@ def public_requests(*, query: RequestFilter, extensions: bool) -> list[PublicReq
         elif query.statuses == ["closed"]:
             reports = reports.exclude(status__in=Report.OPEN)
     offset = (query.page - 1) * query.page_size
-    return _rows(reports.order_by("-filed_at", "-id")[offset : offset + query.page_size], extensions=extensions)
+    return _rows(
+        reports.order_by("-filed_at", "-id")[offset : offset + query.page_size], extensions=extensions
+    )
 
 
 def public_request(*, number: str, extensions: bool) -> PublicRequest | None:

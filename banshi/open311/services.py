@@ -4,8 +4,8 @@ through the same `report_file` as the web, so that it is routed the same way."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError

@@ -238,7 +238,11 @@ def _media(request: HttpRequest) -> Any:
     others = sorted(name for name in request.FILES if name != "media")
     if others:
         raise FieldErrors(
-            {others[0][:40]: _("files are not taken here: send a photo as media, or its address as media_url")}
+            {
+                others[0][:40]: _(
+                    "files are not taken here: send a photo as media, or its address as media_url"
+                )
+            }
         )
     files = request.FILES.getlist("media")
     if len(files) > 1:
@@ -382,12 +386,16 @@ def _address(row: PublicRequest) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _request_item(row: PublicRequest, *, extensions: bool, labels: dict[str, str] | None = None) -> dict[str, Any]:
+def _request_item(
+    row: PublicRequest, *, extensions: bool, labels: dict[str, str] | None = None
+) -> dict[str, Any]:
     is_open = row.status in Report.OPEN
     if labels is None:
         labels = {}
     if row.status not in labels:
-        labels[row.status] = str(Report.Status(row.status).label) if row.status in Report.Status else row.status
+        labels[row.status] = (
+            str(Report.Status(row.status).label) if row.status in Report.Status else row.status
+        )
     item: dict[str, Any] = {
         "service_request_id": row.number,
         "status": "open" if is_open else "closed",

@@ -230,7 +230,11 @@ def _solved(rows: list[Row], *, upto: int | None = None) -> bool:
             continue
         if event_type == EventType.REPORT_MARKED_DUPLICATE:
             return False
-        if event_type == EventType.REPORT_CALLED_BACK and isinstance(extra, dict) and extra.get("solved") is True:
+        if (
+            event_type == EventType.REPORT_CALLED_BACK
+            and isinstance(extra, dict)
+            and extra.get("solved") is True
+        ):
             solved_at = at if solved_at is None else max(solved_at, at)
         elif event_type == EventType.REPORT_REOPENED:
             reopened_at = at if reopened_at is None else max(reopened_at, at)
@@ -298,11 +302,12 @@ class Counts:
             self.buckets[(*base, bucket_of(item.minutes))] += weight
 
     def write(self) -> None:
-        for model, fields, counts in (
+        tables: list[tuple[Any, tuple[str, ...], Counter]] = [
             (StatsDay, DAY_FIELDS, self.days),
             (StatsMinutes, MINUTE_FIELDS, self.minutes),
             (StatsMinuteBucket, BUCKET_FIELDS, self.buckets),
-        ):
+        ]
+        for model, fields, counts in tables:
             items = [
                 model(**dict(zip(fields, key, strict=True)), count=number)
                 for key, number in counts.items()
@@ -314,9 +319,7 @@ class Counts:
         return {key[0] for counts in (self.days, self.minutes, self.buckets) for key in counts}
 
 
-def _build_days(
-    first: date, last: date, *, upto: int, progress: Callable[[date], None] | None = None
-) -> int:
+def _build_days(first: date, last: date, *, upto: int, progress: Callable[[date], None] | None = None) -> int:
     """Roll up the days first … last - 1 afresh (their rows are missing), judged by events up to `upto`;
     how many events were read."""
     read = 0
@@ -366,11 +369,12 @@ def _compact(days: set[date]) -> None:
     """The rows of `days` added up by key, those adding up to nothing left out."""
     if not days:
         return
-    for model, fields in (
+    tables: list[tuple[Any, tuple[str, ...]]] = [
         (StatsDay, DAY_FIELDS),
         (StatsMinutes, MINUTE_FIELDS),
         (StatsMinuteBucket, BUCKET_FIELDS),
-    ):
+    ]
+    for model, fields in tables:
         found = model.objects.filter(day__in=sorted(days))
         sums = list(found.values(*fields).annotate(total=Sum("count")).order_by())
         found.delete()
@@ -404,9 +408,9 @@ def stats_rollup_refresh(
         if rebuild or state.through is None or top - state.last_event_id > REBUILD_OVER:
             for model in (StatsDay, StatsMinutes, StatsMinuteBucket):
                 model.objects.all().delete()
-            found = Event.objects.filter(
-                subject_type=REPORT, event_type__in=COUNTED, id__lte=top
-            ).aggregate(first=Min("created_at"), last=Max("created_at"))
+            found = Event.objects.filter(subject_type=REPORT, event_type__in=COUNTED, id__lte=top).aggregate(
+                first=Min("created_at"), last=Max("created_at")
+            )
             first = timezone.localdate(found["first"]) if found["first"] is not None else today
             last = max(today, timezone.localdate(found["last"]) if found["last"] is not None else today)
             last += timedelta(days=1)
@@ -525,7 +529,8 @@ def _tally_rows(tally: _Tally, *, first: date, stop: date, end_day: date, due_by
         )
         .order_by()
     )
-    for item in found:
+    for found_item in found:
+        item: dict[str, Any] = dict(found_item)
         kind, unit = item["kind"], item["unit"]
         value = {name: item[name] or 0 for name in item if name not in ("kind", "unit")}
         if kind == Kind.FILED:
@@ -568,8 +573,8 @@ def _medians(
     for item, weight in live:
         if item.duplicate_at is not None and item.duplicate_at < end:
             continue
-        for key in ((item.which, item.unit), (item.which, TOTAL)):
-            coarse[key][bucket_of(item.minutes)] += weight
+        for one in (item.unit, TOTAL):
+            coarse[(item.which, one)][bucket_of(item.minutes)] += weight
         fine_live[(item.which, item.unit)][item.minutes] += weight
     if first < stop:
         for row in (
@@ -626,14 +631,14 @@ def _medians(
         values = []
         for bucket, rank in places:
             low, high = bucket_range(bucket)
-            counts: Counter = Counter()
+            inside: Counter = Counter()
             for one in [unit] if unit is not TOTAL else units_of[which]:
                 for minutes, number in fine[(which, one)].items():
                     if low <= minutes <= high:
-                        counts[minutes] += number
+                        inside[minutes] += number
             seen = 0
-            for minutes in sorted(counts):
-                seen += counts[minutes]
+            for minutes in sorted(inside):
+                seen += inside[minutes]
                 if seen >= rank:
                     values.append(minutes)
                     break
@@ -712,9 +717,9 @@ def problems_stats_rolled(period: Period, *, now: datetime | None = None) -> Sta
             stop = first_day
         else:
             seen, stop = state.last_event_id, end_day
-            changed = Event.objects.filter(
-                subject_type=REPORT, event_type__in=NEEDED, id__gt=seen
-            ).values("subject_id")
+            changed = Event.objects.filter(subject_type=REPORT, event_type__in=NEEDED, id__gt=seen).values(
+                "subject_id"
+            )
             for rows in _events_of(Q(subject_id__in=changed)).values():
                 for weight, upto in ((1, None), (-1, seen)):
                     facts, minutes = _facts(rows, within, upto=upto)

@@ -90,7 +90,9 @@ def report_photo_attach_filed(*, report_id: int, photo: PreparedPhoto, client: s
             if report.status not in Report.OPEN:
                 raise Conflict(_("photos can be added only while the report is open"))
             if Photo.objects.filter(report=report).count() >= MAX_PHOTOS:
-                raise FieldErrors({"media": _("can be at most %(count)d photos a report") % {"count": MAX_PHOTOS}})
+                raise FieldErrors(
+                    {"media": _("can be at most %(count)d photos a report") % {"count": MAX_PHOTOS}}
+                )
             stored = _store(report, photo, kind=Photo.Kind.REPORT, actor=None, now=now, written=written)
             event_record(
                 actor=None,

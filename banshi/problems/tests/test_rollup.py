@@ -31,18 +31,13 @@ from banshi.problems.stats import (
     problems_stats,
 )
 from banshi.problems.tasks import refresh_problem_stats_task
+from banshi.problems.tests import test_stats as hand
 from banshi.problems.tests.conftest import YUZHONG
-from banshi.problems.tests.test_stats import (  # noqa: F401 (the fixtures)
-    AFTER_BOTH_MONTHS,
-    CHINA,
-    _at,
-    _empty_cache,
-    _file,
-    _handle,
-    _on,
-    _page,
-    two_months,
-)
+from banshi.problems.tests.test_stats import AFTER_BOTH_MONTHS, CHINA, _at, _file, _handle, _page
+
+# The hand-computed fixture of test_stats, and its empty cache around each test.
+two_months = hand.two_months
+_empty_cache = hand._empty_cache
 
 PERIODS = [
     period_month(2026, 10),
@@ -88,12 +83,28 @@ def test_events_since_the_refresh_count_at_once_and_the_next_refresh_keeps_the_f
     reports = two_months.reports
     today = AFTER_BOTH_MONTHS
     # Today: J3's closing of 5 November answered, S2 marked a duplicate, J1's solved answer reopened.
-    _at(today + timedelta(hours=1), report_callback, actor=world.dispatcher, report_id=reports["J3"].pk,
-        solved=True, satisfaction="satisfied")  # fmt: skip
-    _at(today + timedelta(hours=2), report_mark_duplicate, actor=world.jiangbei_officer,
-        report_id=reports["S2"].pk, original_id=reports["J1"].pk)  # fmt: skip
-    _at(today + timedelta(hours=3), report_reopen, actor=world.resident, report_id=reports["J1"].pk,
-        reason="又坏了")  # fmt: skip
+    _at(
+        today + timedelta(hours=1),
+        report_callback,
+        actor=world.dispatcher,
+        report_id=reports["J3"].pk,
+        solved=True,
+        satisfaction="satisfied",
+    )
+    _at(
+        today + timedelta(hours=2),
+        report_mark_duplicate,
+        actor=world.jiangbei_officer,
+        report_id=reports["S2"].pk,
+        original_id=reports["J1"].pk,
+    )
+    _at(
+        today + timedelta(hours=3),
+        report_reopen,
+        actor=world.resident,
+        report_id=reports["J1"].pk,
+        reason="又坏了",
+    )
     later = today + timedelta(hours=4)
     with time_machine.travel(later, tick=False):
         december = problems_stats_rolled(period_month(2026, 12))

@@ -9,9 +9,7 @@ def test_the_hotlines_and_the_units_staff_hold_their_problems_roles(world):
     assert staff_roles(user=world.operator) == {"problems_operator", "problems_callbacks"}
     assert staff_roles(user=world.dispatcher) == {"problems_dispatcher", "problems_callbacks"}
     assert staff_roles(user=world.street_officer) == {"problems_unit_officer", "problems_callbacks"}
-    assert all(
-        is_staff_member(user=user) for user in (world.operator, world.dispatcher, world.water_officer)
-    )
+    assert all(is_staff_member(user=user) for user in (world.operator, world.dispatcher, world.water_officer))
 
 
 def test_a_resident_holds_no_role_and_a_directory_role_stays_beside_the_problems_one(world):
