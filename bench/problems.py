@@ -132,7 +132,7 @@ def prepare() -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE problems_statsday, problems_statsminutes, problems_statsminutebucket")
+        cursor.execute("VACUUM ANALYZE problems_statsday, problems_statsminutes, problems_statsminutebucket")
     return Report.objects.count()
 
 

@@ -587,7 +587,15 @@ class StatsDay(models.Model):
     count = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["day"], name="problems_statsday_day")]
+        # The columns a period's sums read, in the index: PostgreSQL reads the index alone.
+        indexes = [
+            models.Index(
+                fields=["day"],
+                include=["kind", "unit", "on_time", "solved", "satisfaction", "duplicate_day", "later_day"]
+                + ["due_day", "count"],
+                name="problems_statsday_cover",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind} {self.unit}: {self.count}"
@@ -606,7 +614,12 @@ class StatsMinutes(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["day"], name="problems_statsminutes_day"),
-            models.Index(fields=["which", "unit", "minutes", "day"], name="problems_statsminutes_value"),
+            # The minutes of a median's bucket, read from the index alone.
+            models.Index(
+                fields=["which", "unit", "minutes", "day"],
+                include=["duplicate_day", "count"],
+                name="problems_statsminutes_cover",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -624,7 +637,13 @@ class StatsMinuteBucket(models.Model):
     count = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["day"], name="problems_statsbucket_day")]
+        indexes = [
+            models.Index(
+                fields=["day"],
+                include=["which", "unit", "bucket", "duplicate_day", "count"],
+                name="problems_statsbucket_cover",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.which} {self.unit} #{self.bucket}: {self.count}"
