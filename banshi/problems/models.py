@@ -647,3 +647,27 @@ class StatsMinuteBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.which} {self.unit} #{self.bucket}: {self.count}"
+
+
+class StatsMinuteMonth(models.Model):
+    """StatsMinuteBucket added up by month (`month` its first day): a year's medians read twelve months'
+    buckets, not 365 days'."""
+
+    month = models.DateField()
+    which = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=40, blank=True)
+    duplicate_day = models.DateField(null=True, blank=True)
+    bucket = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["month"],
+                include=["which", "unit", "bucket", "duplicate_day", "count"],
+                name="problems_statsmonth_cover",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.which} {self.unit} #{self.bucket}: {self.count}"

@@ -46,7 +46,14 @@ from django.utils import timezone
 
 from banshi.audit.models import Event
 from banshi.problems.events import EventType
-from banshi.problems.models import Callback, StatsDay, StatsMinuteBucket, StatsMinutes, StatsRollup
+from banshi.problems.models import (
+    Callback,
+    StatsDay,
+    StatsMinuteBucket,
+    StatsMinuteMonth,
+    StatsMinutes,
+    StatsRollup,
+)
 from banshi.problems.stats import (
     NO_ANSWER_AFTER,
     REPORT,
@@ -97,21 +104,33 @@ def _first_midnight_from(moment: datetime) -> date:
     return day if local.time() == datetime.min.time() else day + timedelta(days=1)
 
 
+SPLIT = 6  # 2**SPLIT buckets a doubling
+SMALL = 2 << SPLIT  # minutes below this are each their own bucket
+
+
 def bucket_of(minutes: int) -> int:
-    """Below 16 each minute its own bucket; above, 8 buckets a doubling (about 9 % of the value)."""
-    if minutes < 16:
+    """Below 128 each minute its own bucket; above, 64 buckets a doubling (about 1 % of the value)."""
+    if minutes < SMALL:
         return minutes
     bits = minutes.bit_length()
-    return 16 + (bits - 5) * 8 + ((minutes >> (bits - 4)) & 7)
+    return SMALL + (bits - SPLIT - 2) * (1 << SPLIT) + ((minutes >> (bits - SPLIT - 1)) & ((1 << SPLIT) - 1))
 
 
 def bucket_range(bucket: int) -> tuple[int, int]:
     """The first and the last minute of a bucket."""
-    if bucket < 16:
+    if bucket < SMALL:
         return bucket, bucket
-    bits, step = (bucket - 16) // 8 + 5, (bucket - 16) % 8
-    low = (8 + step) << (bits - 4)
-    return low, low + (1 << (bits - 4)) - 1
+    bits, step = (bucket - SMALL) // (1 << SPLIT) + SPLIT + 2, (bucket - SMALL) % (1 << SPLIT)
+    low = ((1 << SPLIT) + step) << (bits - SPLIT - 1)
+    return low, low + (1 << (bits - SPLIT - 1)) - 1
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 # --- facts: what one event contributes, with the moments that judge it --------------------------------------
@@ -277,6 +296,7 @@ DAY_FIELDS = (
 )
 MINUTE_FIELDS = ("day", "which", "unit", "duplicate_day", "minutes")
 BUCKET_FIELDS = ("day", "which", "unit", "duplicate_day", "bucket")
+MONTH_FIELDS = ("month", "which", "unit", "duplicate_day", "bucket")
 
 
 @dataclass
@@ -286,10 +306,11 @@ class Counts:
     days: Counter
     minutes: Counter
     buckets: Counter
+    months: Counter
 
     @classmethod
     def empty(cls) -> Counts:
-        return cls(Counter(), Counter(), Counter())
+        return cls(Counter(), Counter(), Counter(), Counter())
 
     def add(self, facts: Iterable[Fact], minutes: Iterable[MinuteFact], weight: int = 1) -> None:
         for fact in facts:
@@ -298,14 +319,21 @@ class Counts:
                 self.days[key] += weight
         for item in minutes:
             base = (_day(item.at), item.which, item.unit, _day(item.duplicate_at))
-            self.minutes[(*base, item.minutes)] += weight
-            self.buckets[(*base, bucket_of(item.minutes))] += weight
+            self.add_minutes(base, item.minutes, weight)
+
+    def add_minutes(self, base: tuple, minutes: int, weight: int) -> None:
+        """`base`: the day, which, the unit and the duplicate's day."""
+        bucket = bucket_of(minutes)
+        self.minutes[(*base, minutes)] += weight
+        self.buckets[(*base, bucket)] += weight
+        self.months[(_month(base[0]), *base[1:], bucket)] += weight
 
     def write(self) -> None:
         tables: list[tuple[Any, tuple[str, ...], Counter]] = [
             (StatsDay, DAY_FIELDS, self.days),
             (StatsMinutes, MINUTE_FIELDS, self.minutes),
             (StatsMinuteBucket, BUCKET_FIELDS, self.buckets),
+            (StatsMinuteMonth, MONTH_FIELDS, self.months),
         ]
         for model, fields, counts in tables:
             items = [
@@ -365,6 +393,20 @@ def _told(
     return lambda done: progress(first, done, last)
 
 
+def _compact_months(months: list[date]) -> None:
+    found = StatsMinuteMonth.objects.filter(month__in=months)
+    sums = list(found.values(*MONTH_FIELDS).annotate(total=Sum("count")).order_by())
+    found.delete()
+    StatsMinuteMonth.objects.bulk_create(
+        [
+            StatsMinuteMonth(**{name: item[name] for name in MONTH_FIELDS}, count=item["total"])
+            for item in sums
+            if item["total"]
+        ],
+        batch_size=BATCH,
+    )
+
+
 def _compact(days: set[date]) -> None:
     """The rows of `days` added up by key, those adding up to nothing left out."""
     if not days:
@@ -374,6 +416,7 @@ def _compact(days: set[date]) -> None:
         (StatsMinutes, MINUTE_FIELDS),
         (StatsMinuteBucket, BUCKET_FIELDS),
     ]
+    _compact_months(sorted({_month(day) for day in days}))
     for model, fields in tables:
         found = model.objects.filter(day__in=sorted(days))
         sums = list(found.values(*fields).annotate(total=Sum("count")).order_by())
@@ -406,7 +449,7 @@ def stats_rollup_refresh(
         top = Event.objects.aggregate(top=Max("id"))["top"] or 0
         result: dict[str, Any] = {"rebuilt": False, "days": 0, "reports_corrected": 0, "events_read": 0}
         if rebuild or state.through is None or top - state.last_event_id > REBUILD_OVER:
-            for model in (StatsDay, StatsMinutes, StatsMinuteBucket):
+            for model in (StatsDay, StatsMinutes, StatsMinuteBucket, StatsMinuteMonth):
                 model.objects.all().delete()
             found = Event.objects.filter(subject_type=REPORT, event_type__in=COUNTED, id__lte=top).aggregate(
                 first=Min("created_at"), last=Max("created_at")
@@ -415,6 +458,11 @@ def stats_rollup_refresh(
             last = max(today, timezone.localdate(found["last"]) if found["last"] is not None else today)
             last += timedelta(days=1)
             result["events_read"] = _build_days(first, last, upto=top, progress=_told(progress, first, last))
+            # A month's buckets were written a week at a time: one row a key.
+            month = _month(first)
+            while month < last:
+                _compact_months([month])
+                month = _next_month(month)
             result.update(rebuilt=True, days=(last - first).days)
             state.solved = problems_solved(upto_id=top)
         else:
@@ -577,13 +625,28 @@ def _medians(
             coarse[(item.which, one)][bucket_of(item.minutes)] += weight
         fine_live[(item.which, item.unit)][item.minutes] += weight
     if first < stop:
-        for row in (
-            StatsMinuteBucket.objects.filter(not_duplicate, day__gte=first, day__lt=stop)
+        # The whole months of the days from the monthly buckets, the days around them from the daily.
+        whole_from = first if first.day == 1 else _next_month(first)
+        whole_to = _month(stop)
+        if whole_from < whole_to:
+            months = StatsMinuteMonth.objects.filter(month__gte=whole_from, month__lt=whole_to)
+            days = StatsMinuteBucket.objects.filter(
+                Q(day__gte=first, day__lt=whole_from) | Q(day__gte=whole_to, day__lt=stop)
+            )
+        else:
+            months, days = (
+                StatsMinuteMonth.objects.none(),
+                StatsMinuteBucket.objects.filter(day__gte=first, day__lt=stop),
+            )
+        found = [
+            row
+            for table in (months, days)
+            for row in table.filter(not_duplicate)
             .values_list("which", "unit", "bucket")
             .annotate(number=Sum("count"))
             .order_by()
-        ):
-            which, unit, bucket, number = row
+        ]
+        for which, unit, bucket, number in found:
             coarse[(which, unit)][bucket] += number
             coarse[(which, TOTAL)][bucket] += number
     wanted: dict[tuple[int, str | None], list[tuple[int, int]]] = {}  # (bucket, rank in it) per median
