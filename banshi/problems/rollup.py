@@ -393,13 +393,28 @@ def _told(
     return lambda done: progress(first, done, last)
 
 
-def _compact_months(months: list[date]) -> None:
-    found = StatsMinuteMonth.objects.filter(month__in=months)
-    sums = list(found.values(*MONTH_FIELDS).annotate(total=Sum("count")).order_by())
+def _compact_table(model: Any, fields: tuple[str, ...], column: str, values: list[date]) -> None:
+    """The rows of `model` whose `column` is one of `values`, added up by key (`fields`), those adding up
+    to nothing left out: in one statement on PostgreSQL."""
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in fields)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {table} WHERE {column} = ANY(%s) RETURNING {columns}, count) "  # noqa: S608 (names from the models)
+                f"INSERT INTO {table} ({columns}, count) SELECT {columns}, SUM(count) FROM gone "
+                f"GROUP BY {columns} HAVING SUM(count) <> 0",
+                [values],
+            )
+        return
+    found = model.objects.filter(**{f"{column}__in": values})
+    sums = list(found.values(*fields).annotate(total=Sum("count")).order_by())
     found.delete()
-    StatsMinuteMonth.objects.bulk_create(
+    model.objects.bulk_create(
         [
-            StatsMinuteMonth(**{name: item[name] for name in MONTH_FIELDS}, count=item["total"])
+            model(**{name: item[name] for name in fields}, count=item["total"])
             for item in sums
             if item["total"]
         ],
@@ -407,28 +422,21 @@ def _compact_months(months: list[date]) -> None:
     )
 
 
+def _compact_months(months: list[date]) -> None:
+    _compact_table(StatsMinuteMonth, MONTH_FIELDS, "month", months)
+
+
 def _compact(days: set[date]) -> None:
-    """The rows of `days` added up by key, those adding up to nothing left out."""
+    """The rows of `days` (and of their months) added up by key, those adding up to nothing left out."""
     if not days:
         return
-    tables: list[tuple[Any, tuple[str, ...]]] = [
+    _compact_months(sorted({_month(day) for day in days}))
+    for model, fields in (
         (StatsDay, DAY_FIELDS),
         (StatsMinutes, MINUTE_FIELDS),
         (StatsMinuteBucket, BUCKET_FIELDS),
-    ]
-    _compact_months(sorted({_month(day) for day in days}))
-    for model, fields in tables:
-        found = model.objects.filter(day__in=sorted(days))
-        sums = list(found.values(*fields).annotate(total=Sum("count")).order_by())
-        found.delete()
-        model.objects.bulk_create(
-            [
-                model(**{name: item[name] for name in fields}, count=item["total"])
-                for item in sums
-                if item["total"]
-            ],
-            batch_size=BATCH,
-        )
+    ):
+        _compact_table(model, fields, "day", sorted(days))
 
 
 def stats_rollup_refresh(

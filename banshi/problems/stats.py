@@ -27,8 +27,9 @@ Definitions (the public page states them too):
 - Problems solved (the running counter): reports whose latest callback answer said solved and which were
   not reopened afterwards, each report once, duplicates left out.
 - The page reads the figures from the daily roll-up of `banshi.problems.rollup`, which gives these very
-  figures (`manage.py problem_stats --check` compares the two), and through a cache: a period over is fixed and kept a day; the current period
-  and the counter are keyed by the latest event, so a new event shows at once, and kept five minutes.
+  figures (`manage.py problem_stats --check` compares the two), and through a cache: a period over is
+  fixed and kept a day; the current period and the counter are keyed by the latest event, so a new
+  event shows at once, and kept five minutes.
 - Units are ranked only when they received at least 20 reports in the period: by 解决率, then 满意率, then
   响应率.
 """
