@@ -676,19 +676,19 @@ def _medians(
     for which, unit in coarse:
         if unit is not TOTAL:
             units_of[which].add(unit)
-    ranges: set[tuple[int, str, int, int]] = set()
+    # The minutes of each median's bucket: of its unit, or of every unit for the city's.
+    ranges: dict[tuple[int, int, int], set[str]] = defaultdict(set)
     for (which, unit), places in wanted.items():
         for bucket, _rank in places:
             low, high = bucket_range(bucket)
-            for one in [unit] if unit is not TOTAL else units_of[which]:
-                ranges.add((which, one, low, high))
+            ranges[(which, low, high)] |= {unit} if unit is not TOTAL else units_of[which]
     fine: dict[tuple[int, str], Counter] = defaultdict(Counter)
     for key, counts in fine_live.items():
         fine[key].update(counts)
     if ranges and first < stop:
         condition = Q()
-        for which, unit, low, high in sorted(ranges):
-            condition |= Q(which=which, unit=unit, minutes__gte=low, minutes__lte=high)
+        for (which, low, high), units in sorted(ranges.items()):
+            condition |= Q(which=which, unit__in=sorted(units), minutes__gte=low, minutes__lte=high)
         for which, unit, minutes, number in (
             StatsMinutes.objects.filter(condition)
             .filter(not_duplicate, day__gte=first, day__lt=stop)
