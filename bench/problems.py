@@ -7,8 +7,11 @@ Each URL is requested in this process through Django's test client (no HTTP serv
 application's and the database's), a few times to warm up and then BENCH_PROBLEMS_REQUESTS times one
 after another; the table gives the first (cold) request's time, then p50, p99 and the maximum of the
 others, and the SQL queries of the cold and of a warm request (the page reads its figures through the
-cache: a period over is kept a day, the current one under the latest event's id). The target is p99
-under BENCH_PROBLEMS_TARGET_MS (300) for each. An endpoint that answers 404 (Open311 not installed
+cache: a period over is kept a day, the current one under the latest event's id). The page computes
+its figures from the statistics' daily roll-up (refreshed here as the worker does, `manage.py
+problem_stats --refresh`) and today's events; for the statistics the table adds p50 and p99 with the
+cache emptied before each request (cold). The target is p99 under BENCH_PROBLEMS_TARGET_MS (300) for
+each, cold and warm. An endpoint that answers 404 (Open311 not installed
 in this tree) is listed as "not available", not failed. It writes var/bench_problems.json and exits
 non-zero when a request fails, when PostgreSQL is unreachable, or when a target is missed.
 
@@ -17,7 +20,7 @@ to the count and measures again. It is never the `test` database.
 
 Environment (all optional):
   BENCH_PROBLEMS_COUNT=1000000   reports in the database
-  BENCH_PROBLEMS_REQUESTS=30     measured requests per URL
+  BENCH_PROBLEMS_REQUESTS=100    measured requests per URL (a third of them cold, for the page)
   BENCH_PROBLEMS_TARGET_MS=300   p99 target
   BENCH_PROBLEMS_DB=bench_problems   the database (created when missing)
   BENCH_PROBLEMS_ADMIN_DSN="dbname=postgres host=/var/run/postgresql"   where to CREATE it
@@ -40,7 +43,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 COUNT = int(os.environ.get("BENCH_PROBLEMS_COUNT", "1000000"))
-REQUESTS = int(os.environ.get("BENCH_PROBLEMS_REQUESTS", "30"))
+REQUESTS = int(os.environ.get("BENCH_PROBLEMS_REQUESTS", "100"))
 TARGET_MS = float(os.environ.get("BENCH_PROBLEMS_TARGET_MS", "300"))
 DB_NAME = os.environ.get("BENCH_PROBLEMS_DB", "bench_problems")
 ADMIN_DSN = os.environ.get("BENCH_PROBLEMS_ADMIN_DSN", "dbname=postgres host=/var/run/postgresql")
@@ -119,6 +122,17 @@ def prepare() -> int:
 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    # The page reads the statistics' daily roll-up: bring it up to date, as the worker does (the first
+    # time, or after many new reports, every day is rolled up afresh: minutes at a million).
+    say("refreshing the statistics' roll-up…")
+    started = time.monotonic()
+    out = io.StringIO()
+    call_command("problem_stats", refresh=True, stdout=out)
+    say(f"{out.getvalue().strip()} in {time.monotonic() - started:.0f} s")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE problems_statsday, problems_statsminutes, problems_statsminutebucket")
     return Report.objects.count()
 
 
@@ -133,6 +147,7 @@ def urls() -> list[tuple[str, str]]:
         ("stats, last month", f"/problems/stats/?month={last_month}"),
         ("stats, this quarter", f"/problems/stats/?quarter={today.year}-Q{(today.month - 1) // 3 + 1}"),
         ("stats, this year", f"/problems/stats/?year={today.year}"),
+        ("stats, last year", f"/problems/stats/?year={today.year - 1}"),
         ("open311 requests", "/open311/v2/requests.json"),
         ("open311 requests, open", "/open311/v2/requests.json?status=open"),
         ("open311 requests, service", "/open311/v2/requests.json?service_code=roads"),
@@ -141,6 +156,27 @@ def urls() -> list[tuple[str, str]]:
             f"/open311/v2/requests.json?start_date={week_ago}T00:00:00%2B08:00&end_date={today.isoformat()}T23:59:59%2B08:00",
         ),
     ]
+
+
+def measure_cold(client, url: str) -> dict:
+    """Each request with the cache emptied first: the page computes its figures from the roll-up (and
+    today's events) every time."""
+    from django.core.cache import cache
+
+    times = []
+    for _ in range(max(5, REQUESTS // 3)):
+        cache.clear()
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+    times.sort()
+    return {
+        "cold_p50_ms": statistics.median(times),
+        "cold_p99_ms": times[min(len(times) - 1, round(0.99 * (len(times) - 1)))],
+        "cold_requests": len(times),
+    }
 
 
 def measure(client, url: str) -> dict:
@@ -211,21 +247,29 @@ def main() -> int:
         say(f"\n{reports} reports in {DB_NAME}; {REQUESTS} requests per URL after {WARM_UP} to warm up\n")
         say(
             f"{'endpoint':28} {'queries':>9} {'cold ms':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  target"
+            "   (stats: p50/p99 with the cache emptied before each request)"
         )
         missed = []
         for name, url in urls():
             result = measure(client, url)
+            if result["available"] and url.startswith("/problems/stats/"):
+                result |= measure_cold(client, url)
             results[name] = {"url": url, **result}
             if not result["available"]:
                 say(f"{name:28} not available (no Open311 endpoint in this tree)")
                 continue
-            ok = result["p99_ms"] < TARGET_MS
+            ok = result["p99_ms"] < TARGET_MS and result.get("cold_p99_ms", 0) < TARGET_MS
             if not ok:
                 missed.append(name)
             say(
                 f"{name:28} {result['queries_cold']:>4}/{result['queries']:<4} {result['cold_ms']:>8.1f} "
                 f"{result['p50_ms']:>8.1f} {result['p99_ms']:>8.1f} "
                 f"{result['max_ms']:>8.1f}  {'ok' if ok else 'MISSED'} (< {TARGET_MS:.0f})"
+                + (
+                    f"   cold {result['cold_p50_ms']:.1f}/{result['cold_p99_ms']:.1f}"
+                    if "cold_p99_ms" in result
+                    else ""
+                )
             )
         out = ROOT / "var" / "bench_problems.json"
         out.parent.mkdir(exist_ok=True)

@@ -201,11 +201,12 @@ def staff_landing(*, user: User | AnonymousUser) -> str:
 
 
 def staff_roles(*, user: User | AnonymousUser) -> set[str]:
-    """The roles a user holds, in one query (a clerk counts only with a window, an officer with an
-    agency)."""
+    """The roles a user holds: the directory's in one query (a clerk counts only with a window, an
+    officer with an agency), and those the other apps' registered providers name (`directory.roles`,
+    e.g. "problems_operator"), one query each at most."""
     if not user.is_authenticated:
         return set()
-    roles: set[str] = set()
+    roles: set[str] = {place.role for place in provided_places(user=user)}
     for role, agency_id, window_id in Membership.objects.filter(user=user).values_list(
         "role", "agency_id", "window_id"
     ):

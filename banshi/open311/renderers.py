@@ -27,16 +27,6 @@ class Items:
     items: list[Any]
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Items):
-        return [_plain(item) for item in value.items]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -57,7 +47,8 @@ def _fill(element: ET.Element, value: Any) -> None:
         element.text = _text(value)
 
 
-def to_xml(root: str, value: Any) -> bytes:
+def to_xml_tree(root: str, value: Any) -> bytes:
+    """The document through ElementTree: what `to_xml` writes, byte for byte (the tests compare them)."""
     element = ET.Element(root)
     _fill(element, value)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
@@ -65,8 +56,56 @@ def to_xml(root: str, value: Any) -> bytes:
     )
 
 
+def _escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _write(out: list[str], name: str, value: Any) -> None:
+    """`value` as the element `name`, as ElementTree would write it (an empty one as `<name />`), into
+    `out`: a page of a thousand requests is written in a fraction of ElementTree's time."""
+    if isinstance(value, Items):
+        if not value.items:
+            out.append(f"<{name} />")
+            return
+        out.append(f"<{name}>")
+        for item in value.items:
+            _write(out, value.name, item)
+        out.append(f"</{name}>")
+    elif isinstance(value, dict):
+        if not value:
+            out.append(f"<{name} />")
+            return
+        out.append(f"<{name}>")
+        for key, item in value.items():
+            _write(out, key, item)
+        out.append(f"</{name}>")
+    else:
+        text = _text(value)
+        out.append(f"<{name}>{_escape(text)}</{name}>" if text else f"<{name} />")
+
+
+def to_xml(root: str, value: Any) -> bytes:
+    out = ['<?xml version="1.0" encoding="utf-8"?>\n']
+    _write(out, root, value)
+    return "".join(out).encode()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Items):
+        return value.items
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def to_json(value: Any) -> bytes:
-    return json.dumps(_plain(value), ensure_ascii=False).encode()
+    return json.dumps(value, ensure_ascii=False, default=_json_default).encode()
 
 
 def render(fmt: str, root: str, value: Any, *, status: int = 200) -> HttpResponse:

@@ -4,6 +4,7 @@ through the same `report_file` as the web, so that it is routed the same way."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +22,13 @@ from banshi.lib.text import text_field
 from banshi.open311.events import EventType
 from banshi.open311.models import ApiClient, Submission
 from banshi.problems.models import Category, Report
-from banshi.problems.services import report_file
+from banshi.problems.photos import photo_prepare
+from banshi.problems.services import report_file, report_photo_attach_filed
 from banshi.problems.services.file import DESCRIPTION_MAX
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from banshi.accounts.models import User
 
 NAME_MAX = 100
@@ -157,9 +161,15 @@ def service_request_submit(
     fields: dict[str, str | None],
     attributes: dict[str, list[str]],
     idempotency_key: str = "",
+    media: Any = None,
+    media_url_for: Callable[[int], str] | None = None,
 ) -> Submission:
     """File a service request as a report (channel Open311) and keep the filing. Raises FieldErrors
-    keyed by the Open311 parameter names; NotFound for a service that is not open for reports."""
+    keyed by the Open311 parameter names; NotFound for a service that is not open for reports.
+
+    `media`, an uploaded file (a multipart POST's), is checked by content and size and re-encoded
+    without its metadata as the report's photo, like a photo filed on the web; the filing's media_url
+    is then `media_url_for(photo id)`, the photo's address."""
     if not service_code:
         raise FieldErrors({"service_code": _("is required")})
     category = (
@@ -183,7 +193,16 @@ def service_request_submit(
     except FieldErrors as problem:
         errors |= problem.errors
     media_url = fields.get("media_url") or ""
-    if media_url:
+    prepared = None
+    if media is not None:
+        if media_url:
+            errors["media"] = _("give a media file or a media_url, not both")
+        else:
+            try:
+                prepared = photo_prepare(media, field="media")
+            except FieldErrors as problem:
+                errors |= problem.errors
+    if media_url and media is None:
         try:
             media_url = text_field(media_url, field="media_url", limit=1000)
             URLValidator(schemes=["http", "https"])(media_url)
@@ -208,48 +227,59 @@ def service_request_submit(
     if errors:
         raise FieldErrors(errors)
     name = " ".join(part for part in (fields.get("first_name") or "", contact["last_name"]) if part)
-    with transaction.atomic():
-        try:
-            report = report_file(
-                actor=None,
-                channel=Report.Channel.OPEN311,
-                category=category.code,
-                description=fields.get("description") or "",
-                address=address or "",
-                lat=lat,
-                lng=lng,
-                reporter_phone=fields.get("phone") or "",
-                reporter_name=name,
-                idempotency_key=idempotency_key,
-                client=str(client.pk),
-                district=place.get("district"),
-                street=place.get("street", ""),
-                community=place.get("community", ""),
+    written: Path | None = None
+    try:
+        with transaction.atomic():
+            try:
+                report = report_file(
+                    actor=None,
+                    channel=Report.Channel.OPEN311,
+                    category=category.code,
+                    description=fields.get("description") or "",
+                    address=address or "",
+                    lat=lat,
+                    lng=lng,
+                    reporter_phone=fields.get("phone") or "",
+                    reporter_name=name,
+                    idempotency_key=idempotency_key,
+                    client=str(client.pk),
+                    district=place.get("district"),
+                    street=place.get("street", ""),
+                    community=place.get("community", ""),
+                )
+            except FieldErrors as problem:
+                raise FieldErrors(
+                    {FIELD_NAMES.get(field, field): message for field, message in problem.errors.items()}
+                ) from None
+            existing = Submission.objects.filter(report=report).first()
+            if existing is not None:
+                return existing
+            if prepared is not None:
+                photo, written = report_photo_attach_filed(
+                    report_id=report.pk, photo=prepared, client=str(client.pk)
+                )
+                media_url = media_url_for(photo.pk) if media_url_for is not None else ""
+            now = timezone.now()
+            submission = Submission.objects.create(
+                report=report,
+                client=client,
+                token=Submission.new_token(),
+                attributes=answers,
+                media_url=media_url,
+                email=contact["email"],
+                device_id=contact["device_id"],
+                account_id=contact["account_id"],
+                created_at=now,
             )
-        except FieldErrors as problem:
-            raise FieldErrors(
-                {FIELD_NAMES.get(field, field): message for field, message in problem.errors.items()}
-            ) from None
-        existing = Submission.objects.filter(report=report).first()
-        if existing is not None:
-            return existing
-        now = timezone.now()
-        submission = Submission.objects.create(
-            report=report,
-            client=client,
-            token=Submission.new_token(),
-            attributes=answers,
-            media_url=media_url,
-            email=contact["email"],
-            device_id=contact["device_id"],
-            account_id=contact["account_id"],
-            created_at=now,
-        )
-        event_record(
-            actor=None,
-            subject=report,
-            event_type=EventType.REQUEST_RECEIVED,
-            at=now,
-            extra={"client": client.pk, "attributes": sorted(answers)},
-        )
+            event_record(
+                actor=None,
+                subject=report,
+                event_type=EventType.REQUEST_RECEIVED,
+                at=now,
+                extra={"client": client.pk, "attributes": sorted(answers)},
+            )
+    except BaseException:
+        if written is not None:  # the photo written for a filing that failed
+            written.unlink(missing_ok=True)
+        raise
     return submission

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -84,7 +85,7 @@ class Params:
 
 
 def iso(moment: datetime | None) -> str | None:
-    return timezone.localtime(moment, SHANGHAI).isoformat(timespec="seconds") if moment else None
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds") if moment else None
 
 
 def open311(*methods: str) -> Callable[..., Callable[..., HttpResponse]]:
@@ -229,6 +230,26 @@ POST_FIELDS = (
 )
 
 
+def _media(request: HttpRequest) -> Any:
+    """The one photo a multipart POST may carry, as `media` (the extension most clients send); any
+    other file, or more than one, is refused by name."""
+    if not request.FILES:
+        return None
+    others = sorted(name for name in request.FILES if name != "media")
+    if others:
+        raise FieldErrors(
+            {
+                others[0][:40]: _(
+                    "files are not taken here: send a photo as media, or its address as media_url"
+                )
+            }
+        )
+    files = request.FILES.getlist("media")
+    if len(files) > 1:
+        raise FieldErrors({"media": _("give one photo")})
+    return files[0]
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -238,11 +259,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
         raise RequestDataTooBig()
     params = Params(request)
-    if request.FILES:
-        raise FieldErrors(
-            {"media": _("files are not taken here: give the address of the media as media_url")}
-        )
     client = _api_client(params)
+    media = _media(request)
     code = params.get("service_code")
     try:
         submission = service_request_submit(
@@ -251,6 +269,10 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             fields={name: params.get(name) for name in POST_FIELDS},
             attributes=params.attributes(),
             idempotency_key=request.headers.get("Idempotency-Key", "")[:80],
+            media=media,
+            media_url_for=lambda photo_id: request.build_absolute_uri(
+                reverse("problems:photo", args=[photo_id])
+            ),
         )
     except NotFound:
         raise NotFound(_("service_code %(code)s not found") % {"code": (code or "")[:40]}) from None
@@ -359,37 +381,44 @@ def _extensions(params: Params) -> bool:
     return value == "true"
 
 
-def _address(report: Report) -> str:
-    parts = [report.district.name if report.district else "", report.street, report.community, report.address]
+def _address(row: PublicRequest) -> str:
+    parts = [row.district_name, row.street, row.community, row.address]
     return " ".join(part for part in parts if part)
 
 
-def _request_item(row: PublicRequest, *, extensions: bool) -> dict[str, Any]:
-    report = row.report
-    is_open = report.status in Report.OPEN
+def _request_item(
+    row: PublicRequest, *, extensions: bool, labels: dict[str, str] | None = None
+) -> dict[str, Any]:
+    is_open = row.status in Report.OPEN
+    if labels is None:
+        labels = {}
+    if row.status not in labels:
+        labels[row.status] = (
+            str(Report.Status(row.status).label) if row.status in Report.Status else row.status
+        )
     item: dict[str, Any] = {
-        "service_request_id": report.number,
+        "service_request_id": row.number,
         "status": "open" if is_open else "closed",
-        "status_notes": row.status_notes or report.get_status_display(),
-        "service_name": report.category.name,
-        "service_code": report.category.code,
-        "description": report.description,
-        "agency_responsible": report.unit.name if report.unit else "",
+        "status_notes": row.status_notes or labels[row.status],
+        "service_name": row.service_name,
+        "service_code": row.service_code,
+        "description": row.description,
+        "agency_responsible": row.agency,
         "service_notice": "",
-        "requested_datetime": iso(report.filed_at),
-        "updated_datetime": iso(report.updated_at),
-        "expected_datetime": iso(report.closing_due) if is_open else None,
-        "address": _address(report),
-        "address_id": report.district.code if report.district else "",
+        "requested_datetime": row.requested,
+        "updated_datetime": row.updated,
+        "expected_datetime": row.expected if is_open else None,
+        "address": _address(row),
+        "address_id": row.district_code,
         "zipcode": "",
-        "lat": report.lat,
-        "long": report.lng,
+        "lat": row.lat,
+        "long": row.lng,
         "media_url": row.media_url or None,
     }
     if extensions:
         item["extended_attributes"] = {
-            "channel": report.channel,
-            "fine_status": report.status,
+            "channel": row.channel,
+            "fine_status": row.status,
             "notes": Items(
                 "note", [{"datetime": iso(update.at), "summary": update.text} for update in row.updates]
             ),
@@ -401,8 +430,11 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     params = Params(request)
     extensions = _extensions(params)
     rows = public_requests(query=_filter(params), extensions=extensions)
+    labels: dict[str, str] = {}
     return render(
-        fmt, "service_requests", Items("request", [_request_item(row, extensions=extensions) for row in rows])
+        fmt,
+        "service_requests",
+        Items("request", [_request_item(row, extensions=extensions, labels=labels) for row in rows]),
     )
 
 
@@ -434,7 +466,7 @@ def token(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
     row = public_request_of_token(token=token) if ID_PATTERN.match(token) else None
     if row is None:
         raise NotFound(_("token %(token)s not found") % {"token": token[:43]})
-    answer = {"service_request_id": row.report.number, "token": row.token}
+    answer = {"service_request_id": row.number, "token": row.token}
     return render(fmt, "service_requests", Items("request", [answer]))
 
 

@@ -272,7 +272,7 @@ class Report(models.Model):
     UNROUTED = (Status.NEW, Status.SENT_BACK)
     # In a unit's queue, its clock running.
     AT_UNIT = (Status.DISPATCHED, Status.SIGNED, Status.CONTACTED, Status.REOPENED)
-    OPEN = UNROUTED + AT_UNIT
+    OPEN = UNROUTED + AT_UNIT  # also in the condition of the index problems_report_public_open
     DONE = (Status.CLOSED, Status.CALLED_BACK)
 
     class Channel(models.TextChoices):
@@ -354,6 +354,21 @@ class Report(models.Model):
             # The newest public reports of any status first (Open311's GET requests, the map).
             models.Index(
                 fields=["-filed_at", "-id"], condition=Q(private=False), name="problems_report_public_new"
+            ),
+            # The same of one service (Open311's service_code) and of the open ones (status=open): the
+            # newest thousand read from the index alone, whatever the size of the table.
+            models.Index(
+                fields=["category", "-filed_at", "-id"],
+                condition=Q(private=False),
+                name="problems_report_public_cat",
+            ),
+            models.Index(
+                fields=["-filed_at", "-id"],
+                condition=Q(
+                    private=False,
+                    status__in=["new", "sent_back", "dispatched", "signed", "contacted", "reopened"],
+                ),
+                name="problems_report_public_open",
             ),
         ]
 
@@ -512,7 +527,10 @@ class Photo(models.Model):
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Nobody for a photo an Open311 client sent with its filing.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -523,3 +541,133 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: photo {self.pk}"
+
+
+# --- the statistics' daily roll-up (see banshi.problems.rollup) -------------------------------------------
+
+
+class StatsRollup(models.Model):
+    """The roll-up's one row: the audit events up to `last_event_id` are rolled up (every day of them);
+    `solved` is the running counter as of those events; `through` the day of the latest refresh (none
+    before the first)."""
+
+    through = models.DateField(null=True, blank=True)
+    last_event_id = models.BigIntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"rolled up to event {self.last_event_id}"
+
+
+class StatsDay(models.Model):
+    """How many events of one kind a day recorded, by what decides whether a period counts them: the
+    day of the report's duplicate marking, and of the later event that undoes them (see the roll-up).
+    Rows of the same key add up; a refresh may write negative counts that correct earlier rows."""
+
+    class Kind(models.IntegerChoices):
+        FILED = 1  # later_day: the first dispatch
+        DISPATCHED = 2  # later_day: the previous dispatch of the report to the same unit
+        CONTACTED = 3
+        CLOSED = 4
+        # A closing that a period ending on or after due_day may count as not reached; later_day: the
+        # callback answer or reopening that reached it.
+        UNREACHED = 5
+        CALLED_BACK = 6  # later_day: the reopening after the answer
+
+    day = models.DateField()
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    unit = models.CharField(max_length=40, blank=True)
+    on_time = models.BooleanField(default=False)
+    solved = models.BooleanField(default=False)
+    satisfaction = models.CharField(max_length=20, blank=True)
+    duplicate_day = models.DateField(null=True, blank=True)
+    later_day = models.DateField(null=True, blank=True)
+    due_day = models.DateField(null=True, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        # The columns a period's sums read, in the index: PostgreSQL reads the index alone.
+        indexes = [
+            models.Index(
+                fields=["day"],
+                include=["kind", "unit", "on_time", "solved", "satisfaction", "duplicate_day", "later_day"]
+                + ["due_day", "count"],
+                name="problems_statsday_cover",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.unit}: {self.count}"
+
+
+class StatsMinutes(models.Model):
+    """How many first contacts (which=1) or closings (which=2) of a day took exactly `minutes`."""
+
+    day = models.DateField()
+    which = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=40, blank=True)
+    duplicate_day = models.DateField(null=True, blank=True)
+    minutes = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day"], name="problems_statsminutes_day"),
+            # The minutes of a median's bucket, read from the index alone.
+            models.Index(
+                fields=["which", "unit", "minutes", "day"],
+                include=["duplicate_day", "count"],
+                name="problems_statsminutes_cover",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.which} {self.unit} {self.minutes}: {self.count}"
+
+
+class StatsMinuteBucket(models.Model):
+    """StatsMinutes in buckets of about a twelfth of their value: where a period's median lies."""
+
+    day = models.DateField()
+    which = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=40, blank=True)
+    duplicate_day = models.DateField(null=True, blank=True)
+    bucket = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["day"],
+                include=["which", "unit", "bucket", "duplicate_day", "count"],
+                name="problems_statsbucket_cover",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.which} {self.unit} #{self.bucket}: {self.count}"
+
+
+class StatsMinuteMonth(models.Model):
+    """StatsMinuteBucket added up by month (`month` its first day): a year's medians read twelve months'
+    buckets, not 365 days'."""
+
+    month = models.DateField()
+    which = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=40, blank=True)
+    duplicate_day = models.DateField(null=True, blank=True)
+    bucket = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["month"],
+                include=["which", "unit", "bucket", "duplicate_day", "count"],
+                name="problems_statsmonth_cover",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.which} {self.unit} #{self.bucket}: {self.count}"

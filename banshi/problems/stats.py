@@ -26,8 +26,10 @@ Definitions (the public page states them too):
   its original counts.
 - Problems solved (the running counter): reports whose latest callback answer said solved and which were
   not reopened afterwards, each report once, duplicates left out.
-- The page reads the figures through a cache: a period over is fixed and kept a day; the current period
-  and the counter are keyed by the latest event, so a new event shows at once, and kept five minutes.
+- The page reads the figures from the daily roll-up of `banshi.problems.rollup`, which gives these very
+  figures (`manage.py problem_stats --check` compares the two), and through a cache: a period over is
+  fixed and kept a day; the current period and the counter are keyed by the latest event, so a new
+  event shows at once, and kept five minutes.
 - Units are ranked only when they received at least 20 reports in the period: by 解决率, then 满意率, then
   响应率.
 """
@@ -35,7 +37,7 @@ Definitions (the public page states them too):
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import cast
@@ -283,7 +285,8 @@ def _solved_answer(end: datetime) -> Q:
 
 
 def problems_stats_cached(period: Period) -> Stats:
-    """problems_stats through the cache. A period over is fixed (nothing recorded later changes it) and
+    """The figures of problems_stats, from the daily roll-up (`banshi.problems.rollup`), through the
+    cache. A period over is fixed (nothing recorded later changes it) and
     kept a day; the current period is kept under the id of the latest event, so any new event computes
     it again, and at most CURRENT_FOR (for the 7-day rule, which moves with the clock alone)."""
     now = timezone.now()
@@ -295,14 +298,16 @@ def problems_stats_cached(period: Period) -> Stats:
             f"problems:stats:{period.start.isoformat()}:{period.end.isoformat()}:{latest}",
             CURRENT_FOR,
         )
+    from banshi.problems.rollup import problems_solved_rolled, problems_stats_rolled
+
     found = cache.get(key)
     if found is None:
-        found = problems_stats(period, now=now, counter=False)
+        found = problems_stats_rolled(period, now=now)
         cache.set(key, found, timeout)
     counter_key = f"problems:solved:{latest}"
     counter = cache.get(counter_key)
     if counter is None:
-        counter = problems_solved(now=now)
+        counter = problems_solved_rolled(now=now)
         cache.set(counter_key, counter, CURRENT_FOR)
     found.solved_counter = counter
     return found
@@ -313,20 +318,8 @@ def problems_stats(period: Period, *, now: datetime | None = None, counter: bool
     solved (as of now). A fixed number of queries whatever the number of reports."""
     now = now or timezone.now()
     start, end = period.start, period.end
-    names = {
-        code: (name_zh, name_en)
-        for code, name_zh, name_en in Unit.objects.values_list("code", "name_zh", "name_en")
-    }
     rows: dict[str, Figures] = {}
-
-    def unit_row(code: str | None) -> Figures:
-        code = code or ""
-        if code not in rows:
-            zh, en = names.get(code, (code, code))
-            figures = Figures(code=code, name=zh)
-            figures.name = Unit(name_zh=zh, name_en=en).name if code else _("no unit")
-            rows[code] = figures
-        return rows[code]
+    unit_row = unit_rows(rows)
 
     sent = Exists(
         Event.objects.filter(
@@ -415,24 +408,69 @@ def problems_stats(period: Period, *, now: datetime | None = None, counter: bool
     for code, values in minutes["close"].items():
         unit_row(code).median_close_minutes = _median(values)
 
+    solved = problems_solved(now=now) if counter else 0
+    return stats_assemble(
+        period,
+        rows,
+        received=totals["received"],
+        dispatched=totals["dispatched"],
+        median_contact_minutes=_median([v for values in minutes["contact"].values() for v in values]),
+        median_close_minutes=_median([v for values in minutes["close"].values() for v in values]),
+        solved_counter=solved,
+    )
+
+
+COUNTS = (
+    "contacted",
+    "contacted_on_time",
+    "closed",
+    "closed_on_time",
+    "called_back",
+    "solved",
+    "satisfied",
+    "fairly_satisfied",
+    "dissatisfied",
+    "not_reached",
+)
+
+
+def unit_rows(rows: dict[str, Figures]) -> Callable[[str | None], Figures]:
+    """A function giving the row of a unit's code, added to `rows` with the unit's name when missing."""
+    names = {
+        code: (name_zh, name_en)
+        for code, name_zh, name_en in Unit.objects.values_list("code", "name_zh", "name_en")
+    }
+
+    def unit_row(code: str | None) -> Figures:
+        code = code or ""
+        if code not in rows:
+            zh, en = names.get(code, (code, code))
+            figures = Figures(code=code, name=zh)
+            figures.name = Unit(name_zh=zh, name_en=en).name if code else _("no unit")
+            rows[code] = figures
+        return rows[code]
+
+    return unit_row
+
+
+def stats_assemble(
+    period: Period,
+    rows: dict[str, Figures],
+    *,
+    received: int,
+    dispatched: int,
+    median_contact_minutes: float | None,
+    median_close_minutes: float | None,
+    solved_counter: int,
+) -> Stats:
+    """The city's row (the units' counts added up) and the ranking, of the units' rows."""
     total = Figures(code="", name=_("All units"))
-    total.received, total.dispatched = totals["received"], totals["dispatched"]
+    total.received, total.dispatched = received, dispatched
     for row in rows.values():
-        for name in (
-            "contacted",
-            "contacted_on_time",
-            "closed",
-            "closed_on_time",
-            "called_back",
-            "solved",
-            "satisfied",
-            "fairly_satisfied",
-            "dissatisfied",
-            "not_reached",
-        ):
+        for name in COUNTS:
             setattr(total, name, getattr(total, name) + getattr(row, name))
-    total.median_contact_minutes = _median([v for values in minutes["contact"].values() for v in values])
-    total.median_close_minutes = _median([v for values in minutes["close"].values() for v in values])
+    total.median_contact_minutes = median_contact_minutes
+    total.median_close_minutes = median_close_minutes
 
     def merit(row: Figures) -> tuple[float, float, float, str]:
         return (-(row.solved_rate or 0), -(row.satisfied_rate or 0), -(row.response_rate or 0), row.code)
@@ -441,17 +479,18 @@ def problems_stats(period: Period, *, now: datetime | None = None, counter: bool
     for position, row in enumerate(ranked, start=1):
         row.rank = position
     others = sorted((row for row in rows.values() if not row.ranked), key=lambda row: row.code)
-    solved = problems_solved(now=now) if counter else 0
-    return Stats(period=period, total=total, units=ranked + others, solved_counter=solved)
+    return Stats(period=period, total=total, units=ranked + others, solved_counter=solved_counter)
 
 
-def problems_solved(*, now: datetime | None = None) -> int:
+def problems_solved(*, now: datetime | None = None, upto_id: int | None = None) -> int:
     """The running counter: reports closed, called back as solved and not reopened since, each once,
     duplicates left out. One pass over the callback, reopening and duplicate events, grouped by report: a
-    solved answer not followed by a reopening is necessarily the report's latest answer."""
+    solved answer not followed by a reopening is necessarily the report's latest answer. With `upto_id`,
+    only the events up to that id count (as the roll-up saw them)."""
     now = now or timezone.now()
+    events = Event.objects.all() if upto_id is None else Event.objects.filter(id__lte=upto_id)
     per_report = (
-        Event.objects.filter(
+        events.filter(
             subject_type=REPORT,
             event_type__in=[
                 EventType.REPORT_CALLED_BACK,

@@ -10,3 +10,12 @@ def sweep_problem_deadlines_task() -> dict[str, int]:
     from banshi.problems.services.sweep import problems_deadlines_sweep
 
     return problems_deadlines_sweep(now=timezone.now())
+
+
+@task()
+def refresh_problem_stats_task() -> dict:
+    """The statistics' roll-up brought up to date, as `manage.py problem_stats --refresh` does; for the
+    worker to run every few minutes, beside the sweep. Safe to run twice or in parallel."""
+    from banshi.problems.rollup import stats_rollup_refresh
+
+    return stats_rollup_refresh(now=timezone.now())

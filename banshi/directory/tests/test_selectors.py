@@ -3,6 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from banshi.conftest import _clerk, _officer, _user
 from banshi.directory.models import Agency, Area, Membership
+from banshi.directory.roles import _providers
 from banshi.directory.selectors import agency_ids_by_code, area_codes, clear_reference_cache, staff_roles
 
 pytestmark = pytest.mark.django_db
@@ -13,10 +14,12 @@ def test_nobody_signed_in_and_a_resident_hold_no_role(catalog):
     assert staff_roles(user=_user("13800000001", phone="13800000001")) == set()
 
 
-def test_each_role_a_member_of_staff_holds_is_found_in_one_query(catalog, django_assert_num_queries):
+def test_each_role_a_member_of_staff_holds_is_found_in_one_query_and_one_per_provider(
+    catalog, django_assert_num_queries
+):
     user = _officer("health", "health_commission")
     Membership.objects.create(user=user, role=Membership.Role.SUPERVISOR)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1 + len(_providers)):
         assert staff_roles(user=user) == {"officer", "supervisor"}
     assert staff_roles(user=_clerk("clerk")) == {"clerk"}
 

@@ -310,18 +310,6 @@ def test_an_unknown_token_is_404(client, world):
     assert errors_xml(response) == [("404", "token nope not found")]
 
 
-def test_a_media_file_is_refused_naming_media_url_instead(client, with_questions, api_key):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    photo = SimpleUploadedFile("p.jpg", b"\xff\xd8\xff" + b"0" * 100, content_type="image/jpeg")
-    response = client.post(
-        f"{BASE}/requests.json", {**POTHOLE, "api_key": api_key, "media": photo}, headers=ENGLISH
-    )
-    assert response.status_code == 400
-    assert errors_json(response)[0]["description"].startswith("media:")
-    assert not Report.objects.exists()
-
-
 def test_a_large_multipart_body_is_refused_unread(client, world, api_key, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

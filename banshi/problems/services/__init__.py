@@ -5,6 +5,7 @@ from banshi.problems.services.handle import report_close, report_contact, report
 from banshi.problems.services.photos import (
     report_close_with_photos,
     report_file_with_photos,
+    report_photo_attach_filed,
     report_photos_add,
 )
 from banshi.problems.services.resident import report_callback, report_follow, report_reopen
@@ -20,6 +21,7 @@ __all__ = [
     "report_follow",
     "report_mark_duplicate",
     "report_note",
+    "report_photo_attach_filed",
     "report_photos_add",
     "report_reopen",
     "report_route",

@@ -77,8 +77,39 @@ def report_photos_add(
     return photos
 
 
+def report_photo_attach_filed(*, report_id: int, photo: PreparedPhoto, client: str) -> tuple[Photo, Path]:
+    """The photo another system (an Open311 client, named by `client`) sent with the report it filed,
+    checked and re-encoded beforehand (`photo_prepare`): kept with the report, in the caller's
+    transaction, and audited. Returns the photo and the file written, for the caller to remove should
+    its transaction fail."""
+    written: list[Path] = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            report = locked_report(report_id)
+            if report.status not in Report.OPEN:
+                raise Conflict(_("photos can be added only while the report is open"))
+            if Photo.objects.filter(report=report).count() >= MAX_PHOTOS:
+                raise FieldErrors(
+                    {"media": _("can be at most %(count)d photos a report") % {"count": MAX_PHOTOS}}
+                )
+            stored = _store(report, photo, kind=Photo.Kind.REPORT, actor=None, now=now, written=written)
+            event_record(
+                actor=None,
+                subject=report,
+                event_type=EventType.REPORT_PHOTOS_ADDED,
+                extra={"kind": Photo.Kind.REPORT, "count": 1, "photos": [stored.pk], "client": client},
+                at=now,
+            )
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return stored, written[0]
+
+
 def _store(
-    report: Report, photo: PreparedPhoto, *, kind: str, actor: User, now: Any, written: list[Path]
+    report: Report, photo: PreparedPhoto, *, kind: str, actor: User | None, now: Any, written: list[Path]
 ) -> Photo:
     relative, target = photo_store(photo, at_month=f"{now:%Y/%m}")
     written.append(target)

@@ -82,7 +82,7 @@ class Command(BaseCommand):
         span = timedelta(days=30 * options["months"])
         run = uuid.uuid4().hex[:4].upper()
         done = 0
-        progress = _progress(count)
+        progress = progress_bar(count, "reports")
         with progress as bar:
             task = bar.add_task("reports", total=count)
             while done < count:
@@ -315,8 +315,8 @@ def _copy(model: type[models.Model], rows: list[Any], *, with_id: bool) -> None:
 class _Counter:
     """A plain counter on stderr, when stderr is no terminal (a log, the benchmark)."""
 
-    def __init__(self, total: int) -> None:
-        self.total, self.done, self.shown = total, 0, -1
+    def __init__(self, total: int, what: str) -> None:
+        self.total, self.done, self.shown, self.what = total, 0, -1, what
 
     def __enter__(self) -> _Counter:
         return self
@@ -332,13 +332,14 @@ class _Counter:
         percent = self.done * 100 // self.total
         if percent != self.shown:
             self.shown = percent
-            sys.stderr.write(f"\r{self.done}/{self.total} reports ({percent}%)")
+            sys.stderr.write(f"\r{self.done}/{self.total} {self.what} ({percent}%)")
             sys.stderr.flush()
 
 
-def _progress(total: int) -> Any:
+def progress_bar(total: int, what: str) -> Any:
+    """rich's progress bar on a terminal, else a plain counter of `what` on stderr."""
     if not sys.stderr.isatty():
-        return _Counter(total)
+        return _Counter(total, what)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
