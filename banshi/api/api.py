@@ -14,6 +14,7 @@ from banshi.cases import api as cases_api
 from banshi.catalog import api as catalog_api
 from banshi.certificates import api as certificates_api
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
+from banshi.stats import api as stats_api
 
 
 class BearerToken(HttpBearer):
@@ -39,6 +40,7 @@ api.add_router("", accounts_api.router)
 api.add_router("", catalog_api.router)
 api.add_router("", cases_api.router)
 api.add_router("", certificates_api.router)
+api.add_router("", stats_api.router)
 
 
 def _errors(request: HttpRequest, status: int, errors: list[dict]) -> HttpResponse:
