@@ -67,7 +67,7 @@ def _table(code: str, params: PeriodArea) -> registry.Table:
 def _file(content_type: str, description: str) -> dict[str, Any]:
     return {
         "responses": {
-            "200": {
+            200: {
                 "description": description,
                 "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
             }
@@ -96,7 +96,7 @@ def figure_json(
     response={**errors(400, 404)},
     url_name="stats_figure_csv",
     operation_id="banshi_api_stats_figure_csv",
-    openapi_extra=_file(CONTENT_TYPES["csv"], "The table as CSV (UTF-8 with a byte-order mark)."),
+    openapi_extra=_file("text/csv", "The table as CSV (UTF-8 with a byte-order mark)."),
 )
 def figure_csv(request: HttpRequest, code: Path[FigureCode], params: Query[PeriodArea]) -> HttpResponse:
     """The same table as CSV."""
