@@ -27,6 +27,7 @@ from banshi.audit.models import Event
 from banshi.accounts.models import User
 from banshi.cases.models import Application, Correction, Rating, Task
 from banshi.catalog.models import Bundle
+from banshi.conftest import PASSWORD
 from banshi.directory.models import Agency, Area, Membership, Window
 from banshi.remote.models import CallRating, CallSession, QueueTicket
 
@@ -49,13 +50,13 @@ def _clock_and_cache():
 
 @pytest.fixture
 def supervisor(db) -> User:
-    user = User.objects.create_user(username="supervisor1", password="banshi-demo", display_name="督查员")
+    user = User.objects.create_user(username="supervisor1", password=PASSWORD, display_name="督查员")
     Membership.objects.create(user=user, role=Membership.Role.SUPERVISOR)
     return user
 
 
 @pytest.fixture
-def numbers(db) -> dict:
+def numbers(catalog) -> dict:
     bundle = Bundle.objects.get(code="newborn")
     agency = Agency.objects.get(code="health_commission")
     applicant = User.objects.create_user(username="张三丰", password="x", display_name="张三丰")
@@ -87,7 +88,7 @@ def numbers(db) -> dict:
     application("B2", submitted=at(11, 9), area=JIANGBEI, channel="video")
     application("B3", submitted=at(11, 9), area=JIANGBEI, channel="online")
 
-    def task(app: str, *, deadline: datetime, status: str, decided=None, service="birth_certificate"):
+    def task(app: str, *, deadline: datetime, status: str, decided=None, service="birth_medical_certificate"):
         return Task.objects.create(
             application=made[app], service=service, agency=agency, status=status,
             ready_at=made[app].submitted_at, deadline=deadline, decided_at=decided,

@@ -129,3 +129,9 @@ def test_the_json_download_names_the_figure_and_its_definition(client, numbers):
     assert body["figure"] == "video-calls"
     assert "connected" in body["definition"]
     assert body["rows"][-1]["calls"] == 6
+
+
+def test_the_case_behind_a_drilled_number_opens_for_the_supervisor(client, numbers, supervisor):
+    client.force_login(supervisor)
+    response = client.get(f"/supervise/applications/{numbers['A7'].number}/", **EN)
+    assert response.status_code == 200
