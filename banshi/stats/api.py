@@ -82,9 +82,7 @@ def _file(content_type: str, description: str) -> dict[str, Any]:
     url_name="stats_figure_json",
     operation_id="banshi_api_stats_figure_json",
 )
-def figure_json(
-    request: HttpRequest, code: Path[FigureCode], params: Query[PeriodArea]
-) -> dict[str, Any]:
+def figure_json(request: HttpRequest, code: Path[FigureCode], params: Query[PeriodArea]) -> dict[str, Any]:
     """A figure's table, as the public dashboard shows it, with its definition. A bad period or area is a
     400 naming the parameter; an unknown figure a 404."""
     return table_json(_table(code, params))

@@ -31,7 +31,8 @@ class DailyCount(models.Model):
         indexes = [models.Index(fields=["measure", "day"])]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.measure} {self.group}/{self.district}/{self.channel}/{self.bucket}: {self.count}"
+        cell = f"{self.group}/{self.district}/{self.channel}/{self.bucket}"
+        return f"{self.day} {self.measure} {cell}: {self.count}"
 
 
 class RolledUpDay(models.Model):

@@ -147,7 +147,9 @@ def query_from_params(params: Any, *, masked: bool = True, now: datetime | None 
         errors |= problem.errors
     if errors or period is None:
         raise FieldErrors(errors)
-    return Query(period=period, district=district, district_name=name, masked=masked, now=now or timezone.now())
+    return Query(
+        period=period, district=district, district_name=name, masked=masked, now=now or timezone.now()
+    )
 
 
 # --- figures ---------------------------------------------------------------------------------------------
@@ -276,7 +278,10 @@ class Table:
     def display(self) -> list[list[str]]:
         """The rows as the page shows them, in the reader's locale."""
         return [
-            [MASK if self.masked_cell(row, column) else _shown(row.get(column.key), column) for column in self.figure.columns]
+            [
+                MASK if self.masked_cell(row, column) else _shown(row.get(column.key), column)
+                for column in self.figure.columns
+            ]
             for row in self.rows
         ]
 

@@ -208,13 +208,16 @@ def _remote(first: date, last: date) -> Iterator[Cell]:
         .values_list("connected_at", "window__area__code")
         .iterator(chunk_size=5000)
     ):
-        yield Cell(local_day(connected_at), Measure.CALLS, district=district_of(area))
+        if connected_at is not None:
+            yield Cell(local_day(connected_at), Measure.CALLS, district=district_of(area))
     for connected_at, ended_at, area in (
         CallSession.objects.filter(ended_at__gte=start, ended_at__lt=end, connected_at__isnull=False)
         .order_by()
         .values_list("connected_at", "ended_at", "window__area__code")
         .iterator(chunk_size=5000)
     ):
+        if ended_at is None or connected_at is None:
+            continue
         minutes = minutes_up(ended_at - connected_at)
         yield Cell(local_day(ended_at), Measure.CALL_MINUTES, district=district_of(area), bucket=minutes)
     for created_at, called_at, area in (
@@ -223,6 +226,8 @@ def _remote(first: date, last: date) -> Iterator[Cell]:
         .values_list("created_at", "called_at", "window__area__code")
         .iterator(chunk_size=5000)
     ):
+        if called_at is None:
+            continue
         minutes = minutes_up(called_at - created_at)
         yield Cell(local_day(called_at), Measure.WAIT_MINUTES, district=district_of(area), bucket=minutes)
     for created_at, level, area in (
@@ -291,9 +296,7 @@ def rollup_refresh(*, source: str, first: date, last: date, now: datetime | None
     Returns the number of cells stored."""
     now = now or timezone.now()
     counted = facts(source, first, last)
-    DailyCount.objects.filter(
-        measure__in=MEASURES_OF[source], day__gte=first, day__lte=last
-    ).delete()
+    DailyCount.objects.filter(measure__in=MEASURES_OF[source], day__gte=first, day__lte=last).delete()
     DailyCount.objects.bulk_create(
         (
             DailyCount(

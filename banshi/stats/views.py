@@ -43,8 +43,10 @@ def _figure_context(figure: registry.Figure, query: Query, *, supervisor: bool) 
             link = ""
             drill = figure.drills.get(column.key)
             if supervisor and drill and raw.get(column.key):
-                link = reverse("stats:drill", args=[drill]) + "?" + urlencode(
-                    {**query.params(), "key": raw.get("_key", "")}
+                link = (
+                    reverse("stats:drill", args=[drill])
+                    + "?"
+                    + urlencode({**query.params(), "key": raw.get("_key", "")})
                 )
             row.append({"text": text, "link": link, "kind": column.kind})
         rows.append({"cells": row, "total": bool(raw.get("_total"))})
@@ -79,7 +81,8 @@ def _dashboard(request: HttpRequest, *, supervisor: bool) -> HttpResponse:
         {
             "section": section,
             "figures": [
-                _figure_context(figure, query, supervisor=supervisor) for figure in registry.figures(section.code)
+                _figure_context(figure, query, supervisor=supervisor)
+                for figure in registry.figures(section.code)
             ],
         }
         for section in registry.sections()
@@ -144,8 +147,6 @@ def drill(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 def counter(request: HttpRequest) -> HttpResponse:
     """The home page's counter, as a fragment the page loads: problems solved this year."""
     solved = solved_this_year(today=timezone.localdate())
-    response = render(
-        request, "stats/_counter.html", {"solved": solved, "definition": SOLVED_DEFINITION}
-    )
+    response = render(request, "stats/_counter.html", {"solved": solved, "definition": SOLVED_DEFINITION})
     response["Cache-Control"] = "public, max-age=300"
     return response

@@ -93,7 +93,9 @@ figure_register(
             Column("submitted", gettext_lazy("Submitted")),
             Column("completed", gettext_lazy("Completed")),
             Column("on_time", gettext_lazy("Completed within the promise"), "share", base="completed"),
-            Column("median_hours", gettext_lazy("Median working hours to complete"), "hours", base="completed"),
+            Column(
+                "median_hours", gettext_lazy("Median working hours to complete"), "hours", base="completed"
+            ),
             Column("p90_hours", gettext_lazy("90th percentile, working hours"), "hours", base="completed"),
             Column("returned", gettext_lazy("Returns for correction")),
         ),
@@ -115,7 +117,16 @@ def applications_by_channel(query: Query) -> list[Row]:
         }
         for channel in Application.Channel
     ]
-    return [*rows, {"_total": True, "_key": "", "channel": _("All channels"), "submitted": whole, "share": share(whole, whole)}]
+    return [
+        *rows,
+        {
+            "_total": True,
+            "_key": "",
+            "channel": _("All channels"),
+            "submitted": whole,
+            "share": share(whole, whole),
+        },
+    ]
 
 
 figure_register(
@@ -201,7 +212,14 @@ def late_tasks(query: Query) -> list[Row]:
     whole, behind = sum(due.values()), sum(late.values())
     return [
         *rows,
-        {"_total": True, "_key": "", "agency": _("All agencies"), "due": whole, "late": behind, "late_share": share(behind, whole)},
+        {
+            "_total": True,
+            "_key": "",
+            "agency": _("All agencies"),
+            "due": whole,
+            "late": behind,
+            "late_share": share(behind, whole),
+        },
     ]
 
 

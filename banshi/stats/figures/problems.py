@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,7 +39,8 @@ SECTION = section_register(
         code="problems",
         title=gettext_lazy("Residents' problems"),
         summary=gettext_lazy(
-            "Problems residents reported (急难愁盼), routed to the unit responsible and followed until solved."
+            "Problems residents reported (急难愁盼), routed to the unit responsible and followed until "
+            "solved."
         ),
         order=30,
     )
@@ -132,6 +134,18 @@ figure_register(
 )
 
 
+def _units_definition() -> str:
+    return _(
+        "Per unit: reports sent to it in the period, 响应率, 解决率 and 满意率 as above, and the "
+        "callback answers that were dissatisfied. A unit is ranked only when it received at least "
+        "%(minimum)s reports in the period: by 解决率, then 满意率, then 响应率."
+    ) % {"minimum": RANKING_MINIMUM}
+
+
+# Translated when shown, in the reader's language, with the threshold filled in.
+UNITS_DEFINITION = lazy(_units_definition, str)()
+
+
 def units(query: Query) -> list[Row]:
     return [
         {
@@ -156,12 +170,7 @@ figure_register(
         code="problems-units",
         section=SECTION.code,
         title=gettext_lazy("The three rates per unit"),
-        definition=gettext_lazy(
-            "Per unit: reports sent to it in the period, 响应率, 解决率 and 满意率 as above, and the callback "
-            "answers that were dissatisfied. A unit is ranked only when it received at least %(minimum)s "
-            "reports in the period: by 解决率, then 满意率, then 响应率."
-        )
-        % {"minimum": RANKING_MINIMUM},
+        definition=UNITS_DEFINITION,
         columns=(
             Column("unit", gettext_lazy("Unit"), "text"),
             Column("received", gettext_lazy("Received")),
@@ -220,9 +229,7 @@ figure_register(
         code="problems-categories",
         section=SECTION.code,
         title=gettext_lazy("Top categories of problems"),
-        definition=gettext_lazy(
-            "The ten categories with the most reports filed in the period, as above."
-        ),
+        definition=gettext_lazy("The ten categories with the most reports filed in the period, as above."),
         columns=(
             Column("category", gettext_lazy("Category"), "text"),
             Column("filed", gettext_lazy("Filed")),

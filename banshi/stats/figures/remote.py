@@ -104,9 +104,20 @@ def from_home(query: Query) -> list[Row]:
     home = submitted[(Application.Channel.ONLINE.value,)] + submitted[(Application.Channel.VIDEO.value,)]
     window = submitted[(Application.Channel.WINDOW.value,)]
     return [
-        {"_key": "home", "place": _("From home (online or by video)"), "submitted": home, "share": share(home, whole)},
+        {
+            "_key": "home",
+            "place": _("From home (online or by video)"),
+            "submitted": home,
+            "share": share(home, whole),
+        },
         {"_key": "window", "place": _("At a window"), "submitted": window, "share": share(window, whole)},
-        {"_total": True, "_key": "", "place": _("All applications"), "submitted": whole, "share": share(whole, whole)},
+        {
+            "_total": True,
+            "_key": "",
+            "place": _("All applications"),
+            "submitted": whole,
+            "share": share(whole, whole),
+        },
     ]
 
 

@@ -23,8 +23,8 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from banshi.audit.models import Event
 from banshi.accounts.models import User
+from banshi.audit.models import Event
 from banshi.cases.models import Application, Correction, Rating, Task
 from banshi.catalog.models import Bundle
 from banshi.conftest import PASSWORD
@@ -62,7 +62,9 @@ def numbers(catalog) -> dict:
     applicant = User.objects.create_user(username="张三丰", password="x", display_name="张三丰")
     made: dict = {}
 
-    def application(name: str, *, submitted: datetime, area: str, channel: str, completed=None, deadline=None):
+    def application(
+        name: str, *, submitted: datetime, area: str, channel: str, completed=None, deadline=None
+    ):
         made[name] = Application.objects.create(
             number=f"YJ2026{len(made):06d}",
             applicant=applicant,
@@ -81,7 +83,11 @@ def numbers(catalog) -> dict:
     for i in range(1, 7):
         application(f"A{i}", submitted=at(10, 12), area=YUZHONG, channel="online", completed=at(10, 12, 10))
     application(
-        "A7", submitted=at(10, 12), area=YUZHONG, channel="window", completed=at(10, 14, 10),
+        "A7",
+        submitted=at(10, 12),
+        area=YUZHONG,
+        channel="window",
+        completed=at(10, 14, 10),
         deadline=at(10, 13, 17, 30),
     )
     application("B1", submitted=at(11, 9), area=JIANGBEI, channel="video", completed=at(11, 9, 9, 30))
@@ -90,8 +96,13 @@ def numbers(catalog) -> dict:
 
     def task(app: str, *, deadline: datetime, status: str, decided=None, service="birth_medical_certificate"):
         return Task.objects.create(
-            application=made[app], service=service, agency=agency, status=status,
-            ready_at=made[app].submitted_at, deadline=deadline, decided_at=decided,
+            application=made[app],
+            service=service,
+            agency=agency,
+            status=status,
+            ready_at=made[app].submitted_at,
+            deadline=deadline,
+            decided_at=decided,
         )
 
     made["T1"] = task("A1", deadline=at(10, 12, 17, 30), status=Task.Status.APPROVED, decided=at(10, 12, 10))
@@ -107,12 +118,21 @@ def numbers(catalog) -> dict:
     clerk = User.objects.create_user(username="clerk-video", password="x")
     for i in range(1, 7):
         ticket = QueueTicket.objects.create(
-            window=window, resident=applicant, number=f"V{i:03d}", status="served",
-            created_at=at(11, 10, 9, 50 + i), called_at=at(11, 10, 10),
+            window=window,
+            resident=applicant,
+            number=f"V{i:03d}",
+            status="served",
+            created_at=at(11, 10, 9, 50 + i),
+            called_at=at(11, 10, 10),
         )
         call = CallSession.objects.create(
-            window=window, clerk=clerk, resident=applicant, ticket=ticket, status="ended",
-            created_at=at(11, 10, 10), connected_at=at(11, 10, 10),
+            window=window,
+            clerk=clerk,
+            resident=applicant,
+            ticket=ticket,
+            status="ended",
+            created_at=at(11, 10, 10),
+            connected_at=at(11, 10, 10),
             ended_at=at(11, 10, 10) + timedelta(minutes=5 * i),
         )
         made[f"C{i}"] = call
@@ -120,8 +140,11 @@ def numbers(catalog) -> dict:
 
     def filed(report_id: int, moment: datetime, district: str, category: str) -> None:
         Event.objects.create(
-            created_at=moment, subject_type="problems.report", subject_id=str(report_id),
-            event_type="problem.filed", extra={"district": district, "category": category},
+            created_at=moment,
+            subject_type="problems.report",
+            subject_id=str(report_id),
+            event_type="problem.filed",
+            extra={"district": district, "category": category},
         )
 
     for i in range(7):

@@ -30,7 +30,11 @@ def _clock_and_cache():
 
 
 def _watched(page, problems: list[str]):
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    def console(message) -> None:
+        if message.type == "error":
+            problems.append(message.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda error: problems.append(str(error)))
     return page
 

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def _rows(code: str, masked: bool = False, **params: str) -> dict[str, dict]:
     query = query_from_params(params, masked=masked)
-    table = registry.table(registry.figure(code), query)
+    found = registry.figure(code)
+    assert found is not None
+    table = registry.table(found, query)
     return {raw.get("_key", ""): row for raw, row in zip(table.rows, table.values(), strict=True)}
 
 
@@ -46,7 +48,11 @@ def test_applications_per_bundle_in_november_and_by_district(numbers):
 
 def test_channels_and_from_home(numbers):
     october = _rows("channels", month="2026-10")
-    assert (october["online"]["submitted"], october["window"]["submitted"], october["video"]["submitted"]) == (
+    assert (
+        october["online"]["submitted"],
+        october["window"]["submitted"],
+        october["video"]["submitted"],
+    ) == (
         6,
         1,
         0,
@@ -122,9 +128,7 @@ def test_the_check_finds_a_fact_recorded_after_the_rollup(numbers):
     differences = rollup_check(first=date(2026, 10, 1), last=date(2026, 10, 31))
     assert {(d.day, d.cell.measure) for d in differences} >= {(date(2026, 10, 12), "applications.submitted")}
     with pytest.raises(CommandError):
-        call_command(
-            "check_numbers", "--from", "2026-10-01", "--to", "2026-10-31", stdout=io.StringIO()
-        )
+        call_command("check_numbers", "--from", "2026-10-01", "--to", "2026-10-31", stdout=io.StringIO())
 
 
 def test_a_page_rolls_up_the_past_days_it_needs_and_counts_today_live(numbers):
