@@ -99,7 +99,8 @@ test-browser: install
 bench: install bench-debian
 	$(PY) bench/run.py; status=$$?; $(PY) bench/automatic.py || status=$$?; \
 	$(UNSHARE) sh -c 'ip link set lo up && $(PY) bench/call.py' || status=$$?; \
-	$(PY) bench/document.py || status=$$?; $(PY) bench/problems.py || status=$$?; exit $$status
+	$(PY) bench/document.py || status=$$?; $(PY) bench/problems.py || status=$$?; \
+	$(PY) bench/stats.py || status=$$?; exit $$status
 
 # ruff, mypy (the paths and strictness are in pyproject.toml; its cache is .mypy_cache) and the layer
 # contracts of import-linter.

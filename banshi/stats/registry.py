@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from banshi.directory.selectors import district_choices
 from banshi.lib.errors import FieldErrors
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 SMALL = 5
 TODAY_FOR = 60
+PAST_FOR = 3600
 MASK = "< 5"
 CITY = ""
 
@@ -344,7 +345,26 @@ def _shown(value: Any, column: Column) -> str:
 
 
 def table(figure: Figure, query: Query) -> Table:
-    return Table(figure=figure, query=query, rows=figure.select(query))
+    """The figure's table for the query, through the cache: a period over is kept PAST_FOR (its days
+    are rolled up; the worker's recount of the last days reaches it within that), the current one
+    TODAY_FOR, like today's live count. Keyed by the language too: the rows carry translated names."""
+    current = query.period.last_day >= query.today
+    key = ":".join(
+        [
+            "stats:table",
+            figure.code,
+            query.period.first_day.isoformat(),
+            query.period.last_day.isoformat(),
+            query.district or "city",
+            get_language() or "",
+            query.today.isoformat() if current else "past",
+        ]
+    )
+    rows = cache.get(key)
+    if rows is None:
+        rows = figure.select(query)
+        cache.set(key, rows, TODAY_FOR if current else PAST_FOR)
+    return Table(figure=figure, query=query, rows=rows)
 
 
 # --- distributions ---------------------------------------------------------------------------------------
@@ -376,10 +396,3 @@ def histogram_of(sums: Counter, *, keep: Callable[[tuple], bool] = lambda key: T
 
 def share(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
-
-
-def total_row(rows: Iterable[Row], label: StrOrPromise) -> Row:
-    return {"_total": True, "_key": "", "label": str(label)}
-
-
-ALL = gettext_lazy("All")
