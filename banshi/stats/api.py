@@ -22,7 +22,8 @@ Param = Annotated[str, StringConstraints(max_length=20)]
 
 class PeriodArea(Schema):
     """One period (a month, a quarter, a year, or a range of days `from`–`to`, both included; the
-    current month when none) and an area (a district's six-digit code; the city when none)."""
+    current month when none), an area (a district's six-digit code; the city when none) and, for the
+    applications' figures, a bundle (every bundle when none)."""
 
     month: Param = Field("", description="a month like 2026-11")
     quarter: Param = Field("", description="a quarter like 2026-Q4")
@@ -30,6 +31,7 @@ class PeriodArea(Schema):
     from_: Param = Field("", alias="from", description="the first day of a range, like 2026-11-01")
     to: Param = Field("", description="the last day of a range, like 2026-11-30")
     area: Param = Field("", description="a district's six-digit region code")
+    bundle: Param = Field("", description="a bundle's code: that bundle's applications only")
 
 
 class ColumnOut(Schema):

@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from banshi.catalog.models import Bundle
 from banshi.directory.selectors import district_choices
 from banshi.lib.errors import FieldErrors
 from banshi.problems.stats import Period, period_from_query
@@ -52,6 +53,8 @@ class Query:
     district: str = CITY
     district_name: str = ""
     masked: bool = True
+    # One bundle's applications only ("" for all): narrows the measures broken down by bundle.
+    bundle: str = ""
     now: datetime = field(default_factory=timezone.now)
     _sums: dict[tuple, Counter] = field(default_factory=dict, repr=False)
     # What a section computes once for several of its figures (the problems' Stats of the period).
@@ -81,6 +84,8 @@ class Query:
             named = {"from": period.first_day.isoformat(), "to": period.last_day.isoformat()}
         if self.district:
             named["area"] = self.district
+        if self.bundle:
+            named["bundle"] = self.bundle
         return named
 
     def sums(self, measure: str, by: tuple[str, ...] = ()) -> Counter:
@@ -98,12 +103,17 @@ class Query:
             rows = DailyCount.objects.filter(measure=measure, day__gte=first, day__lte=rolled_last)
             if self.district:
                 rows = rows.filter(district=self.district)
+            if self.bundle and measure in rollup.BUNDLE_MEASURES:
+                rows = rows.filter(group=self.bundle)
             for row in rows.order_by().values(*by).annotate(total=Sum("count")):
                 found[tuple(row[name] for name in by)] += row["total"]
         if first <= self.today <= last:
             for cell, count in self._live_today(measure).items():
-                if cell.measure == measure and (not self.district or cell.district == self.district):
-                    found[tuple(getattr(cell, name) for name in by)] += count
+                if cell.measure != measure or (self.district and cell.district != self.district):
+                    continue
+                if self.bundle and measure in rollup.BUNDLE_MEASURES and cell.group != self.bundle:
+                    continue
+                found[tuple(getattr(cell, name) for name in by)] += count
         self._sums[key] = found
         return found
 
@@ -143,6 +153,14 @@ def area_from_query(params: Any) -> tuple[str, str]:
     return code, names[code]
 
 
+def bundle_from_query(params: Any) -> str:
+    """The bundle a query string names (`bundle=` its code), or "" for every bundle."""
+    code = (params.get("bundle") or "").strip()
+    if code and not Bundle.objects.filter(code=code).exists():
+        raise FieldErrors({"bundle": _("is not a bundle of the catalogue")})
+    return code
+
+
 def query_from_params(params: Any, *, masked: bool = True, now: datetime | None = None) -> Query:
     """The Query of a request's parameters; FieldErrors naming each bad parameter."""
     errors: dict[str, str] = {}
@@ -151,14 +169,24 @@ def query_from_params(params: Any, *, masked: bool = True, now: datetime | None 
         period = period_from_query(params)
     except FieldErrors as problem:
         errors |= problem.errors
+    district, name, bundle = CITY, "", ""
     try:
         district, name = area_from_query(params)
+    except FieldErrors as problem:
+        errors |= problem.errors
+    try:
+        bundle = bundle_from_query(params)
     except FieldErrors as problem:
         errors |= problem.errors
     if errors or period is None:
         raise FieldErrors(errors)
     return Query(
-        period=period, district=district, district_name=name, masked=masked, now=now or timezone.now()
+        period=period,
+        district=district,
+        district_name=name,
+        masked=masked,
+        bundle=bundle,
+        now=now or timezone.now(),
     )
 
 
@@ -356,6 +384,7 @@ def table(figure: Figure, query: Query) -> Table:
             query.period.first_day.isoformat(),
             query.period.last_day.isoformat(),
             query.district or "city",
+            query.bundle or "all",
             get_language() or "",
             query.today.isoformat() if current else "past",
         ]

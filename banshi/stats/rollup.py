@@ -58,6 +58,18 @@ class Measure:
     PROBLEMS_FILED = "problems.filed"
 
 
+# The measures broken down by bundle (`group`), which a query for one bundle narrows.
+BUNDLE_MEASURES = frozenset(
+    {
+        Measure.SUBMITTED,
+        Measure.COMPLETED,
+        Measure.COMPLETED_ON_TIME,
+        Measure.COMPLETION_QUARTERS,
+        Measure.RETURNED,
+        Measure.RATED,
+    }
+)
+
 MEASURES_OF = {
     "cases": (
         Measure.SUBMITTED,

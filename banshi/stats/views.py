@@ -22,10 +22,11 @@ from banshi.stats import registry
 from banshi.stats.drill import DRILLS
 from banshi.stats.events import EventType
 from banshi.stats.exports import dataset, download
+from banshi.stats.figures.names import bundle_names
 from banshi.stats.figures.problems import SOLVED_DEFINITION, solved_this_year
 from banshi.stats.registry import Query, query_from_params
 
-PARAMS = ("month", "quarter", "year", "from", "to", "area")
+PARAMS = ("month", "quarter", "year", "from", "to", "area", "bundle")
 
 
 def _asked(request: HttpRequest) -> dict[str, str]:
@@ -68,6 +69,7 @@ def _dashboard(request: HttpRequest, *, supervisor: bool) -> HttpResponse:
     context: dict[str, Any] = {
         "asked": _asked(request),
         "districts": district_choices(),
+        "bundles": bundle_names(),
         "supervisor": supervisor,
         "solved_definition": SOLVED_DEFINITION,
     }

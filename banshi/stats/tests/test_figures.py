@@ -47,6 +47,12 @@ def test_applications_per_bundle_in_november_and_by_district(numbers):
     assert (yuzhong["submitted"], yuzhong["completed"], yuzhong["returned"]) == (7, 7, 1)
 
 
+def test_a_bundle_narrows_the_applications(numbers):
+    assert _rows("applications", month="2026-10", bundle="newborn")[""]["submitted"] == 7
+    assert _rows("applications", month="2026-10", bundle="after_death")[""]["submitted"] == 0
+    assert _rows("late-tasks", month="2026-10", bundle="after_death")[""]["due"] == 2  # by agency
+
+
 def test_channels_and_from_home(numbers):
     october = _rows("channels", month="2026-10")
     assert (
@@ -154,6 +160,7 @@ def test_bad_periods_and_areas_are_refused_naming_the_parameter(numbers):
         ({"from": "2026-11-xx", "to": "2026-11-30"}, "from"),
         ({"area": "999999"}, "area"),
         ({"area": "500103001"}, "area"),
+        ({"bundle": "no-such-bundle"}, "bundle"),
     ):
         with pytest.raises(Exception) as caught:
             query_from_params(params)

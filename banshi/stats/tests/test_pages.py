@@ -60,6 +60,7 @@ def test_the_downloads_refuse_bad_parameters_naming_them(client, numbers):
         ({"from": "2026-11-30", "to": "2026-11-01"}, "to"),
         ({"from": "2019-01-01", "to": "2026-11-01"}, "to"),
         ({"area": "123456"}, "area"),
+        ({"bundle": "nope"}, "bundle"),
     ):
         response = client.get("/api/v1/numbers/applications.csv", params, **EN)
         assert response.status_code == 400, params
