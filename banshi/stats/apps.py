@@ -7,5 +7,8 @@ class StatsConfig(AppConfig):
     verbose_name = _("Open numbers")
 
     def ready(self) -> None:
-        # The figures register themselves when their modules are imported.
-        from banshi.stats import figures  # noqa: F401
+        from banshi.directory.roles import role_provider_register
+        from banshi.stats import figures  # noqa: F401 (the figures register themselves)
+        from banshi.stats.roles import numbers_places
+
+        role_provider_register(numbers_places)

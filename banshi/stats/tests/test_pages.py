@@ -88,6 +88,7 @@ def test_the_supervisor_sees_real_counts_and_drills_down(client, numbers, superv
     client.force_login(supervisor)
     page = client.get("/numbers/supervise/", {"month": "2026-10"}, **EN).content.decode()
     assert "numbers-drill" in page
+    assert 'href="/numbers/supervise/"' in page  # in the staff menu
     response = client.get(
         "/numbers/supervise/lists/late-tasks/", {"month": "2026-10", "key": "health_commission"}, **EN
     )
