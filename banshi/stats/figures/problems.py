@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,6 +47,7 @@ SECTION = section_register(
     )
 )
 TREND_MONTHS = 12
+COUNTER_FOR = 300
 SOLVED_DEFINITION = gettext_lazy(
     "Solved: reports closed, called back as solved and not reopened since, each report once, duplicates "
     "left out."
@@ -301,7 +303,15 @@ def solved_this_year(*, today: date) -> int:
     """The home page's counter: problems solved (the running counter's definition) whose solved answer
     was given this year — the counter as of now less the counter at the year's start."""
     start = period_year(today.year).start
-    return problems_solved() - problems_solved(now=start - timedelta(microseconds=1))
+    # The counter at the year's start never changes: kept a day. Now's is kept a few minutes, as the
+    # problems' own page keeps it.
+    before = cache.get_or_set(
+        f"stats:solved-before:{today.year}",
+        lambda: problems_solved(now=start - timedelta(microseconds=1)),
+        24 * 3600,
+    )
+    now = cache.get_or_set("stats:solved-now", problems_solved, COUNTER_FOR)
+    return int(now or 0) - int(before or 0)
 
 
 figure_register(
