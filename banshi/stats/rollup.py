@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.fields.json import KT, KeyTextTransform
 from django.utils import timezone
@@ -345,7 +345,12 @@ def rollup_fill(*, first: date, last: date) -> None:
     for source in SOURCES:
         missing = missing_days(source=source, first=first, last=last)
         for stretch_first, stretch_last in _stretches(missing):
-            rollup_refresh(source=source, first=stretch_first, last=stretch_last)
+            try:
+                rollup_refresh(source=source, first=stretch_first, last=stretch_last)
+            except IntegrityError:
+                # Another request (or the worker) rolled the same days up at the same moment: its
+                # counts are the same facts', and they are there now.
+                continue
 
 
 def _stretches(days: Iterable[date]) -> Iterator[tuple[date, date]]:

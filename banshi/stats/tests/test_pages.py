@@ -137,3 +137,25 @@ def test_the_case_behind_a_drilled_number_opens_for_the_supervisor(client, numbe
     client.force_login(supervisor)
     response = client.get(f"/supervise/applications/{numbers['A7'].number}/", **EN)
     assert response.status_code == 200
+
+
+def test_the_counter_counts_the_problems_solved_this_year(client, numbers):
+    from banshi.stats.tests.conftest import at
+
+    def answered(report_id: int, moment) -> None:
+        Event.objects.create(
+            created_at=moment,
+            subject_type="problems.report",
+            subject_id=str(report_id),
+            event_type="problem.called_back",
+            extra={"solved": True, "satisfaction": "satisfied", "unit": "yz-street"},
+        )
+
+    for report_id in range(6):
+        answered(3000 + report_id, at(11, 20))
+    answered(4000, at(11, 20).replace(year=2025))
+    body = client.get("/numbers/counter/", **EN).content.decode()
+    assert ">6<" in body.replace(" ", "").replace("\n", "")
+    from banshi.stats.figures.problems import solved_this_year
+
+    assert solved_this_year(today=at(12, 2).date()) == 6
