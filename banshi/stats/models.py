@@ -2,9 +2,10 @@
 year reads a few thousand rows rather than a million applications.
 
 A row is one cell of one measure on one day (in the offices' time zone): `group` is the bundle, the agency
-or the category the measure is broken down by, `district` the six-digit GB/T 2260 code ("" when unknown),
-`channel` the application's channel, and `bucket` a value of a distribution (a rating's level, a duration in
-whole minutes or quarter hours); `count` is how many facts fell in it."""
+or the category the measure is broken down by, `district` the six-digit GB/T 2260 code ("" when unknown,
+"*" for the whole city: each fact is counted in its district and in the city), `channel` the
+application's channel (for the applications submitted), and `bucket` a value of a distribution (a
+rating's level, a duration in whole minutes or quarter hours); `count` is how many facts fell in it."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ class DailyCount(models.Model):
                 name="stats_daily_count_one_cell",
             )
         ]
-        indexes = [models.Index(fields=["measure", "day"])]
+        indexes = [models.Index(fields=["measure", "district", "day"], name="stats_daily_measure_area_day")]
 
     def __str__(self) -> str:
         cell = f"{self.group}/{self.district}/{self.channel}/{self.bucket}"

@@ -103,13 +103,21 @@ class Query:
             rows = DailyCount.objects.filter(measure=measure, day__gte=first, day__lte=rolled_last)
             if self.district:
                 rows = rows.filter(district=self.district)
+            elif "district" in by:
+                rows = rows.exclude(district=rollup.CITY)
+            else:
+                rows = rows.filter(district=rollup.CITY)
             if self.bundle and measure in rollup.BUNDLE_MEASURES:
                 rows = rows.filter(group=self.bundle)
             for row in rows.order_by().values(*by).annotate(total=Sum("count")):
                 found[tuple(row[name] for name in by)] += row["total"]
         if first <= self.today <= last:
             for cell, count in self._live_today(measure).items():
-                if cell.measure != measure or (self.district and cell.district != self.district):
+                if cell.measure != measure:
+                    continue
+                if self.district and cell.district != self.district:
+                    continue
+                if not self.district and (cell.district == rollup.CITY) == ("district" in by):
                     continue
                 if self.bundle and measure in rollup.BUNDLE_MEASURES and cell.group != self.bundle:
                     continue

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
@@ -286,9 +286,22 @@ def _problems(first: date, last: date) -> Iterator[Cell]:
 _FACTS = {"cases": _cases, "remote": _remote, "problems": _problems}
 
 
+# The district of a cell that counts the whole city: every fact is counted once in its district and once
+# in the city's cell, so that a city-wide figure reads a few cells per day rather than one per district.
+CITY = "*"
+
+
 def facts(source: str, first: date, last: date) -> Counter[Cell]:
-    """The live count of every cell of `source` on the days from `first` to `last`."""
-    return Counter(_FACTS[source](first, last))
+    """The live count of every cell of `source` on the days from `first` to `last`, each fact in its
+    district's cell and in the city's. Only the applications submitted keep their channel: no figure
+    breaks the others down by it."""
+    counted: Counter[Cell] = Counter()
+    for cell in _FACTS[source](first, last):
+        if cell.channel and cell.measure != Measure.SUBMITTED:
+            cell = replace(cell, channel="")
+        counted[cell] += 1
+        counted[replace(cell, district=CITY)] += 1
+    return counted
 
 
 # --- the roll-up -----------------------------------------------------------------------------------------
