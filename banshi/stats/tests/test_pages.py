@@ -159,3 +159,16 @@ def test_the_counter_counts_the_problems_solved_this_year(client, numbers):
     from banshi.stats.figures.problems import solved_this_year
 
     assert solved_this_year(today=at(12, 2).date()) == 6
+
+
+def test_a_list_with_nothing_behind_it_says_so_and_a_bad_period_is_explained(client, numbers, supervisor):
+    client.force_login(supervisor)
+    response = client.get(
+        "/numbers/supervise/lists/unsatisfied-callbacks/", {"month": "2026-10", "key": "yz-street"}, **EN
+    )
+    assert response.status_code == 200
+    assert 'id="drill-empty"' in response.content.decode()
+    response = client.get("/numbers/supervise/lists/late-tasks/", {"month": "2026-99"}, **EN)
+    assert response.status_code == 400
+    assert "must be a month like 2026-11" in response.content.decode()
+    assert client.get("/numbers/supervise/lists/no-such-list/").status_code == 404
