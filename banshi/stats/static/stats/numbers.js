@@ -34,7 +34,10 @@
         type: "pie",
         radius: ["30%", "65%"],
         top: 30,
-        data: data.categories.map(function (name, i) { return { name: name, value: s.data[i] === null ? 0 : s.data[i] }; })
+        // A masked slice ("< 5") is left out rather than drawn with a made-up size; the table shows it.
+        data: data.categories
+          .map(function (name, i) { return { name: name, value: s.data[i] }; })
+          .filter(function (slice) { return slice.value !== null; })
       }]
     };
   }
@@ -76,8 +79,11 @@
     } else {
       option = baseOption(data);
     }
-    if (data.empty) {
-      option.title = { text: data.labels.nothing, left: "center", top: "middle", textStyle: { fontSize: 14, color: "#666" } };
+    var shown = data.series.some(function (s) { return s.data.some(function (v) { return v !== null && v !== 0; }); });
+    if (data.empty || !shown) {
+      // Nothing to draw (every count zero, or every cell masked): the chart says so rather than stay blank.
+      var text = data.empty ? data.labels.nothing : data.labels.masked;
+      option.title = { text: text, left: "center", top: "middle", textStyle: { fontSize: 14, color: "#666" } };
     }
     chart.on("finished", function () { element.setAttribute("data-drawn", "1"); });
     chart.setOption(option);
