@@ -72,6 +72,7 @@ def _frozen_moment() -> Iterator[None]:
 def _test_settings(settings, tmp_path):
     settings.MATERIALS_DIR = tmp_path / "materials"
     settings.PROBLEM_PHOTOS_DIR = tmp_path / "problem-photos"
+    settings.OUTREACH_VIDEOS_DIR = tmp_path / "outreach-videos"
     # Password hashing is deliberately slow; the tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Pages render with unhashed static names here, so that a test reads which script a page loads

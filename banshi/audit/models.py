@@ -77,6 +77,7 @@ class Access(models.Model):
         CERTIFICATE = "certificate", _("certificate")
         CONTACT = "contact", _("contact details")
         PROBLEM = "problem", _("a reported problem's reporter")
+        ATTENDANCE = "attendance", _("a lecture's attendees")
 
     class Purpose(models.TextChoices):
         TASK = "task", _("handling a task")
@@ -84,6 +85,7 @@ class Access(models.Model):
         CALL = "call", _("a video call")
         FOLLOW_UP = "follow_up", _("following up a rating")
         PROBLEM = "problem", _("handling a reported problem")
+        LECTURE = "lecture", _("running a lecture")
 
     class Via(models.TextChoices):
         PAGE = "page", _("page")
@@ -112,6 +114,7 @@ class Access(models.Model):
     certificate_id = models.PositiveBigIntegerField(_("certificate"), null=True, blank=True)
     call_id = models.PositiveBigIntegerField(_("video call"), null=True, blank=True)
     problem_report_id = models.PositiveBigIntegerField(_("problem report"), null=True, blank=True)
+    lecture_id = models.PositiveBigIntegerField(_("lecture"), null=True, blank=True)
     # Where the viewer worked for this look: their agency, or their window.
     agency_id = models.PositiveBigIntegerField(_("agency"), null=True, blank=True)
     window_id = models.PositiveBigIntegerField(_("window"), null=True, blank=True)

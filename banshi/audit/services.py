@@ -79,6 +79,7 @@ def access_record(
     certificate_id: int | None = None,
     call_id: int | None = None,
     problem_report_id: int | None = None,
+    lecture_id: int | None = None,
     agency_id: int | None = None,
     window_id: int | None = None,
     at: datetime | None = None,
@@ -100,8 +101,36 @@ def access_record(
         certificate_id=certificate_id,
         call_id=call_id,
         problem_report_id=problem_report_id,
+        lecture_id=lecture_id,
         agency_id=agency_id,
         window_id=window_id,
     )
     access.save(force_insert=True)
     return access
+
+
+def accesses_record(
+    *,
+    actor: AbstractBaseUser,
+    resident_ids: list[int | None],
+    kind: str,
+    purpose: str,
+    lecture_id: int | None = None,
+    at: datetime | None = None,
+) -> list[Access]:
+    """Record, in one insert, that `actor` was shown the personal data of several people in full at once
+    (a list of attendees): one record each, as `access_record` writes them."""
+    if kind not in Access.Kind.values or purpose not in Access.Purpose.values:
+        raise ValueError(f"unknown access: {kind!r} for {purpose!r}")
+    when = at or timezone.now()
+    return Access.objects.bulk_create(
+        Access(
+            created_at=when,
+            actor_id=actor.pk,
+            resident_id=resident_id,
+            kind=kind,
+            purpose=purpose,
+            lecture_id=lecture_id,
+        )
+        for resident_id in resident_ids
+    )

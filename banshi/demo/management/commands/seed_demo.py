@@ -7,7 +7,10 @@ from django.db import transaction
 
 from banshi.accounts import demo as accounts_demo
 from banshi.directory import demo as directory_demo
+from banshi.outreach import demo as outreach_demo
 from banshi.problems import demo as problems_demo
+from banshi.projects import demo as projects_demo
+from banshi.projects import demo_participation as participation_demo
 from banshi.remote import demo as remote_demo
 
 
@@ -24,6 +27,9 @@ class Command(BaseCommand):
             directory_demo.seed(users=users)
             remote_demo.seed(users=users)
             problems_demo.seed(users=users)
+            outreach_demo.seed(users=users)
+            projects_demo.seed(users=users)
+            participation_demo.seed(users=users)
         self.stdout.write(f"Demo logins (password: {accounts_demo.PASSWORD}):")
         self.stdout.write(f"  resident           {accounts_demo.RESIDENT_PHONE}")
         for username, _name in accounts_demo.STAFF:
