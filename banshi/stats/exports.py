@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import tablib
+import tablib  # type: ignore[import-untyped]
 from django.http import HttpResponse
 
 from banshi.stats.registry import Table

@@ -5,7 +5,7 @@ import csv
 import io
 import json
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 
 from banshi.audit.models import Event
