@@ -101,7 +101,7 @@ bench: install bench-debian
 	$(UNSHARE) sh -c 'ip link set lo up && $(PY) bench/call.py' || status=$$?; \
 	$(PY) bench/document.py || status=$$?; $(PY) bench/problems.py || status=$$?; \
 	$(PY) bench/outreach.py || status=$$?; $(PY) bench/lectures.py || status=$$?; \
-	$(PY) bench/projects.py || status=$$?; exit $$status
+	$(PY) bench/projects.py || status=$$?; $(PY) bench/stats.py || status=$$?; exit $$status
 
 # ruff, mypy (the paths and strictness are in pyproject.toml; its cache is .mypy_cache) and the layer
 # contracts of import-linter, and the Traditional Chinese catalogue being what the Simplified gives.

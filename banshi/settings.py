@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "banshi.projects",
     "banshi.outreach",
     "banshi.open311",
+    "banshi.stats",
     "banshi.api",
     "banshi.demo",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("problems/", include("banshi.problems.urls")),
     path("projects/", include("banshi.projects.urls")),
     path("outreach/", include("banshi.outreach.urls")),
+    path("numbers/", include("banshi.stats.urls")),
 ]
 
 handler403 = "banshi.ui.views.permission_denied"

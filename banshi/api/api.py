@@ -15,6 +15,7 @@ from banshi.catalog import api as catalog_api
 from banshi.certificates import api as certificates_api
 from banshi.lib.errors import Conflict, FieldErrors, NotFound
 from banshi.projects import api as projects_api
+from banshi.stats import api as stats_api
 
 
 class BearerToken(HttpBearer):
@@ -41,6 +42,7 @@ api.add_router("", catalog_api.router)
 api.add_router("", cases_api.router)
 api.add_router("", certificates_api.router)
 api.add_router("", projects_api.router)
+api.add_router("", stats_api.router)
 
 
 def _errors(request: HttpRequest, status: int, errors: list[dict]) -> HttpResponse:

@@ -488,7 +488,7 @@ def _organiser_lecture_page(
     people = selectors.attendees(lecture=lecture)
     # The organiser sees each attendee's name and number in full: every look is on the access log, one
     # record a resident with an account and one for those who checked in by number alone.
-    residents: list[int | None] = sorted({person.user_id for person in people if person.user_id})
+    residents: list[int | None] = [*sorted({person.user_id for person in people if person.user_id})]
     if any(person.user_id is None and person.phone for person in people):
         residents.append(None)
     if residents:
