@@ -121,7 +121,12 @@ class Application(models.Model):
                 name="application_idempotent",
             )
         ]
-        indexes = [models.Index(fields=["applicant", "-submitted_at"])]
+        # The open numbers count applications by the day they were submitted and completed.
+        indexes = [
+            models.Index(fields=["applicant", "-submitted_at"]),
+            models.Index(fields=["submitted_at"], name="application_submitted"),
+            models.Index(fields=["completed_at"], name="application_completed"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -221,7 +226,11 @@ class Task(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "service"], name="task_one_per_service")
         ]
-        indexes = [models.Index(fields=["agency", "status", "deadline"])]
+        indexes = [
+            models.Index(fields=["agency", "status", "deadline"]),
+            # The open numbers count the tasks due on each day, every agency's.
+            models.Index(fields=["deadline"], name="task_deadline"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application.number}/{self.service}"
@@ -271,6 +280,7 @@ class Correction(models.Model):
         verbose_name = _("correction")
         verbose_name_plural = _("corrections")
         ordering = ["task_id", "returned_at", "id"]
+        indexes = [models.Index(fields=["returned_at"], name="correction_returned")]
 
     def __str__(self) -> str:
         return f"correction {self.pk} of task {self.task_id}"
@@ -331,7 +341,10 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
-        indexes = [models.Index(fields=["level", "followed_up_at"])]
+        indexes = [
+            models.Index(fields=["level", "followed_up_at"]),
+            models.Index(fields=["created_at"], name="rating_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.level}"
