@@ -25,17 +25,16 @@ Environment (all optional):
 
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
-import uuid
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.harness import database_drop, database_ensure, django_setup, loud, measure, say  # noqa: E402
 
 COUNT = int(os.environ.get("BENCH_PROJECTS_COUNT", "100000"))
 REQUESTS = int(os.environ.get("BENCH_PROJECTS_REQUESTS", "30"))
@@ -48,54 +47,6 @@ DATABASE_URL = (
 )
 DROP = os.environ.get("BENCH_PROJECTS_DROP", "") not in ("", "0")
 WARM_UP = 3
-
-
-def say(message: str = "") -> None:
-    print(message, flush=True)
-
-
-def loud(message: str) -> None:
-    bar = "!" * 78
-    say(f"\n{bar}\n!! {message}\n{bar}")
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    if DB_NAME == "test":
-        raise SystemExit("BENCH_PROJECTS_DB must not be the test database")
-    with psycopg.connect(ADMIN_DSN, autocommit=True, connect_timeout=5) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone() is None:
-            say(f"creating the database {DB_NAME}")
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def drop_database() -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(ADMIN_DSN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-
-
-def django_setup(data_dir: Path) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": DATABASE_URL,
-            "BANSHI_DATA_DIR": str(data_dir),
-            "SECRET_KEY": uuid.uuid4().hex * 2,
-            "NOTIFY_SMS_BACKEND": "bench.backends.Discard",
-            "NOTIFY_EMAIL_BACKEND": "bench.backends.Discard",
-        }
-    )
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.pop("BANSHI_DEMO", None)
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    import django
-
-    django.setup()
 
 
 def prepare() -> int:
@@ -143,63 +94,16 @@ def urls() -> list[tuple[str, str]]:
     ]
 
 
-def measure(client, url: str) -> dict:
-    """The first request (cold: nothing cached) with its queries, then the measured ones."""
-    from django.db import connection
-
-    executed: list[str] = []
-
-    def count(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    started = time.perf_counter()
-    with connection.execute_wrapper(count):
-        first = client.get(url)
-    cold_ms = (time.perf_counter() - started) * 1000
-    if first.status_code != 200:
-        raise SystemExit(f"{url} answered {first.status_code}")
-    for _ in range(WARM_UP - 1):
-        client.get(url)
-    queries_warm: list[str] = []
-    times = []
-    for index in range(REQUESTS):
-        started = time.perf_counter()
-        if index == 0:
-            executed, queries_warm = queries_warm, executed
-            with connection.execute_wrapper(count):
-                response = client.get(url)
-            executed, queries_warm = queries_warm, executed
-        else:
-            response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    times.sort()
-    p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
-    return {
-        "available": True,
-        "queries_cold": len(executed),
-        "queries": len(queries_warm),
-        "cold_ms": cold_ms,
-        "p50_ms": statistics.median(times),
-        "p99_ms": p99,
-        "max_ms": times[-1],
-        "requests": len(times),
-        "bytes": len(first.content),
-    }
-
-
 def main() -> int:
     import psycopg
 
     try:
-        ensure_database()
+        database_ensure(DB_NAME, ADMIN_DSN, variable="BENCH_PROJECTS_DB")
     except psycopg.OperationalError as exc:
         loud(f"PostgreSQL is unreachable ({exc}); the projects benchmark needs it")
         return 2
     data_dir = Path(tempfile.mkdtemp(prefix="banshi-bench-projects-"))
-    django_setup(data_dir)
+    django_setup(data_dir, DATABASE_URL)
     from django.test import Client
 
     try:
@@ -212,7 +116,7 @@ def main() -> int:
         )
         missed = []
         for name, url in urls():
-            result = measure(client, url)
+            result = measure(client, url, requests=REQUESTS, warm_up=WARM_UP)
             results[name] = {"url": url, **result}
             if not result["available"]:
                 say(f"{name:28} not available (no Open311 endpoint in this tree)")
@@ -237,7 +141,7 @@ def main() -> int:
         return 0
     finally:
         if DROP:
-            drop_database()
+            database_drop(DB_NAME, ADMIN_DSN)
 
 
 if __name__ == "__main__":

@@ -27,18 +27,17 @@ Environment (all optional):
 
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
-import uuid
-import warnings
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.harness import database_drop, database_ensure, django_setup, loud, measure, say  # noqa: E402
 
 APPLICATIONS = int(os.environ.get("BENCH_STATS_APPLICATIONS", "1000000"))
 PROBLEMS = int(os.environ.get("BENCH_STATS_PROBLEMS", "1000000"))
@@ -51,54 +50,6 @@ DATABASE_URL = f"postgres://root@{HOST}:5432/{DB_NAME}"
 DROP = os.environ.get("BENCH_STATS_DROP", "") not in ("", "0")
 RECOUNT = os.environ.get("BENCH_STATS_RECOUNT", "") not in ("", "0")
 WARM_UP = 3
-
-
-def say(message: str = "") -> None:
-    print(message, flush=True)
-
-
-def loud(message: str) -> None:
-    bar = "!" * 78
-    say(f"\n{bar}\n!! {message}\n{bar}")
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    if DB_NAME == "test":
-        raise SystemExit("BENCH_STATS_DB must not be the test database")
-    with psycopg.connect(ADMIN_DSN, autocommit=True, connect_timeout=5) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone() is None:
-            say(f"creating the database {DB_NAME}")
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def drop_database() -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(ADMIN_DSN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-
-
-def django_setup(data_dir: Path) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": DATABASE_URL,
-            "BANSHI_DATA_DIR": str(data_dir),
-            "SECRET_KEY": uuid.uuid4().hex * 2,
-            "NOTIFY_SMS_BACKEND": "bench.backends.Discard",
-            "NOTIFY_EMAIL_BACKEND": "bench.backends.Discard",
-        }
-    )
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.pop("BANSHI_DEMO", None)
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    import django
-
-    django.setup()
 
 
 def prepare() -> tuple[int, int]:
@@ -189,67 +140,16 @@ UNCACHED = [
 ]
 
 
-def measure(client, url: str, *, uncached: bool = False) -> dict:
-    """The first request (cold) with its queries, then the measured ones; with `uncached`, the cache is
-    emptied before each."""
-    from django.core.cache import cache
-    from django.db import connection
-
-    executed: list[str] = []
-
-    def count(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    started = time.perf_counter()
-    with connection.execute_wrapper(count):
-        first = client.get(url)
-    cold_ms = (time.perf_counter() - started) * 1000
-    if first.status_code != 200:
-        raise SystemExit(f"{url} answered {first.status_code}")
-    queries_cold = len(executed)
-    for _ in range(WARM_UP - 1):
-        client.get(url)
-    times = []
-    queries_warm = 0
-    for index in range(REQUESTS):
-        executed.clear()
-        if uncached:
-            cache.clear()
-        started = time.perf_counter()
-        if index == 0:
-            with connection.execute_wrapper(count):
-                response = client.get(url)
-            queries_warm = len(executed)
-        else:
-            response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    times.sort()
-    p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
-    return {
-        "queries_cold": queries_cold,
-        "queries": queries_warm,
-        "cold_ms": cold_ms,
-        "p50_ms": statistics.median(times),
-        "p99_ms": p99,
-        "max_ms": times[-1],
-        "requests": len(times),
-        "bytes": len(first.content),
-    }
-
-
 def main() -> int:
     import psycopg
 
     try:
-        ensure_database()
+        database_ensure(DB_NAME, ADMIN_DSN, variable="BENCH_STATS_DB")
     except psycopg.OperationalError as exc:
         loud(f"PostgreSQL is unreachable ({exc}); the open numbers' benchmark needs it")
         return 2
     data_dir = Path(tempfile.mkdtemp(prefix="banshi-bench-stats-"))
-    django_setup(data_dir)
+    django_setup(data_dir, DATABASE_URL)
     from django.test import Client
 
     try:
@@ -274,7 +174,7 @@ def main() -> int:
         measured = [(name, url, False) for name, url in urls()]
         measured += [(name, url.format(**values), True) for name, url in UNCACHED]
         for name, url, uncached in measured:
-            result = measure(client, url, uncached=uncached)
+            result = measure(client, url, requests=REQUESTS, warm_up=WARM_UP, uncached=uncached)
             results[name] = {"url": url, "uncached": uncached, **result}
             ok = result["p99_ms"] < TARGET_MS
             if not ok and not uncached:
@@ -305,7 +205,7 @@ def main() -> int:
         return 0
     finally:
         if DROP:
-            drop_database()
+            database_drop(DB_NAME, ADMIN_DSN)
 
 
 if __name__ == "__main__":
