@@ -12,6 +12,7 @@ from itertools import groupby
 from typing import Any
 
 import segno
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -374,26 +375,32 @@ def organiser_programme(request: AuthenticatedHttpRequest, programme_id: int) ->
     return _programme_page(request, _programme_or_404(request, programme_id))
 
 
+def _programme_form_post(
+    request: AuthenticatedHttpRequest, programme: Programme, form: forms.Form, *, service: Any, done: str
+) -> HttpResponse | None:
+    """One of the programme page's forms sent: its service run with the form's values, and back to the
+    page with `done` said; None when the page must show the form again with its problems."""
+    if form.is_valid():
+        call = run_service(
+            request, service, form=form, actor=request.user, programme=programme, **form.cleaned_data
+        )
+        if call.response:
+            return call.response
+        if call.ok:
+            messages.success(request, done)
+            return redirect("outreach:organiser_programme", programme.pk)
+    return None
+
+
 @login_required
 @require_POST
 def speaker_add(request: AuthenticatedHttpRequest, programme_id: int) -> HttpResponse:
     programme = _programme_or_404(request, programme_id)
     form = SpeakerForm(request.POST, prefix="s")
-    if form.is_valid():
-        call = run_service(
-            request,
-            services.speaker_add,
-            form=form,
-            actor=request.user,
-            programme=programme,
-            **form.cleaned_data,
-        )
-        if call.response:
-            return call.response
-        if call.ok:
-            messages.success(request, _("The speaker is added."))
-            return redirect("outreach:organiser_programme", programme.pk)
-    return _programme_page(request, programme, speaker_form=form)
+    answer = _programme_form_post(
+        request, programme, form, service=services.speaker_add, done=_("The speaker is added.")
+    )
+    return answer or _programme_page(request, programme, speaker_form=form)
 
 
 @login_required
@@ -401,21 +408,10 @@ def speaker_add(request: AuthenticatedHttpRequest, programme_id: int) -> HttpRes
 def quota_set(request: AuthenticatedHttpRequest, programme_id: int) -> HttpResponse:
     programme = _programme_or_404(request, programme_id)
     form = QuotaForm(request.POST, prefix="q")
-    if form.is_valid():
-        call = run_service(
-            request,
-            services.quota_set,
-            form=form,
-            actor=request.user,
-            programme=programme,
-            **form.cleaned_data,
-        )
-        if call.response:
-            return call.response
-        if call.ok:
-            messages.success(request, _("The quota is set."))
-            return redirect("outreach:organiser_programme", programme.pk)
-    return _programme_page(request, programme, quota_form=form)
+    answer = _programme_form_post(
+        request, programme, form, service=services.quota_set, done=_("The quota is set.")
+    )
+    return answer or _programme_page(request, programme, quota_form=form)
 
 
 def _area_choices(programme: Programme) -> list[tuple[str, str]]:
