@@ -10,101 +10,14 @@ Videos: a campaign of 1 September with V1 published on 10 October, V2 published 
 since, V3 waiting for moderation, V4 not accepted, V5 still uploading; a second campaign of 1 December
 with nothing yet."""
 
-from datetime import date
-
 import pytest
 
-from banshi.accounts.models import User
-from banshi.directory.models import Area
-from banshi.outreach.models import (
-    Campaign,
-    CampaignClass,
-    CheckIn,
-    Lecture,
-    OrganiserUnit,
-    Programme,
-    Quota,
-    Speaker,
-    StoryVideo,
-)
 from banshi.stats import registry
 from banshi.stats.registry import MASK, query_from_params
-from banshi.stats.tests.conftest import JIANGBEI, YUZHONG, at
+from banshi.stats.tests.conftest import JIANGBEI, YUZHONG
 
 pytestmark = pytest.mark.django_db
 RANGE = {"from": "2026-10-01", "to": "2026-11-30"}
-
-
-@pytest.fixture
-def lectures(catalog):
-    phones = iter(f"1390000{i:04d}" for i in range(100))
-
-    def programme(name, area, starts, minimum):
-        unit = OrganiserUnit.objects.create(name=f"{name}宣讲团", area=Area.objects.get(code=area))
-        made = Programme.objects.create(
-            unit=unit, name=name, venue_kinds=["school", "village"], starts_on=starts, created_at=at(9, 1)
-        )
-        Quota.objects.create(programme=made, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=minimum)
-        Speaker.objects.create(programme=made, name="老李", kind="teacher", home_unit="育才中学")
-        return made
-
-    def lecture(owner, moment, kind, venue, area, status, *, checkins=0, walk_ins=0):
-        made = Lecture.objects.create(
-            programme=owner,
-            speaker=owner.speakers.get(),
-            topic="宣讲",
-            starts_at=moment,
-            ends_at=moment.replace(hour=moment.hour + 1),
-            venue_kind=kind,
-            venue_name=venue,
-            area=Area.objects.get(code=area),
-            address="某路1号",
-            capacity=100,
-            status=status,
-            walk_ins=walk_ins,
-            created_at=at(9, 1),
-        )
-        for _ in range(checkins):
-            CheckIn.objects.create(lecture=made, phone=next(phones), method="sms", created_at=moment)
-
-    yuzhong = programme("渝中", YUZHONG, date(2026, 9, 1), 2)
-    jiangbei = programme("江北", JIANGBEI, date(2026, 11, 1), 1)
-    lecture(yuzhong, at(10, 10, 14), "school", "育才中学", YUZHONG, "closed", checkins=3, walk_ins=4)
-    lecture(yuzhong, at(10, 20, 14), "school", "育才中学", YUZHONG, "closed", checkins=2)
-    lecture(yuzhong, at(10, 25, 14), "community", "大坪社区", YUZHONG, "cancelled")
-    lecture(yuzhong, at(11, 5, 14), "village", "某村", YUZHONG, "held", checkins=1, walk_ins=10)
-    lecture(yuzhong, at(12, 10, 14), "school", "育才中学", YUZHONG, "scheduled")
-    lecture(jiangbei, at(11, 12, 14), "company", "长安汽车", JIANGBEI, "closed", checkins=5)
-    return {"yuzhong": str(yuzhong.pk), "jiangbei": str(jiangbei.pk)}
-
-
-@pytest.fixture
-def videos(db):
-    guardian = User.objects.create_user(username="guardian", password="x")
-    campaign = Campaign.objects.create(
-        slug="home", name="讲好家乡故事", school="育才小学", created_at=at(9, 1)
-    )
-    Campaign.objects.create(slug="later", name="新活动", school="人和小学", created_at=at(12, 1))
-    school_class = CampaignClass.objects.create(campaign=campaign, name="三年级2班")
-
-    def video(status, published=None):
-        StoryVideo.objects.create(
-            campaign=campaign,
-            school_class=school_class,
-            given_name="明明",
-            guardian=guardian,
-            consent_at=at(9, 2),
-            status=status,
-            created_at=at(9, 2),
-            updated_at=at(9, 2),
-            published_at=published,
-        )
-
-    video("published", at(10, 10))
-    video("withdrawn", at(11, 3))
-    video("ready")
-    video("rejected")
-    video("uploading")
 
 
 def _rows(code: str, masked: bool = False, **params):
