@@ -1,3 +1,3 @@
 """The sections of the open numbers, one module each; importing this package registers them all."""
 
-from banshi.stats.figures import cases, problems, projects, remote  # noqa: F401
+from banshi.stats.figures import cases, outreach, problems, projects, remote  # noqa: F401

@@ -1,13 +1,21 @@
-"""Livelihood projects (民生实事): the register by level and status, and milestones kept on time. Counted
-live from the projects' tables (a register of thousands, not millions, of rows)."""
+"""Livelihood projects (民生实事): the register by level and status, the indicators' completion, milestones
+kept on time, the selection rounds' turnout and the year-end verdicts. Counted live from the projects' and
+the polls' tables (a register of thousands, not millions, of rows). The polls are read through their own
+selectors, which give counts only: nothing says who answered or how anyone voted."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from collections import Counter
+from decimal import Decimal
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banshi.projects.models import Milestone, Project
+from banshi.polls.selectors import ballot_turnout, survey_result
+from banshi.projects.models import Indicator, Milestone, Project, Round, Verdict
+from banshi.projects.participation_selectors import verdict_summary
 from banshi.stats.registry import (
     Chart,
     Column,
@@ -133,5 +141,188 @@ figure_register(
         ),
         select=milestones,
         chart=Chart("bar", "level", ("due", "on_time")),
+    )
+)
+
+
+def _number(value: Decimal | None) -> int | float:
+    """A sum of targets or actuals: whole numbers stay whole."""
+    value = value or Decimal(0)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def indicators(query: Query) -> list[Row]:
+    first, last = query.period.first_day.year, query.period.last_day.year
+    found = Indicator.objects.filter(project__year__gte=first, project__year__lte=last).exclude(
+        project__status__in=[Project.Status.PROPOSED, Project.Status.CANCELLED]
+    )
+    if query.district:
+        found = found.filter(project__area__code__startswith=query.district)
+    # A parent's indicator that totals its children's (the same code) is left out: the children count.
+    found = found.exclude(
+        Exists(Indicator.objects.filter(project__parent=OuterRef("project"), code=OuterRef("code")))
+    )
+    rows: list[Row] = []
+    for row in (
+        found.order_by()
+        .values("code", "unit")
+        .annotate(
+            name=Min("name"),
+            projects=Count("project", distinct=True),
+            target=Sum("target"),
+            actual=Sum("actual"),
+        )
+        .order_by("code", "unit")
+    ):
+        target, actual = _number(row["target"]), _number(row["actual"])
+        rows.append(
+            {
+                "_key": f"{row['code']}:{row['unit']}",
+                "indicator": row["name"],
+                "unit": row["unit"],
+                "projects": row["projects"],
+                "target": target,
+                "actual": actual,
+                "share": None if not target else actual / target,
+            }
+        )
+    return rows
+
+
+figure_register(
+    Figure(
+        code="projects-indicators",
+        section=SECTION.code,
+        title=gettext_lazy("Indicator completion"),
+        definition=gettext_lazy(
+            "For each indicator (by its code and unit, e.g. households served), the sum of the targets "
+            "and of the actual numbers reached so far over the projects of the period's year or years; "
+            "a parent's indicator that totals its sub-projects' is counted through them only; cancelled "
+            "projects and proposals left out. In a district: the projects placed in it."
+        ),
+        columns=(
+            Column("indicator", gettext_lazy("Indicator"), "text"),
+            Column("unit", gettext_lazy("Unit"), "text"),
+            Column("projects", gettext_lazy("Projects")),
+            Column("target", gettext_lazy("Target"), "number"),
+            Column("actual", gettext_lazy("Reached"), "number"),
+            Column("share", gettext_lazy("Share reached"), "share"),
+        ),
+        select=indicators,
+        chart=Chart("bar", "indicator", ("share",)),
+    )
+)
+
+
+def rounds(query: Query) -> list[Row]:
+    found = (
+        Round.objects.filter(ballot__isnull=False)
+        .annotate(closed=Coalesce("ballot__closed_at", "ballot__closes_at"))
+        .filter(closed__gte=query.period.start, closed__lt=query.period.end, closed__lte=query.now)
+        .select_related("ballot", "survey")
+        .order_by("closed", "pk")
+    )
+    if query.district:
+        found = found.filter(area__code__startswith=query.district)
+    rows: list[Row] = []
+    for round_ in found:
+        result = survey_result(round_.survey, now=query.now) if round_.survey else None
+        if round_.ballot is None:  # pragma: no cover (the query asks for a ballot)
+            continue
+        voted, roll = ballot_turnout(round_.ballot)
+        rows.append(
+            {
+                "_key": str(round_.pk),
+                "round": round_.title,
+                "level": str(Project.Level(round_.level).label),
+                "responses": result.responses if result else 0,
+                "voted": voted,
+                "roll": roll,
+                "turnout": share(voted, roll),
+            }
+        )
+    voted, roll = sum(row["voted"] for row in rows), sum(row["roll"] for row in rows)
+    total: Row = {
+        "_total": True,
+        "_key": "",
+        "round": _("All rounds"),
+        "level": "",
+        "responses": sum(row["responses"] for row in rows),
+        "voted": voted,
+        "roll": roll,
+        "turnout": share(voted, roll),
+    }
+    return [*rows, total]
+
+
+figure_register(
+    Figure(
+        code="projects-rounds",
+        section=SECTION.code,
+        title=gettext_lazy("Selection rounds and their turnout"),
+        definition=gettext_lazy(
+            "Selection rounds whose deputies' vote closed in the period: the residents' responses to the "
+            "round's opinion survey, and the deputies who voted out of those on the vote's roll. Only "
+            "counts are read, never who answered or how anyone voted. In a district: the rounds of an "
+            "area in it."
+        ),
+        columns=(
+            Column("round", gettext_lazy("Round"), "text"),
+            Column("level", gettext_lazy("Level"), "text"),
+            Column("responses", gettext_lazy("Survey responses")),
+            Column("voted", gettext_lazy("Deputies who voted")),
+            Column("roll", gettext_lazy("Deputies on the roll")),
+            Column("turnout", gettext_lazy("Turnout"), "share", base="roll"),
+        ),
+        select=rounds,
+        chart=Chart("bar", "round", ("responses", "voted", "roll")),
+    )
+)
+
+
+def verdicts(query: Query) -> list[Row]:
+    found = Verdict.objects.filter(created_at__gte=query.period.start, created_at__lt=query.period.end)
+    if query.district:
+        found = found.filter(project__area__code__startswith=query.district)
+    counts: Counter[tuple[str, str]] = Counter(
+        {
+            (row["rating"], row["rated_as"]): row["n"]
+            for row in found.order_by().values("rating", "rated_as").annotate(n=Count("pk"))
+        }
+    )
+    rows: list[Row] = [
+        {
+            "_key": key,
+            "rating": label,
+            "residents": residents,
+            "deputies": deputies,
+            "all": residents + deputies,
+        }
+        for key, label, residents, deputies in verdict_summary(counts).by_rating
+    ]
+    total: Row = {"_total": True, "_key": "", "rating": _("All verdicts")}
+    for key in ("residents", "deputies", "all"):
+        total[key] = sum(row[key] for row in rows)
+    return [*rows, total]
+
+
+figure_register(
+    Figure(
+        code="projects-verdicts",
+        section=SECTION.code,
+        title=gettext_lazy("Year-end verdicts"),
+        definition=gettext_lazy(
+            "The year-end verdicts (satisfied, fairly satisfied, dissatisfied, abstain) given in the "
+            "period on completed projects, by residents and by deputies, one per person and project. In a "
+            "district: the verdicts on projects placed in it."
+        ),
+        columns=(
+            Column("rating", gettext_lazy("Verdict"), "text"),
+            Column("residents", gettext_lazy("Residents")),
+            Column("deputies", gettext_lazy("Deputies")),
+            Column("all", gettext_lazy("All")),
+        ),
+        select=verdicts,
+        chart=Chart("bar", "rating", ("residents", "deputies")),
     )
 )

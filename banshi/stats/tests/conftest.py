@@ -14,9 +14,12 @@ Video calls (Jiangbei's video window), November: C1–C6 connected on 10 Nov at 
   taken at 09:50 + i minutes before, called at 10:00 (waits 10, 9, 8, 7, 6, 5 minutes), lengths 5, 10, 15,
   20, 25, 30 minutes; C1 rated 4.
 Problems: 7 reports filed on 15 October in Yuzhong (roads), 2 on 3 November in Jiangbei (water).
+
+The livelihood projects' register, rounds and verdicts are described in `test_projects`, the lectures and
+the story videos in `test_outreach`.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,6 +32,19 @@ from banshi.cases.models import Application, Correction, Rating, Task
 from banshi.catalog.models import Bundle
 from banshi.conftest import PASSWORD
 from banshi.directory.models import Agency, Area, Membership, Window
+from banshi.outreach.models import (
+    Campaign,
+    CampaignClass,
+    CheckIn,
+    Lecture,
+    OrganiserUnit,
+    Programme,
+    Quota,
+    Speaker,
+    StoryVideo,
+)
+from banshi.polls.models import Ballot, Response, Roll, RollMember, Survey, VoterMark
+from banshi.projects.models import Indicator, Milestone, Project, Round, Verdict
 from banshi.remote.models import CallRating, CallSession, QueueTicket
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -152,3 +168,207 @@ def numbers(catalog) -> dict:
     for i in range(2):
         filed(2000 + i, at(11, 3, 10), JIANGBEI, "water")
     return made
+
+
+# --- livelihood projects ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def register(catalog):
+    def project(name, level, status, area, start, end):
+        return Project.objects.create(
+            name=name,
+            level=level,
+            status=status,
+            area=Area.objects.get(code=area),
+            year=start.year,
+            start_date=start,
+            end_date=end,
+        )
+
+    made = {}
+    road = project("道路改造", "district", "in_progress", YUZHONG, date(2026, 1, 1), date(2026, 12, 31))
+    lifts = project("加装电梯", "community", "completed", YUZHONG, date(2025, 3, 1), date(2025, 12, 31))
+    lamps = project("路灯", "street", "planned", JIANGBEI, date(2026, 6, 1), date(2026, 12, 31))
+    project("新提议", "city", "proposed", JIANGBEI, date(2026, 1, 1), date(2026, 12, 31))
+    Milestone.objects.create(project=road, title="一期", due=date(2026, 10, 10), done_at=at(10, 10, 16))
+    Milestone.objects.create(project=road, title="二期", due=date(2026, 11, 20), done_at=at(11, 21, 9))
+    Milestone.objects.create(project=lamps, title="招标", due=date(2026, 11, 5))
+    made.update(road=road, lifts=lifts, lamps=lamps)
+    return made
+
+
+@pytest.fixture
+def indicators(register):
+    def indicator(project, code, name, unit, target, actual):
+        Indicator.objects.create(
+            project=project, code=code, name=name, unit=unit, target=target, actual=actual
+        )
+
+    indicator(register["road"], "households", "服务户数", "户", 400, 300)
+    indicator(register["road"], "road", "道路", "公里", "2.00", "1.50")
+    indicator(register["lamps"], "households", "服务户数", "户", 600, 100)
+    indicator(register["lifts"], "households", "服务户数", "户", 50, 50)
+    parent = Project.objects.create(
+        name="城市总项目",
+        level="city",
+        status="in_progress",
+        area=Area.objects.get(code=YUZHONG),
+        year=2026,
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+    )
+    Project.objects.filter(pk__in=[register["road"].pk, register["lamps"].pk]).update(parent=parent)
+    indicator(parent, "households", "服务户数", "户", 1000, 400)
+
+
+def _people(prefix: str, count: int) -> list[User]:
+    return [User.objects.create_user(username=f"{prefix}{i}", password="x") for i in range(count)]
+
+
+@pytest.fixture
+def rounds(register):
+    residents = _people("resident", 6)
+    deputies = _people("deputy", 7)
+
+    def round_(title, area, closes, *, responses, roll, voted, closed_at=None):
+        survey = Survey.objects.create(
+            subject_type="projects.round",
+            subject_id=title,
+            title=title,
+            opens_at=closes - timedelta(days=20),
+            closes_at=closes - timedelta(days=10),
+            created_at=closes - timedelta(days=30),
+        )
+        for person in residents[:responses]:
+            Response.objects.create(survey=survey, respondent=person, submitted_at=survey.opens_at)
+        listed = Roll.objects.create(name=title, created_at=survey.created_at)
+        for person in deputies[:roll]:
+            RollMember.objects.create(roll=listed, user=person)
+        ballot = Ballot.objects.create(
+            subject_type="projects.round",
+            subject_id=title,
+            title=title,
+            places=1,
+            roll=listed,
+            opens_at=closes - timedelta(days=5),
+            closes_at=closes,
+            closed_at=closed_at,
+            created_at=survey.created_at,
+        )
+        for person in deputies[:voted]:
+            VoterMark.objects.create(ballot=ballot, voter=person)
+        return Round.objects.create(
+            title=title,
+            level="district",
+            area=Area.objects.get(code=area),
+            year=2027,
+            places=1,
+            phase="closed",
+            proposals_close_at=survey.created_at,
+            survey_opens_at=survey.opens_at,
+            survey_closes_at=survey.closes_at,
+            vote_opens_at=ballot.opens_at,
+            vote_closes_at=closes,
+            survey=survey,
+            ballot=ballot,
+            created_at=survey.created_at,
+            updated_at=closes,
+        )
+
+    round_("渝中区点单", YUZHONG, at(11, 10, 17), responses=6, roll=7, voted=6)
+    round_("江北区点单", JIANGBEI, at(10, 20, 17), responses=2, roll=3, voted=2, closed_at=at(10, 3, 12))
+    round_("下一轮", YUZHONG, at(12, 10, 17), responses=1, roll=2, voted=1)
+
+
+@pytest.fixture
+def verdicts(register):
+    people = _people("rater", 8)
+
+    def verdict(project, person, rated_as, rating, moment):
+        Verdict.objects.create(
+            project=project, rater=person, rated_as=rated_as, rating=rating, created_at=moment
+        )
+
+    for person in people[:3]:
+        verdict(register["lifts"], person, "resident", "satisfied", at(11, 12))
+    for person in people[3:5]:
+        verdict(register["lifts"], person, "resident", "fairly_satisfied", at(11, 13))
+    verdict(register["lifts"], people[5], "deputy", "dissatisfied", at(11, 14))
+    verdict(register["lamps"], people[6], "deputy", "abstain", at(11, 15))
+    verdict(register["road"], people[7], "resident", "satisfied", at(10, 15))
+
+
+# --- outreach --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lectures(catalog):
+    phones = iter(f"1390000{i:04d}" for i in range(100))
+
+    def programme(name, area, starts, minimum):
+        unit = OrganiserUnit.objects.create(name=f"{name}宣讲团", area=Area.objects.get(code=area))
+        made = Programme.objects.create(
+            unit=unit, name=name, venue_kinds=["school", "village"], starts_on=starts, created_at=at(9, 1)
+        )
+        Quota.objects.create(programme=made, kind=Quota.Kind.LECTURES_PER_MONTH, minimum=minimum)
+        Speaker.objects.create(programme=made, name="老李", kind="teacher", home_unit="育才中学")
+        return made
+
+    def lecture(owner, moment, kind, venue, area, status, *, checkins=0, walk_ins=0):
+        made = Lecture.objects.create(
+            programme=owner,
+            speaker=owner.speakers.get(),
+            topic="宣讲",
+            starts_at=moment,
+            ends_at=moment.replace(hour=moment.hour + 1),
+            venue_kind=kind,
+            venue_name=venue,
+            area=Area.objects.get(code=area),
+            address="某路1号",
+            capacity=100,
+            status=status,
+            walk_ins=walk_ins,
+            created_at=at(9, 1),
+        )
+        for _ in range(checkins):
+            CheckIn.objects.create(lecture=made, phone=next(phones), method="sms", created_at=moment)
+
+    yuzhong = programme("渝中", YUZHONG, date(2026, 9, 1), 2)
+    jiangbei = programme("江北", JIANGBEI, date(2026, 11, 1), 1)
+    lecture(yuzhong, at(10, 10, 14), "school", "育才中学", YUZHONG, "closed", checkins=3, walk_ins=4)
+    lecture(yuzhong, at(10, 20, 14), "school", "育才中学", YUZHONG, "closed", checkins=2)
+    lecture(yuzhong, at(10, 25, 14), "community", "大坪社区", YUZHONG, "cancelled")
+    lecture(yuzhong, at(11, 5, 14), "village", "某村", YUZHONG, "held", checkins=1, walk_ins=10)
+    lecture(yuzhong, at(12, 10, 14), "school", "育才中学", YUZHONG, "scheduled")
+    lecture(jiangbei, at(11, 12, 14), "company", "长安汽车", JIANGBEI, "closed", checkins=5)
+    return {"yuzhong": str(yuzhong.pk), "jiangbei": str(jiangbei.pk)}
+
+
+@pytest.fixture
+def videos(db):
+    guardian = User.objects.create_user(username="guardian", password="x")
+    campaign = Campaign.objects.create(
+        slug="home", name="讲好家乡故事", school="育才小学", created_at=at(9, 1)
+    )
+    Campaign.objects.create(slug="later", name="新活动", school="人和小学", created_at=at(12, 1))
+    school_class = CampaignClass.objects.create(campaign=campaign, name="三年级2班")
+
+    def video(status, published=None):
+        StoryVideo.objects.create(
+            campaign=campaign,
+            school_class=school_class,
+            given_name="明明",
+            guardian=guardian,
+            consent_at=at(9, 2),
+            status=status,
+            created_at=at(9, 2),
+            updated_at=at(9, 2),
+            published_at=published,
+        )
+
+    video("published", at(10, 10))
+    video("withdrawn", at(11, 3))
+    video("ready")
+    video("rejected")
+    video("uploading")

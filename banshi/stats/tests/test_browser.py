@@ -53,7 +53,18 @@ DRAWN = """(element) => {
     [("zh-CN", "zh-hans", None), ("zh-TW", "zh-hant", None), ("en-US", "en", "Open numbers")],
 )
 def test_the_public_dashboard_draws_every_chart(
-    production_static, numbers, live_server, browser, locale, lang, heading
+    production_static,
+    numbers,
+    indicators,
+    rounds,
+    verdicts,
+    lectures,
+    videos,
+    live_server,
+    browser,
+    locale,
+    lang,
+    heading,
 ):
     problems: list[str] = []
     context = browser.new_context(base_url=live_server.url, locale=locale, **PHONE_VIEWPORT)

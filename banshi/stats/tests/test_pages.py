@@ -172,3 +172,44 @@ def test_a_list_with_nothing_behind_it_says_so_and_a_bad_period_is_explained(cli
     assert response.status_code == 400
     assert "must be a month like 2026-11" in response.content.decode()
     assert client.get("/numbers/supervise/lists/no-such-list/").status_code == 404
+
+
+def test_the_projects_and_outreach_sections_show_their_figures(
+    client, indicators, rounds, verdicts, lectures, videos
+):
+    page = client.get("/numbers/", {"from": "2026-10-01", "to": "2026-11-30"}, **EN).content.decode()
+    for section in ("projects", "outreach"):
+        assert f'id="section-{section}"' in page
+    for code in (
+        "projects-indicators",
+        "projects-rounds",
+        "projects-verdicts",
+        "outreach-quotas",
+        "outreach-venues",
+        "outreach-attendance",
+        "outreach-videos",
+    ):
+        assert f'id="table-{code}"' in page and f'data-chart="chart-data-{code}"' in page, code
+        assert f"/api/v1/numbers/{code}.csv" in page, code
+    assert "deputy0" not in page and "13900000" not in page  # no voter, no phone number
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_the_attendance_download_agrees_with_the_page(client, lectures, fmt):
+    params = {"from": "2026-10-01", "to": "2026-11-30"}
+    response = client.get(f"/api/v1/numbers/outreach-attendance.{fmt}", params, **EN)
+    assert response.status_code == 200
+    if fmt == "json":
+        body = response.json()
+        rows = [[row[c["key"]] for c in body["columns"]] for row in body["rows"]]
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [str(value) for value in rows[-1][1:]] == ["< 5", "11", "14", "25"]
+    assert [str(value) for value in rows[0]] == ["江北宣讲团 · 江北", "< 5", "5", "0", "5"]
+    assert [str(value) for value in rows[1][1:]] == ["< 5", "6", "14", "20"]
+    page = client.get("/numbers/", params, **EN).content.decode()
+    table = page[page.index('id="table-outreach-attendance"') :]
+    assert "<td>江北宣讲团 · 江北</td>" in table[: table.index("</table>")]
