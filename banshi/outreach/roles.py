@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from banshi.directory.roles import StaffPlace
@@ -38,10 +39,19 @@ QUOTAS = StaffPlace("outreach_quotas", "outreach:supervisor_quotas", _("Lecture 
 
 
 def lectures_places(user: User | AnonymousUser) -> list[StaffPlace]:
-    from banshi.directory.selectors import is_supervisor
-    from banshi.outreach.selectors_lectures import is_organiser
+    """In one query: the organiser's programmes, and the supervisor's table of every programme's quotas."""
+    from banshi.accounts.models import User
+    from banshi.directory.models import Membership
+    from banshi.outreach.models import Organiser
 
-    places = [ORGANISER] if is_organiser(user=user) else []
-    if is_supervisor(user=user):
-        places.append(QUOTAS)
-    return places
+    if user.pk is None:
+        return []
+    held = (
+        User.objects.filter(pk=user.pk)
+        .values_list(
+            Exists(Organiser.objects.filter(user_id=OuterRef("pk"))),
+            Exists(Membership.objects.filter(user_id=OuterRef("pk"), role=Membership.Role.SUPERVISOR)),
+        )
+        .first()
+    ) or (False, False)
+    return [place for place, holds in zip((ORGANISER, QUOTAS), held, strict=True) if holds]

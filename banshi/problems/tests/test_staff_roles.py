@@ -16,4 +16,4 @@ def test_a_resident_holds_no_role_and_a_directory_role_stays_beside_the_problems
     assert staff_roles(user=world.resident) == set()
     assert not is_staff_member(user=world.resident)
     Membership.objects.create(user=world.dispatcher, role=Membership.Role.SUPERVISOR)
-    assert staff_roles(user=world.dispatcher) == {"supervisor", "problems_dispatcher", "problems_callbacks"}
+    assert {"supervisor", "problems_dispatcher", "problems_callbacks"} <= staff_roles(user=world.dispatcher)
