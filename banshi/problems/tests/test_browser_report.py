@@ -74,6 +74,11 @@ def test_a_resident_reports_with_a_pin_and_a_photo_and_is_shown_the_same_problem
     assert page.url.endswith(f"/problems/{report.number}/")
     assert report.reporter == world.other_resident and str(report.lat) == "29.557000"
     assert Photo.objects.filter(report=report).count() == 1
+    # The page is there before its photo has loaded: wait for the picture itself, then read its size.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#photos img');"
+        " return img !== null && img.complete && img.naturalWidth > 0; }"
+    )
     natural = page.locator("#photos img").evaluate("img => img.naturalWidth")
     assert natural == 120
     assert problems == []  # no script error, nothing the CSP refused

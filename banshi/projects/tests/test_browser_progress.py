@@ -63,7 +63,11 @@ def test_the_owner_posts_progress_on_a_phone_and_the_public_sees_it_on_the_timel
     expect(public.locator("#indicators tr[data-code='households'] .actual")).to_contain_text("150")
     expect(public.locator("#timeline")).to_contain_text("150")
     expect(public.locator("#updates img")).to_have_count(1)
-    assert public.locator("#updates img").evaluate("img => img.complete && img.naturalWidth > 0")
+    # The page is there before its photo has loaded: the photo itself must load, whenever it does.
+    public.wait_for_function(
+        "() => { const img = document.querySelector('#updates img');"
+        " return img !== null && img.complete && img.naturalWidth > 0; }"
+    )
     expect(public.locator("#post-update")).to_have_count(0)
     chart = public.locator("#progress-chart")
     chart.scroll_into_view_if_needed()
