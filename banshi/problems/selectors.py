@@ -170,6 +170,34 @@ def report_for_viewer(*, viewer: User | AnonymousUser, report_id: int) -> Report
     )
 
 
+def report_for_supervisor(*, report_id: int) -> ReportView | None:
+    """A report as a supervisor (督查) follows it up from the numbers: any report, private ones too, with
+    the reporter masked and only the public notes. The page shows a private report's category, district,
+    unit, times and moves, not its description or address (those are the handling units')."""
+    if not isinstance(report_id, int) or isinstance(report_id, bool):
+        return None
+    report = (
+        Report.objects.select_related("category__tier", "district", "unit", "coordinator", "reporter")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None:
+        return None
+    user = report.reporter
+    name = (user.display_name or "") if user is not None else report.reporter_name
+    phone = (user.phone or "") if user is not None else report.reporter_phone
+    notes = Note.objects.filter(report=report, public=True).select_related("unit").order_by("created_at", "id")
+    return ReportView(
+        report=report,
+        reporter_name=mask_name(name),
+        reporter_phone=mask_phone(phone),
+        full=False,
+        record_access=False,
+        handles=False,
+        notes=list(notes),
+    )
+
+
 def distance_metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     """Great-circle distance (haversine)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/operator/caller/", staff.operator_caller, name="operator_caller"),
     path("staff/dispatch/", staff.dispatch_queue, name="dispatch"),
     path("staff/callbacks/", staff.callbacks_page, name="callbacks"),
+    path("supervise/<str:number>/", staff.supervise_report, name="supervise_report"),
     path("staff/<str:number>/", staff.report_page, name="staff_report"),
     path("staff/<str:number>/phone/", staff.reporter_phone, name="staff_reporter_phone"),
     path("staff/<str:number>/<str:action>/", staff.report_action, name="staff_report_action"),

@@ -95,7 +95,7 @@ def unsatisfied_callback_rows(query: Query, unit: str) -> list[dict[str, Any]]:
     return [
         {
             "number": report.number,
-            "link": reverse("problems:report_detail", args=[report.number]),
+            "link": reverse("problems:supervise_report", args=[report.number]),
             "category": report.category.name,
             "district": report.district.name if report.district else "–",
             "unit": report.unit.name if report.unit else "–",

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from banshi.accounts.http import AuthenticatedHttpRequest
 from banshi.audit.models import Access
 from banshi.audit.services import access_record
+from banshi.directory.access import supervisor_required
 from banshi.lib.personal import mask_name, mask_phone, normalise_phone
 from banshi.problems.models import Report
 from banshi.problems.selectors import (
@@ -34,9 +35,12 @@ from banshi.problems.selectors import (
     is_dispatcher,
     is_operator,
     may_call_back,
+    photos_of,
+    report_for_supervisor,
     report_for_viewer,
     report_id_by_number,
     resident_by_phone,
+    report_timeline,
     staff_timeline,
     unit_ids_for_officer,
     unit_queue,
@@ -422,3 +426,25 @@ def reporter_phone(request: AuthenticatedHttpRequest, number: str) -> HttpRespon
     """The reporter's phone in full, for the staff calling back a closed report (revealed on a click,
     a POST); the look is recorded. The page carries the form for the answer."""
     return _render_callback(request, _callback_report(request, number), CallbackForm(prefix="callback"))
+
+
+# --- a supervisor's follow-up ------------------------------------------------------------------------
+
+
+@supervisor_required
+def supervise_report(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """A report as a supervisor (督查) follows it up from the numbers: any report, private ones too; the
+    reporter masked, a private report without its description, address or photos."""
+    report_id = report_id_by_number(number=number)
+    view = report_for_supervisor(report_id=report_id) if report_id else None
+    if view is None:
+        raise Http404
+    report = view.report
+    context = {
+        "view": view,
+        "report": report,
+        "timeline": report_timeline(view=view),
+        "photos": [] if report.private else photos_of(view=view),
+        "callbacks": list(report.callbacks.order_by("created_at", "id")),
+    }
+    return render(request, "problems/staff/supervise_report.html", context)
