@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from banshi.audit.services import event_record
+from banshi.outreach.events_videos import VideoEventType
 from banshi.outreach.media import FFMPEG, poster_make
 from banshi.outreach.models import Campaign, CampaignClass, StoryVideo, VideoModerator
 from banshi.outreach.services.videos import video_file
@@ -81,7 +83,7 @@ def seed(*, users: dict[str, User]) -> None:
         if video is not None:
             continue
         sent = now - timedelta(days=3 - index)
-        StoryVideo.objects.create(
+        video = StoryVideo.objects.create(
             key=key,
             campaign=campaign,
             school_class=classes[class_name],
@@ -104,3 +106,9 @@ def seed(*, users: dict[str, User]) -> None:
             updated_at=sent,
             published_at=sent + timedelta(hours=2) if published else None,
         )
+        # The moves it made, as the services record them: the open numbers count from these.
+        moves = [(VideoEventType.VIDEO_UPLOADED, sent), (VideoEventType.VIDEO_READY, sent)]
+        if published:
+            moves.append((VideoEventType.VIDEO_PUBLISHED, sent + timedelta(hours=2)))
+        for event_type, moment in moves:
+            event_record(actor=None, subject=video, event_type=event_type, at=moment)

@@ -186,7 +186,9 @@ def report_for_supervisor(*, report_id: int) -> ReportView | None:
     user = report.reporter
     name = (user.display_name or "") if user is not None else report.reporter_name
     phone = (user.phone or "") if user is not None else report.reporter_phone
-    notes = Note.objects.filter(report=report, public=True).select_related("unit").order_by("created_at", "id")
+    notes = (
+        Note.objects.filter(report=report, public=True).select_related("unit").order_by("created_at", "id")
+    )
     return ReportView(
         report=report,
         reporter_name=mask_name(name),

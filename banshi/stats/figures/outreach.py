@@ -1,19 +1,28 @@
 """Outreach (宣讲): lecture programmes against their quotas, the kinds of venue reached (六进), the
 attendance, and the children's story videos of each campaign. Counted live from the outreach tables (a few
-thousand lectures and videos); the quotas and the campaigns' totals through the outreach selectors."""
+thousand lectures and videos) and the videos' audit events; the quotas through the outreach selectors."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import CharField, Count, QuerySet, Sum, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banshi.outreach.models import Campaign, CheckIn, Lecture, Programme, StoryVideo, VenueKind
-from banshi.outreach.selectors_lectures import month_of, quota_report
-from banshi.outreach.selectors_videos import campaign_counts
+from banshi.audit.models import Event
+from banshi.outreach.events_videos import VideoEventType
+from banshi.outreach.models import Campaign, CheckIn, Lecture, Programme, Quota, StoryVideo, VenueKind
+from banshi.outreach.selectors_lectures import (
+    AT_RISK,
+    MET,
+    MISSED,
+    ON_TRACK,
+    month_of,
+    quarter_of,
+    quota_report,
+)
 from banshi.stats.registry import (
     Chart,
     Column,
@@ -111,6 +120,91 @@ figure_register(
         ),
         select=quotas,
         chart=Chart("bar", "programme", ("required", "held")),
+    )
+)
+
+
+STATUS_LABELS = {
+    MET: gettext_lazy("met"),
+    ON_TRACK: gettext_lazy("on track"),
+    AT_RISK: gettext_lazy("at risk"),
+    MISSED: gettext_lazy("missed"),
+}
+
+
+def venue_quotas(query: Query) -> list[Row]:
+    """Each programme with a quarterly quota ("each kind of venue at least N a quarter"), each calendar
+    quarter the period touches until today: the kinds of venue it must reach, those that met the quota,
+    the lectures held there; read from the programmes' own quota report as of today, so a quarter that has
+    ended is met or missed."""
+    first = quarter_of(query.period.first_day)
+    this_month = month_of(query.now)
+    shown = (this_month.year - first.year) * 12 + this_month.month - first.month + 1
+    programmes = (
+        Programme.objects.filter(quotas__kind=Quota.Kind.EACH_VENUE_KIND_PER_QUARTER)
+        .select_related("unit")
+        .order_by("unit__name", "name", "pk")
+    )
+    if query.district:
+        programmes = programmes.filter(unit__area__code__startswith=query.district)
+    rows: list[Row] = []
+    for programme in programmes:
+        if shown < 1 or programme.starts_on > query.period.last_day:
+            continue
+        report = quota_report(programme=programme, now=query.now, months_shown=shown)
+        for quarter in reversed(report.quarters):
+            if not first <= quarter.start <= query.period.last_day:
+                continue
+            met = [kind for kind in quarter.kinds if kind.held >= quarter.minimum]
+            rows.append(
+                {
+                    "_key": f"{programme.pk}-{quarter.start:%Y}-Q{(quarter.start.month - 1) // 3 + 1}",
+                    "programme": f"{programme.unit.name} · {programme.name}",
+                    "quarter": f"{quarter.start:%Y}-Q{(quarter.start.month - 1) // 3 + 1}",
+                    "minimum": quarter.minimum,
+                    "kinds": len(quarter.kinds),
+                    "kinds_met": len(met),
+                    "held": sum(kind.held for kind in quarter.kinds),
+                    "status": str(STATUS_LABELS[quarter.status]),
+                }
+            )
+    total: Row = {
+        "_total": True,
+        "_key": "",
+        "programme": _("All programmes"),
+        "quarter": "",
+        "minimum": None,
+        "status": "",
+    }
+    for key in ("kinds", "kinds_met", "held"):
+        total[key] = sum(row[key] for row in rows)
+    return [*rows, total]
+
+
+figure_register(
+    Figure(
+        code="outreach-venue-quotas",
+        section=SECTION.code,
+        title=gettext_lazy("Each kind of venue every quarter"),
+        definition=gettext_lazy(
+            "For each lecture programme with a quarterly quota (each of its kinds of venue at least so "
+            "many times a quarter), each calendar quarter the period touches, until today: the kinds of "
+            "venue it must reach, those where the lectures that took place (held or closed) met the "
+            "quota, and those lectures. The quarter's state: met, on track, at risk (the lectures held and "
+            "still scheduled fall short) or missed. In a district: the programmes of organising units "
+            "placed in it."
+        ),
+        columns=(
+            Column("programme", gettext_lazy("Programme"), "text"),
+            Column("quarter", gettext_lazy("Quarter"), "text"),
+            Column("minimum", gettext_lazy("At least, each kind"), "number"),
+            Column("kinds", gettext_lazy("Kinds of venue"), "number"),
+            Column("kinds_met", gettext_lazy("Kinds that met the quota"), "number"),
+            Column("held", gettext_lazy("Lectures held")),
+            Column("status", gettext_lazy("State"), "text"),
+        ),
+        select=venue_quotas,
+        chart=Chart("bar", "quarter", ("kinds", "kinds_met")),
     )
 )
 
@@ -220,28 +314,45 @@ figure_register(
 )
 
 
-def videos(query: Query) -> list[Row]:
-    published = dict(
-        StoryVideo.objects.filter(
-            status__in=StoryVideo.APPROVED,
-            published_at__gte=query.period.start,
-            published_at__lt=query.period.end,
-        )
-        .order_by()
-        .values_list("campaign")
-        .annotate(n=Count("pk"))
+def _moved(query: Query, event_type: str, *, since: bool = False) -> Exists:
+    """The video has an audit event of this move before the period's end (within the period: `since`)."""
+    events = Event.objects.filter(
+        subject_type=StoryVideo._meta.label_lower,
+        subject_id=Cast(OuterRef("pk"), CharField()),
+        event_type=event_type,
+        created_at__lt=query.period.end,
     )
+    if since:
+        events = events.filter(created_at__gte=query.period.start)
+    return Exists(events)
+
+
+def videos(query: Query) -> list[Row]:
+    """Counted from the videos' audit events, as things stood at the period's end: a video withdrawn
+    after it still counts as published then."""
+    published = _moved(query, VideoEventType.VIDEO_PUBLISHED)
+    counts = {
+        campaign: (in_period, received, approved, shown)
+        for campaign, in_period, received, approved, shown in StoryVideo.objects.order_by()
+        .values_list("campaign")
+        .annotate(
+            in_period=Count("pk", filter=Q(_moved(query, VideoEventType.VIDEO_PUBLISHED, since=True))),
+            received=Count("pk", filter=Q(_moved(query, VideoEventType.VIDEO_UPLOADED))),
+            approved=Count("pk", filter=Q(published)),
+            shown=Count("pk", filter=Q(published) & ~Q(_moved(query, VideoEventType.VIDEO_WITHDRAWN))),
+        )
+    }
     rows: list[Row] = []
     for campaign in Campaign.objects.filter(created_at__lt=query.period.end).order_by("created_at", "pk"):
-        counts = campaign_counts(campaign=campaign)
+        in_period, received, approved, shown = counts.get(campaign.pk, (0, 0, 0, 0))
         rows.append(
             {
                 "_key": campaign.slug,
                 "campaign": campaign.name,
-                "published_in_period": published.get(campaign.pk, 0),
-                "received": counts.received,
-                "approved": counts.approved,
-                "published": counts.published,
+                "published_in_period": in_period,
+                "received": received,
+                "approved": approved,
+                "published": shown,
             }
         )
     total: Row = {"_total": True, "_key": "", "campaign": _("All campaigns")}
@@ -256,17 +367,18 @@ figure_register(
         section=SECTION.code,
         title=gettext_lazy("Story videos published"),
         definition=gettext_lazy(
-            "For each story-video campaign started by the period's end: the videos a moderator approved "
-            "and published in the period (withdrawn since included), and the campaign's totals to date as "
-            "its page shows them: received in full, approved (published, or withdrawn since) and "
-            "published now. City only: the campaigns have no district, whatever the area asked."
+            "For each story-video campaign started by the period's end: the videos a moderator "
+            "published in the period (withdrawn since included), and, as things stood at the period's "
+            "end, the videos received in full, those approved (published, withdrawn since included) and "
+            "those still published. Counted from the videos' recorded moves. City only: the campaigns "
+            "have no district, whatever the area asked."
         ),
         columns=(
             Column("campaign", gettext_lazy("Campaign"), "text"),
             Column("published_in_period", gettext_lazy("Published in the period")),
-            Column("received", gettext_lazy("Received to date")),
-            Column("approved", gettext_lazy("Approved to date")),
-            Column("published", gettext_lazy("Published now")),
+            Column("received", gettext_lazy("Received by the period's end")),
+            Column("approved", gettext_lazy("Approved by the period's end")),
+            Column("published", gettext_lazy("Published at the period's end")),
         ),
         select=videos,
         chart=Chart("bar", "campaign", ("published_in_period", "received", "approved", "published")),

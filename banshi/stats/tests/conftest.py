@@ -335,6 +335,7 @@ def lectures(catalog):
             CheckIn.objects.create(lecture=made, phone=next(phones), method="sms", created_at=moment)
 
     yuzhong = programme("渝中", YUZHONG, date(2026, 9, 1), 2)
+    Quota.objects.create(programme=yuzhong, kind=Quota.Kind.EACH_VENUE_KIND_PER_QUARTER, minimum=2)
     jiangbei = programme("江北", JIANGBEI, date(2026, 11, 1), 1)
     lecture(yuzhong, at(10, 10, 14), "school", "育才中学", YUZHONG, "closed", checkins=3, walk_ins=4)
     lecture(yuzhong, at(10, 20, 14), "school", "育才中学", YUZHONG, "closed", checkins=2)
@@ -354,8 +355,8 @@ def videos(db):
     Campaign.objects.create(slug="later", name="新活动", school="人和小学", created_at=at(12, 1))
     school_class = CampaignClass.objects.create(campaign=campaign, name="三年级2班")
 
-    def video(status, published=None):
-        StoryVideo.objects.create(
+    def video(status, published=None, **moves):
+        made = StoryVideo.objects.create(
             campaign=campaign,
             school_class=school_class,
             given_name="明明",
@@ -366,9 +367,20 @@ def videos(db):
             updated_at=at(9, 2),
             published_at=published,
         )
+        if published:
+            moves["published"] = published
+        for move, moment in moves.items():
+            Event.objects.create(
+                created_at=moment,
+                subject_type="outreach.storyvideo",
+                subject_id=str(made.pk),
+                event_type=f"outreach.video_{move}",
+            )
 
-    video("published", at(10, 10))
-    video("withdrawn", at(11, 3))
-    video("ready")
-    video("rejected")
+    # Received in September unless said; one more received at the end of November.
+    video("published", at(10, 10), uploaded=at(9, 3))
+    video("withdrawn", at(11, 3), uploaded=at(9, 3), withdrawn=at(11, 20))
+    video("ready", uploaded=at(9, 3))
+    video("rejected", uploaded=at(9, 3), rejected=at(10, 5))
+    video("ready", uploaded=at(11, 28))
     video("uploading")

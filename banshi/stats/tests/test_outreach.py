@@ -1,14 +1,15 @@
 """The outreach section on a hand-computed fixture (the clock at 2026-12-02 10:00).
 
-Programmes: Yuzhong's (its unit in Yuzhong, from 1 September, at least 2 lectures a month) and Jiangbei's
-(from 1 November, at least 1 a month). Yuzhong's lectures, in Yuzhong: 10 October at a school (closed;
+Programmes: Yuzhong's (its unit in Yuzhong, from 1 September, at least 2 lectures a month, and at schools and
+in villages at least 2 each a quarter) and Jiangbei's (from 1 November, at least 1 a month). Yuzhong's lectures, in Yuzhong: 10 October at a school (closed;
 3 check-ins, 4 walk-ins), 20 October at the same school (closed; 2 check-ins), 25 October in a community
 (cancelled), 5 November in a village (held; 1 check-in, 10 walk-ins), 10 December (scheduled). Jiangbei's:
 12 November at a company in Jiangbei (closed; 5 check-ins).
 
-Videos: a campaign of 1 September with V1 published on 10 October, V2 published on 3 November and withdrawn
-since, V3 waiting for moderation, V4 not accepted, V5 still uploading; a second campaign of 1 December
-with nothing yet."""
+Videos: a campaign of 1 September with V1 received on 3 September and published on 10 October, V2 received
+on 3 September, published on 3 November and withdrawn on 20 November, V3 received on 3 September and
+waiting for moderation, V4 received on 3 September and not accepted (5 October), V5 received on 28
+November and waiting, V6 still uploading; a second campaign of 1 December with nothing yet."""
 
 import pytest
 
@@ -73,21 +74,50 @@ def test_attendance_is_check_ins_and_walk_ins(lectures):
     assert public[lectures["yuzhong"]]["attendance"] == 20
 
 
+def test_each_kind_of_venue_every_quarter(lectures):
+    """The fourth quarter (today is 2 December): 2 at schools (met), 1 in a village and none scheduled there
+    (at risk). The third: nothing held, missed. Jiangbei's programme has no quarterly quota."""
+    key = f"{lectures['yuzhong']}-2026-Q4"
+    rows = _rows("outreach-venue-quotas", month="2026-11", masked=False)
+    assert set(rows) == {key, ""}
+    fourth = rows[key]
+    assert (fourth["kinds"], fourth["kinds_met"], fourth["held"], fourth["minimum"]) == (2, 1, 3, 2)
+    assert fourth["status"] == "at risk"
+    third = _rows("outreach-venue-quotas", quarter="2026-Q3", masked=False)[f"{lectures['yuzhong']}-2026-Q3"]
+    assert (third["kinds_met"], third["held"], third["status"]) == (0, 0, "missed")
+    both = _rows("outreach-venue-quotas", **{"from": "2026-09-01", "to": "2026-12-01"}, masked=False)
+    assert set(both) == {f"{lectures['yuzhong']}-2026-Q3", key, ""}
+    assert both[""]["held"] == 3 and both[""]["kinds"] == 4
+    assert set(_rows("outreach-venue-quotas", month="2026-11", area=JIANGBEI)) == {""}
+    assert set(_rows("outreach-venue-quotas", month="2026-11", area=YUZHONG, masked=False)) == {key, ""}
+    # Before the programme began: nothing.
+    assert set(_rows("outreach-venue-quotas", month="2026-06")) == {""}
+
+
 def test_videos_published_per_campaign(videos):
     rows = _rows("outreach-videos", month="2026-11")
     assert set(rows) == {"home", ""}  # the December campaign had not started
     home = rows["home"]
-    assert (home["published_in_period"], home["received"], home["approved"], home["published"]) == (
-        1,
-        4,
-        2,
-        1,
-    )
+    counted = ("published_in_period", "received", "approved", "published")
+    assert tuple(home[key] for key in counted) == (1, 5, 2, 1)
     assert _rows("outreach-videos", **RANGE)["home"]["published_in_period"] == 2
     assert set(_rows("outreach-videos", month="2026-12")) == {"home", "later", ""}
     # City only: a district asks the same campaigns.
     assert _rows("outreach-videos", month="2026-11", area=JIANGBEI) == rows
-    assert _rows("outreach-videos", masked=True, month="2026-11")["home"]["received"] == MASK
+    masked = _rows("outreach-videos", masked=True, month="2026-11")["home"]
+    assert masked["approved"] == MASK and masked["received"] == 5
+
+
+def test_videos_are_counted_as_they_stood_at_the_periods_end(videos):
+    """October: V5 not yet received, V2 not yet published. To 10 November: V2 published and not yet
+    withdrawn. A September month: everything received, nothing published."""
+    counted = ("published_in_period", "received", "approved", "published")
+    october = _rows("outreach-videos", month="2026-10")["home"]
+    assert tuple(october[key] for key in counted) == (1, 4, 1, 1)
+    early_november = _rows("outreach-videos", **{"from": "2026-10-01", "to": "2026-11-10"})["home"]
+    assert tuple(early_november[key] for key in counted) == (2, 4, 2, 2)
+    september = _rows("outreach-videos", month="2026-09")["home"]
+    assert tuple(september[key] for key in counted) == (0, 4, 0, 0)
 
 
 def test_an_empty_period_shows_zeros(lectures, videos):
