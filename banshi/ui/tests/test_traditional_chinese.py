@@ -132,7 +132,7 @@ def test_the_conversion_makes_a_traditional_catalogue_keeping_placeholders_html_
     assert 'msgstr "{count} 件申請"' in converted
     assert 'msgstr "請先閱讀<a href=\\"/help/\\" title=\\"幫助\\">幫助</a>。"' in converted
     # A text wrapped over lines is converted as one (验证码 → 驗證碼 across the break) and wrapped as before.
-    assert '"請覈對手機號碼。如果距上次獲取不到一分鐘，請使用已收到的驗"\n"證碼。"\n' in converted
+    assert '"請核對手機號碼。如果距上次獲取不到一分鐘，請使用已收到的驗"\n"證碼。"\n' in converted
     assert 'msgstr[0] "%(counter)s 件已超期"' in converted
     assert 'msgid "Untranslated"\nmsgstr ""\n' in converted
     # Everything but the msgstrs and the header's language is as it was.
@@ -142,6 +142,26 @@ def test_the_conversion_makes_a_traditional_catalogue_keeping_placeholders_html_
     po = tmp_path / "django.po"
     po.write_text(converted, encoding="utf-8")
     subprocess.run(["msgfmt", "--check-format", "-o", str(tmp_path / "django.mo"), str(po)], check=True)
+
+
+@pytest.mark.parametrize(
+    ("simplified", "traditional"),
+    [
+        # Taiwan's standard forms of the characters, not OpenCC's older reference ones.
+        ("请群众为此审核", "請群眾為此審核"),
+        ("这里 启用 对着摄像头", "這裡 啟用 對著攝像頭"),
+        # The reviewed phrases.
+        ("最多只能选 3 人", "最多只能選 3 人"),
+        ("已通过并发布", "已通過並發布"),
+        ("核对后并发送验证码", "核對後並發送驗證碼"),
+        ("一并填写", "一併填寫"),
+        # Mainland names of documents and offices stay as they are, only in Traditional script.
+        ("身份证 户口 医保 信息 视频", "身份證 戶口 醫保 信息 視頻"),
+        ("街道办事处 人力资源和社会保障局", "街道辦事處 人力資源和社會保障局"),
+    ],
+)
+def test_government_terms_are_converted_as_reviewed(simplified, traditional):
+    assert hant().Converter()(simplified) == traditional
 
 
 def test_the_conversion_gives_the_same_bytes_every_time():
