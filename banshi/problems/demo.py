@@ -1,7 +1,7 @@
 """The demo's problem categories for Chongqing, the units of Yuzhong and Jiangbei and the city's
-utilities, the rules that route between them, the hotline's operator and dispatcher, and two reports of
-the demo resident. Called by `manage.py seed_demo` (banshi.demo) with the demo users, after the
-directory is loaded; running it again changes nothing."""
+utilities, the rules that route between them, the hotline's operator and dispatcher, and three reports of
+the demo resident (the third closed, and called back as not solved). Called by `manage.py seed_demo`
+(banshi.demo) with the demo users, after the directory is loaded; running it again changes nothing."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -9,7 +9,13 @@ from typing import Any
 from banshi.accounts.demo import RESIDENT_PHONE
 from banshi.directory.models import Agency, Area
 from banshi.problems.models import Category, HotlineMember, Report, RoutingRule, Tier, Unit, UnitMember
-from banshi.problems.services import report_file
+from banshi.problems.services import (
+    report_callback,
+    report_close,
+    report_contact,
+    report_file,
+    report_sign,
+)
 
 YUZHONG, JIANGBEI = "500103", "500105"
 
@@ -194,4 +200,28 @@ def seed(*, users: Mapping[str, Any]) -> None:
             street="观音桥街道",
             address="建新北路 66 号",
             reporter_phone=RESIDENT_PHONE,
+        )
+        # A private report the unit closed and the resident, called back, was not happy with: the
+        # supervisor finds it behind the open numbers' count of dissatisfied callback answers.
+        rubbish = report_file(
+            actor=resident,
+            channel=Report.Channel.WEB,
+            category="rubbish",
+            description="楼下垃圾桶三天没有清运，气味很大。",
+            district=YUZHONG,
+            street="解放碑街道",
+            community="民权路社区",
+            address="民权路 30 号",
+            private=True,
+        )
+        officer = users["street_officer"]
+        report_sign(actor=officer, report_id=rubbish.pk)
+        report_contact(actor=officer, report_id=rubbish.pk, kind="phone")
+        report_close(actor=officer, report_id=rubbish.pk, text="已通知环卫公司清运。")
+        report_callback(
+            actor=resident,
+            report_id=rubbish.pk,
+            solved=False,
+            satisfaction="dissatisfied",
+            comment="只清运了一次，第二天又堆满了。",
         )

@@ -103,7 +103,11 @@ def test_the_demo_creates_every_login_it_prints_and_a_second_run_changes_nothing
     assert [(r.channel, r.unit.code, r.reporter.username) for r in reports] == [
         ("web", "jiefangbei", "13800000000"),
         ("phone", "cq_water", "13800000000"),
+        ("web", "jiefangbei", "13800000000"),
     ]
+    unhappy = reports.last()
+    assert unhappy.private and unhappy.status == Report.Status.CALLED_BACK
+    assert unhappy.callbacks.get().satisfaction == "dissatisfied"
 
     counts = (
         User.objects.count(),

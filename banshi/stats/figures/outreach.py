@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from banshi.audit.models import Event
 from banshi.outreach.events_videos import VideoEventType
@@ -125,10 +125,10 @@ figure_register(
 
 
 STATUS_LABELS = {
-    MET: gettext_lazy("met"),
-    ON_TRACK: gettext_lazy("on track"),
-    AT_RISK: gettext_lazy("at risk"),
-    MISSED: gettext_lazy("missed"),
+    MET: pgettext_lazy("quota", "met"),
+    ON_TRACK: pgettext_lazy("quota", "on track"),
+    AT_RISK: pgettext_lazy("quota", "at risk"),
+    MISSED: pgettext_lazy("quota", "missed"),
 }
 
 

@@ -1,10 +1,11 @@
 """The outreach section on a hand-computed fixture (the clock at 2026-12-02 10:00).
 
 Programmes: Yuzhong's (its unit in Yuzhong, from 1 September, at least 2 lectures a month, and at schools and
-in villages at least 2 each a quarter) and Jiangbei's (from 1 November, at least 1 a month). Yuzhong's lectures, in Yuzhong: 10 October at a school (closed;
-3 check-ins, 4 walk-ins), 20 October at the same school (closed; 2 check-ins), 25 October in a community
-(cancelled), 5 November in a village (held; 1 check-in, 10 walk-ins), 10 December (scheduled). Jiangbei's:
-12 November at a company in Jiangbei (closed; 5 check-ins).
+in villages at least 2 each a quarter) and Jiangbei's (from 1 November, at least 1 a month). Yuzhong's
+lectures, in Yuzhong: 10 October at a school (closed; 3 check-ins, 4 walk-ins), 20 October at the same
+school (closed; 2 check-ins), 25 October in a community (cancelled), 5 November in a village (held;
+1 check-in, 10 walk-ins), 10 December (scheduled). Jiangbei's: 12 November at a company in Jiangbei
+(closed; 5 check-ins).
 
 Videos: a campaign of 1 September with V1 received on 3 September and published on 10 October, V2 received
 on 3 September, published on 3 November and withdrawn on 20 November, V3 received on 3 September and
@@ -12,6 +13,7 @@ waiting for moderation, V4 received on 3 September and not accepted (5 October),
 November and waiting, V6 still uploading; a second campaign of 1 December with nothing yet."""
 
 import pytest
+from django.utils import translation
 
 from banshi.stats import registry
 from banshi.stats.registry import MASK, query_from_params
@@ -85,6 +87,9 @@ def test_each_kind_of_venue_every_quarter(lectures):
     assert fourth["status"] == "at risk"
     third = _rows("outreach-venue-quotas", quarter="2026-Q3", masked=False)[f"{lectures['yuzhong']}-2026-Q3"]
     assert (third["kinds_met"], third["held"], third["status"]) == (0, 0, "missed")
+    with translation.override("zh-hans"):
+        third = _rows("outreach-venue-quotas", quarter="2026-Q3")[f"{lectures['yuzhong']}-2026-Q3"]
+    assert third["status"] == "未完成"  # a quota missed, not a resident who did not come
     both = _rows("outreach-venue-quotas", **{"from": "2026-09-01", "to": "2026-12-01"}, masked=False)
     assert set(both) == {f"{lectures['yuzhong']}-2026-Q3", key, ""}
     assert both[""]["held"] == 3 and both[""]["kinds"] == 4
