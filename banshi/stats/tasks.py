@@ -7,7 +7,11 @@ from django_tasks import task
 @task()
 def refresh_numbers_task() -> dict[str, int]:
     """The same round as `manage.py refresh_numbers`: the recent days counted again, any missing day
-    rolled up."""
-    from banshi.stats.rollup import rollup_sweep
+    rolled up, and the counter's fixed part counted."""
+    from banshi.stats.figures.problems import numbers_warm
+    from banshi.stats.rollup import local_day, rollup_sweep
 
-    return rollup_sweep(now=timezone.now())
+    now = timezone.now()
+    stored = rollup_sweep(now=now)
+    numbers_warm(today=local_day(now))
+    return stored

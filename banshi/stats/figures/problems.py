@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banshi.problems.models import Category, Unit
+from banshi.problems.rollup import problems_solved_rolled
 from banshi.problems.stats import (
     RANKING_MINIMUM,
     Figures,
@@ -303,14 +304,15 @@ def solved_this_year(*, today: date) -> int:
     """The home page's counter: problems solved (the running counter's definition) whose solved answer
     was given this year — the counter as of now less the counter at the year's start."""
     start = period_year(today.year).start
-    # The counter at the year's start never changes: kept a day. Now's is kept a few minutes, as the
-    # problems' own page keeps it.
+    # The counter at the year's start never changes: kept a day, and counted by the worker's round
+    # (`numbers_warm`) before a visitor asks. Now's, from the problems' roll-up, is kept a few minutes, as
+    # the problems' own page keeps it.
     before = cache.get_or_set(
         f"stats:solved-before:{today.year}",
         lambda: problems_solved(now=start - timedelta(microseconds=1)),
         24 * 3600,
     )
-    now = cache.get_or_set("stats:solved-now", problems_solved, COUNTER_FOR)
+    now = cache.get_or_set("stats:solved-now", problems_solved_rolled, COUNTER_FOR)
     return int(now or 0) - int(before or 0)
 
 
@@ -333,3 +335,9 @@ figure_register(
         ],
     )
 )
+
+
+def numbers_warm(*, today: date) -> None:
+    """The worker's round counts the slow, fixed part of the home page's counter (the counter at the
+    year's start, a pass over every callback event) so that no visitor waits for it."""
+    solved_this_year(today=today)

@@ -161,6 +161,31 @@ def test_the_counter_counts_the_problems_solved_this_year(client, numbers):
     assert solved_this_year(today=at(12, 2).date()) == 6
 
 
+def test_the_workers_round_counts_the_counters_fixed_part_before_anyone_asks(numbers):
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from banshi.problems.rollup import stats_rollup_refresh
+    from banshi.stats.tests.conftest import at
+
+    for report_id in range(3):
+        Event.objects.create(
+            created_at=at(11, 20).replace(year=2025),
+            subject_type="problems.report",
+            subject_id=str(5000 + report_id),
+            event_type="problem.called_back",
+            extra={"solved": True, "satisfaction": "satisfied", "unit": "yz-street"},
+        )
+    stats_rollup_refresh()
+    cache.clear()
+    call_command("refresh_numbers", stdout=io.StringIO())
+    assert cache.get("stats:solved-before:2026") == 3
+    # Solved last year: in the running counter, not in this year's.
+    from banshi.stats.figures.problems import solved_this_year
+
+    assert solved_this_year(today=at(12, 2).date()) == 0
+
+
 def test_a_list_with_nothing_behind_it_says_so_and_a_bad_period_is_explained(client, numbers, supervisor):
     client.force_login(supervisor)
     response = client.get(

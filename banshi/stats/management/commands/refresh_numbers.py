@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from banshi.stats.rollup import SOURCES, rollup_refresh, rollup_sweep
 
@@ -30,3 +31,6 @@ class Command(BaseCommand):
             return
         for source, cells in rollup_sweep().items():
             self.stdout.write(f"{source}: {cells} cells of the recent days")
+        from banshi.stats.figures.problems import numbers_warm
+
+        numbers_warm(today=timezone.localdate())
