@@ -8,19 +8,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banshi.audit.models import Event
-from banshi.cases.models import Task
+from banshi.cases.models import Application, Correction, Rating, Task
 from banshi.lib.personal import mask_name
 from banshi.problems.events import EventType as ProblemEvent
 from banshi.problems.models import Callback, Report
 from banshi.stats.registry import Query
-from banshi.stats.rollup import late_tasks_filter
+from banshi.stats.rollup import AREA, late_tasks_filter, local_day
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -106,6 +107,173 @@ def unsatisfied_callback_rows(query: Query, unit: str) -> list[dict[str, Any]]:
     ]
 
 
+def _in_area(found: QuerySet[Any], query: Query, path: str) -> QuerySet[Any]:
+    """Narrowed to the query's district by the household address at `path` (as the roll-up counts it)."""
+    if not query.district:
+        return found
+    return found.alias(area=KeyTextTransform(AREA, path)).filter(area__startswith=query.district)
+
+
+def _application_row(application: Application, **more: Any) -> dict[str, Any]:
+    return {
+        "number": application.number,
+        "link": reverse("cases:supervise_application", args=[application.number]),
+        "bundle": str(application.spec.name),
+        "channel": str(application.get_channel_display()),
+        "submitted": _when(application.submitted_at),
+        "completed": _when(application.completed_at),
+        "status": str(application.get_status_display()),
+        "applicant": mask_name(application.applicant.display_name or application.applicant.username),
+        **more,
+    }
+
+
+def _applications(found: QuerySet[Application], query: Query, bundle: str) -> QuerySet[Application]:
+    bundle = bundle or query.bundle
+    if bundle:
+        found = found.filter(bundle__code=bundle)
+    return _in_area(found, query, "values").select_related("applicant", "bundle_version")
+
+
+def submitted_rows(query: Query, bundle: str) -> list[dict[str, Any]]:
+    found = Application.objects.filter(
+        submitted_at__gte=query.period.start, submitted_at__lt=query.period.end
+    )
+    found = _applications(found, query, bundle).order_by("submitted_at", "id")[:LIMIT]
+    return [_application_row(application) for application in found]
+
+
+def _on_time(application: Application) -> bool:
+    done = application.completed_at
+    return done is not None and done <= application.deadline
+
+
+def completed_rows(query: Query, bundle: str) -> list[dict[str, Any]]:
+    found = Application.objects.filter(
+        status=Application.Status.COMPLETE,
+        completed_at__gte=query.period.start,
+        completed_at__lt=query.period.end,
+    )
+    found = _applications(found, query, bundle).order_by("completed_at", "id")[:LIMIT]
+    return [
+        _application_row(
+            application,
+            promised=_when(application.deadline),
+            on_time=str(_("yes") if _on_time(application) else _("no")),
+        )
+        for application in found
+    ]
+
+
+def correction_rows(query: Query, bundle: str) -> list[dict[str, Any]]:
+    found = Correction.objects.filter(returned_at__gte=query.period.start, returned_at__lt=query.period.end)
+    bundle = bundle or query.bundle
+    if bundle:
+        found = found.filter(task__application__bundle__code=bundle)
+    found = _in_area(found, query, "task__application__values").select_related(
+        "task__agency", "task__application__applicant", "task__application__bundle_version"
+    )
+    rows = []
+    for correction in found.order_by("returned_at", "id")[:LIMIT]:
+        task = correction.task
+        application = task.application
+        services = application.spec.services
+        rows.append(
+            _application_row(
+                application,
+                service=str(services[task.service].name) if task.service in services else task.service,
+                agency=task.agency.name,
+                returned=_when(correction.returned_at),
+            )
+        )
+    return rows
+
+
+def rating_rows(query: Query, level: str) -> list[dict[str, Any]]:
+    found = Rating.objects.filter(created_at__gte=query.period.start, created_at__lt=query.period.end)
+    if level:
+        if not level.isdigit():
+            return []
+        found = found.filter(level=int(level))
+    if query.bundle:
+        found = found.filter(application__bundle__code=query.bundle)
+    found = _in_area(found, query, "application__values").select_related(
+        "application__applicant", "application__bundle_version"
+    )
+    return [
+        _application_row(
+            rating.application, level=str(rating.get_level_display()), rated=_when(rating.created_at)
+        )
+        for rating in found.order_by("created_at", "id")[:LIMIT]
+    ]
+
+
+def _filed_rows(query: Query, *, district: str = "", category: str = "") -> list[dict[str, Any]]:
+    """The reports the problems' figures count as filed in the period (a report marked a duplicate on the
+    day it was filed left out), narrowed by what the filing recorded."""
+    filed = Event.objects.filter(
+        subject_type="problems.report",
+        event_type=ProblemEvent.REPORT_FILED,
+        created_at__gte=query.period.start,
+        created_at__lt=query.period.end,
+    )
+    for narrowed in (query.district, district):
+        if narrowed:
+            filed = filed.filter(extra__district__startswith=narrowed)
+    if category:
+        filed = filed.filter(extra__category=category)
+    moments = dict(filed.order_by("created_at", "id").values_list("subject_id", "created_at")[: LIMIT * 2])
+    marked = dict(
+        Event.objects.filter(
+            subject_type="problems.report",
+            event_type=ProblemEvent.REPORT_MARKED_DUPLICATE,
+            subject_id__in=list(moments),
+        ).values_list("subject_id", "created_at")
+    )
+    kept = [
+        int(pk)
+        for pk, moment in moments.items()
+        if pk not in marked or local_day(marked[pk]) != local_day(moment)
+    ][:LIMIT]
+    reports = Report.objects.filter(pk__in=kept).select_related("category", "district", "unit")
+    return [
+        {
+            "number": report.number,
+            "link": reverse("problems:supervise_report", args=[report.number]),
+            "category": report.category.name,
+            "district": report.district.name if report.district else "–",
+            "unit": report.unit.name if report.unit else "–",
+            "filed": _when(report.filed_at),
+            "status": str(report.get_status_display()),
+        }
+        for report in reports.order_by("filed_at", "id")
+    ]
+
+
+def filed_in_district_rows(query: Query, district: str) -> list[dict[str, Any]]:
+    return _filed_rows(query, district=district)
+
+
+def filed_in_category_rows(query: Query, category: str) -> list[dict[str, Any]]:
+    return _filed_rows(query, category=category)
+
+
+APPLICATION = (
+    ("number", gettext_lazy("Application")),
+    ("bundle", gettext_lazy("Bundle")),
+    ("channel", gettext_lazy("Channel")),
+    ("submitted", gettext_lazy("Submitted")),
+)
+REPORT = (
+    ("number", gettext_lazy("Report")),
+    ("category", gettext_lazy("Category")),
+    ("district", gettext_lazy("District")),
+    ("unit", gettext_lazy("Unit")),
+    ("filed", gettext_lazy("Filed")),
+    ("status", gettext_lazy("Status")),
+)
+
+
 DRILLS = {
     drill.code: drill
     for drill in (
@@ -135,6 +303,64 @@ DRILLS = {
                 ("status", gettext_lazy("Status")),
             ),
             rows=unsatisfied_callback_rows,
+        ),
+        Drill(
+            code="applications-submitted",
+            title=gettext_lazy("Applications submitted"),
+            columns=(
+                *APPLICATION,
+                ("status", gettext_lazy("Status")),
+                ("applicant", gettext_lazy("Applicant")),
+            ),
+            rows=submitted_rows,
+        ),
+        Drill(
+            code="applications-completed",
+            title=gettext_lazy("Applications completed"),
+            columns=(
+                *APPLICATION,
+                ("promised", gettext_lazy("Promised by")),
+                ("completed", gettext_lazy("Completed")),
+                ("on_time", gettext_lazy("Within the promise")),
+                ("applicant", gettext_lazy("Applicant")),
+            ),
+            rows=completed_rows,
+        ),
+        Drill(
+            code="corrections",
+            title=gettext_lazy("Returns for correction"),
+            columns=(
+                *APPLICATION,
+                ("service", gettext_lazy("Service")),
+                ("agency", gettext_lazy("Agency")),
+                ("returned", gettext_lazy("Returned")),
+                ("status", gettext_lazy("Status")),
+                ("applicant", gettext_lazy("Applicant")),
+            ),
+            rows=correction_rows,
+        ),
+        Drill(
+            code="ratings",
+            title=gettext_lazy("Ratings"),
+            columns=(
+                *APPLICATION,
+                ("level", gettext_lazy("Rating")),
+                ("rated", gettext_lazy("Rated")),
+                ("applicant", gettext_lazy("Applicant")),
+            ),
+            rows=rating_rows,
+        ),
+        Drill(
+            code="problems-filed-district",
+            title=gettext_lazy("Problems filed in a district"),
+            columns=REPORT,
+            rows=filed_in_district_rows,
+        ),
+        Drill(
+            code="problems-filed-category",
+            title=gettext_lazy("Problems filed in a category"),
+            columns=REPORT,
+            rows=filed_in_category_rows,
         ),
     )
 }

@@ -101,6 +101,11 @@ figure_register(
         ),
         select=applications_by_bundle,
         chart=Chart("bar", "bundle", ("submitted", "completed")),
+        drills={
+            "submitted": "applications-submitted",
+            "completed": "applications-completed",
+            "returned": "corrections",
+        },
     )
 )
 
@@ -189,6 +194,7 @@ figure_register(
         ),
         select=lambda query: ratings_rows(query.sums(Measure.RATED, ("bucket",))),
         chart=Chart("bar", "level", ("ratings",)),
+        drills={"ratings": "ratings"},
     )
 )
 

@@ -214,6 +214,7 @@ figure_register(
         ),
         select=districts,
         chart=Chart("map", "district", ("filed",)),
+        drills={"filed": "problems-filed-district"},
     )
 )
 
@@ -239,6 +240,7 @@ figure_register(
         ),
         select=categories,
         chart=Chart("bar", "category", ("filed",)),
+        drills={"filed": "problems-filed-category"},
     )
 )
 
