@@ -133,17 +133,29 @@ class ReportView:
     notes: list[Note] = field(default_factory=list)
 
 
-def report_for_viewer(*, viewer: User | AnonymousUser, report_id: int) -> ReportView | None:
-    """None when the viewer may not see it: a private report is only its reporter's and the staff's
-    who handle it (the units holding and coordinating it, the dispatchers). Internal notes are the
-    staff's only."""
+def _report_loaded(report_id: object) -> Report | None:
     if not isinstance(report_id, int) or isinstance(report_id, bool):
         return None
-    report = (
+    return (
         Report.objects.select_related("category__tier", "district", "unit", "coordinator", "reporter")
         .filter(pk=report_id)
         .first()
     )
+
+
+def _reporter(report: Report) -> tuple[str, str]:
+    """The reporter's name and phone: their account's, or as the operator took them down."""
+    user = report.reporter
+    if user is not None:
+        return user.display_name or "", user.phone or ""
+    return report.reporter_name, report.reporter_phone
+
+
+def report_for_viewer(*, viewer: User | AnonymousUser, report_id: int) -> ReportView | None:
+    """None when the viewer may not see it: a private report is only its reporter's and the staff's
+    who handle it (the units holding and coordinating it, the dispatchers). Internal notes are the
+    staff's only."""
+    report = _report_loaded(report_id)
     if report is None:
         return None
     units = unit_ids_for_officer(user=viewer)
@@ -152,9 +164,7 @@ def report_for_viewer(*, viewer: User | AnonymousUser, report_id: int) -> Report
     own = viewer.is_authenticated and report.reporter_id == viewer.pk
     if report.private and not (own or handles):
         return None
-    user = report.reporter
-    name = (user.display_name or "") if user is not None else report.reporter_name
-    phone = (user.phone or "") if user is not None else report.reporter_phone
+    name, phone = _reporter(report)
     full = unit_staff or own
     notes = Note.objects.filter(report=report).select_related("unit").order_by("created_at", "id")
     if not handles:
@@ -174,18 +184,10 @@ def report_for_supervisor(*, report_id: int) -> ReportView | None:
     """A report as a supervisor (督查) follows it up from the numbers: any report, private ones too, with
     the reporter masked and only the public notes. The page shows a private report's category, district,
     unit, times and moves, not its description or address (those are the handling units')."""
-    if not isinstance(report_id, int) or isinstance(report_id, bool):
-        return None
-    report = (
-        Report.objects.select_related("category__tier", "district", "unit", "coordinator", "reporter")
-        .filter(pk=report_id)
-        .first()
-    )
+    report = _report_loaded(report_id)
     if report is None:
         return None
-    user = report.reporter
-    name = (user.display_name or "") if user is not None else report.reporter_name
-    phone = (user.phone or "") if user is not None else report.reporter_phone
+    name, phone = _reporter(report)
     notes = (
         Note.objects.filter(report=report, public=True).select_related("unit").order_by("created_at", "id")
     )

@@ -258,109 +258,97 @@ def filed_in_category_rows(query: Query, category: str) -> list[dict[str, Any]]:
     return _filed_rows(query, category=category)
 
 
-APPLICATION = (
-    ("number", gettext_lazy("Application")),
-    ("bundle", gettext_lazy("Bundle")),
-    ("channel", gettext_lazy("Channel")),
-    ("submitted", gettext_lazy("Submitted")),
-)
-REPORT = (
-    ("number", gettext_lazy("Report")),
-    ("category", gettext_lazy("Category")),
-    ("district", gettext_lazy("District")),
-    ("unit", gettext_lazy("Unit")),
-    ("filed", gettext_lazy("Filed")),
-    ("status", gettext_lazy("Status")),
-)
+# The lists' columns: each key's heading, once.
+HEADINGS: dict[str, StrOrPromise] = {
+    "application": gettext_lazy("Application"),
+    "report": gettext_lazy("Report"),
+    "bundle": gettext_lazy("Bundle"),
+    "channel": gettext_lazy("Channel"),
+    "submitted": gettext_lazy("Submitted"),
+    "service": gettext_lazy("Service"),
+    "agency": gettext_lazy("Agency"),
+    "deadline": gettext_lazy("Deadline"),
+    "decided": gettext_lazy("Decided"),
+    "promised": gettext_lazy("Promised by"),
+    "completed": gettext_lazy("Completed"),
+    "on_time": gettext_lazy("Within the promise"),
+    "returned": gettext_lazy("Returned"),
+    "level": gettext_lazy("Rating"),
+    "rated": gettext_lazy("Rated"),
+    "category": gettext_lazy("Category"),
+    "district": gettext_lazy("District"),
+    "unit": gettext_lazy("Unit"),
+    "filed": gettext_lazy("Filed"),
+    "called_back": gettext_lazy("Called back"),
+    "status": gettext_lazy("Status"),
+    "applicant": gettext_lazy("Applicant"),
+}
+
+
+def _columns(*keys: str) -> tuple[tuple[str, StrOrPromise], ...]:
+    """The columns of a list; its first names the case (an application or a report), its number."""
+    first, *rest = keys
+    return (("number", HEADINGS[first]), *((key, HEADINGS[key]) for key in rest))
+
+
+APPLICATION = ("application", "bundle", "channel", "submitted")
+REPORT = ("report", "category", "district", "unit")
+
+
+def _drill(code: str, title: StrOrPromise, columns: tuple[str, ...], rows: Callable[..., Any]) -> Drill:
+    return Drill(code=code, title=title, columns=_columns(*columns), rows=rows)
 
 
 DRILLS = {
     drill.code: drill
     for drill in (
-        Drill(
-            code="late-tasks",
-            title=gettext_lazy("Late tasks"),
-            columns=(
-                ("number", gettext_lazy("Application")),
-                ("service", gettext_lazy("Service")),
-                ("agency", gettext_lazy("Agency")),
-                ("deadline", gettext_lazy("Deadline")),
-                ("decided", gettext_lazy("Decided")),
-                ("status", gettext_lazy("Status")),
-                ("applicant", gettext_lazy("Applicant")),
-            ),
-            rows=late_task_rows,
+        _drill(
+            "late-tasks",
+            gettext_lazy("Late tasks"),
+            ("application", "service", "agency", "deadline", "decided", "status", "applicant"),
+            late_task_rows,
         ),
-        Drill(
-            code="unsatisfied-callbacks",
-            title=gettext_lazy("Dissatisfied callback answers"),
-            columns=(
-                ("number", gettext_lazy("Report")),
-                ("category", gettext_lazy("Category")),
-                ("district", gettext_lazy("District")),
-                ("unit", gettext_lazy("Unit")),
-                ("called_back", gettext_lazy("Called back")),
-                ("status", gettext_lazy("Status")),
-            ),
-            rows=unsatisfied_callback_rows,
+        _drill(
+            "unsatisfied-callbacks",
+            gettext_lazy("Dissatisfied callback answers"),
+            (*REPORT, "called_back", "status"),
+            unsatisfied_callback_rows,
         ),
-        Drill(
-            code="applications-submitted",
-            title=gettext_lazy("Applications submitted"),
-            columns=(
-                *APPLICATION,
-                ("status", gettext_lazy("Status")),
-                ("applicant", gettext_lazy("Applicant")),
-            ),
-            rows=submitted_rows,
+        _drill(
+            "applications-submitted",
+            gettext_lazy("Applications submitted"),
+            (*APPLICATION, "status", "applicant"),
+            submitted_rows,
         ),
-        Drill(
-            code="applications-completed",
-            title=gettext_lazy("Applications completed"),
-            columns=(
-                *APPLICATION,
-                ("promised", gettext_lazy("Promised by")),
-                ("completed", gettext_lazy("Completed")),
-                ("on_time", gettext_lazy("Within the promise")),
-                ("applicant", gettext_lazy("Applicant")),
-            ),
-            rows=completed_rows,
+        _drill(
+            "applications-completed",
+            gettext_lazy("Applications completed"),
+            (*APPLICATION, "promised", "completed", "on_time", "applicant"),
+            completed_rows,
         ),
-        Drill(
-            code="corrections",
-            title=gettext_lazy("Returns for correction"),
-            columns=(
-                *APPLICATION,
-                ("service", gettext_lazy("Service")),
-                ("agency", gettext_lazy("Agency")),
-                ("returned", gettext_lazy("Returned")),
-                ("status", gettext_lazy("Status")),
-                ("applicant", gettext_lazy("Applicant")),
-            ),
-            rows=correction_rows,
+        _drill(
+            "corrections",
+            gettext_lazy("Returns for correction"),
+            (*APPLICATION, "service", "agency", "returned", "status", "applicant"),
+            correction_rows,
         ),
-        Drill(
-            code="ratings",
-            title=gettext_lazy("Ratings"),
-            columns=(
-                *APPLICATION,
-                ("level", gettext_lazy("Rating")),
-                ("rated", gettext_lazy("Rated")),
-                ("applicant", gettext_lazy("Applicant")),
-            ),
-            rows=rating_rows,
+        _drill(
+            "ratings",
+            gettext_lazy("Ratings"),
+            (*APPLICATION, "level", "rated", "applicant"),
+            rating_rows,
         ),
-        Drill(
-            code="problems-filed-district",
-            title=gettext_lazy("Problems filed in a district"),
-            columns=REPORT,
-            rows=filed_in_district_rows,
+        _drill(
+            "problems-filed-district",
+            gettext_lazy("Problems filed in a district"),
+            (*REPORT, "filed", "status"),
+            filed_in_district_rows,
         ),
-        Drill(
-            code="problems-filed-category",
-            title=gettext_lazy("Problems filed in a category"),
-            columns=REPORT,
-            rows=filed_in_category_rows,
+        _drill(
+            "problems-filed-category",
+            gettext_lazy("Problems filed in a category"),
+            (*REPORT, "filed", "status"),
+            filed_in_category_rows,
         ),
     )
 }
