@@ -19,7 +19,8 @@ from banshi.audit.models import Event
 from banshi.cases.models import Application, Correction, Rating, Task
 from banshi.lib.personal import mask_name
 from banshi.problems.events import EventType as ProblemEvent
-from banshi.problems.models import Callback, Report
+from banshi.problems.models import Callback, Category, Report, Unit
+from banshi.stats.figures.names import agency_names, bundle_names, district_names
 from banshi.stats.registry import Query
 from banshi.stats.rollup import AREA, late_tasks_filter, local_day
 
@@ -35,6 +36,12 @@ class Drill:
     title: StrOrPromise
     columns: tuple[tuple[str, StrOrPromise], ...]
     rows: Callable[[Query, str], list[dict[str, Any]]]
+    # The name of what a key picks (the agency, the bundle, the district…), shown above the list; None
+    # for a key it does not know.
+    names: Callable[[str], str | None] = lambda key: None
+
+    def subject(self, key: str) -> str | None:
+        return self.names(key) if key else None
 
 
 def _when(moment: Any) -> str:
@@ -295,8 +302,41 @@ APPLICATION = ("application", "bundle", "channel", "submitted")
 REPORT = ("report", "category", "district", "unit")
 
 
-def _drill(code: str, title: StrOrPromise, columns: tuple[str, ...], rows: Callable[..., Any]) -> Drill:
-    return Drill(code=code, title=title, columns=_columns(*columns), rows=rows)
+def _agency(key: str) -> str | None:
+    return found[0] if (found := agency_names().get(key)) else None
+
+
+def _unit(key: str) -> str | None:
+    unit = Unit.objects.filter(code=key).first()
+    return unit.name if unit else None
+
+
+def _category(key: str) -> str | None:
+    category = Category.objects.filter(code=key).first()
+    return category.name if category else None
+
+
+def _level(key: str) -> str | None:
+    levels = {str(level.value): str(level.label) for level in Rating.Level}
+    return levels.get(key)
+
+
+def _drill(
+    code: str,
+    title: StrOrPromise,
+    columns: tuple[str, ...],
+    rows: Callable[..., Any],
+    names: Callable[[str], str | None],
+) -> Drill:
+    return Drill(code=code, title=title, columns=_columns(*columns), rows=rows, names=names)
+
+
+def _bundle(key: str) -> str | None:
+    return bundle_names().get(key)
+
+
+def _district(key: str) -> str | None:
+    return district_names().get(key)
 
 
 DRILLS = {
@@ -307,48 +347,56 @@ DRILLS = {
             gettext_lazy("Late tasks"),
             ("application", "service", "agency", "deadline", "decided", "status", "applicant"),
             late_task_rows,
+            _agency,
         ),
         _drill(
             "unsatisfied-callbacks",
             gettext_lazy("Dissatisfied callback answers"),
             (*REPORT, "called_back", "status"),
             unsatisfied_callback_rows,
+            _unit,
         ),
         _drill(
             "applications-submitted",
             gettext_lazy("Applications submitted"),
             (*APPLICATION, "status", "applicant"),
             submitted_rows,
+            _bundle,
         ),
         _drill(
             "applications-completed",
             gettext_lazy("Applications completed"),
             (*APPLICATION, "promised", "completed", "on_time", "applicant"),
             completed_rows,
+            _bundle,
         ),
         _drill(
             "corrections",
             gettext_lazy("Returns for correction"),
             (*APPLICATION, "service", "agency", "returned", "status", "applicant"),
             correction_rows,
+            _bundle,
         ),
         _drill(
             "ratings",
             gettext_lazy("Ratings"),
             (*APPLICATION, "level", "rated", "applicant"),
             rating_rows,
+            _level,
         ),
         _drill(
             "problems-filed-district",
             gettext_lazy("Problems filed in a district"),
             (*REPORT, "filed", "status"),
             filed_in_district_rows,
+            _district,
         ),
         _drill(
             "problems-filed-category",
             gettext_lazy("Problems filed in a category"),
             (*REPORT, "filed", "status"),
             filed_in_category_rows,
+            _category,
         ),
     )
 }

@@ -111,7 +111,12 @@ def drill(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     if found is None:
         raise Http404
     key = request.GET.get("key", "").strip()[:60]
-    context: dict[str, Any] = {"drill": found, "asked": _asked(request), "key": key}
+    context: dict[str, Any] = {
+        "drill": found,
+        "asked": _asked(request),
+        "key": key,
+        "subject": found.subject(key),
+    }
     try:
         query = query_from_params(request.GET, masked=False)
     except FieldErrors as problem:

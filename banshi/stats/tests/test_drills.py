@@ -67,6 +67,7 @@ def test_a_supervisor_goes_from_a_count_to_its_list_and_a_case(client, numbers, 
     body = response.content.decode()
     assert response.status_code == 200
     assert f"/supervise/applications/{numbers['A1'].number}/" in body
+    assert '<span class="caption" id="drill-subject">Newborn' in body  # the bundle it lists
     # No names, no household details: the applicant masked, the application's values never shown.
     assert "张三丰" not in body and "张**" in body
     assert "秘密" not in body and "001001" not in body
@@ -75,3 +76,13 @@ def test_a_supervisor_goes_from_a_count_to_its_list_and_a_case(client, numbers, 
 def test_the_public_dashboard_links_to_no_list(client, numbers):
     page = client.get("/numbers/", {"month": "2026-10"}, **EN).content.decode()
     assert "/numbers/supervise/lists/" not in page
+
+
+def test_each_list_names_what_its_key_picks(numbers):
+    assert DRILLS["late-tasks"].subject("health_commission")
+    assert DRILLS["applications-submitted"].subject("newborn")
+    assert DRILLS["ratings"].subject("5")
+    assert DRILLS["problems-filed-district"].subject(YUZHONG) == "渝中区"
+    for drill in DRILLS.values():
+        assert drill.subject("") is None
+        assert drill.subject("no-such-thing") is None
