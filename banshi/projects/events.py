@@ -23,6 +23,9 @@ class EventType(StrEnum):
     PROJECT_UPDATE_POSTED = "project.update_posted"
     PROJECT_INDICATOR_SET = "project.indicator_set"
     PROJECT_MILESTONE_DONE = "project.milestone_done"
+    PROJECT_MILESTONE_ADDED = "project.milestone_added"
+    PROJECT_MILESTONE_REMOVED = "project.milestone_removed"
+    PROJECT_STAGE_SET = "project.stage_set"
     PROJECT_REPORT_LINKED = "project.report_linked"
     PROJECT_ROLLED_UP = "project.rolled_up"
     PROJECT_IMPORTED = "project.imported"
@@ -35,6 +38,9 @@ TIMELINE: dict[str, StrOrPromise] = {
     EventType.PROJECT_UPDATE_POSTED: gettext_lazy("Progress reported"),
     EventType.PROJECT_INDICATOR_SET: gettext_lazy("%(indicator)s: %(new)s"),
     EventType.PROJECT_MILESTONE_DONE: gettext_lazy("Milestone reached: %(milestone)s"),
+    EventType.PROJECT_MILESTONE_ADDED: gettext_lazy("Milestone planned: %(milestone)s, due %(due)s"),
+    EventType.PROJECT_MILESTONE_REMOVED: gettext_lazy("Milestone taken out of the plan: %(milestone)s"),
+    EventType.PROJECT_STAGE_SET: gettext_lazy("Target for %(year)s: %(new)s%% by %(due)s"),
     EventType.PROJECT_REPORT_LINKED: gettext_lazy("Residents' problem %(report)s linked"),
     EventType.PROJECT_ROLLED_UP: gettext_lazy("Progress from its parts: %(new)s%%"),
     EventType.PROJECT_IMPORTED: gettext_lazy("Updated from an import"),

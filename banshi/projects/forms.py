@@ -136,3 +136,35 @@ class ImportForm(NamedErrorsForm):
         name = str(getattr(self.cleaned_data.get("file"), "name", "")).lower()
         suffix = name.rsplit(".", 1)[-1] if "." in name else ""
         return suffix if suffix in FORMATS else ""
+
+
+class MilestoneForm(NamedErrorsForm):
+    title = forms.CharField(label=gettext_lazy("What is to be reached"), max_length=200)
+    due = forms.DateField(
+        label=gettext_lazy("By"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("must be a day like 2026-12-31")},
+    )
+
+
+class StageForm(NamedErrorsForm):
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "width-4"}),
+    )
+    target_progress = forms.DecimalField(
+        label=gettext_lazy("Progress to reach (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "class": "width-4"}),
+    )
+    due = forms.DateField(
+        label=gettext_lazy("By (the year's end unless given)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("must be a day like 2026-12-31")},
+    )
+    description = forms.CharField(label=gettext_lazy("What is to be done"), max_length=200, required=False)

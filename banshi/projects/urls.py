@@ -20,5 +20,6 @@ urlpatterns = [
     path("<int:project_id>/", register.project_detail, name="detail"),
     path("<int:project_id>/update/", owner.update_new, name="update_new"),
     path("<int:project_id>/move/", owner.project_move, name="move"),
+    path("<int:project_id>/plan/", owner.plan, name="plan"),
     path("<int:project_id>/link/", owner.report_link, name="link_report"),
 ]

@@ -29,6 +29,7 @@ from banshi.projects.models import (
     Milestone,
     Project,
     ProjectReport,
+    StageTarget,
     Update,
     UpdateDocument,
     UpdatePhoto,
@@ -270,6 +271,122 @@ def milestone_done(*, actor: User, milestone_id: int) -> Milestone:
             at=milestone.done_at,
         )
     return milestone
+
+
+YEARS = (2000, 2100)
+_YEARS = {"first": YEARS[0], "last": YEARS[1]}
+
+
+def _day(value: Any, *, field: str, required: bool = True) -> date | None:
+    """A day given as a date or as text like 2026-12-31, within YEARS."""
+    if value in (None, "") and not required:
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise FieldErrors({field: _("must be a day like 2026-12-31")}) from None
+    if not isinstance(value, date):
+        raise FieldErrors({field: _("must be a day like 2026-12-31")})
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise FieldErrors({field: _("must be between %(first)s and %(last)s") % _YEARS})
+    return value
+
+
+def milestone_add(*, actor: User, project_id: int, title: Any, due: Any) -> Milestone:
+    """A milestone the project's owner plans: what is to be reached, by which day. The same title on the
+    same day twice is refused."""
+    errors: dict[str, str] = {}
+    try:
+        title = text_field(title, field="title", limit=200, required=True)
+    except FieldErrors as problem:
+        errors |= problem.errors
+    try:
+        due = _day(due, field="due")
+    except FieldErrors as problem:
+        errors |= problem.errors
+    if errors:
+        raise FieldErrors(errors)
+    with transaction.atomic():
+        project = _editable(actor=actor, project_id=project_id)
+        if Milestone.objects.filter(project=project, title=title, due=due).exists():
+            raise FieldErrors({"title": _("this milestone is already planned for that day")})
+        milestone = Milestone.objects.create(project=project, title=title, due=due)
+        event_record(
+            actor=actor,
+            subject=project,
+            event_type=EventType.PROJECT_MILESTONE_ADDED,
+            extra={"milestone": title, "milestone_id": milestone.pk, "due": milestone.due.isoformat()},
+        )
+    return milestone
+
+
+def milestone_remove(*, actor: User, milestone_id: int) -> None:
+    """A milestone planned by mistake, taken out of the plan; one already reached stays."""
+    with transaction.atomic():
+        milestone = Milestone.objects.select_for_update().filter(pk=milestone_id).first()
+        if milestone is None:
+            raise NotFound()
+        project = _editable(actor=actor, project_id=milestone.project_id)
+        if milestone.done_at is not None:
+            raise FieldErrors({"milestone": _("a milestone already reached stays in the plan")})
+        event_record(
+            actor=actor,
+            subject=project,
+            event_type=EventType.PROJECT_MILESTONE_REMOVED,
+            extra={
+                "milestone": milestone.title,
+                "milestone_id": milestone.pk,
+                "due": milestone.due.isoformat(),
+            },
+        )
+        milestone.delete()
+
+
+def stage_set(
+    *, actor: User, project_id: int, year: Any, target_progress: Any, due: Any = None, description: Any = ""
+) -> StageTarget:
+    """A multi-year project's promise for one year: the progress to reach by `due` (the year's end
+    unless given, and within that year). Setting a year again changes its target."""
+    errors: dict[str, str] = {}
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    if not isinstance(year, int) or isinstance(year, bool) or not YEARS[0] <= year <= YEARS[1]:
+        errors["year"] = _("must be a year between %(first)s and %(last)s") % _YEARS
+    try:
+        target = decimal_field(target_progress, field="target_progress", maximum=Decimal(100))
+    except FieldErrors as problem:
+        errors |= problem.errors
+    try:
+        day = _day(due, field="due", required=False)
+    except FieldErrors as problem:
+        errors |= problem.errors
+        day = None
+    try:
+        description = text_field(description, field="description", limit=200)
+    except FieldErrors as problem:
+        errors |= problem.errors
+    if not errors and day is not None and day.year != year:
+        errors["due"] = _("must be a day of %(year)s") % {"year": year}
+    if errors:
+        raise FieldErrors(errors)
+    with transaction.atomic():
+        project = _editable(actor=actor, project_id=project_id)
+        stage = StageTarget.objects.select_for_update().filter(project=project, year=year).first()
+        old = f"{stage.target_progress}" if stage else ""
+        if stage is None:
+            stage = StageTarget(project=project, year=year)
+        stage.target_progress, stage.due, stage.description = target, day or stage_due(year), description
+        stage.save()
+        event_record(
+            actor=actor,
+            subject=project,
+            event_type=EventType.PROJECT_STAGE_SET,
+            old_state=old,
+            new_state=f"{stage.target_progress.normalize():f}",
+            extra={"year": year, "due": stage.due.isoformat()},
+        )
+    return stage
 
 
 def report_link(*, actor: User, project_id: int, number: str) -> ProjectReport:

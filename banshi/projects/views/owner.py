@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from banshi.accounts.models import User
 from banshi.directory.access import supervisor_required
 from banshi.projects import selectors
-from banshi.projects.forms import ImportForm, LinkReportForm, MoveForm, UpdateForm
+from banshi.projects.forms import ImportForm, LinkReportForm, MilestoneForm, MoveForm, StageForm, UpdateForm
 from banshi.projects.models import Milestone, Project
 from banshi.projects.services import register as services
 from banshi.projects.services.transfer import ImportProblems, import_apply, import_preview
@@ -86,6 +86,75 @@ def milestone_mark_done(request: HttpRequest, milestone_id: int) -> HttpResponse
     if call.response:
         return call.response
     return redirect("projects:detail", milestone.project_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The owner's plan of a project: its milestones (planned, reached, one planned by mistake taken out)
+    and, for a project of several years, the progress promised for each year."""
+    project = _owned(request, project_id)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    milestone_form = MilestoneForm(request.POST if action == "milestone" else None, prefix="milestone")
+    stage_form = StageForm(request.POST if action == "stage" else None, prefix="stage")
+    here = reverse("projects:plan", args=[project.pk])
+    if action not in ("", "milestone", "stage", "remove"):
+        raise Http404
+    if action == "milestone" and milestone_form.is_valid():
+        call = run_service(
+            request,
+            services.milestone_add,
+            form=milestone_form,
+            actor=request.user,
+            project_id=project.pk,
+            **milestone_form.cleaned_data,
+        )
+        if call.ok:
+            messages.success(request, _("The milestone is planned."))
+            return redirect(here)
+    elif action == "stage" and stage_form.is_valid():
+        call = run_service(
+            request,
+            services.stage_set,
+            form=stage_form,
+            actor=request.user,
+            project_id=project.pk,
+            **stage_form.cleaned_data,
+        )
+        if call.ok:
+            messages.success(request, _("The year's target is set."))
+            return redirect(here)
+    elif action == "remove":
+        chosen = _number(request.POST.get("milestone"))
+        milestone = Milestone.objects.filter(pk=chosen, project=project).first() if chosen else None
+        if milestone is None:
+            raise Http404
+        call = run_service(
+            request,
+            services.milestone_remove,
+            actor=request.user,
+            milestone_id=milestone.pk,
+            on_conflict=here,
+        )
+        if call.response:
+            return call.response
+        messages.success(request, _("The milestone is taken out of the plan."))
+        return redirect(here)
+    bound = milestone_form if action == "milestone" else stage_form if action == "stage" else None
+    failed = bound is not None and bool(bound.errors)
+    context = {
+        "project": project,
+        "milestones": list(project.milestones.order_by("due", "id")),
+        "stages": list(project.stages.order_by("year")),
+        "milestone_form": milestone_form,
+        "stage_form": stage_form,
+        "errors": form_error_summary(bound) if bound is not None and failed else [],
+    }
+    return render(request, "projects/plan.html", context, status=400 if failed else 200)
+
+
+def _number(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 18 else None
 
 
 @login_required
