@@ -248,12 +248,17 @@ def update_post(
     return PostedUpdate(update=update, changed=changed)
 
 
+def _milestone_editable(*, actor: User, milestone_id: int) -> tuple[Milestone, Project]:
+    """The milestone, locked, and its project, when the actor may change it (inside a transaction)."""
+    milestone = Milestone.objects.select_for_update().filter(pk=milestone_id).first()
+    if milestone is None:
+        raise NotFound()
+    return milestone, _editable(actor=actor, project_id=milestone.project_id)
+
+
 def milestone_done(*, actor: User, milestone_id: int) -> Milestone:
     with transaction.atomic():
-        milestone = Milestone.objects.select_for_update().filter(pk=milestone_id).first()
-        if milestone is None:
-            raise NotFound()
-        project = _editable(actor=actor, project_id=milestone.project_id)
+        milestone, project = _milestone_editable(actor=actor, milestone_id=milestone_id)
         if milestone.done_at is not None:
             return milestone
         milestone.done_at = timezone.now()
@@ -324,10 +329,7 @@ def milestone_add(*, actor: User, project_id: int, title: Any, due: Any) -> Mile
 def milestone_remove(*, actor: User, milestone_id: int) -> None:
     """A milestone planned by mistake, taken out of the plan; one already reached stays."""
     with transaction.atomic():
-        milestone = Milestone.objects.select_for_update().filter(pk=milestone_id).first()
-        if milestone is None:
-            raise NotFound()
-        project = _editable(actor=actor, project_id=milestone.project_id)
+        milestone, project = _milestone_editable(actor=actor, milestone_id=milestone_id)
         if milestone.done_at is not None:
             raise FieldErrors({"milestone": _("a milestone already reached stays in the plan")})
         event_record(

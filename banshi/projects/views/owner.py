@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from typing import cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banshi.accounts.models import User
@@ -25,8 +27,11 @@ from banshi.projects.forms import ImportForm, LinkReportForm, MilestoneForm, Mov
 from banshi.projects.models import Milestone, Project
 from banshi.projects.services import register as services
 from banshi.projects.services.transfer import ImportProblems, import_apply, import_preview
-from banshi.ui.forms import add_service_errors, form_error_summary
+from banshi.ui.forms import NamedErrorsForm, add_service_errors, form_error_summary
 from banshi.ui.views import run_service
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 IMPORT_SESSION_KEY = "projects_import"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -88,6 +93,13 @@ def milestone_mark_done(request: HttpRequest, milestone_id: int) -> HttpResponse
     return redirect("projects:detail", milestone.project_id)
 
 
+# The plan page's two forms: each its form, the service it calls and what it says when done.
+PLAN_FORMS: dict[str, tuple[type[NamedErrorsForm], Callable[..., Any], StrOrPromise]] = {
+    "milestone": (MilestoneForm, services.milestone_add, gettext_lazy("The milestone is planned.")),
+    "stage": (StageForm, services.stage_set, gettext_lazy("The year's target is set.")),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -95,36 +107,23 @@ def plan(request: HttpRequest, project_id: int) -> HttpResponse:
     and, for a project of several years, the progress promised for each year."""
     project = _owned(request, project_id)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    milestone_form = MilestoneForm(request.POST if action == "milestone" else None, prefix="milestone")
-    stage_form = StageForm(request.POST if action == "stage" else None, prefix="stage")
-    here = reverse("projects:plan", args=[project.pk])
-    if action not in ("", "milestone", "stage", "remove"):
+    if action not in ("", "remove", *PLAN_FORMS):
         raise Http404
-    if action == "milestone" and milestone_form.is_valid():
+    plan_forms = {
+        name: form_class(request.POST if action == name else None, prefix=name)
+        for name, (form_class, _service, _done) in PLAN_FORMS.items()
+    }
+    here = reverse("projects:plan", args=[project.pk])
+    if action in PLAN_FORMS and plan_forms[action].is_valid():
+        _form_class, service, done = PLAN_FORMS[action]
+        form = plan_forms[action]
         call = run_service(
-            request,
-            services.milestone_add,
-            form=milestone_form,
-            actor=request.user,
-            project_id=project.pk,
-            **milestone_form.cleaned_data,
+            request, service, form=form, actor=request.user, project_id=project.pk, **form.cleaned_data
         )
         if call.ok:
-            messages.success(request, _("The milestone is planned."))
+            messages.success(request, str(done))
             return redirect(here)
-    elif action == "stage" and stage_form.is_valid():
-        call = run_service(
-            request,
-            services.stage_set,
-            form=stage_form,
-            actor=request.user,
-            project_id=project.pk,
-            **stage_form.cleaned_data,
-        )
-        if call.ok:
-            messages.success(request, _("The year's target is set."))
-            return redirect(here)
-    elif action == "remove":
+    if action == "remove":
         chosen = _number(request.POST.get("milestone"))
         milestone = Milestone.objects.filter(pk=chosen, project=project).first() if chosen else None
         if milestone is None:
@@ -140,14 +139,14 @@ def plan(request: HttpRequest, project_id: int) -> HttpResponse:
             return call.response
         messages.success(request, _("The milestone is taken out of the plan."))
         return redirect(here)
-    bound = milestone_form if action == "milestone" else stage_form if action == "stage" else None
+    bound = plan_forms.get(action)
     failed = bound is not None and bool(bound.errors)
     context = {
         "project": project,
         "milestones": list(project.milestones.order_by("due", "id")),
         "stages": list(project.stages.order_by("year")),
-        "milestone_form": milestone_form,
-        "stage_form": stage_form,
+        "milestone_form": plan_forms["milestone"],
+        "stage_form": plan_forms["stage"],
         "errors": form_error_summary(bound) if bound is not None and failed else [],
     }
     return render(request, "projects/plan.html", context, status=400 if failed else 200)
