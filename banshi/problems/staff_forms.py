@@ -72,6 +72,9 @@ class CallForm(_ChoicesForm):
                 "hx-trigger": "change, keyup changed delay:300ms",
                 "hx-target": "#caller",
                 "hx-swap": "outerHTML",
+                # A pause while typing asks for part of the number: the whole number's answer, asked
+                # last, replaces that request rather than being overwritten by it.
+                "hx-sync": "this:replace",
             }
         )
         self.fields["category_search"].widget.attrs.update(

@@ -127,6 +127,7 @@ def test_the_operator_files_a_call_of_a_resident_found_by_phone_and_the_caller_i
     page = client.get(reverse("problems:operator"), **EN).content.decode()
     phone_input = page.split('name="reporter_phone"')[1].split(">")[0]
     assert "autofocus" in phone_input
+    assert 'hx-sync="this:replace"' in phone_input  # the last number typed is the one answered
     response = client.post(reverse("problems:operator"), call(), **EN)
     report = Report.objects.get()
     assert response.status_code == 302
