@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from banshi.directory.roles import StaffPlace
+from banshi.directory.roles import StaffPlace, places_held, supervisor_memberships
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -40,18 +39,6 @@ QUOTAS = StaffPlace("outreach_quotas", "outreach:supervisor_quotas", _("Lecture 
 
 def lectures_places(user: User | AnonymousUser) -> list[StaffPlace]:
     """In one query: the organiser's programmes, and the supervisor's table of every programme's quotas."""
-    from banshi.accounts.models import User
-    from banshi.directory.models import Membership
     from banshi.outreach.models import Organiser
 
-    if user.pk is None:
-        return []
-    held = (
-        User.objects.filter(pk=user.pk)
-        .values_list(
-            Exists(Organiser.objects.filter(user_id=OuterRef("pk"))),
-            Exists(Membership.objects.filter(user_id=OuterRef("pk"), role=Membership.Role.SUPERVISOR)),
-        )
-        .first()
-    ) or (False, False)
-    return [place for place, holds in zip((ORGANISER, QUOTAS), held, strict=True) if holds]
+    return places_held(user, [(ORGANISER, Organiser.objects.all()), (QUOTAS, supervisor_memberships())])
