@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from banshi.directory.models import Area
 from banshi.outreach.models import (
@@ -34,6 +35,14 @@ if TYPE_CHECKING:
     from banshi.accounts.models import User
 
 MET, ON_TRACK, AT_RISK, MISSED = "met", "on_track", "at_risk", "missed"
+# A quota's state in words (the "quota" context: a quota missed, not a person who did not come), as
+# `lectures/_status.html` shows them.
+STATUS_LABELS = {
+    MET: pgettext_lazy("quota", "met"),
+    ON_TRACK: pgettext_lazy("quota", "on track"),
+    AT_RISK: pgettext_lazy("quota", "at risk"),
+    MISSED: pgettext_lazy("quota", "missed"),
+}
 # How many months back the programme page shows.
 MONTHS_SHOWN = 12
 

@@ -22,7 +22,7 @@ from banshi.problems.events import EventType as ProblemEvent
 from banshi.problems.models import Callback, Category, Report, Unit
 from banshi.stats.figures.names import agency_names, bundle_names, district_names
 from banshi.stats.registry import Query
-from banshi.stats.rollup import AREA, late_tasks_filter, local_day
+from banshi.stats.rollup import AREA, counted_as_filed, late_tasks_filter
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -48,34 +48,63 @@ def _when(moment: Any) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else "–"
 
 
+def _in_area(found: QuerySet[Any], query: Query, path: str) -> QuerySet[Any]:
+    """Narrowed to the query's district by the household address at `path` (as the roll-up counts it)."""
+    if not query.district:
+        return found
+    return found.alias(area=KeyTextTransform(AREA, path)).filter(area__startswith=query.district)
+
+
+def _application_row(application: Application, **more: Any) -> dict[str, Any]:
+    return {
+        "number": application.number,
+        "link": reverse("cases:supervise_application", args=[application.number]),
+        "bundle": str(application.spec.name),
+        "channel": str(application.get_channel_display()),
+        "submitted": _when(application.submitted_at),
+        "completed": _when(application.completed_at),
+        "status": str(application.get_status_display()),
+        "applicant": mask_name(application.applicant.display_name or application.applicant.username),
+        **more,
+    }
+
+
+def _service_name(task: Task) -> str:
+    services = task.application.spec.services
+    return str(services[task.service].name) if task.service in services else task.service
+
+
+def _report_row(report: Report, **more: Any) -> dict[str, Any]:
+    """A report in a list: by its number, category, district and unit, never its reporter or address."""
+    return {
+        "number": report.number,
+        "link": reverse("problems:supervise_report", args=[report.number]),
+        "category": report.category.name,
+        "district": report.district.name if report.district else "–",
+        "unit": report.unit.name if report.unit else "–",
+        "status": str(report.get_status_display()),
+        **more,
+    }
+
+
 def late_task_rows(query: Query, agency: str) -> list[dict[str, Any]]:
     tasks = Task.objects.filter(
         late_tasks_filter(start=query.period.start, end=query.period.end, now=query.now)
     ).select_related("application__applicant", "application__bundle_version", "agency")
     if agency:
         tasks = tasks.filter(agency__code=agency)
-    if query.district:
-        tasks = tasks.alias(area=KeyTextTransform("household.area", "application__values")).filter(
-            area__startswith=query.district
+    tasks = _in_area(tasks, query, "application__values")
+    return [
+        _application_row(
+            task.application,
+            service=_service_name(task),
+            agency=task.agency.name,
+            deadline=_when(task.deadline),
+            decided=_when(task.decided_at),
+            status=str(task.get_status_display()),
         )
-    rows = []
-    for task in tasks.order_by("deadline", "id")[:LIMIT]:
-        application = task.application
-        rows.append(
-            {
-                "number": application.number,
-                "link": reverse("cases:supervise_application", args=[application.number]),
-                "service": str(application.spec.services[task.service].name)
-                if task.service in application.spec.services
-                else task.service,
-                "agency": task.agency.name,
-                "deadline": _when(task.deadline),
-                "decided": _when(task.decided_at),
-                "status": str(task.get_status_display()),
-                "applicant": mask_name(application.applicant.display_name or application.applicant.username),
-            }
-        )
-    return rows
+        for task in tasks.order_by("deadline", "id")[:LIMIT]
+    ]
 
 
 def unsatisfied_callback_rows(query: Query, unit: str) -> list[dict[str, Any]]:
@@ -101,52 +130,26 @@ def unsatisfied_callback_rows(query: Query, unit: str) -> list[dict[str, Any]]:
     if query.district:
         reports = reports.filter(unit__district__code=query.district)
     return [
-        {
-            "number": report.number,
-            "link": reverse("problems:supervise_report", args=[report.number]),
-            "category": report.category.name,
-            "district": report.district.name if report.district else "–",
-            "unit": report.unit.name if report.unit else "–",
-            "called_back": _when(answered.get(str(report.pk))),
-            "status": str(report.get_status_display()),
-        }
+        _report_row(report, called_back=_when(answered.get(str(report.pk))))
         for report in reports.order_by("number")
     ]
 
 
-def _in_area(found: QuerySet[Any], query: Query, path: str) -> QuerySet[Any]:
-    """Narrowed to the query's district by the household address at `path` (as the roll-up counts it)."""
-    if not query.district:
-        return found
-    return found.alias(area=KeyTextTransform(AREA, path)).filter(area__startswith=query.district)
-
-
-def _application_row(application: Application, **more: Any) -> dict[str, Any]:
-    return {
-        "number": application.number,
-        "link": reverse("cases:supervise_application", args=[application.number]),
-        "bundle": str(application.spec.name),
-        "channel": str(application.get_channel_display()),
-        "submitted": _when(application.submitted_at),
-        "completed": _when(application.completed_at),
-        "status": str(application.get_status_display()),
-        "applicant": mask_name(application.applicant.display_name or application.applicant.username),
-        **more,
-    }
-
-
-def _applications(found: QuerySet[Application], query: Query, bundle: str) -> QuerySet[Application]:
+def _of_applications(found: QuerySet[Any], query: Query, bundle: str, *, via: str = "") -> QuerySet[Any]:
+    """Narrowed to one bundle's applications (the key, or the query's bundle) and to the query's district,
+    the application reached by `via` (a lookup prefix such as "task__application__"); with what a row
+    shows of it."""
     bundle = bundle or query.bundle
     if bundle:
-        found = found.filter(bundle__code=bundle)
-    return _in_area(found, query, "values").select_related("applicant", "bundle_version")
+        found = found.filter(**{f"{via}bundle__code": bundle})
+    return _in_area(found, query, f"{via}values").select_related(f"{via}applicant", f"{via}bundle_version")
 
 
 def submitted_rows(query: Query, bundle: str) -> list[dict[str, Any]]:
     found = Application.objects.filter(
         submitted_at__gte=query.period.start, submitted_at__lt=query.period.end
     )
-    found = _applications(found, query, bundle).order_by("submitted_at", "id")[:LIMIT]
+    found = _of_applications(found, query, bundle).order_by("submitted_at", "id")[:LIMIT]
     return [_application_row(application) for application in found]
 
 
@@ -161,7 +164,7 @@ def completed_rows(query: Query, bundle: str) -> list[dict[str, Any]]:
         completed_at__gte=query.period.start,
         completed_at__lt=query.period.end,
     )
-    found = _applications(found, query, bundle).order_by("completed_at", "id")[:LIMIT]
+    found = _of_applications(found, query, bundle).order_by("completed_at", "id")[:LIMIT]
     return [
         _application_row(
             application,
@@ -174,26 +177,16 @@ def completed_rows(query: Query, bundle: str) -> list[dict[str, Any]]:
 
 def correction_rows(query: Query, bundle: str) -> list[dict[str, Any]]:
     found = Correction.objects.filter(returned_at__gte=query.period.start, returned_at__lt=query.period.end)
-    bundle = bundle or query.bundle
-    if bundle:
-        found = found.filter(task__application__bundle__code=bundle)
-    found = _in_area(found, query, "task__application__values").select_related(
-        "task__agency", "task__application__applicant", "task__application__bundle_version"
-    )
-    rows = []
-    for correction in found.order_by("returned_at", "id")[:LIMIT]:
-        task = correction.task
-        application = task.application
-        services = application.spec.services
-        rows.append(
-            _application_row(
-                application,
-                service=str(services[task.service].name) if task.service in services else task.service,
-                agency=task.agency.name,
-                returned=_when(correction.returned_at),
-            )
+    found = _of_applications(found, query, bundle, via="task__application__").select_related("task__agency")
+    return [
+        _application_row(
+            correction.task.application,
+            service=_service_name(correction.task),
+            agency=correction.task.agency.name,
+            returned=_when(correction.returned_at),
         )
-    return rows
+        for correction in found.order_by("returned_at", "id")[:LIMIT]
+    ]
 
 
 def rating_rows(query: Query, level: str) -> list[dict[str, Any]]:
@@ -202,11 +195,7 @@ def rating_rows(query: Query, level: str) -> list[dict[str, Any]]:
         if not level.isdigit():
             return []
         found = found.filter(level=int(level))
-    if query.bundle:
-        found = found.filter(application__bundle__code=query.bundle)
-    found = _in_area(found, query, "application__values").select_related(
-        "application__applicant", "application__bundle_version"
-    )
+    found = _of_applications(found, query, "", via="application__")
     return [
         _application_row(
             rating.application, level=str(rating.get_level_display()), rated=_when(rating.created_at)
@@ -237,23 +226,10 @@ def _filed_rows(query: Query, *, district: str = "", category: str = "") -> list
             subject_id__in=list(moments),
         ).values_list("subject_id", "created_at")
     )
-    kept = [
-        int(pk)
-        for pk, moment in moments.items()
-        if pk not in marked or local_day(marked[pk]) != local_day(moment)
-    ][:LIMIT]
+    kept = [int(pk) for pk, moment in moments.items() if counted_as_filed(moment, marked.get(pk))][:LIMIT]
     reports = Report.objects.filter(pk__in=kept).select_related("category", "district", "unit")
     return [
-        {
-            "number": report.number,
-            "link": reverse("problems:supervise_report", args=[report.number]),
-            "category": report.category.name,
-            "district": report.district.name if report.district else "–",
-            "unit": report.unit.name if report.unit else "–",
-            "filed": _when(report.filed_at),
-            "status": str(report.get_status_display()),
-        }
-        for report in reports.order_by("filed_at", "id")
+        _report_row(report, filed=_when(report.filed_at)) for report in reports.order_by("filed_at", "id")
     ]
 
 
@@ -321,6 +297,14 @@ def _level(key: str) -> str | None:
     return levels.get(key)
 
 
+def _bundle(key: str) -> str | None:
+    return bundle_names().get(key)
+
+
+def _district(key: str) -> str | None:
+    return district_names().get(key)
+
+
 def _drill(
     code: str,
     title: StrOrPromise,
@@ -329,14 +313,6 @@ def _drill(
     names: Callable[[str], str | None],
 ) -> Drill:
     return Drill(code=code, title=title, columns=_columns(*columns), rows=rows, names=names)
-
-
-def _bundle(key: str) -> str | None:
-    return bundle_names().get(key)
-
-
-def _district(key: str) -> str | None:
-    return district_names().get(key)
 
 
 DRILLS = {

@@ -276,11 +276,15 @@ def _problems(first: date, last: date) -> Iterator[Cell]:
         .values_list("subject_id", "created_at", KT("extra__district"), KT("extra__category"))
         .iterator(chunk_size=5000)
     ):
-        day = local_day(created_at)
-        marked = duplicates.get(subject_id)
-        if marked is not None and local_day(marked) == day:
+        if not counted_as_filed(created_at, duplicates.get(subject_id)):
             continue
-        yield Cell(day, Measure.PROBLEMS_FILED, category or "", district_of(district))
+        yield Cell(local_day(created_at), Measure.PROBLEMS_FILED, category or "", district_of(district))
+
+
+def counted_as_filed(filed_at: datetime, marked_duplicate_at: datetime | None) -> bool:
+    """Whether a filed report counts as filed: not when it was marked a duplicate by the end of the day it
+    was filed (its original counts), as the problems' own figures count it."""
+    return marked_duplicate_at is None or local_day(marked_duplicate_at) != local_day(filed_at)
 
 
 _FACTS = {"cases": _cases, "remote": _remote, "problems": _problems}

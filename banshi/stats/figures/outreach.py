@@ -9,16 +9,13 @@ from datetime import timedelta
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from banshi.audit.models import Event
 from banshi.outreach.events_videos import VideoEventType
 from banshi.outreach.models import Campaign, CheckIn, Lecture, Programme, Quota, StoryVideo, VenueKind
 from banshi.outreach.selectors_lectures import (
-    AT_RISK,
-    MET,
-    MISSED,
-    ON_TRACK,
+    STATUS_LABELS,
     month_of,
     quarter_of,
     quota_report,
@@ -124,14 +121,6 @@ figure_register(
 )
 
 
-STATUS_LABELS = {
-    MET: pgettext_lazy("quota", "met"),
-    ON_TRACK: pgettext_lazy("quota", "on track"),
-    AT_RISK: pgettext_lazy("quota", "at risk"),
-    MISSED: pgettext_lazy("quota", "missed"),
-}
-
-
 def venue_quotas(query: Query) -> list[Row]:
     """Each programme with a quarterly quota ("each kind of venue at least N a quarter"), each calendar
     quarter the period touches until today: the kinds of venue it must reach, those that met the quota,
@@ -148,22 +137,22 @@ def venue_quotas(query: Query) -> list[Row]:
     if query.district:
         programmes = programmes.filter(unit__area__code__startswith=query.district)
     rows: list[Row] = []
-    for programme in programmes:
-        if shown < 1 or programme.starts_on > query.period.last_day:
+    for programme in programmes if shown > 0 else []:
+        if programme.starts_on > query.period.last_day:
             continue
         report = quota_report(programme=programme, now=query.now, months_shown=shown)
         for quarter in reversed(report.quarters):
             if not first <= quarter.start <= query.period.last_day:
                 continue
-            met = [kind for kind in quarter.kinds if kind.held >= quarter.minimum]
+            label = f"{quarter.start:%Y}-Q{(quarter.start.month - 1) // 3 + 1}"
             rows.append(
                 {
-                    "_key": f"{programme.pk}-{quarter.start:%Y}-Q{(quarter.start.month - 1) // 3 + 1}",
+                    "_key": f"{programme.pk}-{label}",
                     "programme": f"{programme.unit.name} · {programme.name}",
-                    "quarter": f"{quarter.start:%Y}-Q{(quarter.start.month - 1) // 3 + 1}",
+                    "quarter": label,
                     "minimum": quarter.minimum,
                     "kinds": len(quarter.kinds),
-                    "kinds_met": len(met),
+                    "kinds_met": sum(kind.held >= quarter.minimum for kind in quarter.kinds),
                     "held": sum(kind.held for kind in quarter.kinds),
                     "status": str(STATUS_LABELS[quarter.status]),
                 }
