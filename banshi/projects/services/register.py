@@ -345,6 +345,11 @@ def milestone_remove(*, actor: User, milestone_id: int) -> None:
         milestone.delete()
 
 
+def _percent(value: Decimal) -> str:
+    """A percentage as the timeline writes it: 50 and 65.5, not 50.00."""
+    return f"{value.normalize():f}"
+
+
 def stage_set(
     *, actor: User, project_id: int, year: Any, target_progress: Any, due: Any = None, description: Any = ""
 ) -> StageTarget:
@@ -375,7 +380,7 @@ def stage_set(
     with transaction.atomic():
         project = _editable(actor=actor, project_id=project_id)
         stage = StageTarget.objects.select_for_update().filter(project=project, year=year).first()
-        old = f"{stage.target_progress}" if stage else ""
+        old = _percent(stage.target_progress) if stage else ""
         if stage is None:
             stage = StageTarget(project=project, year=year)
         stage.target_progress, stage.due, stage.description = target, day or stage_due(year), description
@@ -385,7 +390,7 @@ def stage_set(
             subject=project,
             event_type=EventType.PROJECT_STAGE_SET,
             old_state=old,
-            new_state=f"{stage.target_progress.normalize():f}",
+            new_state=_percent(stage.target_progress),
             extra={"year": year, "due": stage.due.isoformat()},
         )
     return stage
